@@ -1,0 +1,1 @@
+export { configCheck } from './commands/configCheck.ts';

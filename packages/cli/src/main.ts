@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { redact } from '@pounce/core';
+import { configCheck } from './commands/configCheck.ts';
+
+const USAGE = `pounce <command>
+
+  config check [--config FILE]       validate tiger_openapi_config.properties (never prints keys)
+  gateway [options]                  start the local OpenAPI gateway (see docs/gateway.md)
+  strategy <name> [--paper|--live]   run a strategy plugin (see README)
+  strategy --list                    list strategies in strategies/
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const print = (l: string) => process.stdout.write(redact(l) + '\n');
+  switch (cmd) {
+    case 'config': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' } } });
+      if (positionals[0] !== 'check') break;
+      return configCheck(values, print);
+    }
+    case 'gateway': {
+      const { runGatewayCommand } = await import('./commands/gateway.ts');
+      return runGatewayCommand(rest, print);
+    }
+    case 'strategy': {
+      const { runStrategyCommand } = await import('./commands/strategy.ts');
+      return runStrategyCommand(rest, print);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return 0;
+  }
+  process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+  return 64;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(redact(`error: ${err instanceof Error ? err.message : String(err)}`) + '\n');
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../core/test/fixtures/sample_institutional_openapi_config.properties', import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+const MAIN = `${ROOT}packages/cli/src/main.ts`;
+
+describe('pounce config check (real process)', () => {
+  it('prints the fields and key format, never key material or secret_key', () => {
+    const out = execFileSync(TSX, [MAIN, 'config', 'check', '--config', FIXTURE], { encoding: 'utf8', env: { ...process.env, TIGEROPEN_ACCOUNT: '' } });
+    expect(out).toMatch(/tiger_id\s+20150001/);
+    expect(out).toMatch(/account\s+12345678 \(prime\)/);
+    expect(out).toMatch(/license\s+TBHK/);
+    expect(out).toMatch(/env\s+PROD/);
+    expect(out).toMatch(/private_key_pk1: RSA 1024-bit, PKCS#1, bare base64/);
+    expect(out).toMatch(/secret_key\s+present/);
+    const file = readFileSync(FIXTURE, 'utf8');
+    const key = /private_key_pk1=(.*)/.exec(file)![1]!;
+    for (let i = 0; i + 32 <= key.length; i += 32) expect(out).not.toContain(key.slice(i, i + 32));
+    expect(out).not.toContain('fcfca571-71db-35c1-9352-9a557cc8258d');
+  });
+
+  it('exits non-zero with the field named on a bad file', () => {
+    const r = spawnSync(TSX, [MAIN, 'config', 'check', '--config', '/nonexistent.properties'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/config error: config path: .* does not exist/);
+  });
+});

@@ -1,0 +1,176 @@
+import type { AccountKind } from '../config/accountKind.ts';
+import type { OpenApiConfig } from '../config/loadConfig.ts';
+import { HttpTransport, type CallOptions, type HttpTransportOptions } from '../http/HttpTransport.ts';
+import type { Logger } from '../log/Logger.ts';
+import type { AccountAssets, Bar, Contract, Depth, Fill, KlinePage, MarketState, Order, OrderPreview, OrderQuery, OrderRequest, PlacedOrder, Position, QuoteBrief, Tick } from './models.ts';
+import { orderBiz } from './orderBiz.ts';
+import {
+  parseContract, parseDepth, parseFill, parseGlobalAssets, parseKlinePage, parseMarketState, parseOrder, parseOrderPreview,
+  parsePosition, parsePrimeAssets, parseQuoteBrief, parseTradeTicks,
+} from './parseModels.ts';
+import { asObject, id, items, num } from './wireFields.ts';
+
+export interface KlineQuery {
+  period: string;
+  beginTime?: number;
+  endTime?: number;
+  limit?: number;
+  right?: 'br' | 'nr';
+}
+
+/**
+ * The typed OpenAPI methods over one signed HTTP transport. Requests are snake_case biz objects;
+ * replies are parsed into camelCase models at this edge, with ids as decimal strings.
+ *
+ * @example
+ * ```ts
+ * const client = OpenApiClient.fromConfig(loadConfig());
+ * const placed = await client.placeOrder({ symbol: 'AAPL', action: 'BUY', orderType: 'LMT', quantity: 1, limitPrice: 150 });
+ * const order = await client.order(placed.id);
+ * ```
+ */
+export class OpenApiClient {
+  constructor(
+    readonly http: HttpTransport,
+    readonly account: string,
+    readonly accountKind: AccountKind,
+    private readonly secretKey: string | undefined,
+  ) {}
+
+  static fromConfig(cfg: OpenApiConfig, extra: Partial<HttpTransportOptions> & { logger?: Logger } = {}): OpenApiClient {
+    const http = new HttpTransport({
+      tigerId: cfg.tigerId, privateKey: cfg.privateKey, serverPublicKey: cfg.serverPublicKey, serverUrl: cfg.serverUrl,
+      token: cfg.token?.token, language: cfg.language, timeoutMs: cfg.timeoutMs, paperAccount: cfg.accountKind === 'paper', ...extra,
+    });
+    return new OpenApiClient(http, cfg.account, cfg.accountKind, cfg.secretKey);
+  }
+
+  private trade(extra: Record<string, unknown>): Record<string, unknown> {
+    const biz: Record<string, unknown> = { account: this.account, ...extra };
+    if (this.secretKey) biz.secret_key = this.secretKey;
+    return biz;
+  }
+
+  // ---- quotes ----
+  async marketState(market = 'US', o?: CallOptions): Promise<MarketState[]> {
+    return items(await this.http.call('market_state', { market, lang: 'en_US' }, o), 'market_state').map(parseMarketState);
+  }
+
+  async quoteRealTime(symbols: string[], o?: CallOptions): Promise<QuoteBrief[]> {
+    return items(await this.http.call('quote_real_time', { symbols, include_hour_trading: false }, o), 'quote_real_time').map(parseQuoteBrief);
+  }
+
+  async klinePage(symbol: string, q: KlineQuery & { pageToken?: string }, o?: CallOptions): Promise<KlinePage> {
+    const biz: Record<string, unknown> = { symbols: [symbol], period: q.period, begin_time: q.beginTime ?? -1, end_time: q.endTime ?? -1, right: q.right ?? 'br', limit: q.limit ?? 251 };
+    if (q.pageToken) biz.page_token = q.pageToken;
+    const pages = items(await this.http.call('kline', biz, o), 'kline').map(parseKlinePage);
+    return pages[0] ?? { symbol, period: q.period, bars: [], nextPageToken: undefined };
+  }
+
+  /** All bars in the range, following `nextPageToken` until the last page. */
+  async kline(symbol: string, q: KlineQuery, o?: CallOptions): Promise<Bar[]> {
+    const out: Bar[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.klinePage(symbol, { ...q, pageToken: token }, o);
+      out.push(...page.bars);
+      token = page.nextPageToken;
+    } while (token);
+    return out;
+  }
+
+  async quoteDepth(symbols: string[], market = 'US', o?: CallOptions): Promise<Depth[]> {
+    return items(await this.http.call('quote_depth', { symbols, market }, o), 'quote_depth').map(parseDepth);
+  }
+
+  async tradeTicks(symbols: string[], limit = 200, o?: CallOptions): Promise<Tick[]> {
+    return items(await this.http.call('trade_tick', { symbols, symbol: symbols[0], limit }, o), 'trade_tick').flatMap(parseTradeTicks);
+  }
+
+  async contract(symbol: string, secType = 'STK', o?: CallOptions): Promise<Contract> {
+    const c = items(await this.http.call('contract', this.trade({ symbol, sec_type: secType }), o), 'contract')[0];
+    return parseContract(c);
+  }
+
+  async contracts(symbols: string[], secType = 'STK', o?: CallOptions): Promise<Contract[]> {
+    return items(await this.http.call('contracts', this.trade({ symbols, sec_type: secType }), o), 'contracts').map(parseContract);
+  }
+
+  // ---- orders ----
+  /** Never retried automatically: after a timeout, look the order up (by userMark) before re-sending. */
+  async placeOrder(req: OrderRequest, o?: CallOptions): Promise<PlacedOrder> {
+    const data = asObject(await this.http.call('place_order', orderBiz(this.account, req, this.secretKey), o), 'place_order data');
+    const orders = Array.isArray(data.orders) ? data.orders : [];
+    return { id: id(data, 'id'), orderId: num(data, 'order_id', 0), order: orders[0] ? parseOrder(orders[0]) : undefined };
+  }
+
+  async previewOrder(req: OrderRequest, o?: CallOptions): Promise<OrderPreview> {
+    return parseOrderPreview(await this.http.call('preview_order', orderBiz(this.account, req, this.secretKey), o));
+  }
+
+  /** Re-sends the order with changes (the protocol wants the full order); only Submitted orders. */
+  async modifyOrder(orderId: string, req: OrderRequest, o?: CallOptions): Promise<string> {
+    const biz = { ...orderBiz(this.account, req, this.secretKey), id: BigInt(orderId) };
+    return id(asObject(await this.http.call('modify_order', biz, o), 'modify_order data'), 'id');
+  }
+
+  /** Asynchronous: the final Cancelled status arrives on the push stream or via `order`. */
+  async cancelOrder(orderId: string, o?: CallOptions): Promise<string> {
+    return id(asObject(await this.http.call('cancel_order', this.trade({ id: BigInt(orderId) }), o), 'cancel_order data'), 'id');
+  }
+
+  async order(orderId: string, o?: CallOptions): Promise<Order> {
+    return parseOrder(await this.http.call('orders', this.trade({ id: BigInt(orderId) }), o));
+  }
+
+  /** Follows `nextPageToken` until the last page (empty or missing token). */
+  private async paged<T>(method: string, biz: Record<string, unknown>, parse: (v: unknown) => T, o?: CallOptions): Promise<T[]> {
+    const out: T[] = [];
+    let token: string | undefined;
+    do {
+      const data = await this.http.call(method, this.trade(token ? { ...biz, page_token: token } : biz), o);
+      out.push(...items(data, method).map(parse));
+      const next = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).nextPageToken : undefined;
+      token = typeof next === 'string' && next !== '' ? next : undefined;
+    } while (token);
+    return out;
+  }
+
+  private orderList(method: string, q: OrderQuery, o?: CallOptions): Promise<Order[]> {
+    const biz: Record<string, unknown> = { market: 'ALL', sec_type: 'ALL', limit: q.limit ?? 300 };
+    if (q.symbol) biz.symbol = q.symbol;
+    if (q.startDate !== undefined) biz.start_date = q.startDate;
+    if (q.endDate !== undefined) biz.end_date = q.endDate;
+    if (q.states) biz.states = q.states;
+    return this.paged(method, biz, parseOrder, o);
+  }
+
+  orders(q: OrderQuery = {}, o?: CallOptions): Promise<Order[]> { return this.orderList('orders', q, o); }
+  activeOrders(q: OrderQuery = {}, o?: CallOptions): Promise<Order[]> { return this.orderList('active_orders', q, o); }
+  inactiveOrders(q: OrderQuery = {}, o?: CallOptions): Promise<Order[]> { return this.orderList('inactive_orders', q, o); }
+  filledOrders(q: OrderQuery = {}, o?: CallOptions): Promise<Order[]> { return this.orderList('filled_orders', q, o); }
+
+  /** Executions, optionally of one order; the source of truth for reconciliation after a gap. */
+  orderTransactions(q: { orderId?: string; symbol?: string; startDate?: number; endDate?: number; limit?: number } = {}, o?: CallOptions): Promise<Fill[]> {
+    const biz: Record<string, unknown> = { sec_type: 'STK', limit: q.limit ?? 100 };
+    if (q.orderId) biz.order_id = BigInt(q.orderId);
+    if (q.symbol) biz.symbol = q.symbol;
+    if (q.startDate !== undefined) biz.start_date = q.startDate;
+    if (q.endDate !== undefined) biz.end_date = q.endDate;
+    return this.paged('order_transactions', biz, parseFill, o);
+  }
+
+  // ---- account ----
+  async positions(o?: CallOptions): Promise<Position[]> {
+    return items(await this.http.call('positions', this.trade({ sec_type: 'ALL', currency: 'ALL', market: 'ALL' }), o), 'positions').map(parsePosition);
+  }
+
+  /** `prime_assets` for prime and paper accounts, `assets` for global ones. */
+  async assets(o?: CallOptions): Promise<AccountAssets> {
+    if (this.accountKind === 'global') {
+      const first = items(await this.http.call('assets', this.trade({}), o), 'assets')[0];
+      return parseGlobalAssets(first);
+    }
+    return parsePrimeAssets(await this.http.call('prime_assets', this.trade({ base_currency: 'USD', consolidated: true }), o));
+  }
+}

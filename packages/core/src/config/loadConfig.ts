@@ -1,0 +1,202 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { KeyObject } from 'node:crypto';
+import { registerSecret } from '../log/redact.ts';
+import { accountKind, type AccountKind } from './accountKind.ts';
+import { ConfigError } from './ConfigError.ts';
+import { parseProperties } from './parseProperties.ts';
+import { parsePrivateKey, parsePublicKey, publicKeyBase64, type KeyEncoding } from './privateKey.ts';
+import { DEFAULT_ENDPOINTS, PROD_SERVER_PUBLIC_KEY, SANDBOX_SERVER_PUBLIC_KEY } from './serverKeys.ts';
+import { parseTokenFile, type TbhkToken } from './tokenFile.ts';
+
+export const CONFIG_FILE_NAME = 'tiger_openapi_config.properties';
+export const TOKEN_FILE_NAME = 'tiger_openapi_token.properties';
+
+export type Env = 'PROD' | 'SANDBOX' | 'TEST';
+
+/** A fully validated client configuration. Key material lives only in `privateKey` (a KeyObject). */
+export interface OpenApiConfig {
+  readonly tigerId: string;
+  readonly account: string;
+  readonly accountKind: AccountKind;
+  readonly license: string | undefined;
+  readonly env: Env;
+  readonly privateKey: KeyObject;
+  /** Where the key came from and how it was encoded, for `config check` (never the key). */
+  readonly keySource: { field: string; encoding: KeyEncoding; armor: 'pem' | 'base64'; bits: number };
+  readonly secretKey: string | undefined;
+  readonly token: TbhkToken | undefined;
+  readonly serverUrl: string;
+  readonly serverPublicKey: KeyObject;
+  readonly push: { host: string; port: number; tls: boolean; caPem: string | undefined };
+  readonly language: string;
+  readonly timeoutMs: number;
+  /** The file that was read, if any. */
+  readonly path: string | undefined;
+  /** Non-fatal findings (e.g. a config file readable by other users). */
+  readonly warnings: readonly string[];
+}
+
+export interface LoadConfigOptions {
+  /** A config file or a folder holding `tiger_openapi_config.properties`. */
+  path?: string;
+  /** Environment to read `TIGEROPEN_*` overrides from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Explicit values; these win over env vars and the file. */
+  overrides?: Partial<Record<string, string>>;
+}
+
+/** Where the official Go/TS SDKs look, after an explicit path and TIGEROPEN_PROPS_PATH. */
+export function resolveConfigPath(path: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [path, env.TIGEROPEN_PROPS_PATH, join(process.cwd(), CONFIG_FILE_NAME), join(homedir(), '.tigeropen', CONFIG_FILE_NAME)];
+  for (const c of candidates) {
+    if (!c) continue;
+    const p = resolve(c);
+    if (!existsSync(p)) {
+      if (c === path || c === env.TIGEROPEN_PROPS_PATH) throw new ConfigError('config path', `${p} does not exist`, 'Pass --config with the path of tiger_openapi_config.properties');
+      continue;
+    }
+    if (!statSync(p).isDirectory()) return p;
+    const file = join(p, CONFIG_FILE_NAME);
+    if (existsSync(file)) return file;
+    if (c === path || c === env.TIGEROPEN_PROPS_PATH) throw new ConfigError('config path', `${p} holds no ${CONFIG_FILE_NAME}`, 'Pass the file itself, or the folder it is in');
+
+  }
+  return undefined;
+}
+
+const ENV_KEYS: Record<string, string> = {
+  TIGEROPEN_TIGER_ID: 'tiger_id',
+  TIGEROPEN_PRIVATE_KEY: 'private_key',
+  TIGEROPEN_ACCOUNT: 'account',
+  TIGEROPEN_SECRET_KEY: 'secret_key',
+  TIGEROPEN_TOKEN: 'token',
+  TIGEROPEN_LICENSE: 'license',
+  TIGEROPEN_SERVER_URL: 'server_url',
+  TIGEROPEN_SOCKET_HOST_PORT: 'socket_host_port',
+  TIGEROPEN_TIMEOUT: 'timeout',
+  TIGEROPEN_LANGUAGE: 'language',
+};
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/;
+
+/** True for hosts on this machine; only these may be reached without TLS. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+function readKey(props: Map<string, string>): { key: KeyObject; source: OpenApiConfig['keySource'] } {
+  const slots = ['private_key', 'private_key_pk1', 'private_key_pk8'].filter((f) => (props.get(f) ?? '') !== '');
+  if (slots.length === 0) {
+    throw new ConfigError('private_key_pk1', 'is missing (no private_key, private_key_pk1 or private_key_pk8 given)', 'Add the private key exported from the developer portal');
+  }
+  const parsed = slots.map((field) => ({ field, ...parsePrivateKey(props.get(field)!, field) }));
+  const first = parsed[0]!;
+  const firstPub = publicKeyBase64(first.key);
+  for (const other of parsed.slice(1)) {
+    if (publicKeyBase64(other.key) !== firstPub) {
+      throw new ConfigError(other.field, `holds a different key than ${first.field}`, 'Keep only the key pair currently registered on the developer portal');
+    }
+  }
+  return { key: first.key, source: { field: first.field, encoding: first.encoding, armor: first.armor, bits: first.bits } };
+}
+
+function parseHostPort(value: string, field: string): { host: string; port: number; tls: boolean } {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.length !== 3 || !['ssl', 'tcp'].includes(parts[0]!) || !/^\d{1,5}$/.test(parts[2]!)) {
+    throw new ConfigError(field, `"${value}" is not of the form ssl,host,port`, 'Write it like ssl,openapi.tigerfintech.com,9883');
+  }
+  return { tls: parts[0] === 'ssl', host: parts[1]!, port: Number(parts[2]) };
+}
+
+/**
+ * Loads and validates the client configuration: explicit overrides > `TIGEROPEN_*` env vars >
+ * the properties file. Every problem is a ConfigError naming the field; no message ever contains
+ * key material, and every secret is registered with the log redactor.
+ *
+ * @example
+ * ```ts
+ * const cfg = loadConfig({ path: '../shared/fixtures/sample_openapi_config.properties' });
+ * cfg.accountKind; // 'prime'
+ * ```
+ */
+export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
+  const env = options.env ?? process.env;
+  const path = resolveConfigPath(options.path, env);
+  const props = path ? parseProperties(readFileSync(path, 'utf8')) : new Map<string, string>();
+  for (const [envKey, field] of Object.entries(ENV_KEYS)) {
+    const v = env[envKey];
+    if (v !== undefined && v !== '') props.set(field, v);
+  }
+  for (const [k, v] of Object.entries(options.overrides ?? {})) if (v !== undefined) props.set(k, v);
+  // A key given by env var may be the path of a PEM file, as in the Python SDK.
+  const envKey = props.get('private_key');
+  if (envKey && !envKey.includes('MII') && existsSync(envKey)) props.set('private_key', readFileSync(envKey, 'utf8'));
+  for (const f of ['private_key', 'private_key_pk1', 'private_key_pk8', 'secret_key', 'token']) registerSecret(props.get(f));
+
+  const where = path ? ` in ${path}` : '';
+  const tigerId = props.get('tiger_id') ?? '';
+  if (tigerId === '') throw new ConfigError('tiger_id', `is missing${where}`, 'Add tiger_id=<your developer id> from the developer portal');
+  if (!/^\d{1,12}$/.test(tigerId)) throw new ConfigError('tiger_id', 'must be digits only', 'Copy tiger_id from the developer portal');
+  const account = props.get('account') ?? '';
+  if (account === '') throw new ConfigError('account', `is missing${where}`, 'Add account=<account number> (17 digits for paper)');
+  const kind = accountKind(account);
+
+  const envName = (props.get('env') || 'PROD').toUpperCase();
+  if (envName !== 'PROD' && envName !== 'SANDBOX' && envName !== 'TEST') {
+    throw new ConfigError('env', `"${envName}" is not PROD, SANDBOX or TEST`, 'Use env=PROD (paper accounts also use PROD)');
+  }
+  const license = props.get('license') || undefined;
+  if (license !== undefined && !/^[A-Z]{4}$/.test(license)) {
+    throw new ConfigError('license', `"${license}" is not a license code`, 'Use one of TBSG, TBNZ, TBHK, TBAU, TBUS');
+  }
+  const { key, source } = readKey(props);
+
+  const defaults = envName === 'SANDBOX' ? DEFAULT_ENDPOINTS.SANDBOX : license === 'TBUS' ? DEFAULT_ENDPOINTS.TBUS : DEFAULT_ENDPOINTS.PROD;
+  const serverUrl = props.get('server_url') || defaults.serverUrl;
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new ConfigError('server_url', `"${serverUrl}" is not a URL`, 'Write it like https://openapi.tigerfintech.com/gateway');
+  }
+  if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError('server_url', 'uses plain http to a host that is not loopback', 'Use https:// for any remote gateway');
+  }
+  const push = props.get('socket_host_port') ? parseHostPort(props.get('socket_host_port')!, 'socket_host_port') : { ...defaults.push, tls: true };
+  if (!push.tls && !isLoopbackHost(push.host)) {
+    throw new ConfigError('socket_host_port', 'uses plain tcp to a host that is not loopback', 'Use ssl,host,port for any remote push server');
+  }
+  const serverKeyText = props.get('server_public_key') || (envName === 'SANDBOX' ? SANDBOX_SERVER_PUBLIC_KEY : PROD_SERVER_PUBLIC_KEY);
+  const serverPublicKey = parsePublicKey(serverKeyText, 'server_public_key');
+  let caPem: string | undefined;
+  const caFile = props.get('push_ca_file');
+  if (caFile) {
+    const caPath = resolve(path ? dirname(path) : process.cwd(), caFile);
+    if (!existsSync(caPath)) throw new ConfigError('push_ca_file', `${caPath} does not exist`, 'Point it at the PEM certificate of the push server');
+    caPem = readFileSync(caPath, 'utf8');
+  }
+
+  let token: TbhkToken | undefined;
+  const tokenPath = path ? join(dirname(path), TOKEN_FILE_NAME) : undefined;
+  if (props.get('token')) token = parseTokenFile(`token=${props.get('token')}`);
+  else if (tokenPath && existsSync(tokenPath)) token = parseTokenFile(readFileSync(tokenPath, 'utf8'));
+  if (token) registerSecret(token.token);
+
+  const timeoutSec = Number(props.get('timeout') || '15');
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new ConfigError('timeout', 'must be a positive number of seconds', 'Use e.g. timeout=15');
+
+  const warnings: string[] = [];
+  if (path && process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+    warnings.push(`${path} is readable by other users (mode ${(statSync(path).mode & 0o777).toString(8)}); run: chmod 600 ${path}`);
+  }
+  if (license === 'TBHK' && !token) warnings.push(`license TBHK needs ${TOKEN_FILE_NAME} beside the config file; requests will be refused without it`);
+
+  return {
+    tigerId, account, accountKind: kind, license, env: envName, privateKey: key, keySource: source,
+    secretKey: props.get('secret_key') || undefined, token, serverUrl, serverPublicKey,
+    push: { ...push, caPem }, language: props.get('language') || 'en_US', timeoutMs: timeoutSec * 1000,
+    path, warnings,
+  };
+}

@@ -1,0 +1,95 @@
+import type { KeyObject } from 'node:crypto';
+import { stringifyBigJson } from '../json/bigJson.ts';
+import { silentLogger, type Logger } from '../log/Logger.ts';
+import { buildRequestEnvelope, parseResponseEnvelope } from './envelope.ts';
+import { OpenApiError, RequestTimeoutError, TransportError } from './errors.ts';
+import { RateLimiter, systemClock, type Clock } from './RateLimiter.ts';
+import { backoffDelay, DEFAULT_RETRY, isRetryable, type RetryPolicy } from './retryPolicy.ts';
+
+export interface HttpTransportOptions {
+  tigerId: string;
+  privateKey: KeyObject;
+  serverPublicKey: KeyObject;
+  serverUrl: string;
+  token?: string;
+  language?: string;
+  timeoutMs?: number;
+  paperAccount?: boolean;
+  retry?: RetryPolicy;
+  rateLimit?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * One signed request/response exchange with `/gateway`, with client-side rate limiting, reply
+ * signature verification, and retries for idempotent reads only.
+ *
+ * @example
+ * ```ts
+ * const http = new HttpTransport({ tigerId, privateKey, serverPublicKey, serverUrl });
+ * const states = await http.call('market_state', { market: 'US' });
+ * ```
+ */
+export class HttpTransport {
+  private readonly limiter: RateLimiter | undefined;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: HttpTransportOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.logger ?? silentLogger;
+    this.limiter = opts.rateLimit === false ? undefined : new RateLimiter({ paperAccount: opts.paperAccount, clock: this.clock });
+  }
+
+  /** Calls `method` with `biz` (snake_case keys) and returns the verified `data`. */
+  async call(method: string, biz: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<unknown> {
+    const policy = this.opts.retry ?? DEFAULT_RETRY;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(method, biz, options);
+      } catch (err) {
+        if (options.signal?.aborted || attempt + 1 >= policy.maxAttempts || !isRetryable(method, err)) throw err;
+        const delay = backoffDelay(attempt, policy);
+        this.log.warn(`retrying ${method}`, { attempt: attempt + 1, delayMs: delay, error: (err as Error).message });
+        await this.clock.sleep(delay, options.signal);
+      }
+    }
+  }
+
+  private async once(method: string, biz: Record<string, unknown> | undefined, options: CallOptions): Promise<unknown> {
+    await this.limiter?.acquire(method, options.signal);
+    const envelope = buildRequestEnvelope({
+      tigerId: this.opts.tigerId, method, privateKey: this.opts.privateKey, nowMs: this.clock.now(),
+      bizContent: biz === undefined ? undefined : stringifyBigJson(biz), language: this.opts.language,
+    });
+    const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs ?? 15_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { 'content-type': 'application/json;charset=UTF-8', 'user-agent': 'pounce/0.1' };
+    if (this.opts.token) headers.authorization = this.opts.token;
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetch(this.opts.serverUrl, { method: 'POST', headers, body: JSON.stringify(envelope), signal });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (timeout.aborted) throw new RequestTimeoutError(`${method}: no reply within ${timeoutMs} ms`, method);
+      throw new TransportError(`${method}: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`, method);
+    }
+    if (status >= 500) throw new TransportError(`${method}: HTTP ${status}`, method, status);
+    try {
+      return parseResponseEnvelope(text, envelope.timestamp!, this.opts.serverPublicKey, method).data;
+    } catch (err) {
+      if (err instanceof OpenApiError) throw err;
+      throw new TransportError(`${method}: ${(err as Error).message}`, method, status);
+    }
+  }
+}

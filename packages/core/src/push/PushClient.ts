@@ -1,0 +1,382 @@
+import type { KeyObject } from 'node:crypto';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { BehaviorSubject, filter, map, Observable, Subject, type Subscriber } from 'rxjs';
+import type { AccountAssets, Bar, Depth, Fill, Order, Position, Tick } from '../api/models.ts';
+import { silentLogger, type Logger } from '../log/Logger.ts';
+import { signWithKey } from '../signing/signContent.ts';
+import { Command, DataType, decodeResponse, encodeRequest, PushCode, type DataTypeCode, type PushDataMsg, type PushRequest, type PushResponse } from './pushCodec.ts';
+import { assetsFromPush, barFromPush, depthFromPush, fillFromPush, orderFromPush, positionFromPush, quoteFromPush, ticksFromPush, type Quote } from './pushModels.ts';
+import { encodeFrame, FrameDecoder } from './varintFrame.ts';
+
+export type ConnectionStateName = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'kicked-out';
+
+export interface ConnectionState {
+  state: ConnectionStateName;
+  /** Number of successful connects so far; >1 means a reconnect happened (reconcile!). */
+  sessions: number;
+  reason?: string;
+}
+
+export interface PushClientOptions {
+  tigerId: string;
+  privateKey: KeyObject;
+  host: string;
+  port: number;
+  tls?: boolean;
+  /** PEM of the CA / self-signed certificate to trust (the local gateway's). */
+  caPem?: string;
+  /** Requested heartbeat intervals in ms (the service's default is 10 000). */
+  heartbeatMs?: number;
+  connectTimeoutMs?: number;
+  reconnect?: { initialMs: number; maxMs: number };
+  logger?: Logger;
+}
+
+/** Kicked out by a newer connection for the same tiger_id (ERROR 4001). Fatal: no auto-reconnect. */
+export class PushKickedOutError extends Error {
+  override readonly name = 'PushKickedOutError';
+}
+/** The server refused a SUBSCRIBE/UNSUBSCRIBE or the CONNECT. */
+export class PushRequestError extends Error {
+  override readonly name = 'PushRequestError';
+  constructor(message: string, readonly code: number | undefined) {
+    super(message);
+  }
+}
+
+const SYMBOL_TYPES = new Set<DataTypeCode>([DataType.Quote, DataType.Option, DataType.Future, DataType.QuoteDepth, DataType.TradeTick, DataType.Kline, DataType.Cc]);
+
+/**
+ * The push stream: TLS + varint32-framed protobuf, signed CONNECT, heartbeats, ref-counted
+ * subscriptions (the last unsubscribe sends UNSUBSCRIBE), reconnect with capped backoff and
+ * replay of every live subscription. A kick-out (4001) is fatal and surfaced on `connection$`
+ * and as an error on every open stream.
+ *
+ * @example
+ * ```ts
+ * const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, ...cfg.push });
+ * await push.connect();
+ * push.quotes$(['AAPL']).subscribe((q) => console.log(q.symbol, q.latestPrice));
+ * ```
+ */
+export class PushClient {
+  readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'idle', sessions: 0 });
+  private readonly data$ = new Subject<PushDataMsg>();
+  private readonly fatal$ = new Subject<Error>();
+  private socket: Socket | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (r: PushResponse) => void; reject: (e: Error) => void }>();
+  /** dataType -> key (symbol, or account for trade streams) -> ref count */
+  private readonly refs = new Map<DataTypeCode, Map<string, number>>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private closing = false;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: PushClientOptions) {
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  /** Connects and resolves on CONNECTED. Later drops reconnect by themselves. */
+  connect(): Promise<void> {
+    this.closing = false;
+    return this.open();
+  }
+
+  /** Sends DISCONNECT, closes the socket and stops reconnecting. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
+    const s = this.socket;
+    if (s && !s.destroyed) {
+      try {
+        s.write(encodeFrame(encodeRequest({ command: Command.DISCONNECT, id: this.nextId++ })));
+      } catch {
+        /* already gone */
+      }
+      await new Promise<void>((resolve) => {
+        s.once('close', () => resolve());
+        s.end();
+        setTimeout(() => s.destroy(), 500).unref();
+      });
+    }
+    this.stopTimers();
+    this.setState('closed');
+  }
+
+  private setState(state: ConnectionStateName, reason?: string): void {
+    const prev = this.connection$.value;
+    const sessions = state === 'connected' ? prev.sessions + 1 : prev.sessions;
+    this.connection$.next(reason === undefined ? { state, sessions } : { state, sessions, reason });
+  }
+
+  private open(): Promise<void> {
+    this.setState(this.connection$.value.sessions === 0 ? 'connecting' : 'reconnecting');
+    return new Promise<void>((resolve, reject) => {
+      const o = this.opts;
+      const socket: Socket = o.tls === false
+        ? netConnect({ host: o.host, port: o.port })
+        : tlsConnect({ host: o.host, port: o.port, servername: /^[\d.]+$/.test(o.host) ? undefined : o.host, ca: o.caPem, rejectUnauthorized: true });
+      socket.setNoDelay(true);
+      this.socket = socket;
+      const decoder = new FrameDecoder();
+      let connected = false;
+      const timeout = setTimeout(() => {
+        socket.destroy(new Error(`no CONNECTED within ${o.connectTimeoutMs ?? 30_000} ms`));
+      }, o.connectTimeoutMs ?? 30_000);
+
+      const onConnected = (r: PushResponse) => {
+        connected = true;
+        clearTimeout(timeout);
+        this.attempt = 0;
+        let heartbeat = o.heartbeatMs ?? 10_000;
+        try {
+          const hb = String((JSON.parse(r.msg ?? '{}') as Record<string, unknown>)['heart-beat'] ?? '');
+          const a = Number(hb.split(',')[0]);
+          if (a > 0) heartbeat = a;
+        } catch {
+          /* keep the requested interval */
+        }
+        this.startTimers(heartbeat);
+        this.setState('connected');
+        this.replaySubscriptions();
+        resolve();
+      };
+
+      socket.once(o.tls === false ? 'connect' : 'secureConnect', () => {
+        this.send({
+          command: Command.CONNECT, id: this.nextId++,
+          connect: {
+            tigerId: o.tigerId, sign: signWithKey(o.tigerId, o.privateKey), sdkVersion: 'pounce/0.1', acceptVersion: '3',
+            sendInterval: o.heartbeatMs ?? 10_000, receiveInterval: o.heartbeatMs ?? 10_000, useFullTick: false,
+          },
+        });
+      });
+      socket.on('data', (chunk: Buffer) => {
+        this.touch();
+        let frames: Buffer[];
+        try {
+          frames = decoder.push(chunk);
+        } catch (err) {
+          this.log.error('push stream corrupt; reconnecting', { error: (err as Error).message });
+          socket.destroy();
+          return;
+        }
+        for (const f of frames) {
+          let r: PushResponse;
+          try {
+            r = decodeResponse(f);
+          } catch (err) {
+            this.log.warn('undecodable push frame dropped', { error: (err as Error).message, bytes: f.length });
+            continue;
+          }
+          if (r.command === Command.CONNECTED) onConnected(r);
+          else this.onResponse(r, connected ? undefined : reject);
+        }
+      });
+      socket.on('error', (err) => {
+        this.log.warn('push socket error', { error: err.message });
+        if (!connected) reject(err);
+      });
+      socket.on('close', () => {
+        clearTimeout(timeout);
+        this.stopTimers();
+        for (const p of this.pending.values()) p.reject(new PushRequestError('push connection closed before the ack', undefined));
+        this.pending.clear();
+        if (this.socket === socket) this.socket = undefined;
+        if (!connected) reject(new Error('push connection closed before CONNECTED'));
+        const st = this.connection$.value.state;
+        if (this.closing || st === 'kicked-out') return;
+        if (connected || this.connection$.value.sessions > 0) this.scheduleReconnect();
+      });
+    });
+  }
+
+  private scheduleReconnect(): void {
+    const { initialMs, maxMs } = this.opts.reconnect ?? { initialMs: 500, maxMs: 30_000 };
+    const delay = Math.min(maxMs, initialMs * 2 ** this.attempt++) * (0.8 + Math.random() * 0.4);
+    this.setState('reconnecting', `retry in ${Math.round(delay)} ms`);
+    this.reconnectTimer = setTimeout(() => {
+      this.open().catch((err: Error) => {
+        this.log.warn('push reconnect failed', { error: err.message });
+        if (!this.socket && !this.closing && this.connection$.value.state !== 'kicked-out') this.scheduleReconnect();
+      });
+    }, delay);
+  }
+
+  private onResponse(r: PushResponse, rejectConnect: ((e: Error) => void) | undefined): void {
+    if (r.command === Command.MESSAGE && r.body && (r.code === undefined || r.code === 0)) {
+      this.data$.next(r.body);
+      return;
+    }
+    if (r.command === Command.ERROR && r.code === PushCode.KICK_OUT) {
+      const err = new PushKickedOutError(r.msg || 'kicked out by a new connection for the same tiger_id');
+      this.setState('kicked-out', err.message);
+      this.fatal$.next(err);
+      this.socket?.destroy();
+      return;
+    }
+    const waiter = r.id !== undefined ? this.pending.get(r.id) : undefined;
+    if (waiter) {
+      this.pending.delete(r.id!);
+      if (r.code === PushCode.SUBSCRIBED || r.code === PushCode.UNSUBSCRIBED || r.code === PushCode.LISTING) waiter.resolve(r);
+      else waiter.reject(new PushRequestError(r.msg || `push request failed with code ${r.code ?? 'none'}`, r.code));
+      return;
+    }
+    if (r.command === Command.ERROR) {
+      const err = new PushRequestError(r.msg || `push error ${r.code ?? ''}`, r.code);
+      if (rejectConnect) rejectConnect(err);
+      this.log.warn('push error', { code: r.code, msg: r.msg });
+    }
+  }
+
+  private send(req: PushRequest): void {
+    this.socket?.write(encodeFrame(encodeRequest(req)));
+  }
+
+  private request(req: Omit<PushRequest, 'id'>): Promise<PushResponse> {
+    if (!this.socket || this.connection$.value.state !== 'connected') {
+      // Not connected: the subscription is recorded and replayed after CONNECTED.
+      return Promise.resolve({ command: Command.MESSAGE });
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ ...req, id });
+    });
+  }
+
+  private startTimers(heartbeatMs: number): void {
+    this.stopTimers();
+    this.heartbeatTimer = setInterval(() => this.send({ command: Command.HEARTBEAT, id: this.nextId++ }), heartbeatMs);
+    this.heartbeatTimer.unref();
+    this.idleMs = Math.round(heartbeatMs * 2.5);
+    this.touch();
+  }
+
+  private idleMs = 25_000;
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    if (!this.heartbeatTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.log.warn('push stream silent past the heartbeat timeout; reconnecting');
+      this.socket?.destroy();
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.idleTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private subscribeBody(dataType: DataTypeCode, keys: string[]): PushRequest['subscribe'] {
+    if (SYMBOL_TYPES.has(dataType)) return { dataType, symbols: keys.join(',') };
+    return keys[0] ? { dataType, account: keys[0] } : { dataType };
+  }
+
+  private replaySubscriptions(): void {
+    for (const [dataType, keys] of this.refs) {
+      const list = [...keys.keys()];
+      if (list.length === 0) continue;
+      const bodies = SYMBOL_TYPES.has(dataType) ? [list] : list.map((k) => [k]);
+      for (const b of bodies) {
+        this.request({ command: Command.SUBSCRIBE, subscribe: this.subscribeBody(dataType, b) }).catch((err: Error) =>
+          this.log.error('resubscribe refused', { dataType, error: err.message }),
+        );
+      }
+    }
+  }
+
+  private addRefs(dataType: DataTypeCode, keys: string[]): Promise<unknown> {
+    let m = this.refs.get(dataType);
+    if (!m) this.refs.set(dataType, (m = new Map()));
+    const fresh: string[] = [];
+    for (const k of keys) {
+      const c = m.get(k) ?? 0;
+      if (c === 0) fresh.push(k);
+      m.set(k, c + 1);
+    }
+    if (fresh.length === 0) return Promise.resolve();
+    return this.request({ command: Command.SUBSCRIBE, subscribe: this.subscribeBody(dataType, fresh) });
+  }
+
+  private releaseRefs(dataType: DataTypeCode, keys: string[]): void {
+    const m = this.refs.get(dataType);
+    if (!m) return;
+    const gone: string[] = [];
+    for (const k of keys) {
+      const c = (m.get(k) ?? 0) - 1;
+      if (c <= 0) {
+        m.delete(k);
+        gone.push(k);
+      } else m.set(k, c);
+    }
+    if (gone.length > 0) {
+      this.request({ command: Command.UNSUBSCRIBE, subscribe: this.subscribeBody(dataType, gone) }).catch((err: Error) =>
+        this.log.warn('unsubscribe refused', { dataType, error: err.message }),
+      );
+    }
+  }
+
+  /** Number of live references per data type and key (for diagnostics and tests). */
+  subscriptions(): Map<DataTypeCode, ReadonlyMap<string, number>> {
+    return new Map(this.refs);
+  }
+
+  private stream<T>(dataType: DataTypeCode, keys: string[], pick: (d: PushDataMsg) => T[] | undefined, accept: (v: T) => boolean): Observable<T> {
+    return new Observable<T>((subscriber: Subscriber<T>) => {
+      const inner = this.data$
+        .pipe(
+          filter((d) => d.dataType === dataType),
+          map(pick),
+        )
+        .subscribe((vals) => {
+          if (vals) for (const v of vals) if (accept(v)) subscriber.next(v);
+        });
+      const fatal = this.fatal$.subscribe((e) => subscriber.error(e));
+      this.addRefs(dataType, keys).catch((err: Error) => subscriber.error(err));
+      return () => {
+        inner.unsubscribe();
+        fatal.unsubscribe();
+        this.releaseRefs(dataType, keys);
+      };
+    });
+  }
+
+  private symbolStream<T extends { symbol: string }>(dataType: DataTypeCode, symbols: string[], pick: (d: PushDataMsg) => T[] | undefined): Observable<T> {
+    const set = new Set(symbols);
+    return this.stream(dataType, symbols, pick, (v) => set.has(v.symbol));
+  }
+
+  quotes$(symbols: string[]): Observable<Quote> {
+    return this.symbolStream(DataType.Quote, symbols, (d) => (d.quoteData ? [quoteFromPush(d.quoteData)] : undefined));
+  }
+  bars$(symbols: string[]): Observable<Bar> {
+    return this.symbolStream(DataType.Kline, symbols, (d) => (d.klineData ? [barFromPush(d.klineData)] : undefined));
+  }
+  depth$(symbols: string[]): Observable<Depth> {
+    return this.symbolStream(DataType.QuoteDepth, symbols, (d) => (d.quoteDepthData ? [depthFromPush(d.quoteDepthData)] : undefined));
+  }
+  ticks$(symbols: string[]): Observable<Tick> {
+    return this.symbolStream(DataType.TradeTick, symbols, (d) => (d.tradeTickData ? ticksFromPush(d.tradeTickData) : undefined));
+  }
+  /** Order status changes for `account` (all accounts of the tiger_id when omitted). */
+  orders$(account?: string): Observable<Order> {
+    return this.stream(DataType.OrderStatus, [account ?? ''], (d) => (d.orderStatusData ? [orderFromPush(d.orderStatusData)] : undefined), (o) => !account || o.account === account);
+  }
+  fills$(account?: string): Observable<Fill> {
+    return this.stream(DataType.OrderTransaction, [account ?? ''], (d) => (d.orderTransactionData ? [fillFromPush(d.orderTransactionData)] : undefined), (f) => !account || f.account === account);
+  }
+  positions$(account?: string): Observable<Position> {
+    return this.stream(DataType.Position, [account ?? ''], (d) => (d.positionData ? [positionFromPush(d.positionData)] : undefined), (p) => !account || p.account === account);
+  }
+  assets$(account?: string): Observable<AccountAssets> {
+    return this.stream(DataType.Asset, [account ?? ''], (d) => (d.assetData ? [assetsFromPush(d.assetData)] : undefined), (a) => !account || a.account === account);
+  }
+}

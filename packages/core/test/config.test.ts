@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError, loadConfig, parseProperties, parseTokenFile, redact, accountKind } from '../src/index.ts';
+import { SAMPLE_CONFIG, SAMPLE_INSTITUTIONAL_CONFIG, sampleProps, writeConfig } from './fixtureConfig.ts';
+
+const props = sampleProps();
+const pk1 = props.get('private_key_pk1')!;
+const pk8 = props.get('private_key_pk8')!;
+const base = { tiger_id: '20150001', account: '20191106192858300', license: 'TBUS', env: 'PROD' };
+const noEnv = {};
+
+function expectConfigError(fields: Record<string, string | undefined>, field: string, text: RegExp): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig({ path: writeConfig(fields), env: noEnv });
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  const err = caught as ConfigError;
+  expect(err.field).toBe(field);
+  expect(err.message).toMatch(text);
+  // The message must never carry key material.
+  expect(err.message).not.toContain(pk1.slice(0, 40));
+  expect(err.message).not.toContain(pk8.slice(0, 40));
+  expect(err.message).not.toMatch(/MII[A-Za-z0-9+/]{20}/);
+  return err;
+}
+
+describe('parseProperties', () => {
+  it('handles comments, both separators, BOM, whitespace and continuation lines', () => {
+    const p = parseProperties('\uFEFF# c\n! c2\n a = 1 \nb:2\nc=x\\\n  y\n\nempty=\n');
+    expect(Object.fromEntries(p)).toEqual({ a: '1', b: '2', c: 'xy', empty: '' });
+  });
+  it('splits on the first separator only (base64 padding survives)', () => {
+    expect(parseProperties('k=abc==').get('k')).toBe('abc==');
+  });
+});
+
+describe('loadConfig', () => {
+  it('loads the documented sample config (pk1 and pk8 hold the same key)', () => {
+    const cfg = loadConfig({ path: SAMPLE_CONFIG, env: noEnv });
+    expect(cfg.tigerId).toBe('20150001');
+    expect(cfg.account).toBe('12345678');
+    expect(cfg.accountKind).toBe('prime');
+    expect(cfg.license).toBe('TBHK');
+    expect(cfg.env).toBe('PROD');
+    expect(cfg.keySource).toEqual({ field: 'private_key_pk1', encoding: 'PKCS#1', armor: 'base64', bits: 1024 });
+    expect(cfg.serverUrl).toBe('https://openapi.tigerfintech.com/gateway');
+    expect(cfg.warnings.join()).toMatch(/TBHK needs tiger_openapi_token.properties/);
+  });
+
+  it('accepts a folder as the path, as the Python SDK does', () => {
+    const path = writeConfig({ ...base, private_key_pk1: pk1 });
+    expect(loadConfig({ path: dirname(path), env: noEnv }).tigerId).toBe('20150001');
+    expect(() => loadConfig({ path: dirname(SAMPLE_CONFIG), env: noEnv })).toThrow(/holds no tiger_openapi_config.properties/);
+  });
+
+  it('reads the institutional secret_key', () => {
+    expect(loadConfig({ path: SAMPLE_INSTITUTIONAL_CONFIG, env: noEnv }).secretKey).toBe('fcfca571-71db-35c1-9352-9a557cc8258d');
+  });
+
+  it('accepts PKCS#8 in the pk1 slot, PKCS#1 in the pk8 slot, and PEM armor', () => {
+    expect(loadConfig({ path: writeConfig({ ...base, private_key_pk1: pk8 }), env: noEnv }).keySource.encoding).toBe('PKCS#8');
+    expect(loadConfig({ path: writeConfig({ ...base, private_key_pk8: pk1 }), env: noEnv }).keySource.encoding).toBe('PKCS#1');
+    const pem = `-----BEGIN RSA PRIVATE KEY-----\\n${pk1.match(/.{1,64}/g)!.join('\\n')}\\n-----END RSA PRIVATE KEY-----`;
+    const cfg = loadConfig({ path: writeConfig({ ...base, private_key: pem }), env: noEnv });
+    expect(cfg.keySource).toMatchObject({ field: 'private_key', armor: 'pem', encoding: 'PKCS#1' });
+  });
+
+  it('classifies accounts: 17 digits paper, 5-10 prime', () => {
+    expect(loadConfig({ path: writeConfig({ ...base, private_key_pk1: pk1 }), env: noEnv }).accountKind).toBe('paper');
+    expect(accountKind('1234567')).toBe('prime');
+    expect(accountKind('U1234567')).toBe('global');
+  });
+
+  it('lets TIGEROPEN_* env vars and explicit overrides win over the file', () => {
+    const path = writeConfig({ ...base, private_key_pk1: pk1 });
+    const cfg = loadConfig({ path, env: { TIGEROPEN_ACCOUNT: '7654321', TIGEROPEN_LICENSE: 'TBSG' } });
+    expect(cfg.account).toBe('7654321');
+    expect(cfg.license).toBe('TBSG');
+    expect(loadConfig({ path, env: { TIGEROPEN_ACCOUNT: '7654321' }, overrides: { account: '11111' } }).account).toBe('11111');
+  });
+
+  it('reads a TBHK token file beside the config', () => {
+    const path = writeConfig({ ...base, license: 'TBHK', private_key_pk1: pk1 });
+    const token = Buffer.from('1700000000000,1702592000000,rest').toString('base64');
+    writeFileSync(join(dirname(path), 'tiger_openapi_token.properties'), `token=${token}\n`);
+    const cfg = loadConfig({ path, env: noEnv });
+    expect(cfg.token).toEqual({ token, createdAt: 1700000000000, expiresAt: 1702592000000 });
+    expect(cfg.warnings).toEqual([]);
+    expect(redact(`Authorization: ${token}`)).not.toContain(token);
+  });
+
+  it('warns when the file is readable by other users', () => {
+    const path = writeConfig({ ...base, private_key_pk1: pk1 });
+    chmodSync(path, 0o644);
+    expect(loadConfig({ path, env: noEnv }).warnings.join()).toMatch(/readable by other users.*chmod 600/);
+  });
+
+  describe('rejects bad input with one error naming the field, never the key', () => {
+    it('missing tiger_id', () => expectConfigError({ ...base, tiger_id: undefined, private_key_pk1: pk1 }, 'tiger_id', /missing/));
+    it('non-numeric tiger_id', () => expectConfigError({ ...base, tiger_id: 'abc', private_key_pk1: pk1 }, 'tiger_id', /digits/));
+    it('missing account', () => expectConfigError({ ...base, account: undefined, private_key_pk1: pk1 }, 'account', /missing/));
+    it('non-numeric account', () => expectConfigError({ ...base, account: 'acct-12', private_key_pk1: pk1 }, 'account', /expected digits/));
+    it('account of the wrong length', () => expectConfigError({ ...base, account: '123456789012', private_key_pk1: pk1 }, 'account', /12 digits.*17 digits/));
+    it('no key at all', () => expectConfigError({ ...base }, 'private_key_pk1', /missing/));
+    it('truncated key', () => expectConfigError({ ...base, private_key_pk1: pk1.slice(0, 200) }, 'private_key_pk1', /broken or truncated/));
+    it('key that is not base64', () => expectConfigError({ ...base, private_key_pk8: pk8.slice(0, 100) + '!@#$' + pk8.slice(104) }, 'private_key_pk8', /not valid base64/));
+    it('a public key pasted in the private slot', () => {
+      const pub = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+      expectConfigError({ ...base, private_key_pk1: pub }, 'private_key_pk1', /public key/);
+    });
+    it('pk1 and pk8 holding different keys', () => {
+      const other = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+      expectConfigError({ ...base, private_key_pk1: pk1, private_key_pk8: other }, 'private_key_pk8', /different key/);
+    });
+    it('a broken key in one slot even if the other is fine', () => expectConfigError({ ...base, private_key_pk1: pk1, private_key_pk8: pk8.slice(0, 300) }, 'private_key_pk8', /./));
+    it('unknown env', () => expectConfigError({ ...base, env: 'LIVE', private_key_pk1: pk1 }, 'env', /PROD, SANDBOX or TEST/));
+    it('bad license', () => expectConfigError({ ...base, license: 'tb-us', private_key_pk1: pk1 }, 'license', /license code/));
+    it('plain http to a remote host', () => expectConfigError({ ...base, private_key_pk1: pk1, server_url: 'http://example.com/gateway' }, 'server_url', /not loopback/));
+    it('plain tcp push to a remote host', () => expectConfigError({ ...base, private_key_pk1: pk1, socket_host_port: 'tcp,example.com,9883' }, 'socket_host_port', /not loopback/));
+    it('malformed socket_host_port', () => expectConfigError({ ...base, private_key_pk1: pk1, socket_host_port: 'example.com:9883' }, 'socket_host_port', /ssl,host,port/));
+    it('a path that does not exist', () => {
+      expect(() => loadConfig({ path: '/nonexistent/x.properties', env: noEnv })).toThrow(/does not exist/);
+    });
+  });
+
+  it('registers every secret with the redactor', () => {
+    loadConfig({ path: SAMPLE_INSTITUTIONAL_CONFIG, env: noEnv });
+    const text = readFileSync(SAMPLE_INSTITUTIONAL_CONFIG, 'utf8');
+    const scrubbed = redact(text);
+    expect(scrubbed).not.toContain(pk1.slice(10, 60));
+    expect(scrubbed).not.toContain('fcfca571-71db-35c1-9352-9a557cc8258d');
+    expect(scrubbed).toContain('tiger_id=20150001');
+  });
+});
+
+describe('parseTokenFile', () => {
+  it('rejects a token without the created,expiry prefix', () => {
+    expect(() => parseTokenFile('token=' + Buffer.from('hello').toString('base64'))).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync } from 'node:crypto';
+import { HttpTransport, loadConfig, RequestTimeoutError, signWithKey, TransportError, stringifyBigJson } from '../src/index.ts';
+import { SAMPLE_CONFIG } from './fixtureConfig.ts';
+
+// Scripted loopback server: answers each request with the next action. It exists to test the
+// transport's retry rules in isolation; protocol behaviour is tested against packages/gateway.
+const cfg = loadConfig({ path: SAMPLE_CONFIG, env: {} });
+const server = generateKeyPairSync('rsa', { modulusLength: 1024 });
+type Action = 'ok' | '500' | 'hang' | 'reset';
+let srv: Server | undefined;
+
+async function scripted(actions: Action[]): Promise<{ url: string; hits: string[] }> {
+  const hits: string[] = [];
+  srv = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const env = JSON.parse(body) as Record<string, string>;
+      hits.push(env.method!);
+      const a = actions.shift() ?? 'ok';
+      if (a === 'hang') return;
+      if (a === 'reset') return req.socket.destroy();
+      if (a === '500') return res.writeHead(500).end('oops');
+      res.end(stringifyBigJson({ code: 0, message: 'success', timestamp: Date.now(), data: { id: 40132638459956225n }, sign: signWithKey(env.timestamp!, server.privateKey) }));
+    });
+  });
+  await new Promise<void>((r) => srv!.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/gateway`, hits };
+}
+
+const transport = (url: string, timeoutMs = 2000) =>
+  new HttpTransport({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, serverPublicKey: server.publicKey, serverUrl: url, timeoutMs, retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
+
+afterEach(async () => {
+  srv?.closeAllConnections();
+  await new Promise((r) => srv?.close(r));
+});
+
+describe('HttpTransport retry rules', () => {
+  it('retries an idempotent read after 5xx and connection resets, then succeeds', async () => {
+    const { url, hits } = await scripted(['500', 'reset', 'ok']);
+    expect(await transport(url).call('orders', { account: '1' })).toEqual({ id: 40132638459956225n });
+    expect(hits).toEqual(['orders', 'orders', 'orders']);
+  });
+
+  it('never retries place_order: a 5xx surfaces after exactly one attempt', async () => {
+    const { url, hits } = await scripted(['500', 'ok']);
+    await expect(transport(url).call('place_order', { account: '1' })).rejects.toBeInstanceOf(TransportError);
+    expect(hits).toEqual(['place_order']);
+  });
+
+  it('a place_order timeout is a RequestTimeoutError after one attempt (the caller must look the order up)', async () => {
+    const { url, hits } = await scripted(['hang', 'ok']);
+    await expect(transport(url, 200).call('place_order', { account: '1' })).rejects.toBeInstanceOf(RequestTimeoutError);
+    expect(hits).toEqual(['place_order']);
+  });
+
+  it('modify and cancel are not retried either', async () => {
+    const { url, hits } = await scripted(['reset', 'reset', 'ok']);
+    await expect(transport(url).call('cancel_order', { id: 1 })).rejects.toBeInstanceOf(TransportError);
+    await expect(transport(url).call('modify_order', { id: 1 })).rejects.toBeInstanceOf(TransportError);
+    expect(hits).toEqual(['cancel_order', 'modify_order']);
+  });
+
+  it('gives up on a read after maxAttempts', async () => {
+    const { url, hits } = await scripted(['500', '500', '500', '500', 'ok']);
+    await expect(transport(url).call('positions', {})).rejects.toBeInstanceOf(TransportError);
+    expect(hits).toHaveLength(4);
+  });
+
+  it('honours a caller AbortSignal without retrying', async () => {
+    const { url, hits } = await scripted(['hang']);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('user cancelled')), 100);
+    await expect(transport(url).call('orders', {}, { signal: ac.signal })).rejects.toThrow('user cancelled');
+    expect(hits).toEqual(['orders']);
+  });
+});

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+import SummaryLineReporter from './scripts/SummaryLineReporter.ts';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'strategies/**/*.test.ts'],
+    reporters: ['default', new SummaryLineReporter()],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Integration tests start real servers and child processes; two workers fit a 2-core machine.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
