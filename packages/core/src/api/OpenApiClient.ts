@@ -67,16 +67,19 @@ export class OpenApiClient {
     return pages[0] ?? { symbol, period: q.period, bars: [], nextPageToken: undefined };
   }
 
-  /** All bars in the range, following `nextPageToken` until the last page. */
+  /**
+   * All bars in the range, oldest first, following `nextPageToken` until the last page (pages may
+   * come newest-first; bars are merged by time, duplicates dropped).
+   */
   async kline(symbol: string, q: KlineQuery, o?: CallOptions): Promise<Bar[]> {
-    const out: Bar[] = [];
+    const byTime = new Map<number, Bar>();
     let token: string | undefined;
     do {
       const page = await this.klinePage(symbol, { ...q, pageToken: token }, o);
-      out.push(...page.bars);
+      for (const b of page.bars) byTime.set(b.time, b);
       token = page.nextPageToken;
     } while (token);
-    return out;
+    return [...byTime.values()].sort((a, b) => a.time - b.time);
   }
 
   async quoteDepth(symbols: string[], market = 'US', o?: CallOptions): Promise<Depth[]> {

@@ -1,0 +1,268 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataType, loadConfig, silentLogger, type Bar, type Logger, type PushDataMsg } from '@pounce/core';
+import { MatchingEngine, type EngineEvent, type EngineOrder, type MatchingConfig } from '@pounce/matching';
+import { GatewayHttpServer, type HttpFaults, type MethodHandler } from './http/GatewayHttpServer.ts';
+import { quoteMethods } from './methods/quoteMethods.ts';
+import { tradeMethods, type TradeDesk } from './methods/tradeMethods.ts';
+import { assetPush, orderStatusPush, positionPush, transactionPush } from './methods/wireShapes.ts';
+import { PushServer, type PushFaults } from './push/PushServer.ts';
+import { MarketReplay } from './replay/MarketReplay.ts';
+import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
+import { ensureGatewayIdentity, writeClientConfig, type GatewayIdentity } from './state/GatewayState.ts';
+
+export interface GatewayOptions {
+  /** Keys, certificate, client config and command log live here. */
+  stateDir: string;
+  /** Bars to replay (all symbols). */
+  bars: readonly Bar[];
+  httpPort?: number;
+  pushPort?: number;
+  /** Replay pace: bars per second, `max` (as fast as possible), or `manual` (tests call `advance`). */
+  speed?: number | 'max' | 'manual';
+  matching?: MatchingConfig;
+  /** Extra client configs whose tiger_id and public key are registered (e.g. the sample fixture). */
+  clientConfigs?: string[];
+  /** tiger_id and paper account of the generated local client. */
+  tigerId?: string;
+  account?: string;
+  /** Enforce the service's per-method rate limits. */
+  rateLimit?: boolean;
+  /** Rebuild state from the command log in stateDir instead of starting fresh. */
+  resume?: boolean;
+  logger?: Logger;
+}
+
+/** Switches for failure tests, flipped at run time. */
+export interface GatewayFaults extends HttpFaults, PushFaults {}
+
+export const DEFAULT_TIGER_ID = '20260001';
+export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
+
+/**
+ * The local OpenAPI gateway: signed HTTP + TLS push over the deterministic matching engine and
+ * a market replay. Real servers on loopback; what the embedded `--paper` mode and every
+ * integration test talk to.
+ *
+ * @example
+ * ```ts
+ * const gw = await Gateway.start({ stateDir: '.pounce/gateway', bars, speed: 20 });
+ * const cfg = loadConfig({ path: gw.clientConfigPath });
+ * // ... use OpenApiClient / PushClient with cfg ...
+ * await gw.stop();
+ * ```
+ */
+export class Gateway {
+  readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseConnections: false, loseReplyOf: new Set() };
+  readonly engine: MatchingEngine;
+  readonly replay: MarketReplay;
+  readonly tigerId: string;
+  readonly account: string;
+  private http!: GatewayHttpServer;
+  private push!: PushServer;
+  private readonly identity: GatewayIdentity;
+  private readonly clients = new Map<string, KeyObject>();
+  private readonly log: CommandLog;
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private lastCheckpoint = 0;
+  httpPort = 0;
+  pushPort = 0;
+  clientConfigPath = '';
+
+  private constructor(private readonly o: GatewayOptions) {
+    this.logger = o.logger ?? silentLogger;
+    this.identity = ensureGatewayIdentity(o.stateDir);
+    this.tigerId = o.tigerId ?? DEFAULT_TIGER_ID;
+    this.account = o.account ?? DEFAULT_PAPER_ACCOUNT;
+    this.clients.set(this.tigerId, createPublicKey(this.identity.clientKey));
+    for (const path of o.clientConfigs ?? []) {
+      const cfg = loadConfig({ path, env: {} });
+      this.clients.set(cfg.tigerId, createPublicKey(cfg.privateKey));
+    }
+    this.engine = new MatchingEngine(o.matching);
+    this.replay = new MarketReplay(o.bars);
+    this.log = new CommandLog(join(o.stateDir, 'commands.jsonl'), !o.resume);
+    if (o.resume) this.recover();
+  }
+
+  static async start(o: GatewayOptions): Promise<Gateway> {
+    const gw = new Gateway(o);
+    await gw.listen(o.httpPort ?? 0, o.pushPort ?? 0);
+    gw.resume();
+    return gw;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}/gateway`;
+  }
+
+  private async listen(httpPort: number, pushPort: number): Promise<void> {
+    const handlers = new Map<string, MethodHandler>();
+    const desk = this.desk();
+    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay }));
+    for (const [name, h] of Object.entries(tradeMethods)) handlers.set(name, (biz) => h(biz, desk));
+    this.http = new GatewayHttpServer({ host: '127.0.0.1', port: httpPort, signingKey: this.identity.signingKey, clients: this.clients, handlers, rateLimit: this.o.rateLimit ?? false, faults: this.faults, logger: this.logger });
+    this.push = new PushServer({ host: '127.0.0.1', port: pushPort, keyPem: this.identity.tlsKeyPem, certPem: this.identity.tlsCertPem, clients: this.clients, faults: this.faults, logger: this.logger });
+    this.httpPort = await this.http.listen();
+    this.pushPort = await this.push.listen();
+    this.clientConfigPath = writeClientConfig(this.identity, { tigerId: this.tigerId, account: this.account, httpPort: this.httpPort, pushPort: this.pushPort });
+    this.logger.info('gateway listening', { http: this.httpUrl, push: `127.0.0.1:${this.pushPort}`, clientConfig: this.clientConfigPath });
+  }
+
+  private desk(): TradeDesk {
+    return {
+      engine: this.engine,
+      now: () => this.replay.now(),
+      knownSymbol: (s) => this.replay.has(s),
+      place: (req) => this.apply({ c: this.replay.position, k: 'place', req }),
+      cancel: (id) => void this.apply({ c: this.replay.position, k: 'cancel', id }),
+      modify: (id, ch) => void this.apply({ c: this.replay.position, k: 'modify', id, ch }),
+    };
+  }
+
+  /** Runs one command: validated by the engine first, logged, then published. */
+  private apply(cmd: GatewayCommand, publish = true): Readonly<EngineOrder> {
+    const now = this.replay.now();
+    let events: readonly EngineEvent[];
+    let order: Readonly<EngineOrder> | undefined;
+    if (cmd.k === 'place') {
+      MatchingEngine.validate(cmd.req);
+      const r = this.engine.submit(cmd.req, now);
+      order = r.order;
+      // The service reports Initial before the order is working.
+      events = [{ kind: 'order', order: { ...r.order, status: 'Initial' } }, ...r.events];
+    } else if (cmd.k === 'cancel') {
+      events = this.engine.cancel(cmd.id, now);
+    } else {
+      events = this.engine.modify(cmd.id, cmd.ch, now);
+    }
+    if (publish) {
+      this.log.append(cmd);
+      this.publishEvents(events);
+    }
+    return order ?? this.engine.order(cmd.k === 'place' ? '' : cmd.id)!;
+  }
+
+  private recover(): void {
+    const cmds = this.log.read();
+    const cursorFile = join(this.o.stateDir, 'replay-cursor');
+    const checkpoint = existsSync(cursorFile) ? Number(readFileSync(cursorFile, 'utf8')) || 0 : 0;
+    for (const cmd of cmds) {
+      while (this.replay.position < cmd.c && this.stepQuietly()) { /* advance */ }
+      try {
+        this.apply(cmd, false);
+      } catch (err) {
+        this.logger.warn('recovery: command refused again', { cmd: cmd.k, error: (err as Error).message });
+      }
+    }
+    while (this.replay.position < checkpoint && this.stepQuietly()) { /* advance */ }
+    this.logger.info('gateway state recovered', { commands: cmds.length, replayPosition: this.replay.position });
+  }
+
+  private stepQuietly(): boolean {
+    const slice = this.replay.step();
+    if (!slice) return false;
+    for (const bar of slice) this.engine.onBar(bar);
+    return true;
+  }
+
+  /** Advances the replay by `n` time slices: match orders, then publish fills, bars and quotes. */
+  advance(n = 1): number {
+    let done = 0;
+    for (; done < n; done++) {
+      const slice = this.replay.step();
+      if (!slice) break;
+      for (const bar of slice) {
+        this.publishEvents(this.engine.onBar(bar));
+        this.publishBar(bar);
+      }
+    }
+    const now = Date.now();
+    if (now - this.lastCheckpoint > 200) {
+      this.lastCheckpoint = now;
+      writeFileSync(join(this.o.stateDir, 'replay-cursor'), String(this.replay.position));
+    }
+    return done;
+  }
+
+  /** Starts (or restarts) the replay timer at the configured speed. */
+  resume(): void {
+    const speed = this.o.speed ?? 20;
+    clearTimeout(this.timer);
+    if (speed === 'manual') return;
+    const interval = speed === 'max' ? 0 : Math.max(1, Math.round(1000 / speed));
+    const tick = () => {
+      this.advance(speed === 'max' ? 50 : 1);
+      if (!this.replay.done) this.timer = speed === 'max' ? setImmediate(tick) as unknown as NodeJS.Timeout : setTimeout(tick, interval);
+    };
+    this.timer = setTimeout(tick, interval);
+  }
+
+  pause(): void {
+    clearTimeout(this.timer);
+    clearImmediate(this.timer as unknown as NodeJS.Immediate);
+  }
+
+  private publishBar(bar: Bar): void {
+    const t = String(bar.time);
+    this.push.publishSymbol(DataType.Kline, bar.symbol, {
+      dataType: DataType.Kline,
+      klineData: { symbol: bar.symbol, time: t, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: String(Math.round(bar.volume)), count: 1, amount: bar.close * bar.volume },
+    });
+    const spread = Math.max(0.01, Math.round(bar.close * 0.0002 * 100) / 100);
+    this.push.publishSymbol(DataType.Quote, bar.symbol, {
+      dataType: DataType.Quote,
+      quoteData: { symbol: bar.symbol, type: 3, timestamp: t, latestPrice: bar.close, latestPriceTimestamp: t, open: bar.open, high: bar.high, low: bar.low, volume: String(Math.round(bar.volume)), bidPrice: bar.close - spread / 2, askPrice: bar.close + spread / 2, bidSize: '100', askSize: '100', marketStatus: 'Trading' },
+    });
+  }
+
+  private publishEvents(events: readonly EngineEvent[]): void {
+    const now = this.replay.now();
+    for (const ev of events) {
+      let dt: number;
+      let body: PushDataMsg;
+      let account: string;
+      switch (ev.kind) {
+        case 'order':
+          account = ev.order.account;
+          dt = DataType.OrderStatus;
+          body = { dataType: DataType.OrderStatus, orderStatusData: orderStatusPush(ev.order, now) };
+          break;
+        case 'fill':
+          account = ev.fill.account;
+          dt = DataType.OrderTransaction;
+          body = { dataType: DataType.OrderTransaction, orderTransactionData: transactionPush(ev.fill, now) };
+          break;
+        case 'position':
+          account = ev.position.account;
+          dt = DataType.Position;
+          body = { dataType: DataType.Position, positionData: positionPush(ev.position, now) };
+          break;
+        case 'account':
+          account = ev.account;
+          dt = DataType.Asset;
+          body = { dataType: DataType.Asset, assetData: assetPush(this.engine.summary(ev.account), now) };
+          break;
+      }
+      this.push.publishAccount(dt as typeof DataType.Asset, account, body);
+    }
+  }
+
+  /** Drops every push connection now (clients must reconnect and resubscribe). */
+  dropPushConnections(): number {
+    return this.push.dropAll();
+  }
+
+  get pushConnections(): number {
+    return this.push.connectionCount;
+  }
+
+  async stop(): Promise<void> {
+    this.pause();
+    writeFileSync(join(this.o.stateDir, 'replay-cursor'), String(this.replay.position));
+    await Promise.all([this.http?.close(), this.push?.close()]);
+  }
+}
+

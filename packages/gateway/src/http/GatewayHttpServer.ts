@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { parseBigJson, perMinuteLimit, signContent, signWithKey, stringifyBigJson, TIMESTAMP_FORMAT, TokenBucket, verifyWithKey, type Logger } from '@pounce/core';
+import { bizParam, commonParam, GatewayError } from './GatewayError.ts';
+
+export type MethodHandler = (biz: Record<string, unknown>, tigerId: string) => unknown;
+
+export interface HttpFaults {
+  /** Extra delay before answering, ms. */
+  replyDelayMs: number;
+  /** Answer the next N requests with the service's rate-limit reply. */
+  rateLimitNext: number;
+  /** Destroy incoming connections instead of answering. */
+  refuseConnections: boolean;
+  /** Methods whose next request is executed but whose reply is lost (connection dropped). */
+  loseReplyOf: Set<string>;
+}
+
+export interface GatewayHttpOptions {
+  host: string;
+  port: number;
+  signingKey: KeyObject;
+  clients: ReadonlyMap<string, KeyObject>;
+  handlers: ReadonlyMap<string, MethodHandler>;
+  /** Enforce the service's per-method limits server-side (answers HTTP 429, code 5). */
+  rateLimit: boolean;
+  faults: HttpFaults;
+  logger: Logger;
+}
+
+const MAX_BODY = 1 << 20;
+
+/**
+ * `POST /gateway`: parses the envelope, verifies `sign` against the registered client key,
+ * checks the timestamp format, dispatches on `method`, and answers `{code, message, timestamp,
+ * data, sign}` with `sign` = this gateway's signature of the request timestamp.
+ */
+export class GatewayHttpServer {
+  private server: Server | undefined;
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly o: GatewayHttpOptions) {}
+
+  async listen(): Promise<number> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.o.port, this.o.host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const f = this.o.faults;
+    if (f.refuseConnections) {
+      req.socket.destroy();
+      return;
+    }
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || !['/gateway', '/hkg/gateway', '/hkg-quote/gateway'].includes(path ?? '')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: POST /gateway');
+      return;
+    }
+    let body = '';
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) {
+        res.writeHead(413).end();
+        req.socket.destroy();
+        return;
+      }
+      body += chunk;
+    }
+    if (f.replyDelayMs > 0) await new Promise((r) => setTimeout(r, f.replyDelayMs));
+    let timestamp = '';
+    let method = '';
+    let status = 200;
+    let reply: { code: number; message: string; data?: unknown };
+    try {
+      // Sign even an error reply over the request's timestamp, so the client can trust the error.
+      timestamp = /"timestamp"\s*:\s*"([^"]{0,40})"/.exec(body)?.[1] ?? '';
+      const env = this.parseEnvelope(body);
+      timestamp = env.timestamp;
+      method = env.method;
+      if (f.rateLimitNext > 0) {
+        f.rateLimitNext--;
+        throw new GatewayError(5, `rate limit error(current limiting interface:${method}, up to ${perMinuteLimit(method)} times per minute)`, 429);
+      }
+      this.throttle(env.tigerId, method);
+      const handler = this.o.handlers.get(method);
+      if (!handler) throw commonParam('the current requested method does not support');
+      let biz: Record<string, unknown> = {};
+      if (env.bizContent !== undefined) {
+        let parsed: unknown;
+        try {
+          parsed = parseBigJson(env.bizContent);
+        } catch {
+          throw bizParam('biz_content is not valid JSON');
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw bizParam('biz_content must be a JSON object');
+        biz = parsed as Record<string, unknown>;
+      }
+      reply = { code: 0, message: 'success', data: handler(biz, env.tigerId) };
+      if (f.loseReplyOf.delete(method)) {
+        this.o.logger.info('fault: dropping the reply after executing', { method });
+        req.socket.destroy();
+        return;
+      }
+    } catch (err) {
+      if (err instanceof GatewayError) {
+        reply = { code: err.code, message: err.message };
+        status = err.httpStatus;
+      } else {
+        this.o.logger.error('handler failed', { method, error: (err as Error).message });
+        reply = { code: 1, message: 'server error' };
+      }
+    }
+    const sign = signWithKey(timestamp, this.o.signingKey);
+    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(stringifyBigJson({ ...reply, timestamp: Date.now(), sign }));
+  }
+
+  private parseEnvelope(body: string): { tigerId: string; method: string; timestamp: string; bizContent: string | undefined } {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body);
+    } catch {
+      throw commonParam('request body is not JSON');
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw commonParam('request body must be a JSON object');
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      if (typeof v !== 'string') throw commonParam(`field '${k}' must be a string`);
+      params[k] = v;
+    }
+    for (const k of ['tiger_id', 'method', 'sign', 'timestamp', 'charset', 'sign_type', 'version']) {
+      if (!params[k]) throw commonParam(`field '${k}' cannot be empty`);
+    }
+    const key = this.o.clients.get(params.tiger_id!);
+    if (!key) throw commonParam(`tiger_id ${params.tiger_id} is not registered with this gateway`);
+    if (!verifyWithKey(signContent(params), params.sign!, key)) {
+      throw commonParam('failed to verify signature, please make sure you use the correct rsa private key');
+    }
+    if (!TIMESTAMP_FORMAT.test(params.timestamp!)) throw commonParam("time parse error, support time format is 'yyyy-MM-dd HH:mm:ss'");
+    return { tigerId: params.tiger_id!, method: params.method!, timestamp: params.timestamp!, bizContent: params.biz_content };
+  }
+
+  private throttle(tigerId: string, method: string): void {
+    if (!this.o.rateLimit) return;
+    const key = `${tigerId}|${method}`;
+    let b = this.buckets.get(key);
+    if (!b) this.buckets.set(key, (b = new TokenBucket(perMinuteLimit(method), 60_000, Date.now())));
+    if (b.waitMs(Date.now()) > 0) throw new GatewayError(5, `rate limit error(current limiting interface:${method}, up to ${perMinuteLimit(method)} times per minute)`, 429);
+    b.consume();
+  }
+}

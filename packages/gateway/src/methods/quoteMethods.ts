@@ -1,0 +1,133 @@
+import { DateTime } from 'luxon';
+import { bizParam, commonParam } from '../http/GatewayError.ts';
+import type { MarketReplay } from '../replay/MarketReplay.ts';
+import { optNum, optStr, reqStr, strList, type Biz } from './bizFields.ts';
+
+export interface QuoteContext {
+  replay: MarketReplay;
+}
+type Handler = (biz: Biz, ctx: QuoteContext) => unknown;
+
+/** NYSE regular-hours state at `ms` (weekends closed; holidays not modelled). */
+export function usMarketStatus(ms: number): { status: string; marketStatus: string } {
+  const t = DateTime.fromMillis(ms, { zone: 'America/New_York' });
+  const minutes = t.hour * 60 + t.minute;
+  if (t.weekday >= 6) return { status: 'MARKET_CLOSED', marketStatus: 'Closed' };
+  if (minutes < 4 * 60) return { status: 'NOT_YET_OPEN', marketStatus: 'Not Yet Opened' };
+  if (minutes < 9 * 60 + 30) return { status: 'PRE_HOUR_TRADING', marketStatus: 'Pre-Market Trading' };
+  if (minutes < 16 * 60) return { status: 'TRADING', marketStatus: 'Trading' };
+  if (minutes < 20 * 60) return { status: 'POST_HOUR_TRADING', marketStatus: 'Post-Market Trading' };
+  return { status: 'CLOSING', marketStatus: 'Closed' };
+}
+
+const PERIODS = new Set(['day', 'week', 'month', 'year', '1min', '3min', '5min', '10min', '15min', '30min', '45min', '60min', '2hour', '3hour', '4hour', '6hour']);
+
+function known(ctx: QuoteContext, symbols: string[]): void {
+  const bad = symbols.filter((s) => !ctx.replay.has(s));
+  if (bad.length) throw commonParam(`invalid symbols: ${bad.join(',')}`);
+}
+
+/** Quote methods, all answered as of the replay clock. */
+export const quoteMethods: Record<string, Handler> = {
+  user_license: () => ({ license: 'TBUS' }),
+  grab_quote_permission: () => [{ name: 'usQuoteBasic', expireAt: -1 }, { name: 'usStockQuoteLv2Totalview', expireAt: -1 }],
+  get_quote_permission: () => [{ name: 'usQuoteBasic', expireAt: -1 }, { name: 'usStockQuoteLv2Totalview', expireAt: -1 }],
+
+  market_state: (biz, ctx) => {
+    const market = optStr(biz, 'market') ?? 'ALL';
+    if (!['US', 'ALL'].includes(market)) throw bizParam(`market ${market} is not served by the local gateway (US only)`);
+    const now = ctx.replay.now();
+    const st = usMarketStatus(now);
+    return [{ market: 'US', ...st, openTime: DateTime.fromMillis(now, { zone: 'America/New_York' }).toFormat("MM-dd '09:30:00' ZZZZ") }];
+  },
+
+  quote_real_time: (biz, ctx) => {
+    const symbols = strList(biz, 'symbols');
+    known(ctx, symbols);
+    return symbols.flatMap((symbol) => {
+      const b = ctx.replay.latest(symbol);
+      if (!b) return [];
+      const spread = Math.max(0.01, Math.round(b.close * 0.0002 * 100) / 100);
+      return [{
+        symbol, open: b.open, high: b.high, low: b.low, close: b.close, preClose: ctx.replay.previous(symbol)?.close ?? b.open,
+        latestPrice: b.close, latestTime: b.time, askPrice: b.close + spread / 2, askSize: 100, bidPrice: b.close - spread / 2, bidSize: 100,
+        volume: b.volume, status: 'NORMAL',
+      }];
+    });
+  },
+
+  kline: (biz, ctx) => {
+    const symbols = strList(biz, 'symbols');
+    known(ctx, symbols);
+    const period = reqStr(biz, 'period');
+    if (!PERIODS.has(period)) throw bizParam(`period ${period} is not supported`);
+    const begin = optNum(biz, 'begin_time') ?? -1;
+    const end = optNum(biz, 'end_time') ?? -1;
+    const limit = Math.min(optNum(biz, 'limit') ?? 251, 1200);
+    const token = optStr(biz, 'page_token');
+    if (token && symbols.length !== 1) throw bizParam('page_token is only valid with exactly one symbol');
+    return symbols.map((symbol) => {
+      // Bars as stored (the replay's own period); newest `limit` in range, paged backwards by token.
+      let bars = ctx.replay.history(symbol).filter((b) => (begin < 0 || b.time >= begin) && (end < 0 || b.time <= end));
+      if (token) {
+        const before = Number(Buffer.from(token, 'base64').toString('utf8'));
+        if (!Number.isFinite(before)) throw bizParam('page_token is not valid');
+        bars = bars.filter((b) => b.time < before);
+      }
+      const page = bars.slice(Math.max(0, bars.length - limit));
+      const more = bars.length > page.length && page.length > 0;
+      return {
+        symbol, period,
+        nextPageToken: more ? Buffer.from(String(page[0]!.time)).toString('base64') : undefined,
+        items: page.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, amount: b.close * b.volume })),
+      };
+    });
+  },
+
+  timeline: (biz, ctx) => {
+    const symbols = strList(biz, 'symbols');
+    known(ctx, symbols);
+    return symbols.map((symbol) => {
+      const h = ctx.replay.history(symbol).slice(-390);
+      return { symbol, period: 'day', preClose: h[0]?.open ?? 0, intraday: { items: h.map((b) => ({ time: b.time, volume: b.volume, price: b.close, avgPrice: (b.high + b.low + b.close) / 3 })), beginTime: h[0]?.time ?? -1, endTime: h[h.length - 1]?.time ?? -1 } };
+    });
+  },
+
+  trade_tick: (biz, ctx) => {
+    const symbols = strList(biz, 'symbols');
+    known(ctx, symbols);
+    const limit = Math.min(optNum(biz, 'limit') ?? 200, 1000);
+    return symbols.map((symbol) => {
+      // One synthetic print per replayed bar (its close), so ticks agree with bars.
+      const h = ctx.replay.history(symbol);
+      const from = Math.max(0, h.length - limit);
+      return { symbol, beginIndex: from, endIndex: h.length - 1, items: h.slice(from).map((b, i) => ({ time: b.time, volume: b.volume, price: b.close, type: i > 0 && b.close < h[from + i - 1]!.close ? '-' : '+' })) };
+    });
+  },
+
+  quote_depth: (biz, ctx) => {
+    const symbols = strList(biz, 'symbols');
+    reqStr(biz, 'market');
+    known(ctx, symbols);
+    return symbols.map((symbol) => {
+      const b = ctx.replay.latest(symbol);
+      const px = b?.close ?? 0;
+      const tick = 0.01;
+      return {
+        symbol,
+        asks: Array.from({ length: 5 }, (_, i) => ({ price: Math.round((px + tick * (i + 1)) * 100) / 100, count: 1 + i, volume: 100 * (i + 1) })),
+        bids: Array.from({ length: 5 }, (_, i) => ({ price: Math.round((px - tick * (i + 1)) * 100) / 100, count: 1 + i, volume: 100 * (i + 1) })),
+      };
+    });
+  },
+};
+
+/** Contract description for a replayed symbol (US stock, 1 share lots, cent ticks). */
+export function contractJson(symbol: string): Record<string, unknown> {
+  return {
+    contractId: 0, identifier: symbol, symbol, secType: 'STK', currency: 'USD', exchange: 'SMART', market: 'US', primaryExchange: 'NASDAQ',
+    localSymbol: symbol, name: symbol, multiplier: 1, lotSize: 1, minTick: 0.01, status: 1, tradeable: true, closeOnly: false, marginable: true,
+    shortable: true, shortMargin: 0.5, tickSizes: [{ begin: '0', end: 'Infinity', tickSize: 0.01, type: 'CLOSED' }], isEtf: false,
+    supportOvernightTrading: false, supportFractionalShare: false,
+  };
+}

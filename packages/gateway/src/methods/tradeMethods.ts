@@ -1,0 +1,170 @@
+import type { EngineFill, EngineOrder, MatchingEngine, NewOrder } from '@pounce/matching';
+import { MatchingEngine as Engine, OrderStateError, OrderValidationError, tieredFees } from '@pounce/matching';
+import { bizParam, tradeError } from '../http/GatewayError.ts';
+import { optId, optNum, optStr, reqNum, reqStr, type Biz } from './bizFields.ts';
+import { contractJson } from './quoteMethods.ts';
+import { globalAssetsJson, orderJson, positionJson, primeAssetsJson, transactionJson } from './wireShapes.ts';
+
+/** What trade methods need from the gateway: the engine and the logged, published commands. */
+export interface TradeDesk {
+  readonly engine: MatchingEngine;
+  now(): number;
+  knownSymbol(symbol: string): boolean;
+  place(req: NewOrder): Readonly<EngineOrder>;
+  cancel(id: string): void;
+  modify(id: string, changes: { quantity?: number; limitPrice?: number; auxPrice?: number; trailingPercent?: number }): void;
+}
+type Handler = (biz: Biz, desk: TradeDesk) => unknown;
+
+function account(biz: Biz): string {
+  const a = reqStr(biz, 'account');
+  if (!/^\d{17}$/.test(a) && !/^\d{5,10}$/.test(a)) throw bizParam(`account ${a} is not a paper (17 digits) or prime (5-10 digits) account`);
+  return a;
+}
+
+/** Runs an engine call, mapping its typed errors to the service's codes. */
+function guarded<T>(acct: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof OrderValidationError) throw bizParam(e.message);
+    if (e instanceof OrderStateError) throw tradeError(acct, e.message);
+    throw e;
+  }
+}
+
+function newOrder(biz: Biz, desk: TradeDesk): NewOrder {
+  const acct = account(biz);
+  const symbol = reqStr(biz, 'symbol');
+  if (!desk.knownSymbol(symbol)) throw tradeError(acct, `bad_request:contract ${symbol} is not tradable on the local gateway`);
+  const secType = optStr(biz, 'sec_type') ?? 'STK';
+  if (secType !== 'STK') throw tradeError(acct, `sec_type ${secType} is not supported by the local gateway (STK only)`);
+  const tif = optStr(biz, 'time_in_force') ?? 'DAY';
+  const orderType = reqStr(biz, 'order_type');
+  if (tif !== 'DAY' && tif !== 'GTC') throw bizParam(`time_in_force ${tif} is not supported (DAY, GTC)`);
+  if (orderType === 'MKT' && tif === 'GTC') throw tradeError(acct, 'GTC is not supported for MKT orders');
+  if (biz.outside_rth === true && (orderType === 'MKT' || orderType === 'STP')) throw tradeError(acct, `${orderType} orders are not allowed with outside_rth=true`);
+  return {
+    account: acct, symbol, action: reqStr(biz, 'action') as NewOrder['action'], orderType: orderType as NewOrder['orderType'],
+    quantity: reqNum(biz, 'total_quantity'), limitPrice: optNum(biz, 'limit_price'), auxPrice: optNum(biz, 'aux_price'),
+    trailingPercent: optNum(biz, 'trailing_percent'), timeInForce: tif, userMark: optStr(biz, 'user_mark'),
+  };
+}
+
+function page<T>(all: T[], biz: Biz, def = 100, max = 300): { items: T[]; nextPageToken: string } {
+  const limit = Math.min(optNum(biz, 'limit') ?? def, max);
+  const token = optStr(biz, 'page_token');
+  const start = token ? Number(Buffer.from(token, 'base64').toString('utf8')) : 0;
+  if (!Number.isInteger(start) || start < 0) throw bizParam('page_token is not valid');
+  const items = all.slice(start, start + limit);
+  return { items, nextPageToken: start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : '' };
+}
+
+function inRange(t: number, biz: Biz): boolean {
+  const from = optNum(biz, 'start_date');
+  const to = optNum(biz, 'end_date');
+  return (from === undefined || t >= from) && (to === undefined || t < to);
+}
+
+function orderList(filter: (o: Readonly<EngineOrder>) => boolean): Handler {
+  return (biz, desk) => {
+    const acct = account(biz);
+    const single = optId(biz, 'id');
+    if (single) {
+      const o = desk.engine.order(single);
+      if (!o || o.account !== acct) throw tradeError(acct, `order ${single} not found`);
+      return orderJson(o);
+    }
+    const symbol = optStr(biz, 'symbol');
+    const states = Array.isArray(biz.states) ? new Set(biz.states as string[]) : undefined;
+    // Newest first, as the service lists them.
+    const all = desk.engine.ordersOf(acct).filter((o) => filter(o) && (!symbol || o.symbol === symbol) && (!states || states.has(o.status)) && inRange(o.createdAt, biz)).reverse();
+    const p = page(all, biz);
+    return { items: p.items.map(orderJson), nextPageToken: p.nextPageToken };
+  };
+}
+
+const isOpen = (o: Readonly<EngineOrder>) => o.status === 'Submitted' || o.status === 'Initial' || o.status === 'PendingCancel';
+
+export const tradeMethods: Record<string, Handler> = {
+  place_order: (biz, desk) => {
+    const req = newOrder(biz, desk);
+    const o = guarded(req.account, () => desk.place(req));
+    return { id: BigInt(o.id), order_id: o.seq, subIds: [], orders: [orderJson(o)] };
+  },
+
+  preview_order: (biz, desk) => {
+    const req = newOrder(biz, desk);
+    guarded(req.account, () => Engine.validate(req));
+    const refusal = desk.engine.refusal(req);
+    const px = req.limitPrice ?? req.auxPrice ?? desk.engine.lastPrice(req.symbol) ?? 0;
+    const s = desk.engine.summary(req.account);
+    return {
+      account: req.account, isPass: refusal === undefined, message: refusal ?? '', initMargin: px * req.quantity, initMarginBefore: 0,
+      maintMargin: px * req.quantity, maintMarginBefore: 0, equityWithLoan: s.netLiquidation, equityWithLoanBefore: s.netLiquidation,
+      marginCurrency: 'USD', commission: tieredFees().orderFee(req.action, req.quantity, px * req.quantity), commissionCurrency: 'USD',
+      availableEE: s.buyingPower, excessLiquidity: s.buyingPower,
+    };
+  },
+
+  modify_order: (biz, desk) => {
+    const acct = account(biz);
+    const id = optId(biz, 'id');
+    if (!id) throw bizParam("field 'id' cannot be empty");
+    const o = desk.engine.order(id);
+    if (!o || o.account !== acct) throw tradeError(acct, `order ${id} not found`);
+    const ot = optStr(biz, 'order_type');
+    if (ot && ot !== o.orderType) throw tradeError(acct, 'order_type cannot be modified');
+    guarded(acct, () => desk.modify(id, { quantity: optNum(biz, 'total_quantity'), limitPrice: optNum(biz, 'limit_price'), auxPrice: optNum(biz, 'aux_price'), trailingPercent: optNum(biz, 'trailing_percent') }));
+    return { id: BigInt(id) };
+  },
+
+  cancel_order: (biz, desk) => {
+    const acct = account(biz);
+    let id = optId(biz, 'id');
+    const legacy = optNum(biz, 'order_id');
+    if (!id && legacy !== undefined) id = desk.engine.ordersOf(acct).find((o) => o.seq === legacy)?.id;
+    if (!id) throw bizParam("field 'id' cannot be empty");
+    const o = desk.engine.order(id);
+    if (!o || o.account !== acct) throw tradeError(acct, `order ${id} not found`);
+    guarded(acct, () => desk.cancel(id));
+    return { id: BigInt(id) };
+  },
+
+  orders: orderList(() => true),
+  active_orders: orderList(isOpen),
+  inactive_orders: orderList((o) => !isOpen(o) && o.status !== 'Filled'),
+  filled_orders: orderList((o) => o.filled > 0),
+
+  order_transactions: (biz, desk) => {
+    const acct = account(biz);
+    const orderId = optId(biz, 'order_id');
+    const symbol = optStr(biz, 'symbol');
+    const all = desk.engine.fillsOf(acct).filter((f: EngineFill) => (!orderId || f.orderId === orderId) && (!symbol || f.symbol === symbol) && inRange(f.time, biz));
+    const p = page([...all].reverse(), biz);
+    return { items: p.items.map(transactionJson), nextPageToken: p.nextPageToken };
+  },
+
+  positions: (biz, desk) => {
+    const acct = account(biz);
+    const symbol = optStr(biz, 'symbol');
+    return { items: desk.engine.positions(acct).filter((p) => !symbol || p.symbol === symbol).map(positionJson) };
+  },
+
+  prime_assets: (biz, desk) => primeAssetsJson(desk.engine.summary(account(biz)), desk.now()),
+  assets: (biz, desk) => ({ items: [globalAssetsJson(desk.engine.summary(account(biz)), desk.now())] }),
+
+  contract: (biz, desk) => {
+    const acct = account(biz);
+    const symbol = reqStr(biz, 'symbol');
+    if (!desk.knownSymbol(symbol)) throw tradeError(acct, `bad_request:contract ${symbol} not found`);
+    return contractJson(symbol);
+  },
+  contracts: (biz, desk) => {
+    account(biz);
+    const symbols = Array.isArray(biz.symbols) ? (biz.symbols as string[]) : [];
+    if (symbols.length === 0) throw bizParam("field 'symbols' cannot be empty");
+    return { items: symbols.filter((s) => desk.knownSymbol(s)).map(contractJson) };
+  },
+};
+

@@ -1,0 +1,104 @@
+import type { AccountState, PositionState, Side } from './types.ts';
+
+export interface AccountSummary {
+  account: string;
+  cash: number;
+  buyingPower: number;
+  netLiquidation: number;
+  grossPositionValue: number;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  commissions: number;
+}
+
+/**
+ * Cash and positions per account: average cost, realized P&L on closing trades (fees kept apart
+ * in `commissions`), unrealized P&L at the last price. No leverage: buying power is net
+ * liquidation less gross position value.
+ */
+export class Ledger {
+  private readonly accounts = new Map<string, AccountState>();
+  private readonly positions = new Map<string, Map<string, PositionState>>();
+
+  constructor(private readonly initialCash: number) {}
+
+  account(account: string): AccountState {
+    let a = this.accounts.get(account);
+    if (!a) {
+      this.accounts.set(account, (a = { account, cash: this.initialCash, realizedPnl: 0, commissions: 0 }));
+      this.positions.set(account, new Map());
+    }
+    return a;
+  }
+
+  position(account: string, symbol: string): PositionState {
+    this.account(account);
+    const book = this.positions.get(account)!;
+    let p = book.get(symbol);
+    if (!p) book.set(symbol, (p = { account, symbol, quantity: 0, averageCost: 0, realizedPnl: 0, lastPrice: 0 }));
+    return p;
+  }
+
+  /** Positions with a non-zero quantity. */
+  openPositions(account: string): PositionState[] {
+    this.account(account);
+    return [...this.positions.get(account)!.values()].filter((p) => p.quantity !== 0);
+  }
+
+  /** Marks every account's position in `symbol` at `price` (for unrealized P&L). */
+  mark(symbol: string, price: number): void {
+    for (const book of this.positions.values()) {
+      const p = book.get(symbol);
+      if (p) p.lastPrice = price;
+    }
+  }
+
+  accountNames(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  /** Books one execution; returns the P&L it realized. */
+  applyFill(account: string, symbol: string, side: Side, qty: number, price: number, fee: number): number {
+    const a = this.account(account);
+    const p = this.position(account, symbol);
+    const dq = side === 'BUY' ? qty : -qty;
+    const q0 = p.quantity;
+    let realized = 0;
+    if (q0 === 0) {
+      p.averageCost = price;
+    } else if (Math.sign(q0) === Math.sign(dq)) {
+      p.averageCost = Math.round(((Math.abs(q0) * p.averageCost + qty * price) / Math.abs(q0 + dq)) * 1e8) / 1e8;
+    } else {
+      const closing = Math.min(qty, Math.abs(q0));
+      realized = closing * (price - p.averageCost) * Math.sign(q0);
+      const q1 = q0 + dq;
+      if (q1 === 0) p.averageCost = 0;
+      else if (Math.sign(q1) !== Math.sign(q0)) p.averageCost = price;
+    }
+    p.quantity = q0 + dq;
+    p.realizedPnl += realized;
+    p.lastPrice = price;
+    a.cash -= dq * price + fee;
+    a.realizedPnl += realized;
+    a.commissions += fee;
+    return realized;
+  }
+
+  summary(account: string): AccountSummary {
+    const a = this.account(account);
+    let market = 0;
+    let gross = 0;
+    let unrealized = 0;
+    for (const p of this.positions.get(account)!.values()) {
+      if (p.quantity === 0) continue;
+      market += p.quantity * p.lastPrice;
+      gross += Math.abs(p.quantity * p.lastPrice);
+      unrealized += p.quantity * (p.lastPrice - p.averageCost);
+    }
+    const netLiquidation = a.cash + market;
+    return {
+      account, cash: a.cash, buyingPower: Math.max(0, netLiquidation - gross), netLiquidation, grossPositionValue: gross,
+      realizedPnl: a.realizedPnl, unrealizedPnl: unrealized, commissions: a.commissions,
+    };
+  }
+}

@@ -1,0 +1,284 @@
+import { tieredFees, type FeeModel } from './FeeModel.ts';
+import { fillPrice } from './fillPrice.ts';
+import { Ledger, type AccountSummary } from './Ledger.ts';
+import { SessionDay } from './SessionDay.ts';
+import type { EngineEvent, EngineFill, EngineOrder, MarketBar, NewOrder, PositionState } from './types.ts';
+
+export interface MatchingConfig {
+  fees?: FeeModel;
+  /** Share of a bar's volume one symbol's orders may take in that bar (bars with volume 0: no cap). */
+  participation?: number;
+  /** Adverse slippage on market-like fills (MKT, triggered STP, TRAIL), in basis points. */
+  slippageBps?: number;
+  initialCash?: number;
+  /** Exchange time zone for DAY-order expiry. */
+  sessionZone?: string;
+  allowShort?: boolean;
+  /** First order id; ids above 2^53 on purpose, like the service's, to keep clients honest. */
+  orderIdBase?: bigint;
+  fillIdBase?: bigint;
+}
+
+/** A structurally invalid order (the gateway answers it with code 1010). */
+export class OrderValidationError extends Error {
+  override readonly name = 'OrderValidationError';
+  constructor(readonly field: string, expected: string) {
+    super(`${field}: expected ${expected}`);
+  }
+}
+/** A cancel/modify the order's state does not allow. */
+export class OrderStateError extends Error {
+  override readonly name = 'OrderStateError';
+}
+
+const NO_EVENTS: readonly EngineEvent[] = Object.freeze([]);
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * The deterministic matching engine and ledger shared by the backtester and the local gateway:
+ * same commands and bars in, same orders, fills and balances out. Pure: no clock, no I/O, no
+ * randomness; time comes in with each call.
+ *
+ * @example
+ * ```ts
+ * const engine = new MatchingEngine({ initialCash: 100_000 });
+ * engine.submit({ account: 'A', symbol: 'NVDA', action: 'BUY', orderType: 'MKT', quantity: 10 }, t0);
+ * const events = engine.onBar({ symbol: 'NVDA', time: t1, open: 10, high: 11, low: 9, close: 10.5, volume: 1e6 });
+ * ```
+ */
+export class MatchingEngine {
+  readonly ledger: Ledger;
+  private readonly orders = new Map<string, EngineOrder>();
+  private readonly working = new Map<string, EngineOrder[]>();
+  private readonly fillsByAccount = new Map<string, EngineFill[]>();
+  private readonly lastPrices = new Map<string, number>();
+  private readonly fees: FeeModel;
+  private readonly session: SessionDay;
+  private orderSeq = 0;
+  private fillSeq = 0;
+
+  constructor(private readonly cfg: MatchingConfig = {}) {
+    this.ledger = new Ledger(cfg.initialCash ?? 1_000_000);
+    this.fees = cfg.fees ?? tieredFees();
+    this.session = new SessionDay(cfg.sessionZone);
+  }
+
+  /** Throws OrderValidationError for a structurally bad order; nothing is recorded then. */
+  static validate(req: NewOrder): void {
+    if (!Number.isInteger(req.quantity) || req.quantity <= 0) throw new OrderValidationError('total_quantity', 'a positive whole number of shares');
+    if (req.action !== 'BUY' && req.action !== 'SELL') throw new OrderValidationError('action', 'BUY or SELL');
+    if (!req.symbol) throw new OrderValidationError('symbol', 'a symbol');
+    const pos = (v: number | undefined) => v !== undefined && Number.isFinite(v) && v > 0;
+    switch (req.orderType) {
+      case 'MKT':
+        break;
+      case 'LMT':
+        if (!pos(req.limitPrice)) throw new OrderValidationError('limit_price', 'a positive price for LMT');
+        break;
+      case 'STP':
+        if (!pos(req.auxPrice)) throw new OrderValidationError('aux_price', 'a positive stop price for STP');
+        break;
+      case 'STP_LMT':
+        if (!pos(req.auxPrice) || !pos(req.limitPrice)) throw new OrderValidationError('aux_price/limit_price', 'a stop and a limit price for STP_LMT');
+        break;
+      case 'TRAIL':
+        if (pos(req.auxPrice) === pos(req.trailingPercent)) throw new OrderValidationError('aux_price/trailing_percent', 'exactly one of a trailing amount or percent for TRAIL');
+        if (req.trailingPercent !== undefined && req.trailingPercent >= 100) throw new OrderValidationError('trailing_percent', 'a percent below 100');
+        break;
+      default:
+        throw new OrderValidationError('order_type', 'one of MKT, LMT, STP, STP_LMT, TRAIL');
+    }
+    if (req.timeInForce !== undefined && req.timeInForce !== 'DAY' && req.timeInForce !== 'GTC') throw new OrderValidationError('time_in_force', 'DAY or GTC');
+  }
+
+  /** Accepts an order (Submitted) or rejects it for buying power / shorting (Inactive). */
+  submit(req: NewOrder, now: number): { order: EngineOrder; events: EngineEvent[] } {
+    MatchingEngine.validate(req);
+    const seq = ++this.orderSeq;
+    const o: EngineOrder = {
+      id: ((this.cfg.orderIdBase ?? 40132638459956224n) + BigInt(seq)).toString(), seq, account: req.account, symbol: req.symbol,
+      action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice, auxPrice: req.auxPrice,
+      trailingPercent: req.trailingPercent, timeInForce: req.timeInForce ?? 'DAY', userMark: req.userMark ?? '', status: 'Submitted',
+      filled: 0, avgFillPrice: 0, commission: 0, realizedPnl: 0, remark: '', createdAt: now, updatedAt: now, liveDay: undefined,
+      trailStop: undefined, triggered: false,
+    };
+    this.orders.set(o.id, o);
+    const refusal = this.refusal(o, o.id);
+    if (refusal) {
+      o.status = 'Inactive';
+      o.remark = refusal;
+    } else {
+      let list = this.working.get(o.symbol);
+      if (!list) this.working.set(o.symbol, (list = []));
+      list.push(o);
+    }
+    return { order: o, events: [{ kind: 'order', order: o }] };
+  }
+
+  /** Why the account could not take this order now (buying power, shorting), or undefined. */
+  refusal(o: Pick<NewOrder, 'account' | 'symbol' | 'action' | 'quantity' | 'limitPrice' | 'auxPrice'>, selfId = ''): string | undefined {
+    const pos = this.ledger.position(o.account, o.symbol).quantity;
+    const price = o.limitPrice ?? o.auxPrice ?? this.lastPrices.get(o.symbol);
+    if (o.action === 'SELL' && o.quantity > Math.max(0, pos)) {
+      if (this.cfg.allowShort === false) return `short selling is not allowed: selling ${o.quantity} with ${pos} held`;
+    }
+    if (price === undefined) return undefined;
+    const increases = o.action === 'BUY' ? Math.max(0, Math.min(o.quantity, o.quantity + pos)) : Math.max(0, o.quantity - Math.max(0, pos));
+    const needed = increases * price + this.committed(o.account, selfId);
+    const bp = this.ledger.summary(o.account).buyingPower;
+    if (needed > bp + 1e-9) return `insufficient buying power: needs ${needed.toFixed(2)}, has ${bp.toFixed(2)}`;
+    return undefined;
+  }
+
+  /** Notional reserved by the account's other open orders that add exposure. */
+  private committed(account: string, except: string): number {
+    let sum = 0;
+    for (const list of this.working.values()) {
+      for (const w of list) {
+        if (w.account !== account || w.id === except) continue;
+        const px = w.limitPrice ?? w.auxPrice ?? this.lastPrices.get(w.symbol) ?? 0;
+        sum += (w.quantity - w.filled) * px;
+      }
+    }
+    return sum;
+  }
+
+  /** Cancels a working order: PendingCancel then Cancelled. Throws OrderStateError otherwise. */
+  cancel(id: string, now: number): EngineEvent[] {
+    const o = this.workingOrder(id, 'cancel');
+    o.status = 'PendingCancel';
+    o.updatedAt = now;
+    const pending = { ...o };
+    this.retire(o, 'Cancelled', now, o.remark);
+    return [{ kind: 'order', order: pending }, { kind: 'order', order: o }];
+  }
+
+  /** Changes quantity and/or prices of a working order; order type and side cannot change. */
+  modify(id: string, changes: { quantity?: number; limitPrice?: number; auxPrice?: number; trailingPercent?: number }, now: number): EngineEvent[] {
+    const o = this.workingOrder(id, 'modify');
+    const next: NewOrder = {
+      account: o.account, symbol: o.symbol, action: o.action, orderType: o.orderType, quantity: changes.quantity ?? o.quantity,
+      limitPrice: changes.limitPrice ?? o.limitPrice, auxPrice: changes.auxPrice ?? o.auxPrice, trailingPercent: changes.trailingPercent ?? o.trailingPercent,
+    };
+    MatchingEngine.validate(next);
+    if (next.quantity < o.filled) throw new OrderValidationError('total_quantity', `at least the ${o.filled} already filled`);
+    o.quantity = next.quantity;
+    o.limitPrice = next.limitPrice;
+    o.auxPrice = next.auxPrice;
+    o.trailingPercent = next.trailingPercent;
+    if (o.orderType === 'TRAIL') o.trailStop = undefined;
+    o.updatedAt = now;
+    if (o.filled === o.quantity) this.retire(o, 'Filled', now, '');
+    return [{ kind: 'order', order: o }];
+  }
+
+  private workingOrder(id: string, what: string): EngineOrder {
+    const o = this.orders.get(id);
+    if (!o) throw new OrderStateError(`order ${id} not found`);
+    if (o.status !== 'Submitted') throw new OrderStateError(`cannot ${what} order ${id}: it is ${o.status}`);
+    return o;
+  }
+
+  private retire(o: EngineOrder, status: EngineOrder['status'], now: number, remark: string): void {
+    o.status = status;
+    o.remark = remark;
+    o.updatedAt = now;
+    const list = this.working.get(o.symbol);
+    if (list) {
+      const i = list.indexOf(o);
+      if (i >= 0) list.splice(i, 1);
+    }
+  }
+
+  /**
+   * Matches the symbol's working orders against one bar, oldest order first, sharing the bar's
+   * volume cap. DAY orders end when a bar of a later session day arrives.
+   */
+  onBar(bar: MarketBar): readonly EngineEvent[] {
+    this.lastPrices.set(bar.symbol, bar.close);
+    this.ledger.mark(bar.symbol, bar.close);
+    const list = this.working.get(bar.symbol);
+    if (!list || list.length === 0) return NO_EVENTS;
+    const events: EngineEvent[] = [];
+    let capacity = bar.volume > 0 ? Math.floor(bar.volume * (this.cfg.participation ?? 0.1)) : Infinity;
+    let day = -1;
+    for (const o of [...list]) {
+      if (o.timeInForce === 'DAY') {
+        if (day < 0) day = this.session.of(bar.time);
+        if (o.liveDay === undefined) o.liveDay = day;
+        else if (day > o.liveDay) {
+          this.retire(o, 'Cancelled', bar.time, 'DAY order expired at the end of its session');
+          events.push({ kind: 'order', order: o });
+          continue;
+        }
+      }
+      if (capacity <= 0) continue;
+      const raw = fillPrice(o, bar);
+      if (raw === undefined) continue;
+      const qty = Math.min(o.quantity - o.filled, capacity);
+      capacity -= qty;
+      const marketLike = o.orderType === 'MKT' || o.orderType === 'STP' || o.orderType === 'TRAIL';
+      const slip = marketLike ? ((this.cfg.slippageBps ?? 0) / 10_000) * (o.action === 'BUY' ? 1 : -1) : 0;
+      this.execute(o, qty, round(raw * (1 + slip)), bar.time, events);
+    }
+    // Positions opened during this bar are marked at its close too.
+    if (events.length > 0) this.ledger.mark(bar.symbol, bar.close);
+    return events;
+  }
+
+  private execute(o: EngineOrder, qty: number, price: number, time: number, events: EngineEvent[]): void {
+    const prevValue = o.filled * o.avgFillPrice;
+    const cumQty = o.filled + qty;
+    const cumValue = prevValue + qty * price;
+    const fee = round(this.fees.orderFee(o.action, cumQty, cumValue) - o.commission);
+    const realized = this.ledger.applyFill(o.account, o.symbol, o.action, qty, price, fee);
+    o.filled = cumQty;
+    o.avgFillPrice = round(cumValue / cumQty);
+    o.commission = round(o.commission + fee);
+    o.realizedPnl = round(o.realizedPnl + realized);
+    o.updatedAt = time;
+    const seq = ++this.fillSeq;
+    const fill: EngineFill = {
+      id: ((this.cfg.fillIdBase ?? 30140000000000000n) + BigInt(seq)).toString(), seq, orderId: o.id, account: o.account, symbol: o.symbol,
+      action: o.action, price, quantity: qty, commission: fee, time,
+    };
+    let fills = this.fillsByAccount.get(o.account);
+    if (!fills) this.fillsByAccount.set(o.account, (fills = []));
+    fills.push(fill);
+    if (o.filled === o.quantity) this.retire(o, 'Filled', time, '');
+    events.push({ kind: 'fill', fill }, { kind: 'order', order: o }, { kind: 'position', position: this.ledger.position(o.account, o.symbol) }, { kind: 'account', account: o.account });
+  }
+
+  order(id: string): Readonly<EngineOrder> | undefined {
+    return this.orders.get(id);
+  }
+
+  /** Every order of the account, oldest first. */
+  ordersOf(account: string): Readonly<EngineOrder>[] {
+    return [...this.orders.values()].filter((o) => o.account === account);
+  }
+
+  openOrders(account: string): Readonly<EngineOrder>[] {
+    return this.ordersOf(account).filter((o) => o.status === 'Submitted');
+  }
+
+  fillsOf(account: string): readonly EngineFill[] {
+    return this.fillsByAccount.get(account) ?? [];
+  }
+
+  position(account: string, symbol: string): Readonly<PositionState> {
+    return this.ledger.position(account, symbol);
+  }
+
+  positions(account: string): Readonly<PositionState>[] {
+    return this.ledger.openPositions(account);
+  }
+
+  summary(account: string): AccountSummary {
+    return this.ledger.summary(account);
+  }
+
+  lastPrice(symbol: string): number | undefined {
+    return this.lastPrices.get(symbol);
+  }
+}

@@ -1,0 +1,6 @@
+export * from './types.ts';
+export * from './FeeModel.ts';
+export * from './fillPrice.ts';
+export * from './Ledger.ts';
+export * from './SessionDay.ts';
+export * from './MatchingEngine.ts';
