@@ -7,6 +7,8 @@ const USAGE = `pounce <command>
 
   config check [--config FILE]       validate tiger_openapi_config.properties (never prints keys)
   gateway [options]                  start the local OpenAPI gateway (see docs/gateway.md)
+  strategy <name> [--paper|--live]   run a strategy plugin (see docs/strategies.md)
+  strategy --list                    list strategies in strategies/
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
     case 'gateway': {
       const { runGatewayCommand } = await import('./commands/gateway.ts');
       return runGatewayCommand(rest, print);
+    }
+    case 'strategy': {
+      const { runStrategyCommand } = await import('./commands/strategy.ts');
+      return runStrategyCommand(rest, print);
     }
     case undefined:
     case 'help':

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '@pounce/core';
-import { DEFAULT_DATA_FILES, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
+import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
 import { tieredFees } from '@pounce/matching';
 
 export const GATEWAY_OPTIONS = {
@@ -43,7 +43,7 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
   const seed = numberFlag('seed', v.seed, 1, Number.isInteger);
   const bars = v.synthetic
     ? syntheticBars({ symbols: v.synthetic.split(','), bars: numberFlag('bars', v.bars, 5000, (n) => Number.isInteger(n) && n > 0), seed })
-    : loadBarFiles(v.data ?? DEFAULT_DATA_FILES, v.zone);
+    : loadBarFiles(v.data ?? defaultDataFiles(), v.zone);
   const gw = await Gateway.start({
     stateDir: v.state ?? '.pounce/gateway',
     bars,

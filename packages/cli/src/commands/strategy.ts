@@ -1,0 +1,170 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createLogger, type LogLevel } from '@pounce/core';
+import { listStrategies, loadStrategy, openVenue, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
+import { parseDuration } from './duration.ts';
+import { numberFlag, parseSpeed } from './gateway.ts';
+import { formatStatus } from './statusLine.ts';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const STRATEGIES_DIR = join(ROOT, 'strategies');
+
+const OPTIONS = {
+  list: { type: 'boolean' },
+  paper: { type: 'boolean' },
+  live: { type: 'boolean' },
+  'confirm-live': { type: 'string' },
+  config: { type: 'string' },
+  account: { type: 'string' },
+  embedded: { type: 'boolean' },
+  param: { type: 'string', multiple: true },
+  duration: { type: 'string' },
+  symbols: { type: 'string' },
+  data: { type: 'string', multiple: true },
+  synthetic: { type: 'boolean' },
+  speed: { type: 'string' },
+  seed: { type: 'string' },
+  'max-order-qty': { type: 'string' },
+  'max-order-notional': { type: 'string' },
+  'max-position': { type: 'string' },
+  'max-gross': { type: 'string' },
+  'daily-loss': { type: 'string' },
+  allow: { type: 'string' },
+  'max-orders-per-min': { type: 'string' },
+  'run-dir': { type: 'string' },
+  resume: { type: 'string' },
+  'status-every': { type: 'string' },
+  'log-level': { type: 'string' },
+} as const;
+
+function riskLimits(v: Partial<Record<string, string | boolean | string[]>>): RiskLimits {
+  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const pos = (n: number) => n > 0;
+  const limits: RiskLimits = {};
+  if (str('max-order-qty')) limits.maxOrderQuantity = numberFlag('max-order-qty', str('max-order-qty'), 0, pos);
+  if (str('max-order-notional')) limits.maxOrderNotional = numberFlag('max-order-notional', str('max-order-notional'), 0, pos);
+  if (str('max-position')) limits.maxPositionPerSymbol = numberFlag('max-position', str('max-position'), 0, pos);
+  if (str('max-gross')) limits.maxGrossExposure = numberFlag('max-gross', str('max-gross'), 0, pos);
+  if (str('daily-loss')) limits.dailyLossLimit = numberFlag('daily-loss', str('daily-loss'), 0, pos);
+  const allow = str('allow');
+  if (allow) limits.allowedSymbols = allow.split(',').map((s) => s.trim()).filter(Boolean);
+  if (str('max-orders-per-min')) limits.maxOrdersPerMinute = numberFlag('max-orders-per-min', str('max-orders-per-min'), 0, pos);
+  return limits;
+}
+
+function latestRun(base: string): string {
+  const runs = existsSync(base) ? readdirSync(base).sort() : [];
+  if (runs.length === 0) throw new Error(`--resume latest: no runs in ${base}`);
+  return join(base, runs[runs.length - 1]!);
+}
+
+/**
+ * `pounce strategy <name> [--paper|--live] ...`: runs a strategy plugin, prints a live status
+ * line and a summary. SIGINT once stops cleanly; twice (or a KILL file in the run folder) trips
+ * the kill switch, cancelling open orders first.
+ */
+export async function runStrategyCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  if (v.list) {
+    for (const s of listStrategies(STRATEGIES_DIR)) {
+      const { def } = await loadStrategy(s.path, STRATEGIES_DIR);
+      const params = Object.entries(def.params).map(([k, p]) => `${k}=${String(p.default)}`).join(' ');
+      out(`${s.name.padEnd(24)} ${def.description ?? ''}\n${''.padEnd(24)} symbols: ${def.symbols.join(',')}  params: ${params}`);
+    }
+    return 0;
+  }
+  const name = positionals[0];
+  if (!name) throw new Error('usage: npm run strategy -- <name> [--paper|--live] (see --list)');
+  if (v.paper && v.live) throw new Error('choose one of --paper or --live');
+  const { def } = await loadStrategy(name, STRATEGIES_DIR);
+  const level = (v['log-level'] ?? 'warn') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
+  const logger = createLogger({ level, scope: def.name });
+  const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()).filter(Boolean) : [...def.symbols];
+  const runsBase = resolve('.pounce', 'runs');
+  const runDir = v.resume ? (v.resume === 'latest' ? latestRun(runsBase) : resolve(v.resume)) : resolve(v['run-dir'] ?? join(runsBase, `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
+  const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
+  const speed = parseSpeed(v.speed);
+  if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
+
+  const opened = await openVenue({
+    mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'],
+    promptLive: process.stdin.isTTY && !v['confirm-live']
+      ? async (account) => {
+        const rl = createInterface({ input: process.stdin, output: process.stdout });
+        const answer = await rl.question(`LIVE trading on account ${account}. Type the account number to confirm: `);
+        rl.close();
+        return answer;
+      }
+      : undefined,
+    symbols,
+    gateway: {
+      dataFiles: v.data, speed, stateDir: join(runDir, 'gateway'), resume: v.resume !== undefined,
+      synthetic: v.synthetic ? { symbols, bars: 20_000, seed: numberFlag('seed', v.seed, 1, Number.isInteger) } : undefined,
+    },
+    logger,
+  });
+  out(`strategy   ${def.name}`);
+  out(`venue      ${opened.description}`);
+  out(`run        ${runDir}`);
+  let engine: TradingEngine;
+  try {
+    engine = await TradingEngine.start({ def, rawParams: paramPairs(v.param ?? []), symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger });
+  } catch (err) {
+    await opened.venue.stop().catch(() => undefined);
+    throw err;
+  }
+  out(`params     ${Object.entries(engine.params).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`);
+
+  const started = Date.now();
+  const tty = process.stdout.isTTY;
+  const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : tty ? 1000 : 5000;
+  let sigints = 0;
+  let status: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const finished = new Promise<void>((resolveDone) => {
+    status = setInterval(() => {
+      const line = formatStatus(engine.status(), Date.now() - started);
+      if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns ? process.stdout.columns - 1 : 200)}`);
+      else out(line);
+      if (existsSync(join(runDir, 'KILL'))) {
+        out('\nKILL file found: cancelling open orders and stopping');
+        void engine.kill('KILL file').finally(() => resolveDone());
+      }
+      if (opened.gateway?.replay.done && engine.status().openOrders === 0) {
+        out('\nreplay finished');
+        resolveDone();
+      }
+    }, every);
+    if (durationMs !== undefined) timer = setTimeout(resolveDone, durationMs);
+    process.on('SIGINT', () => {
+      sigints++;
+      if (sigints === 1) {
+        out('\nstopping (Ctrl-C again to cancel open orders and stop now)');
+        resolveDone();
+      } else {
+        void engine.kill('SIGINT twice').finally(() => resolveDone());
+      }
+    });
+    process.once('SIGTERM', () => resolveDone());
+  });
+  await finished;
+  clearInterval(status);
+  clearTimeout(timer);
+  if (tty) process.stdout.write('\n');
+  const s = await engine.stop();
+  out('');
+  out('summary');
+  out(`  fills        ${s.fills}`);
+  out(`  orders       ${s.orders} (rejected ${s.rejected})`);
+  out(`  positions    ${s.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}`);
+  out(`  equity       ${s.startEquity.toFixed(2)} -> ${s.equity.toFixed(2)}`);
+  out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
+  if (s.missedFillsRecovered) out(`  recovered    ${s.missedFillsRecovered} fills missed on the push stream (via order_transactions)`);
+  if (s.halted) out(`  halted       ${s.halted}`);
+  out(`  journal      ${s.journalPath}`);
+  return 0;
+}

@@ -1,0 +1,191 @@
+import { Subject, type Subscription } from 'rxjs';
+import { ApiResponseError, RequestTimeoutError, TransportError, type Fill, type Logger, type Order, type OrderRequest } from '@pounce/core';
+import type { OrderJournal } from '../journal/OrderJournal.ts';
+import type { Portfolio } from '../portfolio/Portfolio.ts';
+import type { RiskEngine } from '../risk/RiskEngine.ts';
+import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
+import type { Venue } from '../venue/Venue.ts';
+import { toOrderRequest } from './toOrderRequest.ts';
+
+const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel']);
+
+/**
+ * Sends orders through risk checks to the venue and turns venue events into the strategy's
+ * streams. Guarantees: every intent is journaled before it is sent; a place_order whose reply is
+ * lost is looked up by its client order id, never re-sent; each fill reaches `fills$` once
+ * (deduplicated by execution id, across reconnects and restarts).
+ */
+export class ExecutionEngine {
+  readonly fills$ = new Subject<Fill>();
+  readonly orders$ = new Subject<Order>();
+  private readonly seenFills = new Set<string>();
+  private readonly open = new Map<string, Order>();
+  private readonly pendingIntents = new Map<string, OrderRequest>();
+  private readonly subs: Subscription[] = [];
+  private seq = 0;
+  fillCount = 0;
+  orderCount = 0;
+  rejectedCount = 0;
+
+  constructor(
+    private readonly venue: Venue,
+    private readonly journal: OrderJournal,
+    private readonly risk: RiskEngine,
+    private readonly portfolio: Portfolio,
+    private readonly log: Logger,
+    private readonly runId: string,
+    private readonly since: number,
+  ) {}
+
+  /** Seeds dedupe and pending intents from a resumed run's journal. */
+  restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string }]>, seq: number): void {
+    for (const id of fills) this.seenFills.add(id);
+    for (const [cid, i] of intents) if (!i.orderId && !i.rejected) this.pendingIntents.set(cid, i.req);
+    this.seq = seq;
+  }
+
+  start(): void {
+    this.subs.push(
+      this.venue.fills$.subscribe((f) => this.onFill(f)),
+      this.venue.orders$.subscribe((o) => this.onOrder(o)),
+      this.venue.positions$.subscribe((p) => this.portfolio.setPosition(p)),
+      this.venue.assets$.subscribe((a) => this.portfolio.setAssets(a)),
+    );
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.fills$.complete();
+    this.orders$.complete();
+  }
+
+  private onFill(f: Fill): void {
+    if (this.seenFills.has(f.id)) return;
+    this.seenFills.add(f.id);
+    this.journal.append({ t: Date.now(), e: 'fill', fill: f });
+    this.portfolio.applyFill(f);
+    this.fillCount++;
+    this.fills$.next(f);
+  }
+
+  private onOrder(o: Order): void {
+    this.journal.append({ t: Date.now(), e: 'order', order: o });
+    if (OPEN.has(o.status)) this.open.set(o.id, o);
+    else this.open.delete(o.id);
+    this.orders$.next(o);
+  }
+
+  get openOrders(): Order[] {
+    return [...this.open.values()];
+  }
+
+  private reject(cid: string, req: OrderRequest, reason: string): SubmittedOrder {
+    this.rejectedCount++;
+    this.journal.append({ t: Date.now(), e: 'rejected', cid, reason });
+    const now = this.venue.now();
+    this.orders$.next({
+      id: '', account: this.venue.account, symbol: req.symbol, action: req.action, orderType: req.orderType, limitPrice: req.limitPrice,
+      auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, totalQuantity: req.quantity, filledQuantity: 0, avgFillPrice: 0,
+      timeInForce: req.timeInForce ?? 'DAY', status: 'Inactive', commission: 0, realizedPnl: 0, remark: reason, userMark: cid, openTime: now, updateTime: now,
+    });
+    return { clientOrderId: cid, orderId: undefined, rejected: reason };
+  }
+
+  async submit(intent: OrderIntent): Promise<SubmittedOrder> {
+    const cid = `${this.runId}-${++this.seq}`;
+    let req: OrderRequest;
+    try {
+      req = toOrderRequest(intent, cid);
+    } catch (err) {
+      return this.reject(cid, { symbol: intent.symbol, action: intent.side, orderType: 'MKT', quantity: intent.quantity }, (err as Error).message);
+    }
+    const refusal = this.risk.check(req);
+    if (refusal) return this.reject(cid, req, `risk: ${refusal}`);
+    this.journal.append({ t: Date.now(), e: 'intent', cid, req });
+    this.orderCount++;
+    try {
+      const placed = await this.venue.placeOrder(req);
+      this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: placed.id });
+      return { clientOrderId: cid, orderId: placed.id };
+    } catch (err) {
+      if (err instanceof RequestTimeoutError || err instanceof TransportError) {
+        // The order may exist: look it up by its client id instead of sending it again.
+        this.log.warn('place_order outcome unknown; looking the order up', { cid, error: err.message });
+        this.pendingIntents.set(cid, req);
+        const found = await this.lookup(cid);
+        if (found) return { clientOrderId: cid, orderId: found };
+        this.pendingIntents.delete(cid);
+        return this.reject(cid, req, `not received by the venue (${err.message}); looked up by client id and not found, not re-sent`);
+      }
+      if (err instanceof ApiResponseError) return this.reject(cid, req, `venue: ${err.serverMessage} (code ${err.code})`);
+      throw err;
+    }
+  }
+
+  /** Finds an order by its client id (userMark); journals it as accepted when found. */
+  private async lookup(cid: string, attempts = 4): Promise<string | undefined> {
+    for (let i = 0; i < attempts; i++) {
+      try {
+        const o = (await this.venue.orders()).find((x) => x.userMark === cid);
+        if (o) {
+          this.pendingIntents.delete(cid);
+          this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: o.id });
+          this.onOrder(o);
+          return o.id;
+        }
+        return undefined;
+      } catch (err) {
+        this.log.warn('order lookup failed; retrying (a read, safe to repeat)', { cid, error: (err as Error).message });
+        await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Brings the runtime back in line with the venue after a push gap or a restart: fills missed
+   * during the gap are delivered (once), positions and open orders replaced by the venue's, and
+   * intents whose outcome was unknown are looked up.
+   */
+  async reconcile(): Promise<{ missedFills: number }> {
+    const before = this.fillCount;
+    for (const cid of [...this.pendingIntents.keys()]) {
+      if (!(await this.lookup(cid))) {
+        const req = this.pendingIntents.get(cid)!;
+        this.pendingIntents.delete(cid);
+        this.reject(cid, req, 'not received by the venue (outcome unknown at restart; not found by client id)');
+      }
+    }
+    const fills = await this.venue.fills(this.since);
+    fills.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
+    for (const f of fills) this.onFill(f);
+    const open = await this.venue.openOrders();
+    this.open.clear();
+    for (const o of open) this.open.set(o.id, o);
+    this.portfolio.resetPositions(await this.venue.positions());
+    this.portfolio.setAssets(await this.venue.assets());
+    return { missedFills: this.fillCount - before };
+  }
+
+  async cancel(orderId: string): Promise<void> {
+    await this.venue.cancelOrder(orderId);
+  }
+
+  async modify(orderId: string, changes: { quantity?: number; limitPrice?: number; stopPrice?: number }): Promise<void> {
+    const o = this.open.get(orderId);
+    if (!o) throw new Error(`order ${orderId} is not open`);
+    const req: OrderRequest = { symbol: o.symbol, action: o.action, orderType: o.orderType, quantity: changes.quantity ?? o.totalQuantity, timeInForce: o.timeInForce as 'DAY' | 'GTC' };
+    const limit = changes.limitPrice ?? o.limitPrice;
+    const aux = changes.stopPrice ?? o.auxPrice;
+    if (limit !== undefined) req.limitPrice = limit;
+    if (aux !== undefined) req.auxPrice = aux;
+    await this.venue.modifyOrder(orderId, req);
+  }
+
+  /** Cancels every open order (of `symbol` if given). Errors for already-finished orders are ignored. */
+  async cancelAll(symbol?: string): Promise<number> {
+    const open = (await this.venue.openOrders()).filter((o) => !symbol || o.symbol === symbol);
+    await Promise.all(open.map((o) => this.venue.cancelOrder(o.id).catch((e: Error) => this.log.warn('cancel failed', { id: o.id, error: e.message }))));
+    return open.length;
+  }
+}

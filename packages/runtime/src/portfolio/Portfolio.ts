@@ -1,0 +1,66 @@
+import type { AccountAssets, Fill, Position } from '@pounce/core';
+
+/**
+ * The runtime's own view of positions and cash: positions move with each (deduplicated) fill so a
+ * strategy sees them at once, and venue position/asset pushes and reconciliation correct them.
+ */
+export class Portfolio {
+  private readonly qty = new Map<string, number>();
+  private readonly prices = new Map<string, number>();
+  private assets: AccountAssets | undefined;
+  realizedFills = 0;
+
+  applyFill(f: Fill): void {
+    this.qty.set(f.symbol, (this.qty.get(f.symbol) ?? 0) + (f.action === 'BUY' ? f.quantity : -f.quantity));
+    this.prices.set(f.symbol, f.price);
+    this.realizedFills++;
+  }
+
+  setPosition(p: Position): void {
+    this.qty.set(p.symbol, p.quantity);
+    if (p.latestPrice > 0) this.prices.set(p.symbol, p.latestPrice);
+  }
+
+  /** Replaces every position with the venue's list (symbols missing from it are flat). */
+  resetPositions(list: readonly Position[]): void {
+    this.qty.clear();
+    for (const p of list) this.setPosition(p);
+  }
+
+  setAssets(a: AccountAssets): void {
+    this.assets = a;
+  }
+
+  mark(symbol: string, price: number): void {
+    this.prices.set(symbol, price);
+  }
+
+  position(symbol: string): number {
+    return this.qty.get(symbol) ?? 0;
+  }
+
+  price(symbol: string): number | undefined {
+    return this.prices.get(symbol);
+  }
+
+  positions(): Array<{ symbol: string; quantity: number }> {
+    return [...this.qty].filter(([, q]) => q !== 0).map(([symbol, quantity]) => ({ symbol, quantity }));
+  }
+
+  get cash(): number {
+    return this.assets?.cashBalance ?? 0;
+  }
+
+  grossExposure(): number {
+    let g = 0;
+    for (const [s, q] of this.qty) g += Math.abs(q * (this.prices.get(s) ?? 0));
+    return g;
+  }
+
+  /** Cash plus marked positions (the assets push's netLiquidation lags by one event). */
+  equity(): number {
+    let v = this.cash;
+    for (const [s, q] of this.qty) v += q * (this.prices.get(s) ?? 0);
+    return v;
+  }
+}

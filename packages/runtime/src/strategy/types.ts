@@ -1,0 +1,100 @@
+import type { Observable } from 'rxjs';
+import type { AccountAssets, Bar, Fill, Logger, Order, Position, Quote } from '@pounce/core';
+
+/** A typed strategy parameter with its default and bounds. */
+export type ParamSpec =
+  | { type: 'number' | 'integer'; default: number; min?: number; max?: number; description?: string }
+  | { type: 'string'; default: string; choices?: readonly string[]; description?: string }
+  | { type: 'boolean'; default: boolean; description?: string };
+
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** The values a spec describes: numbers for number/integer, and so on. */
+export type ParamValues<S extends ParamSpecs> = {
+  [K in keyof S]: S[K] extends { type: 'number' | 'integer' } ? number : S[K] extends { type: 'boolean' } ? boolean : string;
+};
+
+export type OrderKind = 'market' | 'limit' | 'stop' | 'stop-limit' | 'trailing';
+
+/** What a strategy asks for. The runtime turns it into a broker order after risk checks. */
+export interface OrderIntent {
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: number;
+  type?: OrderKind;
+  limitPrice?: number;
+  stopPrice?: number;
+  trailAmount?: number;
+  trailPercent?: number;
+  timeInForce?: 'DAY' | 'GTC';
+}
+
+/** What `submit` hands back at once; the order's fate arrives on `orders$` / `fills$`. */
+export interface SubmittedOrder {
+  /** The runtime's id, sent to the venue as userMark; stable across restarts. */
+  clientOrderId: string;
+  /** The venue's id once accepted; undefined when refused by risk checks or not received. */
+  orderId: string | undefined;
+  /** Set when refused before reaching the venue. */
+  rejected?: string;
+}
+
+/** JSON state kept in the run folder and restored on --resume. */
+export interface PersistedState {
+  get<T>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+}
+
+/**
+ * Everything a strategy sees. Venue-agnostic: the same object in backtest, paper and live.
+ * A strategy cannot reach the venue, config or account except through it.
+ */
+export interface StrategyContext<P = Record<string, unknown>> {
+  readonly params: Readonly<P>;
+  readonly symbols: readonly string[];
+  readonly quotes$: Observable<Quote>;
+  /** Bars of the run's symbols; with a timeframe other than the venue's, aggregated from quotes. */
+  bars$(timeframe?: string): Observable<Bar>;
+  /** Each fill exactly once, across reconnects and restarts. */
+  readonly fills$: Observable<Fill>;
+  readonly orders$: Observable<Order>;
+  readonly positions$: Observable<Position>;
+  readonly account$: Observable<AccountAssets>;
+  submit(intent: OrderIntent): Promise<SubmittedOrder>;
+  cancel(orderId: string): Promise<void>;
+  modify(orderId: string, changes: { quantity?: number; limitPrice?: number; stopPrice?: number }): Promise<void>;
+  /** Cancels open orders of `symbol` (all symbols if omitted) and closes the positions with market orders. */
+  flatten(symbol?: string): Promise<void>;
+  /** Current position quantity (signed), as the runtime's portfolio knows it. */
+  position(symbol: string): number;
+  readonly cash: number;
+  /** Venue time: replay time in backtest and on the local gateway, wall time live. */
+  now(): number;
+  readonly log: Logger;
+  readonly state: PersistedState;
+}
+
+/**
+ * A strategy plugin: the default export of `strategies/<name>/index.ts`.
+ *
+ * @example
+ * ```ts
+ * export default defineStrategy({
+ *   name: 'buy-once', params: { size: { type: 'integer', default: 10, min: 1 } }, symbols: ['NVDA'],
+ *   setup(ctx) { ctx.bars$().subscribe(() => { if (ctx.position('NVDA') === 0) void ctx.submit({ symbol: 'NVDA', side: 'BUY', quantity: ctx.params.size }); }); },
+ * });
+ * ```
+ */
+export interface StrategyDefinition<S extends ParamSpecs = ParamSpecs> {
+  name: string;
+  description?: string;
+  params: S;
+  /** Symbols traded unless the run overrides them with --symbols. */
+  symbols: readonly string[];
+  setup(ctx: StrategyContext<ParamValues<S>>): void | (() => void) | Promise<void | (() => void)>;
+}
+
+/** Identity helper that gives the plugin author full type inference. */
+export function defineStrategy<S extends ParamSpecs>(def: StrategyDefinition<S>): StrategyDefinition<S> {
+  return def;
+}

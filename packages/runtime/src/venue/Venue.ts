@@ -1,0 +1,34 @@
+import type { Observable } from 'rxjs';
+import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
+
+export type VenueKind = 'backtest' | 'embedded-paper' | 'paper' | 'live';
+
+/**
+ * One unified surface over every place a strategy can trade (the ccxt idea): the local gateway,
+ * a paper or live account on the service, or the backtester's simulated exchange.
+ */
+export interface Venue {
+  readonly kind: VenueKind;
+  readonly account: string;
+  /** Venue time (replay time where the venue replays history). */
+  now(): number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  bars$(symbols: readonly string[]): Observable<Bar>;
+  quotes$(symbols: readonly string[]): Observable<Quote>;
+  readonly orders$: Observable<Order>;
+  readonly fills$: Observable<Fill>;
+  readonly positions$: Observable<Position>;
+  readonly assets$: Observable<AccountAssets>;
+  readonly connection$: Observable<ConnectionState>;
+  placeOrder(req: OrderRequest): Promise<PlacedOrder>;
+  cancelOrder(orderId: string): Promise<void>;
+  modifyOrder(orderId: string, req: OrderRequest): Promise<void>;
+  /** Orders of this account, newest first (used to find an order by userMark after a timeout). */
+  orders(): Promise<Order[]>;
+  openOrders(): Promise<Order[]>;
+  /** Executions since `since` (epoch ms), for reconciliation. */
+  fills(since: number): Promise<Fill[]>;
+  positions(): Promise<Position[]>;
+  assets(): Promise<AccountAssets>;
+}

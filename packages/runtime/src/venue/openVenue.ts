@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { createLogger, loadConfig, OpenApiClient, PushClient, resolveConfigPath, type Logger, type OpenApiConfig } from '@pounce/core';
+import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
+import { tieredFees } from '@pounce/matching';
+import { OpenApiVenue } from './OpenApiVenue.ts';
+
+export class VenueSelectionError extends Error {
+  override readonly name = 'VenueSelectionError';
+}
+
+export interface VenueRequest {
+  mode: 'paper' | 'live';
+  /** Config file/folder; when none is found, paper mode uses the embedded gateway. */
+  configPath?: string;
+  /** Use the embedded gateway even if a config exists. */
+  embedded?: boolean;
+  /** Paper account to use instead of the config's. */
+  account?: string;
+  /** Must equal the live account for `--live`. */
+  confirmLive?: string;
+  /** Asks the user to type the account number (a TTY prompt); absent in non-interactive runs. */
+  promptLive?: (account: string) => Promise<string>;
+  symbols: readonly string[];
+  /** Embedded gateway: data files, synthetic market, pace, state folder, resume. */
+  gateway?: { dataFiles?: string[]; synthetic?: { symbols: string[]; bars: number; seed: number }; speed?: number | 'max'; stateDir: string; resume?: boolean };
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface OpenedVenue {
+  venue: OpenApiVenue;
+  description: string;
+  gateway: Gateway | undefined;
+}
+
+function clientsFor(cfg: OpenApiConfig, logger: Logger): { api: OpenApiClient; push: PushClient } {
+  return {
+    api: OpenApiClient.fromConfig(cfg, { logger }),
+    push: new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, tls: cfg.push.tls, caPem: cfg.push.caPem, logger }),
+  };
+}
+
+/**
+ * Picks the venue for a run, enforcing the safety rules: the default is paper; live needs a live
+ * (prime) account in the config AND an explicit confirmation naming it; a paper run refuses a
+ * live account. The strategy never sees this choice and cannot change it.
+ */
+export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
+  const log = r.logger ?? createLogger({ scope: 'venue' });
+  const path = r.embedded ? undefined : resolveConfigPath(r.configPath, r.env ?? process.env);
+  if (r.mode === 'live') {
+    if (r.embedded) throw new VenueSelectionError('--live cannot use the embedded gateway: it is a paper venue');
+    if (!path) throw new VenueSelectionError('--live needs tiger_openapi_config.properties with a live account (pass --config FILE); none was found');
+    const cfg = loadConfig({ path, env: r.env ?? process.env });
+    if (cfg.accountKind === 'paper') throw new VenueSelectionError(`account ${cfg.account} in ${path} is a paper account; --live needs a live (prime) account. Use --paper for paper trading`);
+    if (r.account && r.account !== cfg.account) throw new VenueSelectionError('--account cannot change the live account; live trading uses the account in the config only');
+    let confirmed = r.confirmLive;
+    if (confirmed === undefined && r.promptLive) confirmed = (await r.promptLive(cfg.account)).trim();
+    if (confirmed === undefined) throw new VenueSelectionError(`live trading on account ${cfg.account} needs explicit confirmation: add --confirm-live ${cfg.account}`);
+    if (confirmed !== cfg.account) throw new VenueSelectionError(`live confirmation "${confirmed}" does not match the config's account; nothing was sent`);
+    const { api, push } = clientsFor(cfg, log);
+    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined };
+  }
+  if (path) {
+    const cfg = loadConfig({ path, env: r.env ?? process.env, overrides: r.account ? { account: r.account } : {} });
+    if (cfg.accountKind !== 'paper') {
+      throw new VenueSelectionError(`account ${cfg.account} in ${path} is a live account; --paper needs a paper (17-digit) account. Pass --account <paper account>, or --embedded for the local gateway`);
+    }
+    const { api, push } = clientsFor(cfg, log);
+    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined };
+  }
+  if (r.account) throw new VenueSelectionError('--account needs a config file; the embedded gateway has its own paper account');
+  const g = r.gateway ?? { stateDir: join('.pounce', 'gateway') };
+  const bars = g.synthetic ? syntheticBars(g.synthetic) : loadBarFiles(g.dataFiles ?? defaultDataFiles(r.symbols));
+  const missing = r.symbols.filter((s) => !bars.some((b) => b.symbol === s));
+  if (missing.length) throw new VenueSelectionError(`no market data for ${missing.join(', ')} in the embedded gateway; pass --data SYMBOL=file.csv`);
+  const gateway = await Gateway.start({
+    stateDir: g.stateDir, bars, speed: g.speed ?? 20, resume: g.resume ?? false,
+    matching: { fees: tieredFees(), participation: 0.1, initialCash: 1_000_000 }, logger: log,
+  });
+  const cfg = loadConfig({ path: gateway.clientConfigPath, env: {} });
+  const { api, push } = clientsFor(cfg, log);
+  const venue = new OpenApiVenue('embedded-paper', api, push, r.symbols, () => gateway.replay.now(), () => gateway.stop());
+  return { venue, description: `embedded local gateway (paper account ${cfg.account}, ${gateway.httpUrl})`, gateway };
+}
