@@ -120,7 +120,7 @@ export class TradingEngine {
           );
         }
       }),
-      venue.bars$(this.symbols).subscribe((b) => this.portfolio.mark(b.symbol, b.close)),
+      venue.bars$(this.symbols).subscribe({ next: (b) => this.portfolio.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
     );
     const r = await this.execution.reconcile();
     this.missed += r.missedFills;

@@ -190,7 +190,9 @@ export class PushClient {
         if (!connected) reject(new Error('push connection closed before CONNECTED'));
         const st = this.connection$.value.state;
         if (this.closing || st === 'kicked-out') return;
-        if (connected || this.connection$.value.sessions > 0) this.scheduleReconnect();
+        // Only an established connection schedules here; a failed attempt is rescheduled by
+        // scheduleReconnect's own catch (scheduling both raced two sockets into a kick-out).
+        if (connected) this.scheduleReconnect();
       });
     });
   }
@@ -202,7 +204,10 @@ export class PushClient {
     this.reconnectTimer = setTimeout(() => {
       this.open().catch((err: Error) => {
         this.log.warn('push reconnect failed', { error: err.message });
-        if (!this.socket && !this.closing && this.connection$.value.state !== 'kicked-out') this.scheduleReconnect();
+        // The failed attempt may still hold its socket (the error can precede 'close').
+        this.socket?.destroy();
+        this.socket = undefined;
+        if (!this.closing && this.connection$.value.state !== 'kicked-out') this.scheduleReconnect();
       });
     }, delay);
   }

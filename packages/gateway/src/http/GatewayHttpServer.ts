@@ -12,7 +12,7 @@ export interface HttpFaults {
   /** Answer the next N requests with the service's rate-limit reply. */
   rateLimitNext: number;
   /** Destroy incoming connections instead of answering. */
-  refuseConnections: boolean;
+  refuseHttp: boolean;
   /** Methods whose next request is executed but whose reply is lost (connection dropped). */
   loseReplyOf: Set<string>;
 }
@@ -62,7 +62,7 @@ export class GatewayHttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const f = this.o.faults;
-    if (f.refuseConnections) {
+    if (f.refuseHttp) {
       req.socket.destroy();
       return;
     }

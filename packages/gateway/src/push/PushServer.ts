@@ -15,7 +15,7 @@ interface Session {
 
 export interface PushFaults {
   /** Refuse new push connections (closed right after accept). */
-  refuseConnections: boolean;
+  refusePush: boolean;
 }
 
 const TRADE_TYPES = new Set<DataTypeCode>([DataType.Asset, DataType.Position, DataType.OrderStatus, DataType.OrderTransaction]);
@@ -65,7 +65,7 @@ export class PushServer {
   }
 
   private accept(socket: TLSSocket): void {
-    if (this.o.faults.refuseConnections) {
+    if (this.o.faults.refusePush) {
       socket.destroy();
       return;
     }

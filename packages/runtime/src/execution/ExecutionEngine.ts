@@ -45,12 +45,21 @@ export class ExecutionEngine {
   }
 
   start(): void {
+    const error = (e: Error) => this.onVenueError(e);
     this.subs.push(
-      this.venue.fills$.subscribe((f) => this.onFill(f)),
-      this.venue.orders$.subscribe((o) => this.onOrder(o)),
-      this.venue.positions$.subscribe((p) => this.portfolio.setPosition(p)),
-      this.venue.assets$.subscribe((a) => this.portfolio.setAssets(a)),
+      this.venue.fills$.subscribe({ next: (f) => this.onFill(f), error }),
+      this.venue.orders$.subscribe({ next: (o) => this.onOrder(o), error }),
+      this.venue.positions$.subscribe({ next: (p) => this.portfolio.setPosition(p), error }),
+      this.venue.assets$.subscribe({ next: (a) => this.portfolio.setAssets(a), error }),
     );
+  }
+
+  /** A fatal venue stream error (e.g. kicked out by another login): stop new orders, say why. */
+  private onVenueError(e: Error): void {
+    if (this.risk.haltReason) return;
+    this.log.error('venue stream failed; halting new orders', { error: e.message });
+    this.risk.halt(`venue: ${e.message}`);
+    this.journal.append({ t: Date.now(), e: 'note', text: `venue stream failed: ${e.message}` });
   }
 
   stop(): void {

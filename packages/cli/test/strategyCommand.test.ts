@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const run = (args: string[], cwd = ROOT) =>
+  spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) } });
+
+describe('npm run strategy (real process)', () => {
+  it('runs sma-cross on paper against the embedded gateway, trades, and exits 0 with a summary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
+    const r = run(['strategy', 'sma-cross', '--paper', '--duration', '6s', '--speed', '200', '--run-dir', join(dir, 'run')], dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/venue\s+embedded local gateway \(paper account \d{17}/);
+    const fills = Number(/fills\s+(\d+)/.exec(r.stdout.split('summary')[1] ?? '')?.[1]);
+    expect(fills).toBeGreaterThan(0);
+    const journal = /journal\s+(\S+)/.exec(r.stdout)![1]!;
+    expect(existsSync(journal)).toBe(true);
+    const journaledFills = readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"e":"fill"')).length;
+    expect(journaledFills).toBe(fills);
+  });
+
+  it('--list shows the shipped strategies', () => {
+    const r = run(['strategy', '--list']);
+    expect(r.status).toBe(0);
+    for (const s of ['sma-cross', 'bollinger-reversion', 'opening-range-breakout']) expect(r.stdout).toContain(s);
+  });
+
+  it('refuses --live without a config, and bad params, with clear messages and a non-zero exit', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
+    const live = run(['strategy', 'sma-cross', '--live'], dir);
+    expect(live.status).not.toBe(0);
+    expect(live.stderr).toMatch(/--live needs tiger_openapi_config.properties with a live account/);
+    const bad = run(['strategy', 'sma-cross', '--paper', '--param', 'fast=abc', '--duration', '1s'], dir);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/parameter fast: expected a number, got "abc"/);
+  });
+
+  it('refuses --live on a live account without --confirm-live, and a live account with --paper', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
+    const cfg = join(dir, 'tiger_openapi_config.properties');
+    writeFileSync(cfg, readFileSync(join(ROOT, 'packages/core/test/fixtures/sample_openapi_config.properties'), 'utf8').replace('license=TBHK', 'license=TBUS'));
+    chmodSync(cfg, 0o600);
+    const live = run(['strategy', 'sma-cross', '--live', '--config', cfg], dir);
+    expect(live.status).not.toBe(0);
+    expect(live.stderr).toMatch(/needs explicit confirmation: add --confirm-live 12345678/);
+    const paper = run(['strategy', 'sma-cross', '--paper', '--config', cfg], dir);
+    expect(paper.status).not.toBe(0);
+    expect(paper.stderr).toMatch(/is a live account; --paper needs a paper/);
+  });
+});

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, type Fill, type Order } from '@pounce/core';
+import type { Gateway } from '@pounce/gateway';
+import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, TradingEngine, type StrategyContext } from '../src/index.ts';
+import { clientsFor, startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
+
+let gw: Gateway | undefined;
+let engine: TradingEngine | undefined;
+afterEach(async () => {
+  await engine?.stop().catch(() => undefined);
+  await gw?.stop();
+  engine = undefined;
+  gw = undefined;
+});
+
+/** A strategy that exposes its context to the test, and records what it is told. */
+function probe() {
+  const seen = { fills: [] as Fill[], orders: [] as Order[], ctx: undefined as StrategyContext | undefined };
+  const def = defineStrategy({
+    name: 'probe', params: {}, symbols: ['AAA'],
+    setup(ctx) {
+      seen.ctx = ctx as StrategyContext;
+      ctx.fills$.subscribe((f) => seen.fills.push(f));
+      ctx.orders$.subscribe((o) => seen.orders.push(o));
+    },
+  });
+  return { def, seen };
+}
+
+async function run(o: { risk?: ConstructorParameters<typeof Object>[0]; resume?: boolean; runDir?: string } = {}) {
+  gw ??= await startTestGateway();
+  gw.advance(5);
+  const c = clientsFor(gw);
+  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+  const p = probe();
+  const runDir = o.runDir ?? mkdtempSync(join(tmpdir(), 'pounce-run-'));
+  engine = await TradingEngine.start({ def: p.def, venue, runDir, risk: o.risk as never, resume: o.resume, logger: process.env.DBG ? createLogger({ level: 'debug', write: (l) => console.log(l) }) : undefined });
+  await tick(50);
+  return { ...p, runDir, venue, c };
+}
+
+describe('TradingEngine against the local gateway', () => {
+  it('a risk refusal reaches the strategy as a rejected order with the reason, and nothing is sent', async () => {
+    const { seen } = await run({ risk: { maxOrderQuantity: 10 } });
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 50 });
+    expect(r.rejected).toBe('risk: order quantity 50 exceeds max 10');
+    expect(seen.orders).toEqual([expect.objectContaining({ status: 'Inactive', remark: 'risk: order quantity 50 exceeds max 10', userMark: r.clientOrderId })]);
+    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(0);
+  });
+
+  it('delivers each fill once and keeps positions equal to the gateway', async () => {
+    const { seen } = await run();
+    for (let i = 0; i < 3; i++) {
+      await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
+      gw!.advance(1);
+    }
+    await until(() => seen.fills.length === 3);
+    await until(() => seen.ctx!.position('AAA') === 30);
+    expect(new Set(seen.fills.map((f) => f.id)).size).toBe(3);
+    expect(gw!.engine.position(gw!.account, 'AAA').quantity).toBe(30);
+  });
+
+  it('reconciles fills that happened while the push stream was down: each exactly once', async () => {
+    const { seen } = await run();
+    await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
+    gw!.advance(1);
+    await until(() => seen.fills.length === 1);
+    // Take the push stream away, trade during the gap, then let the client back in.
+    gw!.faults.refusePush = true;
+    gw!.dropPushConnections();
+    await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 7 });
+    await seen.ctx!.submit({ symbol: 'AAA', side: 'SELL', quantity: 3 });
+    gw!.advance(1);
+    await tick(150);
+    expect(seen.fills).toHaveLength(1);
+    gw!.faults.refusePush = false;
+    await until(() => seen.fills.length === 3, 8000);
+    await tick(200);
+    expect(seen.fills.map((f) => f.quantity).sort()).toEqual([10, 3, 7].sort());
+    expect(engine!.status().fills).toBe(3);
+    expect(seen.ctx!.position('AAA')).toBe(14);
+    const journal = replayJournal(OrderJournal.read(engine!.journal.dir));
+    expect(journal.fills.size).toBe(3);
+    expect(gw!.engine.fillsOf(gw!.account).map((f) => f.id).sort()).toEqual([...journal.fills.keys()].sort());
+  });
+
+  it('a place_order whose reply is lost is looked up by client id, not sent twice', async () => {
+    const { seen } = await run();
+    gw!.faults.loseReplyOf.add('place_order');
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    expect(r.orderId).toBeDefined();
+    const atGateway = gw!.engine.ordersOf(gw!.account);
+    expect(atGateway).toHaveLength(1);
+    expect(atGateway[0]!.id).toBe(r.orderId);
+    expect(atGateway[0]!.userMark).toBe(r.clientOrderId);
+    gw!.advance(1);
+    await until(() => seen.fills.length === 1);
+    const journal = OrderJournal.read(engine!.journal.dir);
+    expect(journal.filter((e) => e.e === 'intent')).toHaveLength(1);
+    expect(journal.filter((e) => e.e === 'accepted')).toEqual([expect.objectContaining({ cid: r.clientOrderId, orderId: r.orderId })]);
+  });
+
+  it('the kill switch cancels open orders and halts new ones; flatten still closes positions', async () => {
+    const { seen } = await run();
+    await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
+    gw!.advance(1);
+    await until(() => seen.ctx!.position('AAA') === 10);
+    await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 1 });
+    await until(() => engine!.execution.openOrders.length === 1);
+    expect(await engine!.kill('test')).toBe(1);
+    await until(() => gw!.engine.openOrders(gw!.account).length === 0);
+    expect((await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).rejected).toBe('risk: trading halted: test');
+    await seen.ctx!.flatten('AAA');
+    gw!.advance(1);
+    await until(() => seen.ctx!.position('AAA') === 0);
+  });
+
+  it('persisted strategy state survives into a resumed run', async () => {
+    const first = await run();
+    first.seen.ctx!.state.set('entries', 3);
+    await engine!.stop();
+    engine = undefined;
+    const second = await run({ resume: true, runDir: first.runDir });
+    expect(second.seen.ctx!.state.get<number>('entries')).toBe(3);
+  });
+});
