@@ -212,6 +212,16 @@ export class Gateway {
       klineData: { symbol: bar.symbol, time: t, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: String(Math.round(bar.volume)), count: 1, amount: bar.close * bar.volume },
     });
     const spread = Math.max(0.01, Math.round(bar.close * 0.0002 * 100) / 100);
+    // Depth around the close and one print per bar, so depth$/ticks$ subscribers see the replay too.
+    const levels = (side: 1 | -1) => [1, 2, 3, 4, 5].map((i) => Math.round((bar.close + side * (spread / 2 + 0.01 * (i - 1))) * 100) / 100);
+    this.push.publishSymbol(DataType.QuoteDepth, bar.symbol, {
+      dataType: DataType.QuoteDepth,
+      quoteDepthData: { symbol: bar.symbol, timestamp: t, ask: { price: levels(1), volume: ['100', '200', '300', '400', '500'], orderCount: [1, 2, 3, 4, 5] }, bid: { price: levels(-1), volume: ['100', '200', '300', '400', '500'], orderCount: [1, 2, 3, 4, 5] } },
+    });
+    this.push.publishSymbol(DataType.TradeTick, bar.symbol, {
+      dataType: DataType.TradeTick,
+      tradeTickData: { symbol: bar.symbol, type: bar.close >= bar.open ? '+' : '-', sn: String(this.replay.position), priceBase: String(Math.round(bar.close * 10_000)), priceOffset: 4, time: [t], price: ['0'], volume: [String(Math.round(bar.volume))], timestamp: t },
+    });
     this.push.publishSymbol(DataType.Quote, bar.symbol, {
       dataType: DataType.Quote,
       quoteData: { symbol: bar.symbol, type: 3, timestamp: t, latestPrice: bar.close, latestPriceTimestamp: t, open: bar.open, high: bar.high, low: bar.low, volume: String(Math.round(bar.volume)), bidPrice: bar.close - spread / 2, askPrice: bar.close + spread / 2, bidSize: '100', askSize: '100', marketStatus: 'Trading' },

@@ -166,6 +166,22 @@ describe('push stream', () => {
     await until(() => [...c.push.subscriptions().values()].every((m) => m.size === 0));
   });
 
+  it('streams depth and tick pushes from the replay', async () => {
+    await c.push.connect();
+    const depth = nextN(c.push.depth$(['AAA']), 1);
+    const ticks = nextN(c.push.ticks$(['AAA']), 1);
+    await tick(50);
+    gw.advance(1);
+    const [d] = await depth;
+    const [t] = await ticks;
+    const bar = gw.replay.latest('AAA')!;
+    expect(d!.asks).toHaveLength(5);
+    expect(d!.bids[0]!.price).toBeLessThan(d!.asks[0]!.price);
+    expect(d!.asks[0]!.price).toBeGreaterThan(bar.close);
+    expect(t).toMatchObject({ symbol: 'AAA', time: bar.time, volume: bar.volume });
+    expect(t!.price).toBeCloseTo(bar.close, 4);
+  });
+
   it('kicks out the older connection of the same tiger_id with 4001, surfaced as fatal', async () => {
     await c.push.connect();
     const err = c.push.quotes$(['AAA']).toPromise().catch((e: unknown) => e);
