@@ -20,7 +20,7 @@ export default defineStrategy({
     const { rangeBars, size, exitTime, zone } = ctx.params;
     const [eh, em] = exitTime.split(':').map(Number);
     if (!Number.isInteger(eh) || !Number.isInteger(em)) throw new Error(`parameter exitTime: expected HH:MM, got "${exitTime}"`);
-    type Day = { key: string; n: number; high: number; low: number; armed: boolean; done: boolean; stops: string[] };
+    type Day = { key: string; n: number; high: number; low: number; armed: boolean; done: boolean; flattened: boolean; stops: string[] };
     const days = new Map<string, Day>();
     ctx.fills$.subscribe(async (f) => {
       const d = days.get(f.symbol);
@@ -34,7 +34,7 @@ export default defineStrategy({
       const key = t.toISODate() ?? '';
       let d = days.get(bar.symbol);
       if (!d || d.key !== key) {
-        d = { key, n: 0, high: -Infinity, low: Infinity, armed: false, done: false, stops: [] };
+        d = { key, n: 0, high: -Infinity, low: Infinity, armed: false, done: false, flattened: false, stops: [] };
         days.set(bar.symbol, d);
       }
       d.n++;
@@ -44,8 +44,10 @@ export default defineStrategy({
         return;
       }
       if (t.hour * 60 + t.minute >= eh! * 60 + em!) {
-        if (!d.done || ctx.position(bar.symbol) !== 0) {
+        // Flatten once per day: a flatten already sent is not repeated while its order works.
+        if (!d.flattened) {
           d.done = true;
+          d.flattened = true;
           void ctx.flatten(bar.symbol);
         }
         return;

@@ -9,6 +9,8 @@ const USAGE = `pounce <command>
   gateway [options]                  start the local OpenAPI gateway (see docs/gateway.md)
   strategy <name> [--paper|--live]   run a strategy plugin (see docs/strategies.md)
   strategy --list                    list strategies in strategies/
+  backtest <name> [--data FILE...]   backtest on history, write a report (see docs/backtest.md)
+  parity <name> [--data FILE...]     compare backtest fills with local-gateway fills
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -27,6 +29,14 @@ async function main(argv: string[]): Promise<number> {
     case 'strategy': {
       const { runStrategyCommand } = await import('./commands/strategy.ts');
       return runStrategyCommand(rest, print);
+    }
+    case 'backtest': {
+      const { runBacktestCommand } = await import('./commands/backtest.ts');
+      return runBacktestCommand(rest, print);
+    }
+    case 'parity': {
+      const { runParityCommand } = await import('./commands/parity.ts');
+      return runParityCommand(rest, print);
     }
     case undefined:
     case 'help':

@@ -8,7 +8,7 @@ import { quoteMethods } from './methods/quoteMethods.ts';
 import { tradeMethods, type TradeDesk } from './methods/tradeMethods.ts';
 import { assetPush, orderStatusPush, positionPush, transactionPush } from './methods/wireShapes.ts';
 import { PushServer, type PushFaults } from './push/PushServer.ts';
-import { MarketReplay } from './replay/MarketReplay.ts';
+import { MarketReplay } from '@pounce/matching';
 import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
 import { ensureGatewayIdentity, writeClientConfig, type GatewayIdentity } from './state/GatewayState.ts';
 

@@ -1,5 +1,5 @@
 export * from './Gateway.ts';
-export * from './replay/MarketReplay.ts';
+export { MarketReplay } from '@pounce/matching';
 export * from './replay/syntheticBars.ts';
 export * from './replay/loadBars.ts';
 export * from './state/GatewayState.ts';

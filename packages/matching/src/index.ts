@@ -4,3 +4,4 @@ export * from './fillPrice.ts';
 export * from './Ledger.ts';
 export * from './SessionDay.ts';
 export * from './MatchingEngine.ts';
+export * from './MarketReplay.ts';

@@ -5,7 +5,7 @@ import { share, Subject, takeUntil, type Observable, type Subscription } from 'r
 import { silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
-import { OrderJournal, replayJournal } from './journal/OrderJournal.ts';
+import { NullJournal, OrderJournal, replayJournal, type Journal } from './journal/OrderJournal.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type RiskLimits } from './risk/RiskEngine.ts';
 import { parseParams } from './strategy/params.ts';
@@ -24,6 +24,8 @@ export interface RunOptions {
   logger?: Logger;
   /** fsync the journal on every event (slower; survives power loss, not just a crash). */
   fsync?: boolean;
+  /** `none` keeps no journal file (backtests: the report is the record). Default `file`. */
+  journal?: 'file' | 'none';
 }
 
 export interface RunStatus {
@@ -67,12 +69,12 @@ export class TradingEngine {
   readonly execution: ExecutionEngine;
   readonly portfolio = new Portfolio();
   readonly risk: RiskEngine;
-  readonly journal: OrderJournal;
+  readonly journal: Journal;
   readonly log: Logger;
 
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
     this.log = o.logger ?? silentLogger;
-    this.journal = OrderJournal.open(o.runDir, { fsync: o.fsync });
+    this.journal = o.journal === 'none' ? new NullJournal(o.runDir) : OrderJournal.open(o.runDir, { fsync: o.fsync });
     const zone = 'America/New_York';
     this.risk = new RiskEngine(o.risk ?? {}, {
       position: (s) => this.portfolio.position(s),
@@ -125,7 +127,7 @@ export class TradingEngine {
     const r = await this.execution.reconcile();
     this.missed += r.missedFills;
     this.startEquity = this.o.resume ? this.priorStartEquity() : (await venue.assets()).netLiquidation;
-    writeFileSync(join(this.o.runDir, 'start-equity'), String(this.startEquity));
+    if (this.o.journal !== 'none') writeFileSync(join(this.o.runDir, 'start-equity'), String(this.startEquity));
     // Params were validated against def.params above, so the context matches the spec.
     const result = await def.setup(this.context() as StrategyContext<ParamValues<ParamSpecs>>);
     if (typeof result === 'function') this.teardown = result;
@@ -179,12 +181,8 @@ export class TradingEngine {
   }
 
   /** Cancels open orders and closes positions with market orders (risk halts do not block this). */
-  async flatten(symbol?: string): Promise<void> {
-    await this.execution.cancelAll(symbol);
-    for (const p of this.portfolio.positions()) {
-      if (symbol && p.symbol !== symbol) continue;
-      await this.execution.submit({ symbol: p.symbol, side: p.quantity > 0 ? 'SELL' : 'BUY', quantity: Math.abs(p.quantity), type: 'market' });
-    }
+  flatten(symbol?: string): Promise<void> {
+    return this.execution.flatten(symbol);
   }
 
   /** Kill switch: halt new orders and cancel every open one. */

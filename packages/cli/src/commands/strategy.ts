@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readReportParams } from '@pounce/backtest';
 import { createLogger, type LogLevel } from '@pounce/core';
 import { listStrategies, loadStrategy, openVenue, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
 import { parseDuration } from './duration.ts';
@@ -38,6 +39,7 @@ const OPTIONS = {
   resume: { type: 'string' },
   'status-every': { type: 'string' },
   'log-level': { type: 'string' },
+  'from-report': { type: 'string' },
 } as const;
 
 function riskLimits(v: Partial<Record<string, string | boolean | string[]>>): RiskLimits {
@@ -83,7 +85,11 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const level = (v['log-level'] ?? 'warn') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
   const logger = createLogger({ level, scope: def.name });
-  const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()).filter(Boolean) : [...def.symbols];
+  // --from-report: the exact strategy, parameters and symbols a backtest report recorded.
+  const fromReport = v['from-report'] ? readReportParams(resolve(v['from-report'])) : undefined;
+  if (fromReport && fromReport.strategy !== def.name) throw new Error(`--from-report: the report is for strategy ${fromReport.strategy}, not ${def.name}`);
+  const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()).filter(Boolean) : fromReport ? fromReport.symbols : [...def.symbols];
+  const rawParams = { ...(fromReport?.params ?? {}), ...paramPairs(v.param ?? []) };
   const runsBase = resolve('.pounce', 'runs');
   const runDir = v.resume ? (v.resume === 'latest' ? latestRun(runsBase) : resolve(v.resume)) : resolve(v['run-dir'] ?? join(runsBase, `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
@@ -112,7 +118,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`run        ${runDir}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams: paramPairs(v.param ?? []), symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger });
+    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
     throw err;

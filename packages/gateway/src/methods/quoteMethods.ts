@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { bizParam, commonParam } from '../http/GatewayError.ts';
-import type { MarketReplay } from '../replay/MarketReplay.ts';
+import type { MarketReplay } from '@pounce/matching';
 import { optNum, optStr, reqStr, strList, type Biz } from './bizFields.ts';
 
 export interface QuoteContext {

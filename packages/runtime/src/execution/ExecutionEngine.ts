@@ -1,6 +1,6 @@
 import { Subject, type Subscription } from 'rxjs';
 import { ApiResponseError, RequestTimeoutError, TransportError, type Fill, type Logger, type Order, type OrderRequest } from '@pounce/core';
-import type { OrderJournal } from '../journal/OrderJournal.ts';
+import type { Journal } from '../journal/OrderJournal.ts';
 import type { Portfolio } from '../portfolio/Portfolio.ts';
 import type { RiskEngine } from '../risk/RiskEngine.ts';
 import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
@@ -25,11 +25,13 @@ export class ExecutionEngine {
   private seq = 0;
   fillCount = 0;
   orderCount = 0;
+  /** Venue calls (place/cancel/modify) not yet answered; lockstep drivers wait for 0. */
+  inFlight = 0;
   rejectedCount = 0;
 
   constructor(
     private readonly venue: Venue,
-    private readonly journal: OrderJournal,
+    private readonly journal: Journal,
     private readonly risk: RiskEngine,
     private readonly portfolio: Portfolio,
     private readonly log: Logger,
@@ -112,6 +114,7 @@ export class ExecutionEngine {
     if (refusal) return this.reject(cid, req, `risk: ${refusal}`);
     this.journal.append({ t: Date.now(), e: 'intent', cid, req });
     this.orderCount++;
+    this.inFlight++;
     try {
       const placed = await this.venue.placeOrder(req);
       this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: placed.id });
@@ -128,6 +131,8 @@ export class ExecutionEngine {
       }
       if (err instanceof ApiResponseError) return this.reject(cid, req, `venue: ${err.serverMessage} (code ${err.code})`);
       throw err;
+    } finally {
+      this.inFlight--;
     }
   }
 
@@ -177,7 +182,12 @@ export class ExecutionEngine {
   }
 
   async cancel(orderId: string): Promise<void> {
-    await this.venue.cancelOrder(orderId);
+    this.inFlight++;
+    try {
+      await this.venue.cancelOrder(orderId);
+    } finally {
+      this.inFlight--;
+    }
   }
 
   async modify(orderId: string, changes: { quantity?: number; limitPrice?: number; stopPrice?: number }): Promise<void> {
@@ -188,13 +198,37 @@ export class ExecutionEngine {
     const aux = changes.stopPrice ?? o.auxPrice;
     if (limit !== undefined) req.limitPrice = limit;
     if (aux !== undefined) req.auxPrice = aux;
-    await this.venue.modifyOrder(orderId, req);
+    this.inFlight++;
+    try {
+      await this.venue.modifyOrder(orderId, req);
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /** Cancels every open order (of `symbol` if given). Errors for already-finished orders are ignored. */
   async cancelAll(symbol?: string): Promise<number> {
-    const open = (await this.venue.openOrders()).filter((o) => !symbol || o.symbol === symbol);
-    await Promise.all(open.map((o) => this.venue.cancelOrder(o.id).catch((e: Error) => this.log.warn('cancel failed', { id: o.id, error: e.message }))));
-    return open.length;
+    this.inFlight++;
+    try {
+      const open = (await this.venue.openOrders()).filter((o) => !symbol || o.symbol === symbol);
+      await Promise.all(open.map((o) => this.venue.cancelOrder(o.id).catch((e: Error) => this.log.warn('cancel failed', { id: o.id, error: e.message }))));
+      return open.length;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Cancels open orders, then closes each position with a market order (one call in flight throughout). */
+  async flatten(symbol?: string): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.cancelAll(symbol);
+      for (const p of this.portfolio.positions()) {
+        if (symbol && p.symbol !== symbol) continue;
+        await this.submit({ symbol: p.symbol, side: p.quantity > 0 ? 'SELL' : 'BUY', quantity: Math.abs(p.quantity), type: 'market' });
+      }
+    } finally {
+      this.inFlight--;
+    }
   }
 }

@@ -13,6 +13,22 @@ export type JournalEntry =
   | { t: number; e: 'state'; state: Record<string, unknown> }
   | { t: number; e: 'note'; text: string };
 
+/** Where a run records what happened. */
+export interface Journal {
+  readonly dir: string;
+  readonly path: string;
+  append(entry: JournalEntry): void;
+  close(): void;
+}
+
+/** Records nothing: for backtests and sweeps, whose results live in the report instead. */
+export class NullJournal implements Journal {
+  constructor(readonly dir: string) {}
+  readonly path = '';
+  append(): void {}
+  close(): void {}
+}
+
 /**
  * Append-only order/fill journal, one JSON line per event, written with a synchronous write per
  * event (and fsync when asked), so a kill -9 loses at most the line being written; a torn last
@@ -24,7 +40,7 @@ export type JournalEntry =
  * j.append({ t: Date.now(), e: 'note', text: 'hello' });
  * ```
  */
-export class OrderJournal {
+export class OrderJournal implements Journal {
   private fd: number | undefined;
 
   private constructor(readonly dir: string, readonly path: string, private readonly fsync: boolean) {

@@ -1,4 +1,4 @@
-import type { Bar } from '@pounce/core';
+import type { MarketBar as Bar } from './types.ts';
 
 /**
  * Replays bars of several symbols in time order, one time slice per step. Everything it answers

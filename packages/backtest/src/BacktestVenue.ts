@@ -1,0 +1,171 @@
+import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
+import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
+import { MarketReplay, MatchingEngine, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
+import type { Venue } from '@pounce/runtime';
+import { assetsModel, fillModel, orderModel, positionModel } from './engineModels.ts';
+
+export const BACKTEST_ACCOUNT = 'BACKTEST';
+
+/**
+ * A bar as a strategy receives it from the service: the push protocol's KlineData carries prices
+ * as 32-bit floats (protocol.md 7.3), so a live strategy sees them rounded that way. Matching
+ * still uses the full-precision bar, as the gateway does.
+ */
+export function asPushed(b: MarketBar): Bar {
+  return { symbol: b.symbol, time: b.time, open: Math.fround(b.open), high: Math.fround(b.high), low: Math.fround(b.low), close: Math.fround(b.close), volume: b.volume };
+}
+
+/** A point of the equity curve, one per replay step. */
+export interface EquityPoint {
+  time: number;
+  equity: number;
+  /** Gross position value / equity at that step (for exposure). */
+  gross: number;
+}
+
+/**
+ * The simulated exchange for backtests: the same MatchingEngine the gateway uses, driven step by
+ * step on a simulated clock. Per step it does what the gateway does, in the same order: match
+ * working orders against the step's bars, publish the resulting order/fill/position/asset events,
+ * then publish the bars. A strategy only ever sees bars up to the current step.
+ */
+export class BacktestVenue implements Venue {
+  readonly kind = 'backtest' as const;
+  readonly account = BACKTEST_ACCOUNT;
+  readonly engine: MatchingEngine;
+  readonly replay: MarketReplay;
+  private readonly barsOut = new Subject<Bar>();
+  private readonly ordersOut = new Subject<Order>();
+  private readonly fillsOut = new Subject<Fill>();
+  private readonly positionsOut = new Subject<Position>();
+  private readonly assetsOut = new Subject<AccountAssets>();
+  readonly orders$ = this.ordersOut.asObservable();
+  readonly fills$ = this.fillsOut.asObservable();
+  readonly positions$ = this.positionsOut.asObservable();
+  readonly assets$ = this.assetsOut.asObservable();
+  readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'connected', sessions: 1 });
+  readonly equity: EquityPoint[] = [];
+  /** Set when a step had order events or venue calls: the strategy may have promise chains to settle. */
+  private activity = false;
+
+  constructor(bars: readonly MarketBar[], config: MatchingConfig) {
+    this.engine = new MatchingEngine(config);
+    this.replay = new MarketReplay(bars);
+  }
+
+  now(): number {
+    return this.replay.now();
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.barsOut.complete();
+  }
+
+  /**
+   * Replays every step. After a step with order activity it lets the event loop settle, so the
+   * strategy's promise continuations (submit results) finish before the next bar, as they would
+   * between pushes; quiet steps only yield a microtask (the hot path).
+   */
+  async run(onProgress?: (done: number, total: number) => void, progressEvery = 50_000): Promise<void> {
+    const total = this.replay.length;
+    for (let i = 0; ; i++) {
+      const slice = this.replay.step();
+      if (!slice) break;
+      for (const bar of slice) {
+        this.publish(this.engine.onBar(bar));
+        this.barsOut.next(asPushed(bar));
+      }
+      const s = this.engine.summary(BACKTEST_ACCOUNT);
+      this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue });
+      if (this.activity) {
+        // Let every continuation of this step's order activity run, as the gaps between pushes do live.
+        this.activity = false;
+        await new Promise<void>((r) => setImmediate(r));
+      } else {
+        await undefined;
+      }
+      if (onProgress && i % progressEvery === 0) onProgress(i, total);
+    }
+    onProgress?.(total, total);
+  }
+
+  private publish(events: readonly EngineEvent[]): void {
+    if (events.length > 0) this.activity = true;
+    for (const ev of events) {
+      switch (ev.kind) {
+        case 'order':
+          this.ordersOut.next(orderModel(ev.order));
+          break;
+        case 'fill':
+          this.fillsOut.next(fillModel(ev.fill));
+          break;
+        case 'position':
+          this.positionsOut.next(positionModel(ev.position));
+          break;
+        case 'account':
+          this.assetsOut.next(assetsModel(this.engine.summary(ev.account), this.now()));
+          break;
+      }
+    }
+  }
+
+  bars$(symbols: readonly string[]): Observable<Bar> {
+    const set = new Set(symbols);
+    return this.barsOut.pipe(filter((b) => set.has(b.symbol)));
+  }
+
+  /** One quote per bar (its close), so quote-driven strategies run too. */
+  quotes$(symbols: readonly string[]): Observable<Quote> {
+    return new Observable<Quote>((sub) =>
+      this.bars$(symbols).subscribe((b) => sub.next({ symbol: b.symbol, time: b.time, latestPrice: b.close, bidPrice: b.close, askPrice: b.close, bidSize: undefined, askSize: undefined, volume: b.volume, open: b.open, high: b.high, low: b.low, preClose: undefined })),
+    );
+  }
+
+  async placeOrder(req: OrderRequest): Promise<PlacedOrder> {
+    this.activity = true;
+    // Submitted synchronously: the order is working before the next bar, whatever the caller awaits.
+    const { order, events } = this.engine.submit({
+      account: BACKTEST_ACCOUNT, symbol: req.symbol, action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice,
+      auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, timeInForce: req.timeInForce, userMark: req.userMark,
+    }, this.now());
+    this.publish(events);
+    return { id: order.id, orderId: order.seq, order: orderModel(order) };
+  }
+
+  async cancelOrder(orderId: string): Promise<void> {
+    this.activity = true;
+    this.publish(this.engine.cancel(orderId, this.now()));
+  }
+
+  async modifyOrder(orderId: string, req: OrderRequest): Promise<void> {
+    this.activity = true;
+    this.publish(this.engine.modify(orderId, { quantity: req.quantity, limitPrice: req.limitPrice, auxPrice: req.auxPrice, trailingPercent: req.trailingPercent }, this.now()));
+  }
+
+  async orders(): Promise<Order[]> {
+    this.activity = true;
+    return this.engine.ordersOf(BACKTEST_ACCOUNT).map(orderModel).reverse();
+  }
+
+  async openOrders(): Promise<Order[]> {
+    this.activity = true;
+    return this.engine.openOrders(BACKTEST_ACCOUNT).map(orderModel);
+  }
+
+  async fills(since: number): Promise<Fill[]> {
+    this.activity = true;
+    return this.engine.fillsOf(BACKTEST_ACCOUNT).filter((f) => f.time >= since).map(fillModel);
+  }
+
+  async positions(): Promise<Position[]> {
+    this.activity = true;
+    return this.engine.positions(BACKTEST_ACCOUNT).map(positionModel);
+  }
+
+  async assets(): Promise<AccountAssets> {
+    this.activity = true;
+    return assetsModel(this.engine.summary(BACKTEST_ACCOUNT), this.now());
+  }
+}

@@ -1,0 +1,29 @@
+import type { AccountAssets, Fill, Order, Position } from '@pounce/core';
+import type { AccountSummary, EngineFill, EngineOrder, PositionState } from '@pounce/matching';
+
+/** Engine state as the models the runtime gets from any venue (the gateway sends the same over the wire). */
+export function orderModel(o: Readonly<EngineOrder>): Order {
+  return {
+    id: o.id, account: o.account, symbol: o.symbol, action: o.action, orderType: o.orderType, limitPrice: o.limitPrice, auxPrice: o.auxPrice,
+    trailingPercent: o.trailingPercent, totalQuantity: o.quantity, filledQuantity: o.filled, avgFillPrice: o.avgFillPrice, timeInForce: o.timeInForce,
+    status: o.status, commission: o.commission, realizedPnl: o.realizedPnl, remark: o.remark, userMark: o.userMark, openTime: o.createdAt, updateTime: o.updatedAt,
+  };
+}
+
+export function fillModel(f: EngineFill): Fill {
+  return { id: f.id, orderId: f.orderId, account: f.account, symbol: f.symbol, action: f.action, price: f.price, quantity: f.quantity, time: f.time };
+}
+
+export function positionModel(p: Readonly<PositionState>): Position {
+  return {
+    account: p.account, symbol: p.symbol, quantity: p.quantity, averageCost: p.averageCost, latestPrice: p.lastPrice, marketValue: p.quantity * p.lastPrice,
+    realizedPnl: p.realizedPnl, unrealizedPnl: p.quantity * (p.lastPrice - p.averageCost),
+  };
+}
+
+export function assetsModel(s: AccountSummary, time: number): AccountAssets {
+  return {
+    account: s.account, currency: 'USD', cashBalance: s.cash, buyingPower: s.buyingPower, netLiquidation: s.netLiquidation,
+    grossPositionValue: s.grossPositionValue, realizedPnl: s.realizedPnl, unrealizedPnl: s.unrealizedPnl, time,
+  };
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseCsvBars } from '@pounce/core';
+import type { MarketBar } from '@pounce/matching';
+
+export interface LoadedData {
+  bars: MarketBar[];
+  /** sha256 over each file's symbol and bytes: a report says exactly what it was run on. */
+  fingerprint: string;
+  files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }>;
+}
+
+/** `SYM=path` or a path whose file name starts with the symbol (`nvda-1999-2014.csv` -> NVDA). */
+export function dataSpec(spec: string): { symbol: string; path: string } {
+  const eq = spec.indexOf('=');
+  if (eq > 0 && !spec.slice(0, eq).includes('/')) return { symbol: spec.slice(0, eq).toUpperCase(), path: spec.slice(eq + 1) };
+  return { symbol: basename(spec).split(/[-_.]/)[0]!.toUpperCase(), path: spec };
+}
+
+/** Parses an ISO date (`2004-01-31`) or epoch ms given on the command line. */
+export function parseDateFlag(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = /^\d+$/.test(v) ? Number(v) : Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+  if (!Number.isFinite(t)) throw new Error(`--${flag}: expected a date like 2004-01-31, got "${v}"`);
+  return t;
+}
+
+/** Loads CSV files (formats of shared/data), keeping bars in [from, to). */
+export function loadData(specs: readonly string[], range: { from?: number; to?: number } = {}): LoadedData {
+  if (specs.length === 0) throw new Error('--data: at least one CSV file is needed');
+  const hash = createHash('sha256');
+  const bars: MarketBar[] = [];
+  const files: LoadedData['files'] = [];
+  for (const spec of specs) {
+    const { symbol, path } = dataSpec(spec);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new Error(`--data ${spec}: cannot read ${path}`);
+    }
+    hash.update(symbol).update('\0').update(text);
+    const all = parseCsvBars(text, { symbol, source: path }).filter((b) => (range.from === undefined || b.time >= range.from) && (range.to === undefined || b.time < range.to));
+    if (all.length === 0) throw new Error(`--data ${spec}: no bars in the chosen date range`);
+    files.push({ symbol, path, bars: all.length, first: all[0]!.time, last: all[all.length - 1]!.time });
+    for (const b of all) bars.push(b);
+  }
+  return { bars, fingerprint: hash.digest('hex'), files };
+}

@@ -1,0 +1,89 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Metrics } from './metrics.ts';
+import type { BacktestResult } from './runBacktest.ts';
+
+export interface ReportData extends Omit<BacktestResult, 'fills'> {
+  version: 1;
+  createdAt: string;
+  data: { fingerprint: string; files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }>; from?: number; to?: number };
+  fills: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const num = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '∞');
+const days = (ms: number) => `${Math.round(ms / 86_400_000)} days`;
+
+/** The metrics as label/value rows, shared by the terminal table and the HTML report. */
+export function metricRows(m: Metrics): Array<[string, string]> {
+  return [
+    ['Total return', pct(m.totalReturn)], ['CAGR', pct(m.cagr)], ['Sharpe', num(m.sharpe)], ['Sortino', num(m.sortino)],
+    ['Max drawdown', pct(m.maxDrawdown)], ['Max drawdown duration', days(m.maxDrawdownDurationMs)], ['Win rate', pct(m.winRate)],
+    ['Profit factor', num(m.profitFactor)], ['Exposure', pct(m.exposure)], ['Turnover', `${num(m.turnover)}x`], ['Trades', String(m.tradeCount)],
+  ];
+}
+
+export function metricsTable(m: Metrics): string {
+  const rows = metricRows(m);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(12)}`).join('\n');
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A self-contained HTML page: uPlot inlined (no network), equity and drawdown charts, metrics, trades. */
+export function reportHtml(r: ReportData): string {
+  const require = createRequire(import.meta.url);
+  const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+  const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  // Thin long curves to about 4,000 points for drawing; report.json keeps every point.
+  const step = Math.max(1, Math.ceil(r.equity.length / 4000));
+  const pts = r.equity.filter((_, i) => i % step === 0 || i === r.equity.length - 1);
+  let peak = -Infinity;
+  const series = { t: pts.map((p) => p.time / 1000), eq: pts.map((p) => p.equity), dd: pts.map((p) => ((peak = Math.max(peak, p.equity)), -(1 - p.equity / peak) * 100)) };
+  const trades = r.trades.slice(-500).map((t) => `<tr><td>${t.symbol}</td><td>${t.side}</td><td>${t.quantity}</td><td>${new Date(t.entryTime).toISOString().slice(0, 10)}</td><td>${t.entryPrice.toFixed(4)}</td><td>${new Date(t.exitTime).toISOString().slice(0, 10)}</td><td>${t.exitPrice.toFixed(4)}</td><td class="${t.pnl >= 0 ? 'up' : 'down'}">${t.pnl.toFixed(2)}</td></tr>`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(r.strategy)} backtest</title>
+<style>${css}
+body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}
+th:first-child,td:first-child{text-align:left}.up{color:#0a7d28}.down{color:#b3261e}.row{display:flex;gap:32px;flex-wrap:wrap}.chart{margin:12px 0}</style></head><body>
+<h1>${esc(r.strategy)} — ${esc(r.symbols.join(', '))}</h1>
+<p>Params: ${esc(Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' '))} · cash ${r.config.cash} · fees ${esc(r.config.fees)} · slippage ${r.config.slippageBps} bps · data ${r.data.fingerprint.slice(0, 12)}</p>
+<div class="row"><table id="metrics"><tbody>${metricRows(r.metrics).map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</tbody></table>
+<div><div id="equity" class="chart"></div><div id="drawdown" class="chart"></div></div></div>
+<h2>Trades (last ${Math.min(500, r.trades.length)} of ${r.trades.length})</h2>
+<table><thead><tr><th>Symbol</th><th>Side</th><th>Qty</th><th>Entry</th><th>Price</th><th>Exit</th><th>Price</th><th>P&amp;L</th></tr></thead><tbody>${trades}</tbody></table>
+<script>${js}</script>
+<script>
+const d = ${JSON.stringify(series)};
+const w = Math.min(900, window.innerWidth - 420);
+new uPlot({ title: 'Equity', width: w, height: 280, series: [{}, { label: 'Equity', stroke: '#1f6feb', width: 1.5 }] }, [d.t, d.eq], document.getElementById('equity'));
+new uPlot({ title: 'Drawdown %', width: w, height: 180, series: [{}, { label: 'Drawdown', stroke: '#b3261e', fill: 'rgba(179,38,30,0.15)' }] }, [d.t, d.dd], document.getElementById('drawdown'));
+document.body.dataset.ready = 'true';
+</script></body></html>`;
+}
+
+/** Writes report.json (everything, every equity point) and report.html into `dir`. */
+export function writeReport(dir: string, r: ReportData): { json: string; html: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, 'report.json');
+  const html = join(dir, 'report.html');
+  writeFileSync(json, JSON.stringify(r, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 1));
+  writeFileSync(html, reportHtml(r));
+  return { json, html };
+}
+
+/** Reads the strategy and parameters recorded in a report folder (for --from-report). */
+export function readReportParams(dir: string): { strategy: string; params: Record<string, string | number | boolean>; symbols: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  } catch {
+    throw new Error(`--from-report ${dir}: no readable report.json there`);
+  }
+  const r = raw as Partial<ReportData>;
+  if (typeof r.strategy !== 'string' || typeof r.params !== 'object' || r.params === null || !Array.isArray(r.symbols)) {
+    throw new Error(`--from-report ${dir}: report.json lacks strategy, params or symbols`);
+  }
+  return { strategy: r.strategy, params: r.params as Record<string, string | number | boolean>, symbols: r.symbols as string[] };
+}

@@ -1,0 +1,42 @@
+import type { Fill } from '@pounce/core';
+
+/** A closed position segment: entry and exit with FIFO-matched quantities. */
+export interface Trade {
+  symbol: string;
+  side: 'long' | 'short';
+  quantity: number;
+  entryTime: number;
+  entryPrice: number;
+  exitTime: number;
+  exitPrice: number;
+  pnl: number;
+}
+
+/**
+ * Pairs fills into round trips, first in first out, per symbol. Fees are not in `pnl` (they are in
+ * the equity curve); open quantity at the end is not a trade.
+ */
+export function roundTrips(fills: readonly Fill[]): Trade[] {
+  const lots = new Map<string, Array<{ qty: number; price: number; time: number }>>();
+  const out: Trade[] = [];
+  for (const f of fills) {
+    const signed = f.action === 'BUY' ? f.quantity : -f.quantity;
+    let book = lots.get(f.symbol);
+    if (!book) lots.set(f.symbol, (book = []));
+    let remaining = signed;
+    while (remaining !== 0 && book.length > 0 && Math.sign(book[0]!.qty) !== Math.sign(remaining)) {
+      const lot = book[0]!;
+      const q = Math.min(Math.abs(lot.qty), Math.abs(remaining));
+      const long = lot.qty > 0;
+      out.push({
+        symbol: f.symbol, side: long ? 'long' : 'short', quantity: q, entryTime: lot.time, entryPrice: lot.price, exitTime: f.time, exitPrice: f.price,
+        pnl: (f.price - lot.price) * q * (long ? 1 : -1),
+      });
+      lot.qty -= Math.sign(lot.qty) * q;
+      remaining -= Math.sign(remaining) * q;
+      if (lot.qty === 0) book.shift();
+    }
+    if (remaining !== 0) book.push({ qty: remaining, price: f.price, time: f.time });
+  }
+  return out;
+}

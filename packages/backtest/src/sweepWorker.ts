@@ -1,0 +1,19 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { StrategyDefinition } from '@pounce/runtime';
+import { runBacktest } from './runBacktest.ts';
+import type { SweepJob, SweepResult } from './sweep.ts';
+
+const job = workerData as SweepJob;
+const def = ((await import(pathToFileURL(job.strategyPath).href)) as { default: StrategyDefinition }).default;
+
+parentPort!.on('message', async (m: { i: number; params: Record<string, string | number | boolean> }) => {
+  let result: SweepResult;
+  try {
+    const r = await runBacktest({ def, rawParams: m.params, symbols: job.symbols, bars: job.bars, cash: job.cash, fees: job.fees, slippageBps: job.slippageBps, participation: job.participation });
+    result = { params: m.params, metrics: r.metrics, endEquity: r.endEquity };
+  } catch (err) {
+    result = { params: m.params, error: (err as Error).message };
+  }
+  parentPort!.postMessage({ i: m.i, result });
+});

@@ -1,0 +1,88 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { combinations, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, writeReport, type ReportData, type SweepResult } from '@pounce/backtest';
+import { defaultDataFiles } from '@pounce/gateway';
+import { loadStrategy, paramPairs } from '@pounce/runtime';
+import { numberFlag } from './gateway.ts';
+import { progressBar } from './progressBar.ts';
+import { STRATEGIES_DIR } from './strategy.ts';
+
+export const BACKTEST_OPTIONS = {
+  data: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  symbols: { type: 'string' },
+  cash: { type: 'string' },
+  fees: { type: 'string' },
+  'slippage-bps': { type: 'string' },
+  participation: { type: 'string' },
+  report: { type: 'string' },
+  sweep: { type: 'string', multiple: true },
+  split: { type: 'string' },
+  workers: { type: 'string' },
+  top: { type: 'string' },
+} as const;
+
+const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+
+/**
+ * `pounce backtest <name> --data FILE...`: replays history through the same engine as paper
+ * trading, prints the metrics, writes report.json and report.html; with --sweep, runs every
+ * combination on worker threads and ranks them.
+ */
+export async function runBacktestCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args: argv, options: BACKTEST_OPTIONS, allowPositionals: true });
+  const name = positionals[0];
+  if (!name) throw new Error('usage: npm run backtest -- <strategy> --data FILE... (see docs/backtest.md)');
+  const { def, path } = await loadStrategy(name, STRATEGIES_DIR);
+  const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()) : [...def.symbols];
+  const from = parseDateFlag('from', v.from);
+  const to = parseDateFlag('to', v.to);
+  const data = loadData(v.data ?? defaultDataFiles(symbols), { from, to });
+  const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
+  if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
+  const cash = numberFlag('cash', v.cash, 100_000, (n) => n > 0);
+  const fees = v.fees ?? 'tradeup';
+  const slippageBps = numberFlag('slippage-bps', v['slippage-bps'], 0, (n) => n >= 0 && n < 10_000);
+  const participation = numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1);
+  const fixed = paramPairs(v.param ?? []);
+  out(`strategy  ${def.name}   symbols ${symbols.join(',')}   bars ${data.bars.length}   data ${data.fingerprint.slice(0, 12)}`);
+
+  if (v.sweep && v.sweep.length > 0) {
+    const sweeps = v.sweep.map(parseSweep);
+    const combos = combinations(fixed, sweeps);
+    const split = v.split === undefined ? undefined : numberFlag('split', v.split, 0.7, (n) => n > 0 && n < 1);
+    const times = [...new Set(data.bars.map((b) => b.time))].sort((a, b) => a - b);
+    const cut = split === undefined ? undefined : times[Math.floor(times.length * split)]!;
+    const inSample = cut === undefined ? data.bars : data.bars.filter((b) => b.time < cut);
+    const workers = numberFlag('workers', v.workers, 0, (n) => Number.isInteger(n) && n >= 0) || undefined;
+    out(`sweep     ${combos.length} combinations${cut !== undefined ? `, in-sample before ${new Date(cut).toISOString().slice(0, 10)}` : ''}`);
+    const job = { strategyPath: path, bars: inSample, symbols, cash, fees, slippageBps, participation };
+    const results = await runSweep(job, combos, workers, ((p) => (n: number) => p(n, combos.length))(progressBar('sweep')));
+    const ok = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.sharpe - a.metrics!.sharpe);
+    const top = ok.slice(0, numberFlag('top', v.top, 10, (n) => n > 0));
+    out('\nrank  sharpe   return    maxDD  trades  params');
+    top.forEach((r, i) => out(`${String(i + 1).padStart(4)}  ${r.metrics!.sharpe.toFixed(2).padStart(6)}  ${(r.metrics!.totalReturn * 100).toFixed(2).padStart(7)}%  ${(r.metrics!.maxDrawdown * 100).toFixed(1).padStart(5)}%  ${String(r.metrics!.tradeCount).padStart(6)}  ${fmt(r)}`));
+    for (const r of results.filter((x) => x.error)) out(`error     ${fmt(r)}: ${r.error}`);
+    if (cut !== undefined) {
+      const outSample = data.bars.filter((b) => b.time >= cut);
+      const oos = await runSweep({ ...job, bars: outSample }, top.map((r) => r.params), workers);
+      out('\nout-of-sample (the same top parameter sets on data they were not chosen on):');
+      oos.forEach((r, i) => out(`${String(i + 1).padStart(4)}  ${(r.metrics?.sharpe ?? NaN).toFixed(2).padStart(6)}  ${((r.metrics?.totalReturn ?? NaN) * 100).toFixed(2).padStart(7)}%  ${fmt(r)}`));
+    }
+    out(`\nwarning: the best of ${combos.length} in-sample results is optimistically biased (overfitting).${cut === undefined ? ' Use --split 0.7 to check the top sets out of sample.' : ' Trust the out-of-sample column, not the ranking.'}`);
+    return 0;
+  }
+
+  const result = await runBacktest({ def, rawParams: fixed, symbols, bars: data.bars, cash, fees, slippageBps, participation, onProgress: progressBar('backtest') });
+  out('');
+  out(metricsTable(result.metrics));
+  out(`  ${'Equity'.padEnd(21)}  ${result.startEquity.toFixed(2)} -> ${result.endEquity.toFixed(2)}`);
+  const report: ReportData = { ...result, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to }, fills: result.fills.length };
+  const dir = resolve(v.report ?? join('.pounce', 'reports', `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
+  const files = writeReport(dir, report);
+  out(`\nreport    ${files.json}\n          ${files.html}`);
+  out(`paper     npm run strategy -- ${def.name} --paper --from-report ${dir}`);
+  return 0;
+}

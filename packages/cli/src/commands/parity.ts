@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util';
+import { loadData } from '@pounce/backtest';
+import { defaultDataFiles } from '@pounce/gateway';
+import { loadStrategy, paramPairs } from '@pounce/runtime';
+import { runParity } from '../parity/runParity.ts';
+import { numberFlag } from './gateway.ts';
+import { progressBar } from './progressBar.ts';
+import { STRATEGIES_DIR } from './strategy.ts';
+
+/**
+ * `pounce parity <name> --data FILE...`: the same data through the backtester and through the
+ * local gateway; prints every difference in the fill lists and exits 1 if there is any.
+ */
+export async function runParityCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  const { values: v, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { data: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, symbols: { type: 'string' }, cash: { type: 'string' }, fees: { type: 'string' } },
+  });
+  const name = positionals[0];
+  if (!name) throw new Error('usage: npm run parity -- <strategy> --data FILE...');
+  const { def } = await loadStrategy(name, STRATEGIES_DIR);
+  const symbols = v.symbols ? v.symbols.split(',') : [...def.symbols];
+  const data = loadData(v.data ?? defaultDataFiles(symbols));
+  out(`parity    ${def.name} on ${symbols.join(',')} (${data.bars.length} bars): backtest vs local gateway`);
+  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash: numberFlag('cash', v.cash, 100_000, (n) => n > 0), fees: v.fees, onProgress: progressBar('paper') });
+  out(`fills     backtest ${r.backtest.length}, paper ${r.paper.length}`);
+  if (r.differences.length === 0) {
+    out('identical fill lists');
+    return 0;
+  }
+  out(`${r.differences.length} differences:`);
+  for (const d of r.differences.slice(0, 50)) out(`  ${d}`);
+  return 1;
+}
