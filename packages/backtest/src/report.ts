@@ -57,8 +57,10 @@ th:first-child,td:first-child{text-align:left}.up{color:#0a7d28}.down{color:#b32
 <script>
 const d = ${JSON.stringify(series)};
 const w = Math.min(900, window.innerWidth - 420);
-new uPlot({ title: 'Equity', width: w, height: 280, series: [{}, { label: 'Equity', stroke: '#1f6feb', width: 1.5 }] }, [d.t, d.eq], document.getElementById('equity'));
-new uPlot({ title: 'Drawdown %', width: w, height: 180, series: [{}, { label: 'Drawdown', stroke: '#b3261e', fill: 'rgba(179,38,30,0.15)' }] }, [d.t, d.dd], document.getElementById('drawdown'));
+// Wide y axes: equity labels like 1,000,000 must not be clipped.
+const axes = [{}, { size: 90 }];
+new uPlot({ title: 'Equity', width: w, height: 280, axes, series: [{}, { label: 'Equity', stroke: '#1f6feb', width: 1.5 }] }, [d.t, d.eq], document.getElementById('equity'));
+new uPlot({ title: 'Drawdown %', width: w, height: 180, axes, series: [{}, { label: 'Drawdown', stroke: '#b3261e', fill: 'rgba(179,38,30,0.15)' }] }, [d.t, d.dd], document.getElementById('drawdown'));
 document.body.dataset.ready = 'true';
 </script></body></html>`;
 }

@@ -58,7 +58,7 @@ export async function runSweep(job: SweepJob, combos: Array<Record<string, strin
   const n = Math.max(1, Math.min(workers, combos.length));
   await Promise.all(
     Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL('./sweepWorker.ts', import.meta.url), { workerData: job });
+      const w = new Worker(new URL('./sweepWorkerEntry.mjs', import.meta.url), { workerData: job });
       const feed = () => {
         if (next >= combos.length) {
           void w.terminate().then(() => resolve());

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '@pounce/core';
+import { defineStrategy } from '@pounce/runtime';
+import { computeMetrics, roundTrips, runBacktest } from '../src/index.ts';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+// Prices chosen to be exact in float32 so what the strategy sees equals the data.
+const series = [
+  [10, 10.5, 9.5, 10], [11, 11.5, 10.5, 11], [12, 12.5, 11.5, 12], [13, 13.5, 12.5, 13], [14, 14.5, 13.5, 14], [15, 15.5, 14.5, 15],
+];
+const bars: Bar[] = series.map(([o, h, l, c], i) => ({ symbol: 'XYZ', time: T0 + i * DAY, open: o!, high: h!, low: l!, close: c!, volume: 1_000_000 }));
+
+/** Buys on the first bar, sells on the third: hand-checkable fills. */
+const buyThenSell = defineStrategy({
+  name: 'buy-then-sell', params: { qty: { type: 'integer', default: 100 } }, symbols: ['XYZ'],
+  setup(ctx) {
+    let n = 0;
+    ctx.bars$().subscribe((b) => {
+      n++;
+      if (n === 1) void ctx.submit({ symbol: b.symbol, side: 'BUY', quantity: ctx.params.qty });
+      if (n === 3) void ctx.submit({ symbol: b.symbol, side: 'SELL', quantity: ctx.params.qty });
+    });
+  },
+});
+
+describe('runBacktest', () => {
+  it('fills an order sent on bar t at bar t+1 open, and books commissions', async () => {
+    const r = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'per-share:0.01' });
+    expect(r.fills.map((f) => [f.action, f.quantity, f.price, f.time])).toEqual([
+      ['BUY', 100, 11, T0 + DAY],
+      ['SELL', 100, 13, T0 + 3 * DAY],
+    ]);
+    // +2 per share on 100 shares, minus 1.00 commission each way.
+    expect(r.endEquity).toBeCloseTo(10_000 + 200 - 2, 9);
+    expect(r.trades).toEqual([{ symbol: 'XYZ', side: 'long', quantity: 100, entryTime: T0 + DAY, entryPrice: 11, exitTime: T0 + 3 * DAY, exitPrice: 13, pnl: 200 }]);
+    expect(r.metrics.tradeCount).toBe(1);
+    expect(r.metrics.winRate).toBe(1);
+  });
+
+  it('applies slippage against the trader on market orders', async () => {
+    const r = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'zero', slippageBps: 100 });
+    expect(r.fills.map((f) => f.price)).toEqual([11.11, 12.87]);
+  });
+
+  it('gives no way to see the future: every bar arrives at its own time, and fills come later', async () => {
+    const seen: Array<{ bar: number; now: number; maxQuote: number }> = [];
+    let maxQuote = 0;
+    const peek = defineStrategy({
+      name: 'peek', params: {}, symbols: ['XYZ'],
+      setup(ctx) {
+        ctx.quotes$.subscribe((q) => (maxQuote = Math.max(maxQuote, q.time)));
+        ctx.bars$().subscribe((b) => {
+          seen.push({ bar: b.time, now: ctx.now(), maxQuote });
+          // A limit at the next bar's low would be a sure fill only with look-ahead.
+          if (seen.length === 2) void ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1, type: 'limit', limitPrice: 11.5 });
+        });
+      },
+    });
+    const r = await runBacktest({ def: peek, bars, cash: 10_000, fees: 'zero' });
+    expect(seen.map((s) => s.bar)).toEqual(bars.map((b) => b.time));
+    for (const s of seen) {
+      expect(s.now).toBe(s.bar);
+      expect(s.maxQuote).toBeLessThanOrEqual(s.bar);
+    }
+    expect(r.fills).toEqual([expect.objectContaining({ time: T0 + 2 * DAY, price: 11.5 })]);
+  });
+
+  it('validates params before running', async () => {
+    await expect(runBacktest({ def: buyThenSell, bars, rawParams: { qty: 'many' } })).rejects.toThrow('parameter qty: expected a number, got "many"');
+  });
+});
+
+describe('metrics on a known equity curve', () => {
+  it('computes each metric as by hand', () => {
+    const curve = [100, 110, 99, 121].map((equity, i) => ({ time: T0 + i * DAY, equity, gross: i === 0 ? 0 : 50 }));
+    const m = computeMetrics(curve, roundTrips([
+      { id: '1', orderId: '1', account: 'A', symbol: 'X', action: 'BUY', price: 10, quantity: 10, time: 1 },
+      { id: '2', orderId: '2', account: 'A', symbol: 'X', action: 'SELL', price: 12, quantity: 10, time: 2 },
+      { id: '3', orderId: '3', account: 'A', symbol: 'X', action: 'BUY', price: 12, quantity: 5, time: 3 },
+      { id: '4', orderId: '4', account: 'A', symbol: 'X', action: 'SELL', price: 11, quantity: 5, time: 4 },
+    ]), 430);
+    expect(m.totalReturn).toBeCloseTo(0.21, 12);
+    // returns 0.1, -0.1, 121/99-1 = 0.2222...; mean 0.074074; population sd 0.132...
+    const rs = [0.1, -0.1, 121 / 99 - 1];
+    const mean = rs.reduce((a, b) => a + b) / 3;
+    const sd = Math.sqrt(rs.reduce((a, r) => a + r * r, 0) / 3 - mean * mean);
+    expect(m.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(252), 9);
+    expect(m.sortino).toBeCloseTo((mean / Math.sqrt(0.01 / 3)) * Math.sqrt(252), 9);
+    expect(m.maxDrawdown).toBeCloseTo(0.1, 12); // 110 -> 99
+    expect(m.maxDrawdownDurationMs).toBe(DAY);
+    expect(m.winRate).toBe(0.5);
+    expect(m.profitFactor).toBeCloseTo(20 / 5, 12);
+    expect(m.exposure).toBe(0.75);
+    expect(m.turnover).toBeCloseTo(430 / 107.5, 12);
+    expect(m.tradeCount).toBe(2);
+    expect(m.cagr).toBeCloseTo(1.21 ** (365.25 / 3) - 1, 6);
+  });
+
+  it('pairs fills first in, first out, through a flip to short', () => {
+    const f = (id: string, action: 'BUY' | 'SELL', quantity: number, price: number, time: number) => ({ id, orderId: id, account: 'A', symbol: 'X', action, quantity, price, time });
+    expect(roundTrips([f('1', 'BUY', 10, 5, 1), f('2', 'BUY', 10, 6, 2), f('3', 'SELL', 25, 7, 3), f('4', 'BUY', 5, 4, 4)]).map((t) => [t.side, t.quantity, t.entryPrice, t.exitPrice, t.pnl])).toEqual([
+      ['long', 10, 5, 7, 20], ['long', 10, 6, 7, 10], ['short', 5, 7, 4, 15],
+    ]);
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const run = (args: string[], cwd: string) => spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+
+describe('npm run backtest, then paper from the report (real processes)', () => {
+  it('writes report.json and report.html, and --from-report runs paper with the same params', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-bt-cli-'));
+    const report = join(dir, 'report');
+    const bt = run(['backtest', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--to', '2003-01-01', '--report', report], dir);
+    expect(bt.status).toBe(0);
+    expect(bt.stdout).toMatch(/Sharpe\s+-?\d+\.\d\d/);
+    expect(bt.stdout).toMatch(/Max drawdown duration\s+\d+ days/);
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as { params: Record<string, number>; trades: unknown[]; equity: unknown[]; data: { fingerprint: string } };
+    expect(json.params).toEqual({ fast: 5, slow: 20, size: 100 });
+    expect(json.trades.length).toBeGreaterThan(0);
+    expect(json.data.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(report, 'report.html'))).toBe(true);
+
+    const paper = run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--duration', '2s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
+    expect(paper.status).toBe(0);
+    expect(paper.stdout).toMatch(/params\s+fast=5 slow=20 size=100/);
+  });
+
+  it('rejects a bad --data file and bad flags with messages that name them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-bt-cli-'));
+    const r = run(['backtest', 'sma-cross', '--data', 'NVDA=/nonexistent.csv'], dir);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--data NVDA=\/nonexistent.csv: cannot read/);
+    const f = run(['backtest', 'sma-cross', '--fees', 'cheap'], dir);
+    expect(f.stderr).toMatch(/--fees: expected tradeup, zero or per-share/);
+  });
+});
