@@ -1,6 +1,6 @@
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
-import { MarketReplay, MatchingEngine, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
+import { MatchingEngine, mergeSlices, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, fillModel, orderModel, positionModel } from './engineModels.ts';
 
@@ -33,7 +33,10 @@ export class BacktestVenue implements Venue {
   readonly kind = 'backtest' as const;
   readonly account = BACKTEST_ACCOUNT;
   readonly engine: MatchingEngine;
-  readonly replay: MarketReplay;
+  private readonly slices: Iterator<MarketBar[]>;
+  /** Steps in the replay when known up front (for progress). */
+  private readonly totalSteps: number | undefined;
+  private clock = 0;
   private readonly barsOut = new Subject<Bar>();
   private readonly ordersOut = new Subject<Order>();
   private readonly fillsOut = new Subject<Fill>();
@@ -48,13 +51,35 @@ export class BacktestVenue implements Venue {
   /** Set when a step had order events or venue calls: the strategy may have promise chains to settle. */
   private activity = false;
 
-  constructor(bars: readonly MarketBar[], config: MatchingConfig) {
+  /**
+   * `source`: bars of any symbols (grouped per symbol and merged by time), or already-built time
+   * slices, e.g. a generator streaming from disk so that memory stays flat however long the run.
+   */
+  /** Equity after the last step. */
+  finalEquity: number | undefined;
+
+  constructor(source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number }, config: MatchingConfig) {
     this.engine = new MatchingEngine(config);
-    this.replay = new MarketReplay(bars);
+    if (Array.isArray(source)) {
+      const bySymbol = new Map<string, MarketBar[]>();
+      for (const b of source as readonly MarketBar[]) {
+        let list = bySymbol.get(b.symbol);
+        if (!list) bySymbol.set(b.symbol, (list = []));
+        list.push(b);
+      }
+      for (const list of bySymbol.values()) list.sort((a, b) => a.time - b.time);
+      this.totalSteps = new Set((source as readonly MarketBar[]).map((b) => b.time)).size;
+      this.slices = mergeSlices([...bySymbol.keys()].sort().map((k) => bySymbol.get(k)!))[Symbol.iterator]();
+      this.clock = (source as readonly MarketBar[]).reduce((m, b) => Math.min(m, b.time), Infinity) - 1;
+    } else {
+      const s = source as { slices: Iterable<MarketBar[]>; steps?: number };
+      this.slices = s.slices[Symbol.iterator]();
+      this.totalSteps = s.steps;
+    }
   }
 
   now(): number {
-    return this.replay.now();
+    return this.clock;
   }
 
   async start(): Promise<void> {}
@@ -69,15 +94,19 @@ export class BacktestVenue implements Venue {
    * between pushes; quiet steps only yield a microtask (the hot path).
    */
   async run(onProgress?: (done: number, total: number) => void, progressEvery = 50_000): Promise<void> {
-    const total = this.replay.length;
+    const total = this.totalSteps ?? 0;
     for (let i = 0; ; i++) {
-      const slice = this.replay.step();
-      if (!slice) break;
+      const r = this.slices.next();
+      if (r.done) break;
+      const slice = r.value;
+      this.clock = slice[0]!.time;
       for (const bar of slice) {
         this.publish(this.engine.onBar(bar));
         this.barsOut.next(asPushed(bar));
       }
       const s = this.engine.summary(BACKTEST_ACCOUNT);
+      this.finalEquity = s.netLiquidation;
+      // One point per step (not per bar): small even for long runs, and the metrics need it.
       this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue });
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.

@@ -1,4 +1,4 @@
-import type { Trade } from './roundTrips.ts';
+import type { TradeStats } from './roundTrips.ts';
 
 export interface Metrics {
   totalReturn: number;
@@ -38,10 +38,10 @@ export function periodsPerYear(times: readonly number[]): number {
  *
  * @example
  * ```ts
- * computeMetrics([{ time: 0, equity: 100, gross: 0 }, { time: 86_400_000, equity: 110, gross: 0 }], [], 0).totalReturn; // 0.1
+ * computeMetrics([{ time: 0, equity: 100, gross: 0 }, { time: 86_400_000, equity: 110, gross: 0 }], { count: 0, wins: 0, grossWin: 0, grossLoss: 0 }, 0).totalReturn; // 0.1
  * ```
  */
-export function computeMetrics(curve: ReadonlyArray<{ time: number; equity: number; gross: number }>, trades: readonly Trade[], tradedNotional: number): Metrics {
+export function computeMetrics(curve: ReadonlyArray<{ time: number; equity: number; gross: number }>, trades: TradeStats, tradedNotional: number): Metrics {
   const n = curve.length;
   const first = curve[0]?.equity ?? 0;
   const last = curve[n - 1]?.equity ?? first;
@@ -81,19 +81,17 @@ export function computeMetrics(curve: ReadonlyArray<{ time: number; equity: numb
   const mean = sum / m;
   const sd = Math.sqrt(Math.max(0, sumSq / m - mean * mean));
   const dd = Math.sqrt(downSq / m);
-  const wins = trades.filter((t) => t.pnl > 0);
-  const grossWin = wins.reduce((s, t) => s + t.pnl, 0);
-  const grossLoss = -trades.filter((t) => t.pnl < 0).reduce((s, t) => s + t.pnl, 0);
+  const { grossWin, grossLoss } = trades;
   return {
     totalReturn, cagr,
     sharpe: sd > 0 ? (mean / sd) * Math.sqrt(ppy) : 0,
     sortino: dd > 0 ? (mean / dd) * Math.sqrt(ppy) : 0,
     maxDrawdown: maxDd, maxDrawdownDurationMs: maxDdDur,
-    winRate: trades.length ? wins.length / trades.length : 0,
+    winRate: trades.count ? trades.wins / trades.count : 0,
     profitFactor: grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Infinity : 0,
     exposure: n ? exposed / n : 0,
     turnover: equitySum > 0 ? tradedNotional / (equitySum / n) : 0,
-    tradeCount: trades.length,
+    tradeCount: trades.count,
     periodsPerYear: ppy,
   };
 }

@@ -12,14 +12,27 @@ export interface Trade {
   pnl: number;
 }
 
+/** Aggregates of closed trades: what the metrics need when trades are not kept one by one. */
+export interface TradeStats {
+  count: number;
+  wins: number;
+  grossWin: number;
+  grossLoss: number;
+}
+
 /**
- * Pairs fills into round trips, first in first out, per symbol. Fees are not in `pnl` (they are in
- * the equity curve); open quantity at the end is not a trade.
+ * Pairs fills into round trips as they come, first in first out, per symbol. Fees are not in
+ * `pnl` (they are in the equity curve); open quantity at the end is not a trade.
  */
-export function roundTrips(fills: readonly Fill[]): Trade[] {
-  const lots = new Map<string, Array<{ qty: number; price: number; time: number }>>();
-  const out: Trade[] = [];
-  for (const f of fills) {
+export class RoundTripBook {
+  private readonly lots = new Map<string, Array<{ qty: number; price: number; time: number }>>();
+  readonly stats: TradeStats = { count: 0, wins: 0, grossWin: 0, grossLoss: 0 };
+
+  constructor(private readonly onTrade?: (t: Trade) => void) {}
+
+  add(f: Fill): void {
+    const out: Trade[] = [];
+    const lots = this.lots;
     const signed = f.action === 'BUY' ? f.quantity : -f.quantity;
     let book = lots.get(f.symbol);
     if (!book) lots.set(f.symbol, (book = []));
@@ -37,6 +50,21 @@ export function roundTrips(fills: readonly Fill[]): Trade[] {
       if (lot.qty === 0) book.shift();
     }
     if (remaining !== 0) book.push({ qty: remaining, price: f.price, time: f.time });
+    for (const t of out) {
+      this.stats.count++;
+      if (t.pnl > 0) {
+        this.stats.wins++;
+        this.stats.grossWin += t.pnl;
+      } else if (t.pnl < 0) this.stats.grossLoss -= t.pnl;
+      this.onTrade?.(t);
+    }
   }
+}
+
+/** Every round trip of a fill list (see RoundTripBook). */
+export function roundTrips(fills: readonly Fill[]): Trade[] {
+  const out: Trade[] = [];
+  const book = new RoundTripBook((t) => out.push(t));
+  for (const f of fills) book.add(f);
   return out;
 }

@@ -6,7 +6,7 @@ import { perShareFees, tieredFees, type FeeModel, type MarketBar } from '@pounce
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
 import { computeMetrics, type Metrics } from './metrics.ts';
-import { roundTrips, type Trade } from './roundTrips.ts';
+import { RoundTripBook, type Trade } from './roundTrips.ts';
 
 export type FeeChoice = 'tradeup' | 'zero' | `per-share:${number}`;
 
@@ -23,7 +23,10 @@ export interface BacktestOptions {
   def: StrategyDefinition;
   rawParams?: Record<string, string | number | boolean>;
   symbols?: readonly string[];
-  bars: readonly MarketBar[];
+  /** Bars of every symbol, or streamed time slices (see BacktestVenue). */
+  bars: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number };
+  /** Keep every equity point and fill in the result (default true; off for huge streamed runs). */
+  keepDetail?: boolean;
   cash?: number;
   fees?: string;
   slippageBps?: number;
@@ -43,6 +46,8 @@ export interface BacktestResult {
   metrics: Metrics;
   trades: Trade[];
   fills: Fill[];
+  /** Fills in the run (also when `keepDetail` is off and `fills` is empty). */
+  fillCount: number;
   equity: EquityPoint[];
 }
 
@@ -62,21 +67,27 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const fees = o.fees ?? 'tradeup';
   const slippageBps = o.slippageBps ?? 0;
   const participation = o.participation ?? 0.1;
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true });
+  const keep = o.keepDetail ?? true;
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep });
   const runDir = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   try {
     const fills: Fill[] = [];
+    const trades: Trade[] = [];
+    const book = new RoundTripBook(keep ? (t) => trades.push(t) : undefined);
+    let notional = 0;
     const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk: o.risk });
-    const sub = engine.execution.fills$.subscribe((f) => fills.push(f));
+    const sub = engine.execution.fills$.subscribe((f) => {
+      if (keep) fills.push(f);
+      book.add(f);
+      notional += f.price * f.quantity;
+    });
     await venue.run(o.onProgress);
     await engine.stop();
     sub.unsubscribe();
-    const trades = roundTrips(fills);
-    const notional = fills.reduce((s, f) => s + f.price * f.quantity, 0);
     return {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation },
-      startEquity: cash, endEquity: venue.equity[venue.equity.length - 1]?.equity ?? cash,
-      metrics: computeMetrics(venue.equity, trades, notional), trades, fills, equity: venue.equity,
+      startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: computeMetrics(venue.equity, book.stats, notional), trades, fills,
+      equity: venue.equity, fillCount: engine.status().fills,
     };
   } finally {
     rmSync(runDir, { recursive: true, force: true });

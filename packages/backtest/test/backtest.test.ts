@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '@pounce/core';
 import { defineStrategy } from '@pounce/runtime';
-import { computeMetrics, roundTrips, runBacktest } from '../src/index.ts';
+import { computeMetrics, RoundTripBook, roundTrips, runBacktest } from '../src/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
@@ -66,6 +66,16 @@ describe('runBacktest', () => {
     expect(r.fills).toEqual([expect.objectContaining({ time: T0 + 2 * DAY, price: 11.5 })]);
   });
 
+  it('a lean run (keepDetail off) keeps no fills or trades but gives the same metrics', async () => {
+    const full = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'per-share:0.01' });
+    const lean = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'per-share:0.01', keepDetail: false });
+    expect(lean.fills).toEqual([]);
+    expect(lean.trades).toEqual([]);
+    expect(lean.fillCount).toBe(2);
+    expect(lean.metrics).toEqual(full.metrics);
+    expect(lean.endEquity).toBe(full.endEquity);
+  });
+
   it('validates params before running', async () => {
     await expect(runBacktest({ def: buyThenSell, bars, rawParams: { qty: 'many' } })).rejects.toThrow('parameter qty: expected a number, got "many"');
   });
@@ -74,12 +84,14 @@ describe('runBacktest', () => {
 describe('metrics on a known equity curve', () => {
   it('computes each metric as by hand', () => {
     const curve = [100, 110, 99, 121].map((equity, i) => ({ time: T0 + i * DAY, equity, gross: i === 0 ? 0 : 50 }));
-    const m = computeMetrics(curve, roundTrips([
+    const book = new RoundTripBook();
+    for (const f of [
       { id: '1', orderId: '1', account: 'A', symbol: 'X', action: 'BUY', price: 10, quantity: 10, time: 1 },
       { id: '2', orderId: '2', account: 'A', symbol: 'X', action: 'SELL', price: 12, quantity: 10, time: 2 },
       { id: '3', orderId: '3', account: 'A', symbol: 'X', action: 'BUY', price: 12, quantity: 5, time: 3 },
       { id: '4', orderId: '4', account: 'A', symbol: 'X', action: 'SELL', price: 11, quantity: 5, time: 4 },
-    ]), 430);
+    ] as const) book.add(f);
+    const m = computeMetrics(curve, book.stats, 430);
     expect(m.totalReturn).toBeCloseTo(0.21, 12);
     // returns 0.1, -0.1, 121/99-1 = 0.2222...; mean 0.074074; population sd 0.132...
     const rs = [0.1, -0.1, 121 / 99 - 1];

@@ -16,9 +16,19 @@ export interface AccountSummary {
  * in `commissions`), unrealized P&L at the last price. No leverage: buying power is net
  * liquidation less gross position value.
  */
+/** Running sums over an account's positions, so a summary is O(1) on the hot path. */
+interface Totals {
+  market: number;
+  gross: number;
+  cost: number;
+}
+
 export class Ledger {
   private readonly accounts = new Map<string, AccountState>();
   private readonly positions = new Map<string, Map<string, PositionState>>();
+  private readonly totals = new Map<string, Totals>();
+  /** symbol -> positions in it (all accounts), for marking without a scan. */
+  private readonly bySymbol = new Map<string, PositionState[]>();
 
   constructor(private readonly initialCash: number) {}
 
@@ -27,6 +37,7 @@ export class Ledger {
     if (!a) {
       this.accounts.set(account, (a = { account, cash: this.initialCash, realizedPnl: 0, commissions: 0 }));
       this.positions.set(account, new Map());
+      this.totals.set(account, { market: 0, gross: 0, cost: 0 });
     }
     return a;
   }
@@ -35,7 +46,12 @@ export class Ledger {
     this.account(account);
     const book = this.positions.get(account)!;
     let p = book.get(symbol);
-    if (!p) book.set(symbol, (p = { account, symbol, quantity: 0, averageCost: 0, realizedPnl: 0, lastPrice: 0 }));
+    if (!p) {
+      book.set(symbol, (p = { account, symbol, quantity: 0, averageCost: 0, realizedPnl: 0, lastPrice: 0 }));
+      let list = this.bySymbol.get(symbol);
+      if (!list) this.bySymbol.set(symbol, (list = []));
+      list.push(p);
+    }
     return p;
   }
 
@@ -47,10 +63,24 @@ export class Ledger {
 
   /** Marks every account's position in `symbol` at `price` (for unrealized P&L). */
   mark(symbol: string, price: number): void {
-    for (const book of this.positions.values()) {
-      const p = book.get(symbol);
-      if (p) p.lastPrice = price;
+    const list = this.bySymbol.get(symbol);
+    if (!list) return;
+    for (const p of list) {
+      if (p.quantity !== 0) {
+        const t = this.totals.get(p.account)!;
+        t.market += p.quantity * (price - p.lastPrice);
+        t.gross += Math.abs(p.quantity) * (Math.abs(price) - Math.abs(p.lastPrice));
+      }
+      p.lastPrice = price;
     }
+  }
+
+  /** Removes (sign -1) or adds (+1) a position's share of the account totals. */
+  private count(p: PositionState, sign: 1 | -1): void {
+    const t = this.totals.get(p.account)!;
+    t.market += sign * p.quantity * p.lastPrice;
+    t.gross += sign * Math.abs(p.quantity * p.lastPrice);
+    t.cost += sign * p.quantity * p.averageCost;
   }
 
   accountNames(): string[] {
@@ -63,6 +93,7 @@ export class Ledger {
     const p = this.position(account, symbol);
     const dq = side === 'BUY' ? qty : -qty;
     const q0 = p.quantity;
+    this.count(p, -1);
     let realized = 0;
     if (q0 === 0) {
       p.averageCost = price;
@@ -78,6 +109,7 @@ export class Ledger {
     p.quantity = q0 + dq;
     p.realizedPnl += realized;
     p.lastPrice = price;
+    this.count(p, 1);
     a.cash -= dq * price + fee;
     a.realizedPnl += realized;
     a.commissions += fee;
@@ -86,19 +118,26 @@ export class Ledger {
 
   summary(account: string): AccountSummary {
     const a = this.account(account);
-    let market = 0;
-    let gross = 0;
-    let unrealized = 0;
-    for (const p of this.positions.get(account)!.values()) {
-      if (p.quantity === 0) continue;
-      market += p.quantity * p.lastPrice;
-      gross += Math.abs(p.quantity * p.lastPrice);
-      unrealized += p.quantity * (p.lastPrice - p.averageCost);
-    }
+    const { market, gross, cost } = this.totals.get(account)!;
+    const unrealized = market - cost;
     const netLiquidation = a.cash + market;
     return {
       account, cash: a.cash, buyingPower: Math.max(0, netLiquidation - gross), netLiquidation, grossPositionValue: gross,
       realizedPnl: a.realizedPnl, unrealizedPnl: unrealized, commissions: a.commissions,
     };
+  }
+
+  /** The summary recomputed from scratch (tests compare it with the running totals). */
+  summaryByScan(account: string): Pick<AccountSummary, 'netLiquidation' | 'grossPositionValue' | 'unrealizedPnl'> {
+    const a = this.account(account);
+    let market = 0;
+    let gross = 0;
+    let unrealized = 0;
+    for (const p of this.positions.get(account)!.values()) {
+      market += p.quantity * p.lastPrice;
+      gross += Math.abs(p.quantity * p.lastPrice);
+      unrealized += p.quantity * (p.lastPrice - p.averageCost);
+    }
+    return { netLiquidation: a.cash + market, grossPositionValue: gross, unrealizedPnl: unrealized };
   }
 }

@@ -17,6 +17,11 @@ export interface MatchingConfig {
   /** First order id; ids above 2^53 on purpose, like the service's, to keep clients honest. */
   orderIdBase?: bigint;
   fillIdBase?: bigint;
+  /**
+   * Keep finished orders and past fills for queries (default true; the gateway needs them). A long
+   * backtest that streams its results turns this off so memory stays flat.
+   */
+  retainClosed?: boolean;
 }
 
 /** A structurally invalid order (the gateway answers it with code 1010). */
@@ -50,6 +55,8 @@ export class MatchingEngine {
   readonly ledger: Ledger;
   private readonly orders = new Map<string, EngineOrder>();
   private readonly working = new Map<string, EngineOrder[]>();
+  /** Working orders per account, so buying-power checks do not scan every symbol. */
+  private readonly workingByAccount = new Map<string, Set<EngineOrder>>();
   private readonly fillsByAccount = new Map<string, EngineFill[]>();
   private readonly lastPrices = new Map<string, number>();
   private readonly fees: FeeModel;
@@ -107,10 +114,14 @@ export class MatchingEngine {
     if (refusal) {
       o.status = 'Inactive';
       o.remark = refusal;
+      if (this.cfg.retainClosed === false) this.orders.delete(o.id);
     } else {
       let list = this.working.get(o.symbol);
       if (!list) this.working.set(o.symbol, (list = []));
       list.push(o);
+      let mine = this.workingByAccount.get(o.account);
+      if (!mine) this.workingByAccount.set(o.account, (mine = new Set()));
+      mine.add(o);
     }
     return { order: o, events: [{ kind: 'order', order: o }] };
   }
@@ -133,12 +144,10 @@ export class MatchingEngine {
   /** Notional reserved by the account's other open orders that add exposure. */
   private committed(account: string, except: string): number {
     let sum = 0;
-    for (const list of this.working.values()) {
-      for (const w of list) {
-        if (w.account !== account || w.id === except) continue;
-        const px = w.limitPrice ?? w.auxPrice ?? this.lastPrices.get(w.symbol) ?? 0;
-        sum += (w.quantity - w.filled) * px;
-      }
+    for (const w of this.workingByAccount.get(account) ?? []) {
+      if (w.id === except) continue;
+      const px = w.limitPrice ?? w.auxPrice ?? this.lastPrices.get(w.symbol) ?? 0;
+      sum += (w.quantity - w.filled) * px;
     }
     return sum;
   }
@@ -183,11 +192,13 @@ export class MatchingEngine {
     o.status = status;
     o.remark = remark;
     o.updatedAt = now;
+    if (this.cfg.retainClosed === false) this.orders.delete(o.id);
     const list = this.working.get(o.symbol);
     if (list) {
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
     }
+    this.workingByAccount.get(o.account)?.delete(o);
   }
 
   /**
@@ -242,9 +253,11 @@ export class MatchingEngine {
       id: ((this.cfg.fillIdBase ?? 30140000000000000n) + BigInt(seq)).toString(), seq, orderId: o.id, account: o.account, symbol: o.symbol,
       action: o.action, price, quantity: qty, commission: fee, time,
     };
-    let fills = this.fillsByAccount.get(o.account);
-    if (!fills) this.fillsByAccount.set(o.account, (fills = []));
-    fills.push(fill);
+    if (this.cfg.retainClosed !== false) {
+      let fills = this.fillsByAccount.get(o.account);
+      if (!fills) this.fillsByAccount.set(o.account, (fills = []));
+      fills.push(fill);
+    }
     if (o.filled === o.quantity) this.retire(o, 'Filled', time, '');
     events.push({ kind: 'fill', fill }, { kind: 'order', order: o }, { kind: 'position', position: this.ledger.position(o.account, o.symbol) }, { kind: 'account', account: o.account });
   }

@@ -1,22 +1,36 @@
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
+
+const DAY = 86_400_000;
+/** Offsets are probed this far apart; no real zone changes its offset twice within a week. */
+const WINDOW = 7 * DAY;
 
 /**
- * Maps epoch ms to the exchange session day as yyyymmdd, caching the current day's bounds so the
- * hot path does one comparison per bar instead of a time-zone conversion.
+ * Maps epoch ms to the exchange session day (days since 1970-01-01 in the zone's local time),
+ * for DAY-order expiry. The zone's UTC offset is looked up once per week-long window in which it
+ * is constant (luxon's Intl lookup costs microseconds; this runs per replay step).
  */
 export class SessionDay {
-  private start = 1;
-  private end = 0;
-  private day = 0;
+  private readonly tz: IANAZone;
+  private from = 1;
+  private to = 0;
+  private offsetMs = 0;
 
-  constructor(readonly zone = 'America/New_York') {}
+  constructor(readonly zone = 'America/New_York') {
+    this.tz = IANAZone.create(zone);
+    if (!this.tz.isValid) throw new Error(`session zone: "${zone}" is not an IANA time zone`);
+  }
 
   of(ms: number): number {
-    if (ms >= this.start && ms < this.end) return this.day;
-    const d = DateTime.fromMillis(ms, { zone: this.zone }).startOf('day');
-    this.start = d.toMillis();
-    this.end = d.plus({ days: 1 }).toMillis();
-    this.day = d.year * 10000 + d.month * 100 + d.day;
-    return this.day;
+    if (ms < this.from || ms >= this.to) this.locate(ms);
+    return Math.floor((ms + this.offsetMs) / DAY);
+  }
+
+  private locate(ms: number): void {
+    const here = this.tz.offset(ms);
+    const later = this.tz.offset(ms + WINDOW);
+    this.offsetMs = here * 60_000;
+    this.from = ms;
+    // A change inside the window: trust this offset only for the next hour and probe again.
+    this.to = here === later ? ms + WINDOW : ms + 3_600_000;
   }
 }

@@ -5,3 +5,4 @@ export * from './Ledger.ts';
 export * from './SessionDay.ts';
 export * from './MatchingEngine.ts';
 export * from './MarketReplay.ts';
+export * from './mergeSlices.ts';

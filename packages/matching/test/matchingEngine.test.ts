@@ -192,6 +192,22 @@ describe('MatchingEngine volume, time in force, fees, ledger', () => {
     expect(o.status).toBe('Filled');
   });
 
+  it('keeps running account totals equal to a full recomputation', () => {
+    const e = engine({ participation: 0.3 });
+    let px = 20;
+    for (let i = 0; i < 200; i++) {
+      if (i % 5 === 0) e.submit(order({ action: i % 10 === 0 ? 'BUY' : 'SELL', quantity: 50 + i }), T0 + i * DAY);
+      const o = px;
+      px = px * (i % 3 === 0 ? 1.02 : 0.99);
+      e.onBar({ symbol: 'XYZ', time: T0 + (i + 1) * DAY, open: o, high: Math.max(o, px), low: Math.min(o, px), close: px, volume: 500 });
+      const fast = e.summary('A');
+      const scan = e.ledger.summaryByScan('A');
+      expect(fast.netLiquidation).toBeCloseTo(scan.netLiquidation, 6);
+      expect(fast.grossPositionValue).toBeCloseTo(scan.grossPositionValue, 6);
+      expect(fast.unrealizedPnl).toBeCloseTo(scan.unrealizedPnl, 6);
+    }
+  });
+
   it('is deterministic: the same commands and bars give the same fills', () => {
     const run = () => {
       const e = engine({ participation: 0.05, fees: tieredFees(), slippageBps: 3 });
@@ -209,5 +225,20 @@ describe('MatchingEngine volume, time in force, fees, ledger', () => {
     const a = run();
     expect(a).toBe(run());
     expect(JSON.parse(a)[0].length).toBeGreaterThan(10);
+  });
+});
+
+describe('SessionDay', () => {
+  it('gives New York session days across the DST changes', async () => {
+    const { SessionDay } = await import('../src/index.ts');
+    const d = new SessionDay('America/New_York');
+    // 2024-03-10 02:00 EST -> EDT; 2024-11-03 02:00 EDT -> EST.
+    const ny = (iso: string) => d.of(Date.parse(iso));
+    expect(ny('2024-03-09T23:59:00-05:00')).toBe(ny('2024-03-09T00:00:00-05:00'));
+    expect(ny('2024-03-10T23:59:00-04:00') - ny('2024-03-09T12:00:00-05:00')).toBe(1);
+    expect(ny('2024-03-11T00:00:00-04:00') - ny('2024-03-10T23:59:00-04:00')).toBe(1);
+    expect(ny('2024-11-03T23:30:00-05:00') - ny('2024-11-03T00:30:00-04:00')).toBe(0);
+    expect(ny('2024-11-04T00:00:00-05:00') - ny('2024-11-03T23:59:00-05:00')).toBe(1);
+    expect(() => new SessionDay('Mars/Olympus')).toThrow(/not an IANA time zone/);
   });
 });

@@ -1,0 +1,44 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, OpenApiClient, PushClient, type Fill } from '@pounce/core';
+import { Gateway, syntheticBars } from '@pounce/gateway';
+import { perShareFees } from '@pounce/matching';
+import { defineStrategy, OpenApiVenue, TradingEngine, type StrategyContext } from '@pounce/runtime';
+import type { BenchResult } from './types.ts';
+
+/**
+ * `submit` of a marketable order to its fill on `fills$`, through the strategy API, signed HTTP,
+ * the gateway's engine and the TLS push. The gateway steps one bar right after the place_order
+ * reply (a market order fills on the next bar), so the figure is the pipeline's own latency.
+ */
+export async function orderRoundTrip(orders = 10_000): Promise<BenchResult[]> {
+  const gw = await Gateway.start({ stateDir: mkdtempSync(join(tmpdir(), 'pounce-bench-')), bars: syntheticBars({ symbols: ['AAA'], bars: orders + 100, seed: 3 }), speed: 'manual', matching: { fees: perShareFees(0), initialCash: 1e12, participation: 1 } });
+  gw.advance(1);
+  const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
+  const api = OpenApiClient.fromConfig(cfg, { rateLimit: false });
+  const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem });
+  let ctx: StrategyContext | undefined;
+  const def = defineStrategy({ name: 'rt', params: {}, symbols: ['AAA'], setup: (c) => void (ctx = c as StrategyContext) });
+  const engine = await TradingEngine.start({ def, venue: new OpenApiVenue('embedded-paper', api, push, ['AAA'], () => gw.replay.now()), runDir: mkdtempSync(join(tmpdir(), 'pounce-bench-run-')), journal: 'none' });
+  let waiting: ((f: Fill) => void) | undefined;
+  ctx!.fills$.subscribe((f) => waiting?.(f));
+  await new Promise((r) => setTimeout(r, 100));
+  const lat: number[] = [];
+  for (let i = 0; i < orders; i++) {
+    const filled = new Promise<Fill>((r) => (waiting = r));
+    const t0 = performance.now();
+    await ctx!.submit({ symbol: 'AAA', side: i % 2 ? 'SELL' : 'BUY', quantity: 1 });
+    gw.advance(1);
+    await filled;
+    lat.push(performance.now() - t0);
+  }
+  await engine.stop();
+  await gw.stop();
+  lat.sort((a, b) => a - b);
+  const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
+  return [
+    { name: 'order round trip p50 (submit -> fills$)', value: p(0.5), unit: 'ms', target: 2, better: 'lower', detail: `${orders} orders over loopback` },
+    { name: 'order round trip p99', value: p(0.99), unit: 'ms', target: 10, better: 'lower', detail: `max ${p(1).toFixed(2)} ms` },
+  ];
+}

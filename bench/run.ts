@@ -1,0 +1,42 @@
+// npm run bench [-- name ...]: each benchmark in a fresh process, a table against the targets,
+// and bench/RESULTS.md rewritten with the figures and the machine.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './types.ts';
+
+const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'sweep'];
+const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const one = fileURLToPath(new URL('./runOne.ts', import.meta.url));
+
+const rows: BenchResult[] = [];
+for (const n of names) {
+  process.stderr.write(`running ${n}...\n`);
+  const out = execFileSync(tsx, [one, n], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = out.trim().split('\n').pop()!;
+  rows.push(...(JSON.parse(last) as BenchResult[]).map((r) => ({ ...r, target: r.target ?? Infinity })));
+}
+
+const fmt = (x: number) => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const verdict = (r: BenchResult) => (!Number.isFinite(r.target) ? 'report' : (r.better === 'higher' ? r.value >= r.target : r.value <= r.target) ? 'met' : 'MISSED');
+const target = (r: BenchResult) => (Number.isFinite(r.target) ? `${r.better === 'higher' ? '>=' : '<='} ${fmt(r.target)}` : '-');
+const table = [
+  '| benchmark | result | target | | detail |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${target(r)} | ${verdict(r)} | ${r.detail} |`),
+];
+process.stdout.write(table.join('\n') + '\n');
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const machine = `${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+const path = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+let previous = '';
+try {
+  previous = readFileSync(path, 'utf8');
+} catch {
+  /* first run */
+}
+const keep = names.length === ALL.length ? '' : `\n\n## Earlier figures not re-run this time\n\n${previous.split('\n').filter((l) => l.startsWith('| ') && !rows.some((r) => l.startsWith(`| ${r.name} |`)) && !l.startsWith('| benchmark') ).join('\n')}`;
+writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nRun with \`npm run bench\` (each benchmark in a fresh process; medians where repeated).\n\n${table.join('\n')}${keep}\n`);

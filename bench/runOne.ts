@@ -1,0 +1,27 @@
+// Runs one benchmark in this (fresh) process and prints its results as JSON on the last line.
+import { backtestThroughput } from './backtestThroughput.ts';
+import { orderRoundTrip } from './orderRoundTrip.ts';
+import { pushDecode } from './pushDecode.ts';
+import { signing } from './signing.ts';
+import { streamingMemory } from './streamingMemory.ts';
+import { sweepScaling } from './sweepScaling.ts';
+import type { BenchResult } from './types.ts';
+
+const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
+  throughput: () => backtestThroughput(),
+  memory: () => streamingMemory(),
+  signing: () => signing(),
+  roundtrip: () => orderRoundTrip(),
+  push: () => pushDecode(),
+  sweep: () => sweepScaling(),
+};
+
+const name = process.argv[2] ?? '';
+const bench = BENCHES[name];
+if (!bench) {
+  process.stderr.write(`unknown benchmark "${name}"; one of ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(64);
+}
+const results = await bench();
+process.stdout.write(JSON.stringify(results, (_k, v: unknown) => (v === Infinity ? null : v)) + '\n');
+process.exit(0);

@@ -1,0 +1,8 @@
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  target: number;
+  better: 'higher' | 'lower';
+  detail: string;
+}
