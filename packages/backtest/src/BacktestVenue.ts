@@ -82,6 +82,10 @@ export class BacktestVenue implements Venue {
     return this.clock;
   }
 
+  runStartTime(): number {
+    return this.clock;
+  }
+
   async start(): Promise<void> {}
 
   async stop(): Promise<void> {

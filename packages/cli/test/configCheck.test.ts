@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
+
+// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
+const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../core/test/fixtures/sample_institutional_openapi_config.properties', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
 const MAIN = `${ROOT}packages/cli/src/main.ts`;
 
 describe('pounce config check (real process)', () => {
   it('prints the fields and key format, never key material or secret_key', () => {
-    const out = execFileSync(TSX, [MAIN, 'config', 'check', '--config', FIXTURE], { encoding: 'utf8', env: { ...process.env, TIGEROPEN_ACCOUNT: '' } });
+    const out = execFileSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', FIXTURE], { encoding: 'utf8', env: { ...process.env, TIGEROPEN_ACCOUNT: '' } });
     expect(out).toMatch(/tiger_id\s+20150001/);
     expect(out).toMatch(/account\s+12345678 \(prime\)/);
     expect(out).toMatch(/license\s+TBHK/);
@@ -24,7 +26,7 @@ describe('pounce config check (real process)', () => {
   });
 
   it('exits non-zero with the field named on a bad file', () => {
-    const r = spawnSync(TSX, [MAIN, 'config', 'check', '--config', '/nonexistent.properties'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', '/nonexistent.properties'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/config error: config path: .* does not exist/);
   });

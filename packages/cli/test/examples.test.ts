@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
+const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 // The examples are what new users copy: they must keep working.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const run = (file: string, ...args: string[]) => spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'examples', file), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+const run = (file: string, ...args: string[]) => spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'examples', file), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
 describe('examples/ run as documented', () => {
   it('quote-stream prints quotes', () => {

@@ -3,11 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
+const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = (args: string[], cwd = ROOT) =>
-  spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) } });
+  spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) } });
 
 describe('npm run strategy (real process)', () => {
   it('runs sma-cross on paper against the embedded gateway, trades, and exits 0 with a summary', () => {

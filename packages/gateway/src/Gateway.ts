@@ -54,7 +54,7 @@ export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
  * ```
  */
 export class Gateway {
-  readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, loseReplyOf: new Set() };
+  readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set() };
   readonly engine: MatchingEngine;
   readonly replay: MarketReplay;
   readonly tigerId: string;

@@ -101,12 +101,15 @@ export class TradingEngine {
 
   private async begin(): Promise<void> {
     const { venue, def } = this.o;
+    // Connect first: only a connected venue knows its own time (replay time on a gateway).
+    await venue.start();
     if (!this.o.resume) {
-      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since: venue.now() });
+      const since = venue.runStartTime();
+      this.execution.startingAt(since);
+      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since });
     } else {
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }
-    await venue.start();
     this.execution.start();
     this.subs.push(
       venue.connection$.subscribe((c) => {

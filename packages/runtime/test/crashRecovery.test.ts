@@ -3,18 +3,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig, OpenApiClient } from '@pounce/core';
 import { OrderJournal } from '../src/index.ts';
 
+// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
+const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
+
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+// node --import tsx: one process, so SIGKILL kills the strategy itself (the tsx CLI would leave
+// its child running as an orphan).
 const MAIN = join(ROOT, 'packages/cli/src/main.ts');
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
 function start(args: string[]): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const proc = spawn(TSX, [MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(proc);
   let text = '';
   proc.stdout!.on('data', (d) => (text += d));
@@ -60,6 +64,8 @@ describe('journal recovery after kill -9 (real processes)', () => {
     expect(new Set(journaled).size).toBe(journaled.length); // none doubled
     expect([...journaled].sort()).toEqual(atGateway); // none lost
     expect(journaled.length).toBeGreaterThan(beforeCrash);
+    // The killed process really died: it never saw the resumed one (no kick-out in its journal).
+    expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && /kick out/.test(e.text))).toBe(false);
     gw.proc.kill('SIGTERM');
     await gw.exited;
   }, 90_000);

@@ -87,6 +87,30 @@ describe('TradingEngine against the local gateway', () => {
     expect(gw!.engine.fillsOf(gw!.account).map((f) => f.id).sort()).toEqual([...journal.fills.keys()].sort());
   });
 
+  it('duplicate and out-of-order pushes: each fill once, no order goes backwards, positions right', async () => {
+    const { seen } = await run();
+    gw!.faults.duplicateTradePushes = true;
+    gw!.faults.reorderTradePushes = true;
+    for (let i = 0; i < 6; i++) {
+      await seen.ctx!.submit({ symbol: 'AAA', side: i % 3 === 2 ? 'SELL' : 'BUY', quantity: 10 + i });
+      gw!.advance(1);
+      await tick(20);
+    }
+    await until(() => seen.fills.length === 6);
+    await tick(200);
+    expect(seen.fills).toHaveLength(6);
+    expect(new Set(seen.fills.map((f) => f.id)).size).toBe(6);
+    const expected = gw!.engine.position(gw!.account, 'AAA').quantity;
+    expect(seen.ctx!.position('AAA')).toBe(expected);
+    // Per order, the statuses the strategy saw only move forward and end Filled.
+    const byId = new Map<string, string[]>();
+    for (const o of seen.orders) byId.set(o.id, [...(byId.get(o.id) ?? []), o.status]);
+    for (const statuses of byId.values()) {
+      expect(statuses[statuses.length - 1]).toBe('Filled');
+      expect(statuses.filter((s) => s === 'Filled')).toHaveLength(1);
+    }
+  });
+
   it('a place_order whose reply is lost is looked up by client id, not sent twice', async () => {
     const { seen } = await run();
     gw!.faults.loseReplyOf.add('place_order');
@@ -116,6 +140,15 @@ describe('TradingEngine against the local gateway', () => {
     await seen.ctx!.flatten('AAA');
     gw!.advance(1);
     await until(() => seen.ctx!.position('AAA') === 0);
+  });
+
+  it('refuses a run folder held by another live process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-lock-'));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'LOCK'), String(process.ppid)); // a live process that is not us
+    expect(() => OrderJournal.open(dir)).toThrow(/is in use by process \d+/);
+    writeFileSync(join(dir, 'LOCK'), '999999999'); // a crashed one: taken over
+    OrderJournal.open(dir).close();
   });
 
   it('persisted strategy state survives into a resumed run', async () => {

@@ -68,6 +68,8 @@ export class HttpTransport {
       tigerId: this.opts.tigerId, method, privateKey: this.opts.privateKey, nowMs: this.clock.now(),
       bizContent: biz === undefined ? undefined : stringifyBigJson(biz), language: this.opts.language,
     });
+    // Logged through the redacting logger: secret_key inside biz_content becomes [REDACTED].
+    this.log.debug('request', { method, url: this.opts.serverUrl, biz: envelope.biz_content, token: this.opts.token ? 'present' : 'none' });
     const timeoutMs = options.timeoutMs ?? this.opts.timeoutMs ?? 15_000;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

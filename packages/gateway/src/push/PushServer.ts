@@ -16,6 +16,10 @@ interface Session {
 export interface PushFaults {
   /** Refuse new push connections (closed right after accept). */
   refusePush: boolean;
+  /** Send every trade push twice. */
+  duplicateTradePushes: boolean;
+  /** Swap each trade push with the next one (held at most 50 ms), so they arrive out of order. */
+  reorderTradePushes: boolean;
 }
 
 const TRADE_TYPES = new Set<DataTypeCode>([DataType.Asset, DataType.Position, DataType.OrderStatus, DataType.OrderTransaction]);
@@ -46,6 +50,7 @@ export class PushServer {
   }
 
   async close(): Promise<void> {
+    this.flushHeld();
     const s = this.server;
     this.server = undefined;
     for (const sess of this.sessions) sess.socket.destroy();
@@ -181,14 +186,45 @@ export class PushServer {
     }
   }
 
+  private held: { dataType: DataTypeCode; account: string; body: PushDataMsg; timer: NodeJS.Timeout } | undefined;
+
   /** Sends a trade push to sessions subscribed to `dataType` for `account` (or all accounts). */
   publishAccount(dataType: DataTypeCode, account: string, body: PushDataMsg): void {
+    if (this.o.faults.reorderTradePushes) {
+      const prev = this.held;
+      if (!prev) {
+        const timer = setTimeout(() => this.flushHeld(), 50);
+        this.held = { dataType, account, body, timer };
+        return;
+      }
+      this.held = undefined;
+      clearTimeout(prev.timer);
+      this.sendAccount(dataType, account, body);
+      this.sendAccount(prev.dataType, prev.account, prev.body);
+      return;
+    }
+    this.flushHeld();
+    this.sendAccount(dataType, account, body);
+  }
+
+  private flushHeld(): void {
+    const h = this.held;
+    this.held = undefined;
+    if (h) {
+      clearTimeout(h.timer);
+      this.sendAccount(h.dataType, h.account, h.body);
+    }
+  }
+
+  private sendAccount(dataType: DataTypeCode, account: string, body: PushDataMsg): void {
     let bytes: Buffer | undefined;
     for (const s of this.sessions) {
       const set = s.subs.get(dataType);
       if (!s.tigerId || !set || !(set.has('') || set.has(account))) continue;
       bytes ??= encodeFrame(encodeResponse({ command: Command.MESSAGE, body }));
-      if (!s.socket.destroyed) s.socket.write(bytes);
+      if (s.socket.destroyed) continue;
+      s.socket.write(bytes);
+      if (this.o.faults.duplicateTradePushes) s.socket.write(bytes);
     }
   }
 }

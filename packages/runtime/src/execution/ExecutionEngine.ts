@@ -8,6 +8,9 @@ import type { Venue } from '../venue/Venue.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
 
 const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel']);
+/** Progress order of statuses; final states share the top rank. */
+const STATUS_RANK: Record<string, number> = { Initial: 1, PendingSubmit: 2, Submitted: 3, PendingCancel: 4, Filled: 9, Cancelled: 9, Inactive: 9, Invalid: 9 };
+const FINAL_RANK = 9;
 
 /**
  * Sends orders through risk checks to the venue and turns venue events into the strategy's
@@ -20,6 +23,8 @@ export class ExecutionEngine {
   readonly orders$ = new Subject<Order>();
   private readonly seenFills = new Set<string>();
   private readonly open = new Map<string, Order>();
+  /** Latest known state per order, to drop duplicate and stale (out-of-order) updates. */
+  private readonly latest = new Map<string, { rank: number; filled: number; status: string }>();
   private readonly pendingIntents = new Map<string, OrderRequest>();
   private readonly subs: Subscription[] = [];
   private seq = 0;
@@ -36,8 +41,14 @@ export class ExecutionEngine {
     private readonly portfolio: Portfolio,
     private readonly log: Logger,
     private readonly runId: string,
-    private readonly since: number,
+    /** Venue time the run started at: reconciliation asks for fills since then. */
+    private since: number,
   ) {}
+
+  /** Set once the venue is connected and knows its time (a paper venue learns it from the market). */
+  startingAt(since: number): void {
+    this.since = since;
+  }
 
   /** Seeds dedupe and pending intents from a resumed run's journal. */
   restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string }]>, seq: number): void {
@@ -49,9 +60,10 @@ export class ExecutionEngine {
   start(): void {
     const error = (e: Error) => this.onVenueError(e);
     this.subs.push(
-      this.venue.fills$.subscribe({ next: (f) => this.onFill(f), error }),
+      this.venue.fills$.subscribe({ next: (f) => void this.onFill(f), error }),
       this.venue.orders$.subscribe({ next: (o) => this.onOrder(o), error }),
-      this.venue.positions$.subscribe({ next: (p) => this.portfolio.setPosition(p), error }),
+      // Quantities come from fills (exactly once) and REST reconciliation; a push can be stale.
+      this.venue.positions$.subscribe({ next: (p) => this.portfolio.mark(p.symbol, p.latestPrice), error }),
       this.venue.assets$.subscribe({ next: (a) => this.portfolio.setAssets(a), error }),
     );
   }
@@ -70,16 +82,26 @@ export class ExecutionEngine {
     this.orders$.complete();
   }
 
-  private onFill(f: Fill): void {
-    if (this.seenFills.has(f.id)) return;
+  /** Delivers a fill unless it was seen before; true when it was new. */
+  private onFill(f: Fill): boolean {
+    if (this.seenFills.has(f.id)) return false;
     this.seenFills.add(f.id);
     this.journal.append({ t: Date.now(), e: 'fill', fill: f });
     this.portfolio.applyFill(f);
     this.fillCount++;
     this.fills$.next(f);
+    return true;
   }
 
   private onOrder(o: Order): void {
+    // Orders refused before reaching the venue have no id; each is its own event.
+    const known = o.id === '' ? undefined : this.latest.get(o.id);
+    const rank = STATUS_RANK[o.status] ?? 0;
+    if (known) {
+      // Pushes may repeat or overtake each other: an order never un-fills or leaves a final state.
+      if (o.filledQuantity < known.filled || known.rank >= FINAL_RANK || (o.filledQuantity === known.filled && rank <= known.rank)) return;
+    }
+    if (o.id !== '') this.latest.set(o.id, { rank, filled: o.filledQuantity, status: o.status });
     this.journal.append({ t: Date.now(), e: 'order', order: o });
     if (OPEN.has(o.status)) this.open.set(o.id, o);
     else this.open.delete(o.id);
@@ -162,7 +184,7 @@ export class ExecutionEngine {
    * intents whose outcome was unknown are looked up.
    */
   async reconcile(): Promise<{ missedFills: number }> {
-    const before = this.fillCount;
+    let missed = 0;
     for (const cid of [...this.pendingIntents.keys()]) {
       if (!(await this.lookup(cid))) {
         const req = this.pendingIntents.get(cid)!;
@@ -172,13 +194,13 @@ export class ExecutionEngine {
     }
     const fills = await this.venue.fills(this.since);
     fills.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
-    for (const f of fills) this.onFill(f);
+    for (const f of fills) if (this.onFill(f)) missed++;
     const open = await this.venue.openOrders();
     this.open.clear();
     for (const o of open) this.open.set(o.id, o);
     this.portfolio.resetPositions(await this.venue.positions());
     this.portfolio.setAssets(await this.venue.assets());
-    return { missedFills: this.fillCount - before };
+    return { missedFills: missed };
   }
 
   async cancel(orderId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fill, Order, OrderRequest } from '@pounce/core';
 
@@ -47,8 +47,10 @@ export class OrderJournal implements Journal {
     this.fd = openSync(path, 'a', 0o600);
   }
 
+  /** Opens the run's journal; refuses a folder that another live process is writing. */
   static open(dir: string, opts: { fsync?: boolean } = {}): OrderJournal {
     mkdirSync(dir, { recursive: true });
+    lockRunDir(dir);
     return new OrderJournal(dir, join(dir, 'journal.jsonl'), opts.fsync ?? false);
   }
 
@@ -61,6 +63,7 @@ export class OrderJournal implements Journal {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    rmSync(join(this.dir, 'LOCK'), { force: true });
   }
 
   /** Every complete entry; an unparseable line ends the read (torn write at crash). */
@@ -78,6 +81,33 @@ export class OrderJournal implements Journal {
     }
     return out;
   }
+}
+
+/** Thrown when a run folder is already being written by a live process. */
+export class RunDirLockedError extends Error {
+  override readonly name = 'RunDirLockedError';
+}
+
+/**
+ * Takes the run folder's LOCK (our pid). A lock left by a process that no longer exists (a crash)
+ * is taken over; one held by a live process is refused: two writers would double-count fills.
+ */
+function lockRunDir(dir: string): void {
+  const lock = join(dir, 'LOCK');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    if (alive) throw new RunDirLockedError(`run folder ${dir} is in use by process ${pid}; stop it first (or use another --run-dir)`);
+  }
+  writeFileSync(lock, String(process.pid));
 }
 
 /** What a journal says about a run: for resuming it and for summaries. */

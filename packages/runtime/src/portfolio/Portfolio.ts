@@ -32,7 +32,7 @@ export class Portfolio {
   }
 
   mark(symbol: string, price: number): void {
-    this.prices.set(symbol, price);
+    if (price > 0) this.prices.set(symbol, price);
   }
 
   position(symbol: string): number {

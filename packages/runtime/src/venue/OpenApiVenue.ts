@@ -43,6 +43,13 @@ export class OpenApiVenue implements Venue {
     return this.marketTime ?? Date.now();
   }
 
+  runStartTime(): number {
+    if (this.clock) return this.clock();
+    if (this.marketTime !== undefined) return this.marketTime;
+    // No market time yet: live fills carry wall time; a replaying paper venue may be anywhere.
+    return this.kind === 'live' ? Date.now() - 86_400_000 : 0;
+  }
+
   private seen = (t: number) => {
     if (t > (this.marketTime ?? 0)) this.marketTime = t;
   };

@@ -12,6 +12,11 @@ export interface Venue {
   readonly account: string;
   /** Venue time (replay time where the venue replays history). */
   now(): number;
+  /**
+   * Where a run starting now should reconcile fills from. Never later than the venue's own fill
+   * timestamps for this run: a paper venue that has not seen market time yet answers 0.
+   */
+  runStartTime(): number;
   start(): Promise<void>;
   stop(): Promise<void>;
   bars$(symbols: readonly string[]): Observable<Bar>;
