@@ -183,6 +183,10 @@ export class TradingEngine {
     };
   }
 
+  get strategyName(): string {
+    return this.o.def.name;
+  }
+
   /** Cancels open orders and closes positions with market orders (risk halts do not block this). */
   flatten(symbol?: string): Promise<void> {
     return this.execution.flatten(symbol);

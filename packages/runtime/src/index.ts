@@ -12,3 +12,4 @@ export * from './portfolio/Portfolio.ts';
 export * from './data/BarAggregator.ts';
 export * from './indicators/RollingWindow.ts';
 export * from './TradingEngine.ts';
+export * from './dashboard/DashboardServer.ts';

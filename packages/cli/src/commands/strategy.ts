@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readReportParams } from '@pounce/backtest';
 import { createLogger, type LogLevel } from '@pounce/core';
-import { listStrategies, loadStrategy, openVenue, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
+import { DashboardServer, listStrategies, loadStrategy, openVenue, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import { formatStatus } from './statusLine.ts';
@@ -40,6 +40,8 @@ const OPTIONS = {
   'status-every': { type: 'string' },
   'log-level': { type: 'string' },
   'from-report': { type: 'string' },
+  dashboard: { type: 'boolean' },
+  'dashboard-port': { type: 'string' },
 } as const;
 
 function riskLimits(v: Partial<Record<string, string | boolean | string[]>>): RiskLimits {
@@ -131,7 +133,20 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   let sigints = 0;
   let status: NodeJS.Timeout | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopRun: () => void = () => undefined;
+  let dashboard: DashboardServer | undefined;
+  if (v.dashboard) {
+    dashboard = await DashboardServer.start({
+      engine, venue: opened.venue, port: numberFlag('dashboard-port', v['dashboard-port'], 0, Number.isInteger),
+      onKill: () => {
+        out('\nkill switch pressed on the dashboard: cancelling open orders and stopping');
+        void engine.kill('dashboard kill switch').finally(() => stopRun());
+      },
+    });
+    out(`dashboard  ${dashboard.url}`);
+  }
   const finished = new Promise<void>((resolveDone) => {
+    stopRun = resolveDone;
     status = setInterval(() => {
       const line = formatStatus(engine.status(), Date.now() - started);
       if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns ? process.stdout.columns - 1 : 200)}`);
@@ -162,6 +177,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   clearTimeout(timer);
   if (tty) process.stdout.write('\n');
   const s = await engine.stop();
+  // After the engine's final reconcile, so open pages get the final figures.
+  await dashboard?.stop();
   out('');
   out('summary');
   out(`  fills        ${s.fills}`);

@@ -42,6 +42,19 @@ export class RiskEngine {
 
   constructor(readonly limits: RiskLimits, private readonly view: RiskView) {}
 
+  /** How much of each configured limit is in use now (for the dashboard). */
+  usage(): Array<{ limit: string; used: number; max: number }> {
+    const l = this.limits;
+    const out: Array<{ limit: string; used: number; max: number }> = [];
+    if (l.maxGrossExposure !== undefined) out.push({ limit: 'gross exposure', used: this.view.grossExposure(), max: l.maxGrossExposure });
+    if (l.dailyLossLimit !== undefined) out.push({ limit: 'daily loss', used: Math.max(0, (this.dayStartEquity ?? this.view.equity()) - this.view.equity()), max: l.dailyLossLimit });
+    if (l.maxOrdersPerMinute !== undefined) {
+      const now = this.view.now();
+      out.push({ limit: 'orders per minute', used: this.recent.filter((t) => t > now - 60_000).length, max: l.maxOrdersPerMinute });
+    }
+    return out;
+  }
+
   get haltReason(): string | undefined {
     return this.halted;
   }

@@ -1,0 +1,79 @@
+/// <reference lib="dom" />
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+
+// The tsx loader by absolute URL: the run happens in a temp folder.
+const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const procs: ChildProcess[] = [];
+afterAll(() => procs.forEach((p) => p.kill('SIGKILL')));
+
+describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium against a paper run', () => {
+  it('connects, follows fills (count equals the journal), refuses a wrong token, and the kill switch stops the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-dash-'));
+    const runDir = join(dir, 'run');
+    const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', 'sma-cross', '--paper', '--dashboard', '--speed', '40', '--param', 'fast=3', '--param', 'slow=8', '--run-dir', runDir, '--status-every', '1s'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    procs.push(proc);
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
+    const deadline = Date.now() + 30_000;
+    while (!/dashboard\s+(http\S+)/.test(out)) {
+      if (Date.now() > deadline) throw new Error(`no dashboard URL: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = /dashboard\s+(http\S+)/.exec(out)![1]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/);
+
+    // A wrong token: the page answers 401 and the WebSocket upgrade is refused.
+    const wrong = url.replace(/token=\w+/, 'token=' + '0'.repeat(32));
+    expect((await fetch(wrong)).status).toBe(401);
+    const wsStatus = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(wrong.replace('http://', 'ws://').replace('/?', '/ws?'));
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => resolve(-1));
+      ws.on('open', () => resolve(101));
+    });
+    expect(wsStatus).not.toBe(101);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'live', null, { timeout: 15_000 });
+      await page.waitForFunction(() => Number(document.getElementById('fill-count')?.textContent) >= 2, null, { timeout: 30_000 });
+      const inked = await page.evaluate(() => {
+        const c = document.getElementById('candles') as HTMLCanvasElement;
+        const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) n++;
+        return n;
+      });
+      expect(inked).toBeGreaterThan(1000);
+      await page.screenshot({ path: join(dir, 'dashboard.png') });
+
+      page.once('dialog', (d) => void d.accept());
+      await page.click('#kill');
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/kill switch pressed on the dashboard/);
+      const shown = Number(await page.locator('#fill-count').textContent());
+      const journaled = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"e":"fill"')).length;
+      expect(shown).toBe(journaled);
+      expect(Number(/fills\s+(\d+)/.exec(out.split('summary')[1] ?? '')?.[1])).toBe(journaled);
+      expect(readFileSync(join(runDir, 'journal.jsonl'), 'utf8')).toMatch(/kill switch: dashboard kill switch/);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+});
