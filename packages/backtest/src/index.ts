@@ -6,3 +6,4 @@ export * from './loadData.ts';
 export * from './runBacktest.ts';
 export * from './report.ts';
 export * from './sweep.ts';
+export * from './klineCache.ts';

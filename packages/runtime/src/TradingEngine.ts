@@ -33,6 +33,8 @@ export interface RunStatus {
   equity: number;
   pnl: number;
   openOrders: number;
+  /** Orders whose outcome the venue has not confirmed yet (venue unreachable when sent). */
+  pending: number;
   orders: number;
   fills: number;
   rejected: number;
@@ -115,15 +117,7 @@ export class TradingEngine {
       venue.connection$.subscribe((c) => {
         this.connection = c.state;
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
-        if (c.state === 'connected' && c.sessions > 1) {
-          this.execution.reconcile().then(
-            (r) => {
-              this.missed += r.missedFills;
-              if (r.missedFills) this.log.info('reconciled after reconnect', r);
-            },
-            (e: Error) => this.log.error('reconcile failed', { error: e.message }),
-          );
-        }
+        if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
       }),
       venue.bars$(this.symbols).subscribe({ next: (b) => this.portfolio.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
     );
@@ -134,6 +128,26 @@ export class TradingEngine {
     // Params were validated against def.params above, so the context matches the spec.
     const result = await def.setup(this.context() as StrategyContext<ParamValues<ParamSpecs>>);
     if (typeof result === 'function') this.teardown = result;
+  }
+
+  private reconcileTimer: NodeJS.Timeout | undefined;
+
+  /** Reconciles after `delayMs`; retries every second while the venue cannot answer. */
+  private reconcileSoon(delayMs: number): void {
+    clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.execution.reconcile().then(
+        (r) => {
+          this.missed += r.missedFills;
+          if (r.missedFills) this.log.info('reconciled after reconnect', r);
+        },
+        (e: Error) => {
+          this.log.warn('reconcile failed; retrying', { error: e.message });
+          this.reconcileSoon(1000);
+        },
+      );
+    }, delayMs);
   }
 
   private priorStartEquity(): number {
@@ -202,7 +216,7 @@ export class TradingEngine {
   status(): RunStatus {
     const equity = this.portfolio.equity();
     return {
-      positions: this.portfolio.positions(), equity, pnl: equity - this.startEquity, openOrders: this.execution.openOrders.length,
+      positions: this.portfolio.positions(), equity, pnl: equity - this.startEquity, openOrders: this.execution.openOrders.length, pending: this.execution.pendingCount,
       orders: this.execution.orderCount, fills: this.execution.fillCount, rejected: this.execution.rejectedCount, connection: this.connection,
       halted: this.risk.haltReason, venueTime: this.o.venue.now(),
     };
@@ -211,6 +225,7 @@ export class TradingEngine {
   /** Tears the strategy down (its subscriptions end), settles with the venue, closes the journal. */
   stop(): Promise<RunSummary> {
     this.stopped ??= (async () => {
+      clearTimeout(this.reconcileTimer);
       try {
         this.teardown?.();
       } catch (e) {

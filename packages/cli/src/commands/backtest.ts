@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { combinations, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, writeReport, type ReportData, type SweepResult } from '@pounce/backtest';
+import { cachedKlines, combinations, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, writeReport, type ReportData, type SweepResult } from '@pounce/backtest';
+import { loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles } from '@pounce/gateway';
+import type { MarketBar } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
@@ -22,7 +26,33 @@ export const BACKTEST_OPTIONS = {
   split: { type: 'string' },
   workers: { type: 'string' },
   top: { type: 'string' },
+  kline: { type: 'string' },
+  period: { type: 'string' },
+  config: { type: 'string' },
+  'kline-cache': { type: 'string' },
 } as const;
+
+/**
+ * `--kline SYM,...`: bars from the OpenAPI kline method (through core, with the config of
+ * --config), cached under --kline-cache so reruns need no connection.
+ */
+async function klineData(syms: string[], v: { period?: string; config?: string; 'kline-cache'?: string }, from: number | undefined, to: number | undefined) {
+  if (from === undefined || to === undefined) throw new Error('--kline needs --from and --to');
+  let client: OpenApiClient | undefined;
+  const connect = () => (client ??= OpenApiClient.fromConfig(loadConfig({ path: v.config })));
+  const bars: MarketBar[] = [];
+  const hash = createHash('sha256');
+  const files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }> = [];
+  for (const symbol of syms) {
+    const req = { symbol, period: v.period ?? 'day', beginTime: from, endTime: to, cacheDir: v['kline-cache'] ?? join('.pounce', 'klines') };
+    const got = await cachedKlines(existsSync(klineCachePath(req)) ? undefined : connect(), req);
+    if (got.bars.length === 0) throw new Error(`--kline ${symbol}: the venue returned no bars for that range`);
+    hash.update(symbol).update('\0').update(readFileSync(got.path));
+    files.push({ symbol, path: got.path, bars: got.bars.length, first: got.bars[0]!.time, last: got.bars[got.bars.length - 1]!.time });
+    bars.push(...got.bars);
+  }
+  return { bars, fingerprint: hash.digest('hex'), files };
+}
 
 const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
 
@@ -39,7 +69,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()) : [...def.symbols];
   const from = parseDateFlag('from', v.from);
   const to = parseDateFlag('to', v.to);
-  const data = loadData(v.data ?? defaultDataFiles(symbols), { from, to });
+  const data = v.kline ? await klineData(v.kline.split(','), v, from, to) : loadData(v.data ?? defaultDataFiles(symbols), { from, to });
   const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
   if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
   const cash = numberFlag('cash', v.cash, 100_000, (n) => n > 0);

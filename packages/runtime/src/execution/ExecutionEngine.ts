@@ -11,6 +11,8 @@ const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel'])
 /** Progress order of statuses; final states share the top rank. */
 const STATUS_RANK: Record<string, number> = { Initial: 1, PendingSubmit: 2, Submitted: 3, PendingCancel: 4, Filled: 9, Cancelled: 9, Inactive: 9, Invalid: 9 };
 const FINAL_RANK = 9;
+/** How many orders' latest states are remembered for dropping stale updates. */
+const LATEST_LIMIT = 20_000;
 
 /**
  * Sends orders through risk checks to the venue and turns venue events into the strategy's
@@ -101,11 +103,21 @@ export class ExecutionEngine {
       // Pushes may repeat or overtake each other: an order never un-fills or leaves a final state.
       if (o.filledQuantity < known.filled || known.rank >= FINAL_RANK || (o.filledQuantity === known.filled && rank <= known.rank)) return;
     }
-    if (o.id !== '') this.latest.set(o.id, { rank, filled: o.filledQuantity, status: o.status });
+    if (o.id !== '') {
+      this.latest.delete(o.id);
+      this.latest.set(o.id, { rank, filled: o.filledQuantity, status: o.status });
+      // Stale pushes trail by seconds, not thousands of orders: keep the newest entries only.
+      if (this.latest.size > LATEST_LIMIT) this.latest.delete(this.latest.keys().next().value!);
+    }
     this.journal.append({ t: Date.now(), e: 'order', order: o });
     if (OPEN.has(o.status)) this.open.set(o.id, o);
     else this.open.delete(o.id);
     this.orders$.next(o);
+  }
+
+  /** Orders sent whose outcome the venue has not confirmed yet (never re-sent). */
+  get pendingCount(): number {
+    return this.pendingIntents.size;
   }
 
   get openOrders(): Order[] {
@@ -147,7 +159,12 @@ export class ExecutionEngine {
         this.log.warn('place_order outcome unknown; looking the order up', { cid, error: err.message });
         this.pendingIntents.set(cid, req);
         const found = await this.lookup(cid);
-        if (found) return { clientOrderId: cid, orderId: found };
+        if (typeof found === 'string') return { clientOrderId: cid, orderId: found };
+        if (found === undefined) {
+          // The venue cannot be asked now: the order may exist. It stays pending until a lookup
+          // answers (reconcile after reconnect, or at stop); it is never re-sent.
+          return { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${err.message}); the venue could not be asked yet` };
+        }
         this.pendingIntents.delete(cid);
         return this.reject(cid, req, `not received by the venue (${err.message}); looked up by client id and not found, not re-sent`);
       }
@@ -158,8 +175,12 @@ export class ExecutionEngine {
     }
   }
 
-  /** Finds an order by its client id (userMark); journals it as accepted when found. */
-  private async lookup(cid: string, attempts = 4): Promise<string | undefined> {
+  /**
+   * Finds an order by its client id (userMark); journals it as accepted when found. Returns the
+   * order id, `null` when the venue answered and has no such order, or `undefined` when the venue
+   * could not be asked (the outcome is still unknown).
+   */
+  private async lookup(cid: string, attempts = 4): Promise<string | null | undefined> {
     for (let i = 0; i < attempts; i++) {
       try {
         const o = (await this.venue.orders()).find((x) => x.userMark === cid);
@@ -169,7 +190,7 @@ export class ExecutionEngine {
           this.onOrder(o);
           return o.id;
         }
-        return undefined;
+        return null;
       } catch (err) {
         this.log.warn('order lookup failed; retrying (a read, safe to repeat)', { cid, error: (err as Error).message });
         await new Promise((r) => setTimeout(r, 200 * 2 ** i));
@@ -186,10 +207,12 @@ export class ExecutionEngine {
   async reconcile(): Promise<{ missedFills: number }> {
     let missed = 0;
     for (const cid of [...this.pendingIntents.keys()]) {
-      if (!(await this.lookup(cid))) {
+      const found = await this.lookup(cid);
+      if (found === undefined) throw new Error(`reconcile: cannot look up order ${cid} yet; its outcome stays unknown`);
+      if (found === null) {
         const req = this.pendingIntents.get(cid)!;
         this.pendingIntents.delete(cid);
-        this.reject(cid, req, 'not received by the venue (outcome unknown at restart; not found by client id)');
+        this.reject(cid, req, 'not received by the venue (looked up by client id after the outage: not found)');
       }
     }
     const fills = await this.venue.fills(this.since);

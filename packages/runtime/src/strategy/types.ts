@@ -37,6 +37,8 @@ export interface SubmittedOrder {
   orderId: string | undefined;
   /** Set when refused before reaching the venue. */
   rejected?: string;
+  /** Set when the order may or may not exist (venue unreachable); it resolves on `orders$` later. */
+  pending?: string;
 }
 
 /** JSON state kept in the run folder and restored on --resume. */
