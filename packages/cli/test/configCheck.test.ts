@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { TSX_LOADER } from './childProcess.ts';
 
-// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
-const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../core/test/fixtures/sample_institutional_openapi_config.properties', import.meta.url));

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { TSX_LOADER } from './childProcess.ts';
 
-// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
-const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 // The examples are what new users copy: they must keep working.
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

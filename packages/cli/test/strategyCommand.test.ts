@@ -3,10 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { TSX_LOADER } from './childProcess.ts';
 
-// The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
-const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = (args: string[], cwd = ROOT) =>

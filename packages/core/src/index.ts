@@ -28,3 +28,4 @@ export * from './push/PushClient.ts';
 export * from './log/redact.ts';
 export * from './log/Logger.ts';
 export * from './marketdata/csvBars.ts';
+export * from './jsonl/readJsonLines.ts';

@@ -1,38 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig, OpenApiClient } from '@pounce/core';
 import { OrderJournal } from '../src/index.ts';
+import { ROOT, startPounce, waitFor } from '../../cli/test/childProcess.ts';
 
 // The tsx loader by absolute URL: these processes may run in a temp folder where 'tsx' does not resolve.
-const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-// node --import tsx: one process, so SIGKILL kills the strategy itself (the tsx CLI would leave
-// its child running as an orphan).
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
-
-function start(args: string[]): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(proc);
-  let text = '';
-  proc.stdout!.on('data', (d) => (text += d));
-  proc.stderr!.on('data', (d) => (text += d));
-  return { proc, out: () => text, exited: new Promise((r) => proc.on('exit', (code) => r(code))) };
-}
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const start = (args: string[]) => startPounce(args, children);
 
 const fillEntries = (dir: string) => OrderJournal.read(dir).flatMap((e) => (e.e === 'fill' ? [e.fill] : []));
 

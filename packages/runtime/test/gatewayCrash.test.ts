@@ -1,36 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig, OpenApiClient } from '@pounce/core';
 import { OrderJournal, replayJournal } from '../src/index.ts';
+import { ROOT, startPounce, waitFor } from '../../cli/test/childProcess.ts';
 
-// One node process each (the tsx loader by URL), so SIGKILL kills the gateway itself.
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
 const procs: ChildProcess[] = [];
 afterAll(() => procs.forEach((p) => p.kill('SIGKILL')));
-
-function start(args: string[]) {
-  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  let text = '';
-  proc.stdout!.on('data', (d) => (text += d));
-  proc.stderr!.on('data', (d) => (text += d));
-  return { proc, out: () => text, exited: new Promise<number | null>((r) => proc.on('exit', (c) => r(c))) };
-}
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const start = (args: string[]) => startPounce(args, procs);
 
 const freePort = () => new Promise<number>((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => {

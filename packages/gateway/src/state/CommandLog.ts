@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { readJsonLines } from '@pounce/core';
 import type { NewOrder } from '@pounce/matching';
 
 /** One state-changing command, stamped with the replay position it happened at. */
@@ -23,16 +24,6 @@ export class CommandLog {
 
   /** Every complete entry; a torn last line (crash mid-write) is ignored. */
   read(): GatewayCommand[] {
-    if (!existsSync(this.path)) return [];
-    const out: GatewayCommand[] = [];
-    for (const line of readFileSync(this.path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        out.push(JSON.parse(line) as GatewayCommand);
-      } catch {
-        break;
-      }
-    }
-    return out;
+    return readJsonLines<GatewayCommand>(this.path);
   }
 }

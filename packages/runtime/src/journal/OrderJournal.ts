@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { readJsonLines } from '@pounce/core';
 import { join } from 'node:path';
 import type { Fill, Order, OrderRequest } from '@pounce/core';
 
@@ -68,18 +69,7 @@ export class OrderJournal implements Journal {
 
   /** Every complete entry; an unparseable line ends the read (torn write at crash). */
   static read(dir: string): JournalEntry[] {
-    const path = join(dir, 'journal.jsonl');
-    if (!existsSync(path)) return [];
-    const out: JournalEntry[] = [];
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        out.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        break;
-      }
-    }
-    return out;
+    return readJsonLines<JournalEntry>(join(dir, 'journal.jsonl'));
   }
 }
 

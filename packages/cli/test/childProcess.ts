@@ -1,0 +1,35 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+/**
+ * The tsx loader by absolute URL, for `node --import`: one process per command (the tsx CLI would
+ * leave its child running when killed), and it resolves from any working folder.
+ */
+export const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
+
+export interface Started {
+  proc: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `pounce <args>` as a real process; collect them in `into` to kill them after the test. */
+export function startPounce(args: string[], into: ChildProcess[], cwd = ROOT): Started {
+  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  into.push(proc);
+  let text = '';
+  proc.stdout!.on('data', (d) => (text += d));
+  proc.stderr!.on('data', (d) => (text += d));
+  return { proc, out: () => text, exited: new Promise((r) => proc.on('exit', (c) => r(c))) };
+}
+
+/** Polls `cond` every 50 ms until true, or fails naming what it waited for. */
+export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
