@@ -4,7 +4,7 @@ import { median, replicatedSlices } from './benchData.ts';
 import type { BenchResult } from './types.ts';
 
 /** sma-cross over >= 2M streamed bars through the full strategy API and matching engine. */
-export async function backtestThroughput(runs = 3, bars = 2_000_000, symbols = 500): Promise<BenchResult[]> {
+export async function backtestThroughput(runs = 5, bars = 2_000_000, symbols = 500): Promise<BenchResult[]> {
   const rates: number[] = [];
   let fills = 0;
   for (let r = 0; r < runs; r++) {

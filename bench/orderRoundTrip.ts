@@ -5,6 +5,7 @@ import { loadConfig, OpenApiClient, PushClient, type Fill } from '@pounce/core';
 import { Gateway, syntheticBars } from '@pounce/gateway';
 import { perShareFees } from '@pounce/matching';
 import { defineStrategy, OpenApiVenue, TradingEngine, type StrategyContext } from '@pounce/runtime';
+import { median } from './benchData.ts';
 import type { BenchResult } from './types.ts';
 
 /**
@@ -12,7 +13,24 @@ import type { BenchResult } from './types.ts';
  * the gateway's engine and the TLS push. The gateway steps one bar right after the place_order
  * reply (a market order fills on the next bar), so the figure is the pipeline's own latency.
  */
-export async function orderRoundTrip(orders = 10_000): Promise<BenchResult[]> {
+export async function orderRoundTrip(orders = 10_000, runs = 3): Promise<BenchResult[]> {
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  let worst = 0;
+  for (let r = 0; r < runs; r++) {
+    const lat = await oneRun(orders);
+    const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
+    p50s.push(p(0.5));
+    p99s.push(p(0.99));
+    worst = Math.max(worst, p(1));
+  }
+  return [
+    { name: 'order round trip p50 (submit -> fills$)', value: median(p50s), unit: 'ms', target: 2, better: 'lower', detail: `median of ${runs} runs x ${orders} orders over loopback: ${p50s.map((x) => x.toFixed(2)).join(', ')}` },
+    { name: 'order round trip p99', value: median(p99s), unit: 'ms', target: 10, better: 'lower', detail: `runs: ${p99s.map((x) => x.toFixed(1)).join(', ')}; worst single order ${worst.toFixed(1)} ms` },
+  ];
+}
+
+async function oneRun(orders: number): Promise<number[]> {
   const gw = await Gateway.start({ stateDir: mkdtempSync(join(tmpdir(), 'pounce-bench-')), bars: syntheticBars({ symbols: ['AAA'], bars: orders + 100, seed: 3 }), speed: 'manual', matching: { fees: perShareFees(0), initialCash: 1e12, participation: 1 } });
   gw.advance(1);
   const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
@@ -35,10 +53,5 @@ export async function orderRoundTrip(orders = 10_000): Promise<BenchResult[]> {
   }
   await engine.stop();
   await gw.stop();
-  lat.sort((a, b) => a - b);
-  const p = (q: number) => lat[Math.min(lat.length - 1, Math.floor(q * lat.length))]!;
-  return [
-    { name: 'order round trip p50 (submit -> fills$)', value: p(0.5), unit: 'ms', target: 2, better: 'lower', detail: `${orders} orders over loopback` },
-    { name: 'order round trip p99', value: p(0.99), unit: 'ms', target: 10, better: 'lower', detail: `max ${p(1).toFixed(2)} ms` },
-  ];
+  return lat.sort((a, b) => a - b);
 }
