@@ -65,7 +65,8 @@ export class Gateway {
   private readonly clients = new Map<string, KeyObject>();
   private readonly log: CommandLog;
   private readonly logger: Logger;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending replay tick (a timeout, or an immediate at max speed). */
+  private cancelTick: () => void = () => undefined;
   private lastCheckpoint = 0;
   httpPort = 0;
   pushPort = 0;
@@ -116,19 +117,21 @@ export class Gateway {
       engine: this.engine,
       now: () => this.replay.now(),
       knownSymbol: (s) => this.replay.has(s),
-      place: (req) => this.apply({ c: this.replay.position, k: 'place', req }),
+      place: (req) => this.apply({ c: this.replay.position, k: 'place', req })!,
       cancel: (id) => void this.apply({ c: this.replay.position, k: 'cancel', id }),
       modify: (id, ch) => void this.apply({ c: this.replay.position, k: 'modify', id, ch }),
     };
   }
 
-  /** Runs one command: validated by the engine first, logged, then published. */
-  private apply(cmd: GatewayCommand, publish = true): Readonly<EngineOrder> {
+  /**
+   * Runs one command (the engine validates before it records anything), logs it, publishes its
+   * events. Returns the order a `place` created.
+   */
+  private apply(cmd: GatewayCommand, publish = true): Readonly<EngineOrder> | undefined {
     const now = this.replay.now();
     let events: readonly EngineEvent[];
     let order: Readonly<EngineOrder> | undefined;
     if (cmd.k === 'place') {
-      MatchingEngine.validate(cmd.req);
       const r = this.engine.submit(cmd.req, now);
       order = r.order;
       // The service reports Initial before the order is working.
@@ -142,7 +145,7 @@ export class Gateway {
       this.log.append(cmd);
       this.publishEvents(events);
     }
-    return order ?? this.engine.order(cmd.k === 'place' ? '' : cmd.id)!;
+    return order;
   }
 
   private recover(): void {
@@ -190,19 +193,27 @@ export class Gateway {
   /** Starts (or restarts) the replay timer at the configured speed. */
   resume(): void {
     const speed = this.o.speed ?? 20;
-    clearTimeout(this.timer);
+    this.cancelTick();
     if (speed === 'manual') return;
     const interval = speed === 'max' ? 0 : Math.max(1, Math.round(1000 / speed));
+    const schedule = (first: boolean) => {
+      if (speed === 'max' && !first) {
+        const h = setImmediate(tick);
+        this.cancelTick = () => clearImmediate(h);
+      } else {
+        const h = setTimeout(tick, interval);
+        this.cancelTick = () => clearTimeout(h);
+      }
+    };
     const tick = () => {
       this.advance(speed === 'max' ? 50 : 1);
-      if (!this.replay.done) this.timer = speed === 'max' ? setImmediate(tick) as unknown as NodeJS.Timeout : setTimeout(tick, interval);
+      if (!this.replay.done) schedule(false);
     };
-    this.timer = setTimeout(tick, interval);
+    schedule(true);
   }
 
   pause(): void {
-    clearTimeout(this.timer);
-    clearImmediate(this.timer as unknown as NodeJS.Immediate);
+    this.cancelTick();
   }
 
   private publishBar(bar: Bar): void {
