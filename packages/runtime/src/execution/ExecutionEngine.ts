@@ -11,8 +11,13 @@ const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel'])
 /** Progress order of statuses; final states share the top rank. */
 const STATUS_RANK: Record<string, number> = { Initial: 1, PendingSubmit: 2, Submitted: 3, PendingCancel: 4, Filled: 9, Cancelled: 9, Inactive: 9, Invalid: 9 };
 const FINAL_RANK = 9;
-/** How many orders' latest states are remembered for dropping stale updates. */
-const LATEST_LIMIT = 20_000;
+/** Orders per generation of remembered states (between 10k and 20k are kept). */
+const LATEST_GENERATION = 10_000;
+
+interface OrderMark {
+  rank: number;
+  filled: number;
+}
 
 /**
  * Sends orders through risk checks to the venue and turns venue events into the strategy's
@@ -25,8 +30,12 @@ export class ExecutionEngine {
   readonly orders$ = new Subject<Order>();
   private readonly seenFills = new Set<string>();
   private readonly open = new Map<string, Order>();
-  /** Latest known state per order, to drop duplicate and stale (out-of-order) updates. */
-  private readonly latest = new Map<string, { rank: number; filled: number; status: string }>();
+  /**
+   * Latest known state per order, to drop duplicate and stale (out-of-order) updates. Two
+   * generations rotate so memory stays bounded with O(1) work per update.
+   */
+  private latest = new Map<string, OrderMark>();
+  private previous = new Map<string, OrderMark>();
   private readonly pendingIntents = new Map<string, OrderRequest>();
   private readonly subs: Subscription[] = [];
   private seq = 0;
@@ -97,17 +106,19 @@ export class ExecutionEngine {
 
   private onOrder(o: Order): void {
     // Orders refused before reaching the venue have no id; each is its own event.
-    const known = o.id === '' ? undefined : this.latest.get(o.id);
+    const known = o.id === '' ? undefined : (this.latest.get(o.id) ?? this.previous.get(o.id));
     const rank = STATUS_RANK[o.status] ?? 0;
     if (known) {
       // Pushes may repeat or overtake each other: an order never un-fills or leaves a final state.
       if (o.filledQuantity < known.filled || known.rank >= FINAL_RANK || (o.filledQuantity === known.filled && rank <= known.rank)) return;
     }
     if (o.id !== '') {
-      this.latest.delete(o.id);
-      this.latest.set(o.id, { rank, filled: o.filledQuantity, status: o.status });
-      // Stale pushes trail by seconds, not thousands of orders: keep the newest entries only.
-      if (this.latest.size > LATEST_LIMIT) this.latest.delete(this.latest.keys().next().value!);
+      this.latest.set(o.id, { rank, filled: o.filledQuantity });
+      // Stale pushes trail by seconds, not thousands of orders: keep the two newest generations.
+      if (this.latest.size >= LATEST_GENERATION) {
+        this.previous = this.latest;
+        this.latest = new Map();
+      }
     }
     this.journal.append({ t: Date.now(), e: 'order', order: o });
     if (OPEN.has(o.status)) this.open.set(o.id, o);
