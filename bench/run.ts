@@ -38,5 +38,10 @@ try {
 } catch {
   /* first run */
 }
-const keep = names.length === ALL.length ? '' : `\n\n## Earlier figures not re-run this time\n\n${previous.split('\n').filter((l) => l.startsWith('| ') && !rows.some((r) => l.startsWith(`| ${r.name} |`)) && !l.startsWith('| benchmark') ).join('\n')}`;
-writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nRun with \`npm run bench\` (each benchmark in a fresh process; medians where repeated).\n\n${table.join('\n')}${keep}\n`);
+// The previous full run stays below the latest one: on a shared VM the spread between runs is
+// part of the result.
+const previousRun = previous.includes('Latest run:')
+  ? `\n\n## Previous run\n\n${previous.slice(previous.indexOf('Latest run:')).split('\n## ')[0]!.replace('Latest run:', 'Run:').trim()}`
+  : '';
+const partial = names.length === ALL.length ? '' : `\n\nOnly ${names.join(', ')} were run this time.`;
+writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nRun with \`npm run bench\` (each benchmark in a fresh process; medians where repeated). Timings on this\nshared VM drift between runs (seen: signing 84-129 us, round-trip p50 1.5-3.3 ms, throughput\n0.55-1.0M bars/s), so compare with the previous run below before reading much into one figure.${partial}\n\n${table.join('\n')}${previousRun}\n`);
