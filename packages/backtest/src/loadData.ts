@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { parseCsvBars } from '@pounce/core';
+import { barFileSpec, parseCsvBars } from '@pounce/core';
 import type { MarketBar } from '@pounce/matching';
 
 export interface LoadedData {
@@ -9,13 +8,6 @@ export interface LoadedData {
   /** sha256 over each file's symbol and bytes: a report says exactly what it was run on. */
   fingerprint: string;
   files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }>;
-}
-
-/** `SYM=path` or a path whose file name starts with the symbol (`nvda-1999-2014.csv` -> NVDA). */
-export function dataSpec(spec: string): { symbol: string; path: string } {
-  const eq = spec.indexOf('=');
-  if (eq > 0 && !spec.slice(0, eq).includes('/')) return { symbol: spec.slice(0, eq).toUpperCase(), path: spec.slice(eq + 1) };
-  return { symbol: basename(spec).split(/[-_.]/)[0]!.toUpperCase(), path: spec };
 }
 
 /** Parses an ISO date (`2004-01-31`) or epoch ms given on the command line. */
@@ -33,7 +25,7 @@ export function loadData(specs: readonly string[], range: { from?: number; to?: 
   const bars: MarketBar[] = [];
   const files: LoadedData['files'] = [];
   for (const spec of specs) {
-    const { symbol, path } = dataSpec(spec);
+    const { symbol, path } = barFileSpec(spec);
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

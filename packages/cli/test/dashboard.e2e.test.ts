@@ -1,15 +1,13 @@
 /// <reference lib="dom" />
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
-import { TSX_LOADER } from './childProcess.ts';
+import { startPounce, waitFor } from './childProcess.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const procs: ChildProcess[] = [];
 afterAll(() => procs.forEach((p) => p.kill('SIGKILL')));
@@ -18,18 +16,11 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium agai
   it('connects, follows fills (count equals the journal), refuses a wrong token, and the kill switch stops the run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-dash-'));
     const runDir = join(dir, 'run');
-    const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', 'sma-cross', '--paper', '--dashboard', '--speed', '40', '--param', 'fast=3', '--param', 'slow=8', '--run-dir', runDir, '--status-every', '1s'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (d) => (out += d));
-    proc.stderr!.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
-    const deadline = Date.now() + 30_000;
-    while (!/dashboard\s+(http\S+)/.test(out)) {
-      if (Date.now() > deadline) throw new Error(`no dashboard URL: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const url = /dashboard\s+(http\S+)/.exec(out)![1]!;
+    const run = startPounce(['strategy', 'sma-cross', '--paper', '--dashboard', '--speed', '40', '--param', 'fast=3', '--param', 'slow=8', '--run-dir', runDir, '--status-every', '1s'], procs, dir);
+    const { exited } = run;
+    await waitFor(() => /dashboard\s+(http\S+)/.test(run.out()), 30_000, 'the dashboard URL');
+    const out = () => run.out();
+    const url = /dashboard\s+(http\S+)/.exec(out())![1]!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/);
 
     // A wrong token: the page answers 401 and the WebSocket upgrade is refused.
@@ -64,11 +55,11 @@ describe.skipIf(!existsSync(CHROMIUM))('live dashboard in headless Chromium agai
       page.once('dialog', (d) => void d.accept());
       await page.click('#kill');
       expect(await exited).toBe(0);
-      expect(out).toMatch(/kill switch pressed on the dashboard/);
+      expect(out()).toMatch(/kill switch pressed on the dashboard/);
       const shown = Number(await page.locator('#fill-count').textContent());
       const journaled = readFileSync(join(runDir, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"e":"fill"')).length;
       expect(shown).toBe(journaled);
-      expect(Number(/fills\s+(\d+)/.exec(out.split('summary')[1] ?? '')?.[1])).toBe(journaled);
+      expect(Number(/fills\s+(\d+)/.exec(out().split('summary')[1] ?? '')?.[1])).toBe(journaled);
       expect(readFileSync(join(runDir, 'journal.jsonl'), 'utf8')).toMatch(/kill switch: dashboard kill switch/);
       expect(errors).toEqual([]);
     } finally {

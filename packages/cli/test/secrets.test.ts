@@ -1,14 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TSX_LOADER } from './childProcess.ts';
+import { MAIN, ROOT, startPounce, TSX_LOADER, waitFor } from './childProcess.ts';
 
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
 const FIXTURE = join(ROOT, 'packages/core/test/fixtures/sample_institutional_openapi_config.properties');
 const procs: ChildProcess[] = [];
 afterAll(() => procs.forEach((p) => p.kill('SIGKILL')));
@@ -23,16 +20,9 @@ function filesUnder(dir: string): string[] {
 describe('secrets never reach output or files (full paper session, debug logging)', () => {
   it('scans stdout, stderr and every file the run wrote for keys, secret_key and token', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'pounce-secrets-'));
-    const gw = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'gateway', '--state', join(tmp, 'gw'), '--speed', '100', '--data', `NVDA=${join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv')}`, '--client-config', FIXTURE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(gw);
-    let gwOut = '';
-    gw.stdout!.on('data', (d) => (gwOut += d));
-    gw.stderr!.on('data', (d) => (gwOut += d));
-    const end = Date.now() + 20_000;
-    while (!gwOut.includes('ready')) {
-      if (Date.now() > end) throw new Error(`gateway did not start: ${gwOut}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const gw = startPounce(['gateway', '--state', join(tmp, 'gw'), '--speed', '100', '--data', `NVDA=${join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv')}`, '--client-config', FIXTURE], procs);
+    await waitFor(() => gw.out().includes('ready'), 20_000, 'the gateway to start');
+    const gwOut = gw.out();
     const gwCfg = readFileSync(/client config (\S+)/.exec(gwOut)![1]!, 'utf8');
     const pick = (k: string, text: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(text)![1]!;
     const fixture = readFileSync(FIXTURE, 'utf8');
@@ -51,7 +41,7 @@ describe('secrets never reach output or files (full paper session, debug logging
     const runDir = join(tmp, 'run');
     const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', 'sma-cross', '--paper', '--config', cfg, '--duration', '5s', '--log-level', 'debug', '--run-dir', runDir, '--param', 'fast=3', '--param', 'slow=6'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     const check = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', cfg], { cwd: ROOT, encoding: 'utf8' });
-    gw.kill('SIGTERM');
+    gw.proc.kill('SIGTERM');
     expect(r.status).toBe(0);
     const output = r.stdout + r.stderr + check.stdout + check.stderr;
     // The scan is only meaningful if the session logged requests carrying the secret.

@@ -29,3 +29,4 @@ export * from './log/redact.ts';
 export * from './log/Logger.ts';
 export * from './marketdata/csvBars.ts';
 export * from './jsonl/readJsonLines.ts';
+export * from './marketdata/barFileSpec.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataType, loadConfig, silentLogger, type Bar, type Logger, type PushDataMsg } from '@pounce/core';
 import { MatchingEngine, type EngineEvent, type EngineOrder, type MatchingConfig } from '@pounce/matching';
 import { GatewayHttpServer, type HttpFaults, type MethodHandler } from './http/GatewayHttpServer.ts';
-import { quoteMethods } from './methods/quoteMethods.ts';
+import { quoteMethods, quoteSpread } from './methods/quoteMethods.ts';
 import { tradeMethods, type TradeDesk } from './methods/tradeMethods.ts';
 import { assetPush, orderStatusPush, positionPush, transactionPush } from './methods/wireShapes.ts';
 import { PushServer, type PushFaults } from './push/PushServer.ts';
@@ -222,7 +222,7 @@ export class Gateway {
       dataType: DataType.Kline,
       klineData: { symbol: bar.symbol, time: t, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: String(Math.round(bar.volume)), count: 1, amount: bar.close * bar.volume },
     });
-    const spread = Math.max(0.01, Math.round(bar.close * 0.0002 * 100) / 100);
+    const spread = quoteSpread(bar.close);
     // Depth around the close and one print per bar, so depth$/ticks$ subscribers see the replay too.
     const levels = (side: 1 | -1) => [1, 2, 3, 4, 5].map((i) => Math.round((bar.close + side * (spread / 2 + 0.01 * (i - 1))) * 100) / 100);
     this.push.publishSymbol(DataType.QuoteDepth, bar.symbol, {

@@ -1,4 +1,4 @@
-import { RateLimitError, ServerError, TransportError } from './errors.ts';
+import { RateLimitError, RequestTimeoutError, ServerError, TransportError } from './errors.ts';
 
 /**
  * Methods that change state at the broker. They are never retried automatically: after a
@@ -21,8 +21,7 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 250, ma
 /** Whether a failed attempt of `method` may be sent again. Timeouts count only for reads. */
 export function isRetryable(method: string, error: unknown): boolean {
   if (NON_IDEMPOTENT_METHODS.has(method)) return false;
-  return error instanceof TransportError || error instanceof RateLimitError || error instanceof ServerError ||
-    (error instanceof Error && error.name === 'RequestTimeoutError');
+  return error instanceof TransportError || error instanceof RateLimitError || error instanceof ServerError || error instanceof RequestTimeoutError;
 }
 
 /** Capped exponential backoff with full jitter; `random` is injectable for deterministic tests. */

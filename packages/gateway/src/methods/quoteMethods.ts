@@ -20,6 +20,11 @@ export function usMarketStatus(ms: number): { status: string; marketStatus: stri
   return { status: 'CLOSING', marketStatus: 'Closed' };
 }
 
+/** The simulated bid/ask spread around a price: 2 bps, at least a cent. */
+export function quoteSpread(price: number): number {
+  return Math.max(0.01, Math.round(price * 0.0002 * 100) / 100);
+}
+
 const PERIODS = new Set(['day', 'week', 'month', 'year', '1min', '3min', '5min', '10min', '15min', '30min', '45min', '60min', '2hour', '3hour', '4hour', '6hour']);
 
 function known(ctx: QuoteContext, symbols: string[]): void {
@@ -47,7 +52,7 @@ export const quoteMethods: Record<string, Handler> = {
     return symbols.flatMap((symbol) => {
       const b = ctx.replay.latest(symbol);
       if (!b) return [];
-      const spread = Math.max(0.01, Math.round(b.close * 0.0002 * 100) / 100);
+      const spread = quoteSpread(b.close);
       return [{
         symbol, open: b.open, high: b.high, low: b.low, close: b.close, preClose: ctx.replay.previous(symbol)?.close ?? b.open,
         latestPrice: b.close, latestTime: b.time, askPrice: b.close + spread / 2, askSize: 100, bidPrice: b.close - spread / 2, bidSize: 100,
