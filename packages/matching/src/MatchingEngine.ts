@@ -59,6 +59,13 @@ export class MatchingEngine {
   private readonly workingByAccount = new Map<string, Set<EngineOrder>>();
   private readonly fillsByAccount = new Map<string, EngineFill[]>();
   private readonly lastPrices = new Map<string, number>();
+  /**
+   * Committed notional per account, valid while `bookGen` is unchanged. Buying-power checks run on
+   * every order; rescanning all open orders each time made a burst of n orders cost n^2.
+   */
+  private readonly committedCache = new Map<string, { gen: number; sum: number }>();
+  /** Bumped by every change to open orders or their prices other than a newly accepted order. */
+  private bookGen = 0;
   private readonly fees: FeeModel;
   private readonly session: SessionDay;
   private orderSeq = 0;
@@ -110,7 +117,7 @@ export class MatchingEngine {
       trailStop: undefined, triggered: false,
     };
     this.orders.set(o.id, o);
-    const refusal = this.refusal(o, o.id);
+    const refusal = this.refusal(o);
     if (refusal) {
       o.status = 'Inactive';
       o.remark = refusal;
@@ -119,6 +126,9 @@ export class MatchingEngine {
       let list = this.working.get(o.symbol);
       if (!list) this.working.set(o.symbol, (list = []));
       list.push(o);
+      // Appending to the running sum adds in the order a rescan would: the result is identical.
+      const cached = this.committedCache.get(o.account);
+      if (cached && cached.gen === this.bookGen) cached.sum += this.openNotional(o);
       let mine = this.workingByAccount.get(o.account);
       if (!mine) this.workingByAccount.set(o.account, (mine = new Set()));
       mine.add(o);
@@ -127,7 +137,7 @@ export class MatchingEngine {
   }
 
   /** Why the account could not take this order now (buying power, shorting), or undefined. */
-  refusal(o: Pick<NewOrder, 'account' | 'symbol' | 'action' | 'quantity' | 'limitPrice' | 'auxPrice'>, selfId = ''): string | undefined {
+  refusal(o: Pick<NewOrder, 'account' | 'symbol' | 'action' | 'quantity' | 'limitPrice' | 'auxPrice'>): string | undefined {
     const pos = this.ledger.position(o.account, o.symbol).quantity;
     const price = o.limitPrice ?? o.auxPrice ?? this.lastPrices.get(o.symbol);
     if (o.action === 'SELL' && o.quantity > Math.max(0, pos)) {
@@ -135,21 +145,26 @@ export class MatchingEngine {
     }
     if (price === undefined) return undefined;
     const increases = o.action === 'BUY' ? Math.max(0, Math.min(o.quantity, o.quantity + pos)) : Math.max(0, o.quantity - Math.max(0, pos));
-    const needed = increases * price + this.committed(o.account, selfId);
+    const needed = increases * price + this.committedNotional(o.account);
     const bp = this.ledger.summary(o.account).buyingPower;
     if (needed > bp + 1e-9) return `insufficient buying power: needs ${needed.toFixed(2)}, has ${bp.toFixed(2)}`;
     return undefined;
   }
 
-  /** Notional reserved by the account's other open orders that add exposure. */
-  private committed(account: string, except: string): number {
+  /** Notional reserved by the account's open orders (remaining quantity at limit, stop or last price). */
+  committedNotional(account: string): number {
+    let cached = this.committedCache.get(account);
+    if (cached && cached.gen === this.bookGen) return cached.sum;
     let sum = 0;
-    for (const w of this.workingByAccount.get(account) ?? []) {
-      if (w.id === except) continue;
-      const px = w.limitPrice ?? w.auxPrice ?? this.lastPrices.get(w.symbol) ?? 0;
-      sum += (w.quantity - w.filled) * px;
-    }
+    for (const w of this.workingByAccount.get(account) ?? []) sum += this.openNotional(w);
+    if (!cached) this.committedCache.set(account, (cached = { gen: 0, sum: 0 }));
+    cached.gen = this.bookGen;
+    cached.sum = sum;
     return sum;
+  }
+
+  private openNotional(w: EngineOrder): number {
+    return (w.quantity - w.filled) * (w.limitPrice ?? w.auxPrice ?? this.lastPrices.get(w.symbol) ?? 0);
   }
 
   /** Cancels a working order: PendingCancel then Cancelled. Throws OrderStateError otherwise. */
@@ -175,6 +190,7 @@ export class MatchingEngine {
     o.limitPrice = next.limitPrice;
     o.auxPrice = next.auxPrice;
     o.trailingPercent = next.trailingPercent;
+    this.bookGen++;
     if (o.orderType === 'TRAIL') o.trailStop = undefined;
     o.updatedAt = now;
     if (o.filled === o.quantity) this.retire(o, 'Filled', now, '');
@@ -192,6 +208,7 @@ export class MatchingEngine {
     o.status = status;
     o.remark = remark;
     o.updatedAt = now;
+    this.bookGen++;
     if (this.cfg.retainClosed === false) this.orders.delete(o.id);
     const list = this.working.get(o.symbol);
     if (list) {
@@ -210,6 +227,8 @@ export class MatchingEngine {
     this.ledger.mark(bar.symbol, bar.close);
     const list = this.working.get(bar.symbol);
     if (!list || list.length === 0) return NO_EVENTS;
+    // A new last price moves the notional of this symbol's open market orders; fills below change it too.
+    this.bookGen++;
     const events: EngineEvent[] = [];
     let capacity = bar.volume > 0 ? Math.floor(bar.volume * (this.cfg.participation ?? 0.1)) : Infinity;
     let day = -1;
