@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
 import { MatchingEngine, mergeSlices, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
@@ -13,6 +13,12 @@ export const BACKTEST_ACCOUNT = 'BACKTEST';
  */
 export function asPushed(b: MarketBar): Bar {
   return { symbol: b.symbol, time: b.time, open: Math.fround(b.open), high: Math.fround(b.high), low: Math.fround(b.low), close: Math.fround(b.close), volume: b.volume };
+}
+
+/** A `bars$` subscriber and the symbols it asked for. */
+interface BarListener {
+  symbols: ReadonlySet<string>;
+  sink: Subscriber<Bar>;
 }
 
 /** A point of the equity curve, one per replay step. */
@@ -37,7 +43,12 @@ export class BacktestVenue implements Venue {
   /** Steps in the replay when known up front (for progress). */
   private readonly totalSteps: number | undefined;
   private clock = 0;
-  private readonly barsOut = new Subject<Bar>();
+  /**
+   * Bar subscribers, called directly from the replay loop: bars are the innermost loop of a
+   * backtest, and a Subject plus a filter operator per subscriber cost more than the strategy.
+   * Replaced (not mutated) on (un)subscribe, so a subscriber may leave during a bar.
+   */
+  private barListeners: readonly BarListener[] = [];
   private readonly ordersOut = new Subject<Order>();
   private readonly fillsOut = new Subject<Fill>();
   private readonly positionsOut = new Subject<Position>();
@@ -89,7 +100,8 @@ export class BacktestVenue implements Venue {
   async start(): Promise<void> {}
 
   async stop(): Promise<void> {
-    this.barsOut.complete();
+    for (const l of this.barListeners) l.sink.complete();
+    this.barListeners = [];
   }
 
   /**
@@ -106,7 +118,10 @@ export class BacktestVenue implements Venue {
       this.clock = slice[0]!.time;
       for (const bar of slice) {
         this.publish(this.engine.onBar(bar));
-        this.barsOut.next(asPushed(bar));
+        const listeners = this.barListeners;
+        if (listeners.length === 0) continue;
+        const pushed = asPushed(bar);
+        for (const l of listeners) if (l.symbols.has(bar.symbol)) l.sink.next(pushed);
       }
       const s = this.engine.summary(BACKTEST_ACCOUNT);
       this.finalEquity = s.netLiquidation;
@@ -146,7 +161,13 @@ export class BacktestVenue implements Venue {
 
   bars$(symbols: readonly string[]): Observable<Bar> {
     const set = new Set(symbols);
-    return this.barsOut.pipe(filter((b) => set.has(b.symbol)));
+    return new Observable<Bar>((sink) => {
+      const listener: BarListener = { symbols: set, sink };
+      this.barListeners = [...this.barListeners, listener];
+      return () => {
+        this.barListeners = this.barListeners.filter((l) => l !== listener);
+      };
+    });
   }
 
   /** One quote per bar (its close), so quote-driven strategies run too. */
