@@ -36,6 +36,12 @@ export class OrderStateError extends Error {
   override readonly name = 'OrderStateError';
 }
 
+interface SymbolBook {
+  lastPrice: number | undefined;
+  /** Oldest first: they share each bar's volume in that order. */
+  working: EngineOrder[];
+}
+
 const NO_EVENTS: readonly EngineEvent[] = Object.freeze([]);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -54,11 +60,11 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 export class MatchingEngine {
   readonly ledger: Ledger;
   private readonly orders = new Map<string, EngineOrder>();
-  private readonly working = new Map<string, EngineOrder[]>();
+  /** Per symbol: last price and working orders, one lookup per bar. */
+  private readonly books = new Map<string, SymbolBook>();
   /** Working orders per account, so buying-power checks do not scan every symbol. */
   private readonly workingByAccount = new Map<string, Set<EngineOrder>>();
   private readonly fillsByAccount = new Map<string, EngineFill[]>();
-  private readonly lastPrices = new Map<string, number>();
   /**
    * Committed notional per account, valid while `bookGen` is unchanged. Buying-power checks run on
    * every order; rescanning all open orders each time made a burst of n orders cost n^2.
@@ -123,9 +129,7 @@ export class MatchingEngine {
       o.remark = refusal;
       if (this.cfg.retainClosed === false) this.orders.delete(o.id);
     } else {
-      let list = this.working.get(o.symbol);
-      if (!list) this.working.set(o.symbol, (list = []));
-      list.push(o);
+      this.book(o.symbol).working.push(o);
       // Appending to the running sum adds in the order a rescan would: the result is identical.
       const cached = this.committedCache.get(o.account);
       if (cached && cached.gen === this.bookGen) cached.sum += this.openNotional(o);
@@ -139,7 +143,7 @@ export class MatchingEngine {
   /** Why the account could not take this order now (buying power, shorting), or undefined. */
   refusal(o: Pick<NewOrder, 'account' | 'symbol' | 'action' | 'quantity' | 'limitPrice' | 'auxPrice'>): string | undefined {
     const pos = this.ledger.position(o.account, o.symbol).quantity;
-    const price = o.limitPrice ?? o.auxPrice ?? this.lastPrices.get(o.symbol);
+    const price = o.limitPrice ?? o.auxPrice ?? this.books.get(o.symbol)?.lastPrice;
     if (o.action === 'SELL' && o.quantity > Math.max(0, pos)) {
       if (this.cfg.allowShort === false) return `short selling is not allowed: selling ${o.quantity} with ${pos} held`;
     }
@@ -164,7 +168,7 @@ export class MatchingEngine {
   }
 
   private openNotional(w: EngineOrder): number {
-    return (w.quantity - w.filled) * (w.limitPrice ?? w.auxPrice ?? this.lastPrices.get(w.symbol) ?? 0);
+    return (w.quantity - w.filled) * (w.limitPrice ?? w.auxPrice ?? this.books.get(w.symbol)?.lastPrice ?? 0);
   }
 
   /** Cancels a working order: PendingCancel then Cancelled. Throws OrderStateError otherwise. */
@@ -197,6 +201,12 @@ export class MatchingEngine {
     return [{ kind: 'order', order: o }];
   }
 
+  private book(symbol: string): SymbolBook {
+    let b = this.books.get(symbol);
+    if (!b) this.books.set(symbol, (b = { lastPrice: undefined, working: [] }));
+    return b;
+  }
+
   private workingOrder(id: string, what: string): EngineOrder {
     const o = this.orders.get(id);
     if (!o) throw new OrderStateError(`order ${id} not found`);
@@ -210,7 +220,7 @@ export class MatchingEngine {
     o.updatedAt = now;
     this.bookGen++;
     if (this.cfg.retainClosed === false) this.orders.delete(o.id);
-    const list = this.working.get(o.symbol);
+    const list = this.books.get(o.symbol)?.working;
     if (list) {
       const i = list.indexOf(o);
       if (i >= 0) list.splice(i, 1);
@@ -223,10 +233,11 @@ export class MatchingEngine {
    * volume cap. DAY orders end when a bar of a later session day arrives.
    */
   onBar(bar: MarketBar): readonly EngineEvent[] {
-    this.lastPrices.set(bar.symbol, bar.close);
+    const book = this.book(bar.symbol);
+    book.lastPrice = bar.close;
     this.ledger.mark(bar.symbol, bar.close);
-    const list = this.working.get(bar.symbol);
-    if (!list || list.length === 0) return NO_EVENTS;
+    const list = book.working;
+    if (list.length === 0) return NO_EVENTS;
     // A new last price moves the notional of this symbol's open market orders; fills below change it too.
     this.bookGen++;
     const events: EngineEvent[] = [];
@@ -311,6 +322,6 @@ export class MatchingEngine {
   }
 
   lastPrice(symbol: string): number | undefined {
-    return this.lastPrices.get(symbol);
+    return this.books.get(symbol)?.lastPrice;
   }
 }
