@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { Bar } from '../api/models.ts';
 
 export class CsvFormatError extends Error {
@@ -6,6 +6,32 @@ export class CsvFormatError extends Error {
   constructor(readonly source: string, readonly line: number, readonly column: string, expected: string, got: string) {
     super(`${source}:${line}: column ${column}: expected ${expected}, got "${got.slice(0, 40)}"`);
   }
+}
+
+const HOUR = 3_600_000;
+
+/** A calendar date in the exchange zone: its midnight as if UTC, and the offset in force all day. */
+interface ZoneDay {
+  wallMidnight: number;
+  /** Undefined on a day the zone's offset changes (then each time goes through luxon). */
+  offsetMs: number | undefined;
+}
+
+/**
+ * Reads a YYYY-MM-DD date, or undefined when it is not a calendar date. The offset is probed 14 h
+ * either side of the day (the widest real offsets): equal ends mean no change within, because no
+ * zone changes its offset twice in two days. Two Intl lookups per date instead of five per row.
+ */
+function zoneDay(tz: IANAZone, date: string): ZoneDay | undefined {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const wallMidnight = Date.UTC(y, m - 1, d);
+  const check = new Date(wallMidnight);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
+  const before = tz.offset(wallMidnight - 14 * HOUR);
+  const after = tz.offset(wallMidnight + 38 * HOUR);
+  return { wallMidnight, offsetMs: before === after ? before * 60_000 : undefined };
 }
 
 export interface CsvBarsOptions {
@@ -46,8 +72,11 @@ export function parseCsvBars(text: string, opts: CsvBarsOptions): Bar[] {
   const iClose = col('close');
   const iVol = col('volume');
   const [oh, om] = (opts.sessionOpen ?? '09:30').split(':').map(Number);
+  const tz = IANAZone.create(zone);
+  if (!tz.isValid) throw new Error(`zone: expected an IANA time zone, got "${zone}"`);
+  const wallOpen = ((oh ?? 9) * 60 + (om ?? 30)) * 60_000;
   const bars: Bar[] = [];
-  const cache = new Map<string, number>();
+  const days = new Map<string, ZoneDay>();
   for (let ln = 1; ln < lines.length; ln++) {
     const line = lines[ln]!;
     if (line.trim() === '') continue;
@@ -60,26 +89,32 @@ export function parseCsvBars(text: string, opts: CsvBarsOptions): Bar[] {
     };
     const date = (f[iDate] ?? '').trim();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CsvFormatError(source, ln + 1, 'Date', 'YYYY-MM-DD', date);
-    let dayStart = cache.get(date);
-    if (dayStart === undefined) {
-      const d = DateTime.fromISO(date, { zone });
-      if (!d.isValid) throw new CsvFormatError(source, ln + 1, 'Date', 'a calendar date', date);
-      dayStart = d.toMillis();
-      cache.set(date, dayStart);
+    let day = days.get(date);
+    if (day === undefined) {
+      day = zoneDay(tz, date);
+      if (!day) throw new CsvFormatError(source, ln + 1, 'Date', 'a calendar date', date);
+      days.set(date, day);
     }
-    let time: number;
+    let wall = wallOpen;
     if (iTime >= 0) {
       const t = (f[iTime] ?? '').trim();
       const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
       if (!m) throw new CsvFormatError(source, ln + 1, 'Time', 'HH:MM[:SS]', t);
-      time = DateTime.fromMillis(dayStart, { zone }).set({ hour: Number(m[1]), minute: Number(m[2]), second: Number(m[3] ?? 0) }).toMillis();
-    } else {
-      time = DateTime.fromMillis(dayStart, { zone }).set({ hour: oh ?? 9, minute: om ?? 30 }).toMillis();
+      wall = ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3] ?? 0)) * 1000;
     }
+    const time = day.offsetMs !== undefined ? day.wallMidnight + wall - day.offsetMs : onChangeDay(date, wall, zone);
     const bar: Bar = { symbol: opts.symbol, time, open: num(iOpen, 'Open'), high: num(iHigh, 'High'), low: num(iLow, 'Low'), close: num(iClose, 'Close'), volume: num(iVol, 'Volume') };
     if (bar.high < bar.low) throw new CsvFormatError(source, ln + 1, 'High', `a value >= Low (${bar.low})`, String(bar.high));
     bars.push(bar);
   }
   bars.sort((a, b) => a.time - b.time);
   return bars;
+}
+
+/** A wall-clock time on a day the offset changes: luxon resolves gaps and overlaps. */
+function onChangeDay(date: string, wallMs: number, zone: string): number {
+  const s = wallMs / 1000;
+  return DateTime.fromISO(date, { zone })
+    .set({ hour: Math.floor(s / 3600), minute: Math.floor(s / 60) % 60, second: s % 60 })
+    .toMillis();
 }

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { CsvFormatError, parseCsvBars } from '../src/index.ts';
+
+/** The bar time as luxon computes it row by row (the parser's reference). */
+const byLuxon = (date: string, hour: number, minute: number, second: number, zone: string) =>
+  DateTime.fromISO(date, { zone }).set({ hour, minute, second }).toMillis();
+
+const data = (name: string) => readFileSync(fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url)), 'utf8');
+const pad = (n: number) => String(n).padStart(2, '0');
+
+describe('parseCsvBars times', () => {
+  it('stamps every row of the shipped daily and 5-minute files as luxon does', () => {
+    for (const [file, intraday] of [['nvda-1999-2014.csv', false], ['orcl-1995-2014.csv', false], ['idx-5min-2006.csv', true]] as const) {
+      const text = data(file);
+      const rows = text.trim().split('\n').slice(1).map((l) => l.split(','));
+      const expected = rows.map((r) => {
+        const [h, m, s] = intraday ? r[1]!.split(':').map(Number) : [9, 30, 0];
+        return byLuxon(r[0]!, h!, m!, s ?? 0, 'America/New_York');
+      });
+      expect(parseCsvBars(text, { symbol: 'X' }).map((b) => b.time)).toEqual(expected.sort((a, b) => a - b));
+    }
+  });
+
+  it('agrees with luxon on any date and time in zones with and without DST, change days included', () => {
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Chatham'];
+    const day = fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2037, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom(...zones), (date, h, m, s, zone) => {
+        const csv = `Date,Time,Open,High,Low,Close,Volume\n${date},${pad(h)}:${pad(m)}:${pad(s)},1,2,1,2,10`;
+        expect(parseCsvBars(csv, { symbol: 'X', zone })[0]!.time).toBe(byLuxon(date, h, m, s, zone));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('resolves times on New York DST change days (gap and overlap) as luxon does', () => {
+    for (const [date, time] of [['2024-03-10', '02:30'], ['2024-03-10', '01:59'], ['2024-03-10', '03:00'], ['2024-11-03', '01:30'], ['2024-11-03', '09:30']] as const) {
+      const [h, m] = time.split(':').map(Number);
+      const csv = `Date,Time,Open,High,Low,Close,Volume\n${date},${time},1,2,1,2,10`;
+      expect(parseCsvBars(csv, { symbol: 'X' })[0]!.time).toBe(byLuxon(date, h!, m!, 0, 'America/New_York'));
+    }
+  });
+
+  it('rejects a date that is not on the calendar, naming line and column', () => {
+    const csv = 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,1,2,10\n2023-02-30,1,2,1,2,10';
+    expect(() => parseCsvBars(csv, { symbol: 'X', source: 'f.csv' })).toThrow(CsvFormatError);
+    expect(() => parseCsvBars(csv, { symbol: 'X', source: 'f.csv' })).toThrow(/^f\.csv:3: column Date: expected a calendar date, got "2023-02-30"/);
+  });
+});
