@@ -5,6 +5,7 @@ import type { Portfolio } from '../portfolio/Portfolio.ts';
 import type { RiskEngine } from '../risk/RiskEngine.ts';
 import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
 import type { Venue } from '../venue/Venue.ts';
+import { IdRunSet } from './IdRunSet.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
 
 const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel']);
@@ -28,7 +29,7 @@ interface OrderMark {
 export class ExecutionEngine {
   readonly fills$ = new Subject<Fill>();
   readonly orders$ = new Subject<Order>();
-  private readonly seenFills = new Set<string>();
+  private readonly seenFills = new IdRunSet();
   private readonly open = new Map<string, Order>();
   /**
    * Latest known state per order, to drop duplicate and stale (out-of-order) updates. Two
@@ -95,8 +96,7 @@ export class ExecutionEngine {
 
   /** Delivers a fill unless it was seen before; true when it was new. */
   private onFill(f: Fill): boolean {
-    if (this.seenFills.has(f.id)) return false;
-    this.seenFills.add(f.id);
+    if (!this.seenFills.add(f.id)) return false;
     this.journal.append({ t: Date.now(), e: 'fill', fill: f });
     this.portfolio.applyFill(f);
     this.fillCount++;
