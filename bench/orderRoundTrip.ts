@@ -11,7 +11,8 @@ import type { BenchResult } from './types.ts';
 /**
  * `submit` of a marketable order to its fill on `fills$`, through the strategy API, signed HTTP,
  * the gateway's engine and the TLS push. The gateway steps one bar right after the place_order
- * reply (a market order fills on the next bar), so the figure is the pipeline's own latency.
+ * reply (a market order fills on the next bar), so the figure is the pipeline's own latency. The
+ * run keeps its order journal on disk, as a paper run does.
  */
 export async function orderRoundTrip(orders = 10_000, runs = 3): Promise<BenchResult[]> {
   const p50s: number[] = [];
@@ -38,7 +39,7 @@ async function oneRun(orders: number): Promise<number[]> {
   const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem });
   let ctx: StrategyContext | undefined;
   const def = defineStrategy({ name: 'rt', params: {}, symbols: ['AAA'], setup: (c) => void (ctx = c as StrategyContext) });
-  const engine = await TradingEngine.start({ def, venue: new OpenApiVenue('embedded-paper', api, push, ['AAA'], () => gw.replay.now()), runDir: mkdtempSync(join(tmpdir(), 'pounce-bench-run-')), journal: 'none' });
+  const engine = await TradingEngine.start({ def, venue: new OpenApiVenue('embedded-paper', api, push, ['AAA'], () => gw.replay.now()), runDir: mkdtempSync(join(tmpdir(), 'pounce-bench-run-')) });
   let waiting: ((f: Fill) => void) | undefined;
   ctx!.fills$.subscribe((f) => waiting?.(f));
   await new Promise((r) => setTimeout(r, 100));

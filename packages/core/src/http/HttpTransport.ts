@@ -3,6 +3,7 @@ import { stringifyBigJson } from '../json/bigJson.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
 import { buildRequestEnvelope, parseResponseEnvelope } from './envelope.ts';
 import { OpenApiError, RequestTimeoutError, TransportError } from './errors.ts';
+import { postText } from './postText.ts';
 import { RateLimiter, systemClock, type Clock } from './RateLimiter.ts';
 import { backoffDelay, DEFAULT_RETRY, isRetryable, type RetryPolicy } from './retryPolicy.ts';
 
@@ -40,8 +41,10 @@ export class HttpTransport {
   private readonly limiter: RateLimiter | undefined;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly url: URL;
 
   constructor(private readonly opts: HttpTransportOptions) {
+    this.url = new URL(opts.serverUrl);
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger ?? silentLogger;
     this.limiter = opts.rateLimit === false ? undefined : new RateLimiter({ paperAccount: opts.paperAccount, clock: this.clock });
@@ -78,9 +81,7 @@ export class HttpTransport {
     let status: number;
     let text: string;
     try {
-      const res = await fetch(this.opts.serverUrl, { method: 'POST', headers, body: JSON.stringify(envelope), signal });
-      status = res.status;
-      text = await res.text();
+      ({ status, text } = await postText(this.url, JSON.stringify(envelope), headers, signal));
     } catch (err) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (timeout.aborted) throw new RequestTimeoutError(`${method}: no reply within ${timeoutMs} ms`, method);
