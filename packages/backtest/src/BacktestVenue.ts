@@ -1,8 +1,9 @@
 import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
 import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
-import { MatchingEngine, mergeSlices, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
+import { MatchingEngine, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, fillModel, orderModel, positionModel } from './engineModels.ts';
+import { timeSlices } from './timeSlices.ts';
 
 export const BACKTEST_ACCOUNT = 'BACKTEST';
 
@@ -40,6 +41,8 @@ export class BacktestVenue implements Venue {
   readonly account = BACKTEST_ACCOUNT;
   readonly engine: MatchingEngine;
   private readonly slices: Iterator<MarketBar[]>;
+  /** The first slice, read at construction so the clock starts just before it. */
+  private first: IteratorResult<MarketBar[]>;
   /** Steps in the replay when known up front (for progress). */
   private readonly totalSteps: number | undefined;
   private clock = 0;
@@ -71,22 +74,11 @@ export class BacktestVenue implements Venue {
 
   constructor(source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number }, config: MatchingConfig) {
     this.engine = new MatchingEngine(config);
-    if (Array.isArray(source)) {
-      const bySymbol = new Map<string, MarketBar[]>();
-      for (const b of source as readonly MarketBar[]) {
-        let list = bySymbol.get(b.symbol);
-        if (!list) bySymbol.set(b.symbol, (list = []));
-        list.push(b);
-      }
-      for (const list of bySymbol.values()) list.sort((a, b) => a.time - b.time);
-      this.totalSteps = new Set((source as readonly MarketBar[]).map((b) => b.time)).size;
-      this.slices = mergeSlices([...bySymbol.keys()].sort().map((k) => bySymbol.get(k)!))[Symbol.iterator]();
-      this.clock = (source as readonly MarketBar[]).reduce((m, b) => Math.min(m, b.time), Infinity) - 1;
-    } else {
-      const s = source as { slices: Iterable<MarketBar[]>; steps?: number };
-      this.slices = s.slices[Symbol.iterator]();
-      this.totalSteps = s.steps;
-    }
+    const s = Array.isArray(source) ? timeSlices(source as readonly MarketBar[]) : (source as { slices: Iterable<MarketBar[]>; steps?: number });
+    this.slices = s.slices[Symbol.iterator]();
+    this.totalSteps = s.steps;
+    this.first = this.slices.next();
+    if (!this.first.done && this.first.value.length > 0) this.clock = this.first.value[0]!.time - 1;
   }
 
   now(): number {
@@ -112,7 +104,7 @@ export class BacktestVenue implements Venue {
   async run(onProgress?: (done: number, total: number) => void, progressEvery = 50_000): Promise<void> {
     const total = this.totalSteps ?? 0;
     for (let i = 0; ; i++) {
-      const r = this.slices.next();
+      const r = i === 0 ? this.first : this.slices.next();
       if (r.done) break;
       const slice = r.value;
       this.clock = slice[0]!.time;

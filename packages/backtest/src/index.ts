@@ -6,4 +6,5 @@ export * from './loadData.ts';
 export * from './runBacktest.ts';
 export * from './report.ts';
 export * from './sweep.ts';
+export * from './timeSlices.ts';
 export * from './klineCache.ts';

@@ -2,15 +2,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { StrategyDefinition } from '@pounce/runtime';
 import { runBacktest } from './runBacktest.ts';
+import { timeSlices } from './timeSlices.ts';
 import type { SweepJob, SweepResult } from './sweep.ts';
 
 const job = workerData as SweepJob;
 const def = ((await import(pathToFileURL(job.strategyPath).href)) as { default: StrategyDefinition }).default;
+// Sliced once per worker: every combination replays the same data.
+const data = timeSlices(job.bars);
 
 parentPort!.on('message', async (m: { i: number; params: Record<string, string | number | boolean> }) => {
   let result: SweepResult;
   try {
-    const r = await runBacktest({ def, rawParams: m.params, symbols: job.symbols, bars: job.bars, cash: job.cash, fees: job.fees, slippageBps: job.slippageBps, participation: job.participation });
+    const r = await runBacktest({ def, rawParams: m.params, symbols: job.symbols, bars: data, cash: job.cash, fees: job.fees, slippageBps: job.slippageBps, participation: job.participation });
     result = { params: m.params, metrics: r.metrics, endEquity: r.endEquity };
   } catch (err) {
     result = { params: m.params, error: (err as Error).message };
