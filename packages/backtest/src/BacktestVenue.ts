@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
+import { BehaviorSubject, map, Observable, Subject, type Subscriber } from 'rxjs';
 import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
 import { MatchingEngine, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
@@ -164,8 +164,8 @@ export class BacktestVenue implements Venue {
 
   /** One quote per bar (its close), so quote-driven strategies run too. */
   quotes$(symbols: readonly string[]): Observable<Quote> {
-    return new Observable<Quote>((sub) =>
-      this.bars$(symbols).subscribe((b) => sub.next({ symbol: b.symbol, time: b.time, latestPrice: b.close, bidPrice: b.close, askPrice: b.close, bidSize: undefined, askSize: undefined, volume: b.volume, open: b.open, high: b.high, low: b.low, preClose: undefined })),
+    return this.bars$(symbols).pipe(
+      map((b): Quote => ({ symbol: b.symbol, time: b.time, latestPrice: b.close, bidPrice: b.close, askPrice: b.close, bidSize: undefined, askSize: undefined, volume: b.volume, open: b.open, high: b.high, low: b.low, preClose: undefined })),
     );
   }
 
