@@ -6,15 +6,20 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './types.ts';
 
-const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'sweep'];
+const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'sweep', 'sweep-1gc'];
+/**
+ * Node flags per benchmark. sweep-1gc runs the sweep with V8's single-threaded GC: by default one
+ * worker already uses the second core for parallel GC, which hides how the workers themselves scale.
+ */
+const FLAGS: Record<string, string[]> = { 'sweep-1gc': ['--single-threaded-gc'] };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+const tsxLoader = new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url).href;
 const one = fileURLToPath(new URL('./runOne.ts', import.meta.url));
 
 const rows: BenchResult[] = [];
 for (const n of names) {
   process.stderr.write(`running ${n}...\n`);
-  const out = execFileSync(tsx, [one, n], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [...(FLAGS[n] ?? []), '--import', tsxLoader, one, n], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
   const last = out.trim().split('\n').pop()!;
   rows.push(...(JSON.parse(last) as BenchResult[]).map((r) => ({ ...r, target: r.target ?? Infinity })));
 }

@@ -14,6 +14,8 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   roundtrip: () => orderRoundTrip(),
   push: () => pushDecode(),
   sweep: () => sweepScaling(),
+  // Started with --single-threaded-gc by run.ts.
+  'sweep-1gc': () => sweepScaling(' (single-threaded GC)'),
 };
 
 const name = process.argv[2] ?? '';

@@ -7,7 +7,7 @@ import type { BenchResult } from './types.ts';
 const STRATEGY = fileURLToPath(new URL('../strategies/sma-cross/index.ts', import.meta.url));
 
 /** A 100-combination sweep on 1 worker and on 2; the speed-up on this 2-core machine. */
-export async function sweepScaling(): Promise<BenchResult[]> {
+export async function sweepScaling(label = ''): Promise<BenchResult[]> {
   // 20 symbols x 4000 steps per backtest, so each combination is real work (worker start-up,
   // which compiles the TypeScript sources, is then a small share).
   const bars: MarketBar[] = [...replicatedSlices(20, 80_000).slices].flat();
@@ -25,7 +25,7 @@ export async function sweepScaling(): Promise<BenchResult[]> {
   const one = await time(1);
   const two = await time(2);
   return [
-    { name: `sweep speed-up, ${combos.length} combinations, 2 workers vs 1`, value: one.total / two.total, unit: 'x', target: Infinity, better: 'higher', detail: `report only (the issue sets no number); 1 worker ${(one.total / 1000).toFixed(1)} s, 2 workers ${(two.total / 1000).toFixed(1)} s; ideal 2.0x` },
-    { name: 'sweep speed-up once workers are up', value: one.steady / two.steady, unit: 'x', target: Infinity, better: 'higher', detail: `per combination after the first result: 1 worker ${one.steady.toFixed(1)} ms, 2 workers ${two.steady.toFixed(1)} ms` },
+    { name: `sweep speed-up, ${combos.length} combinations, 2 workers vs 1${label}`, value: one.total / two.total, unit: 'x', target: Infinity, better: 'higher', detail: `report only (the issue sets no number); 1 worker ${(one.total / 1000).toFixed(1)} s, 2 workers ${(two.total / 1000).toFixed(1)} s; ideal 2.0x` },
+    { name: `sweep speed-up once workers are up${label}`, value: one.steady / two.steady, unit: 'x', target: Infinity, better: 'higher', detail: `per combination after the first result: 1 worker ${one.steady.toFixed(1)} ms, 2 workers ${two.steady.toFixed(1)} ms` },
   ];
 }
