@@ -45,6 +45,13 @@ describe('parseCsvBars times', () => {
     }
   });
 
+  it('rejects a time outside the day, naming line and column', () => {
+    for (const time of ['24:00', '09:60', '09:30:60', '9:30']) {
+      const csv = `Date,Time,Open,High,Low,Close,Volume\n2024-01-02,${time},1,2,1,2,10`;
+      expect(() => parseCsvBars(csv, { symbol: 'X', source: 'f.csv' })).toThrow(`f.csv:2: column Time: expected HH:MM[:SS] within a day, got "${time}"`);
+    }
+  });
+
   it('rejects a date that is not on the calendar, naming line and column', () => {
     const csv = 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,1,2,10\n2023-02-30,1,2,1,2,10';
     expect(() => parseCsvBars(csv, { symbol: 'X', source: 'f.csv' })).toThrow(CsvFormatError);

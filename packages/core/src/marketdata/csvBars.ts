@@ -99,8 +99,11 @@ export function parseCsvBars(text: string, opts: CsvBarsOptions): Bar[] {
     if (iTime >= 0) {
       const t = (f[iTime] ?? '').trim();
       const m = /^(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(t);
-      if (!m) throw new CsvFormatError(source, ln + 1, 'Time', 'HH:MM[:SS]', t);
-      wall = ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3] ?? 0)) * 1000;
+      const h = Number(m?.[1]);
+      const mi = Number(m?.[2]);
+      const sec = Number(m?.[3] ?? 0);
+      if (!m || h > 23 || mi > 59 || sec > 59) throw new CsvFormatError(source, ln + 1, 'Time', 'HH:MM[:SS] within a day', t);
+      wall = ((h * 60 + mi) * 60 + sec) * 1000;
     }
     const time = day.offsetMs !== undefined ? day.wallMidnight + wall - day.offsetMs : onChangeDay(date, wall, zone);
     const bar: Bar = { symbol: opts.symbol, time, open: num(iOpen, 'Open'), high: num(iHigh, 'High'), low: num(iLow, 'Low'), close: num(iClose, 'Close'), volume: num(iVol, 'Volume') };
