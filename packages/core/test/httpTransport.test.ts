@@ -9,26 +9,34 @@ import { SAMPLE_CONFIG } from './fixtureConfig.ts';
 // transport's retry rules in isolation; protocol behaviour is tested against packages/gateway.
 const cfg = loadConfig({ path: SAMPLE_CONFIG, env: {} });
 const server = generateKeyPairSync('rsa', { modulusLength: 1024 });
-type Action = 'ok' | '500' | 'hang' | 'reset';
+type Action = 'ok' | '500' | 'hang' | 'reset' | 'partial';
 let srv: Server | undefined;
 
-async function scripted(actions: Action[]): Promise<{ url: string; hits: string[] }> {
+async function scripted(actions: Action[]): Promise<{ url: string; hits: string[]; ports: number[] }> {
   const hits: string[] = [];
+  const ports: number[] = [];
   srv = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const env = JSON.parse(body) as Record<string, string>;
       hits.push(env.method!);
+      ports.push(req.socket.remotePort!);
       const a = actions.shift() ?? 'ok';
       if (a === 'hang') return;
       if (a === 'reset') return req.socket.destroy();
       if (a === '500') return res.writeHead(500).end('oops');
+      if (a === 'partial') {
+        // Headers and half a body, then the connection drops.
+        res.writeHead(200, { 'content-length': '400' });
+        res.write('{"code":0,"data":');
+        return setTimeout(() => req.socket.destroy(), 20);
+      }
       res.end(stringifyBigJson({ code: 0, message: 'success', timestamp: Date.now(), data: { id: 40132638459956225n }, sign: signWithKey(env.timestamp!, server.privateKey) }));
     });
   });
   await new Promise<void>((r) => srv!.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/gateway`, hits };
+  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/gateway`, hits, ports };
 }
 
 const transport = (url: string, timeoutMs = 2000) =>
@@ -69,6 +77,25 @@ describe('HttpTransport retry rules', () => {
     const { url, hits } = await scripted(['500', '500', '500', '500', 'ok']);
     await expect(transport(url).call('positions', {})).rejects.toBeInstanceOf(TransportError);
     expect(hits).toHaveLength(4);
+  });
+
+  it('a reply cut off mid-body is a TransportError; place_order is not re-sent, a read is retried', async () => {
+    const placed = await scripted(['partial', 'ok']);
+    await expect(transport(placed.url).call('place_order', { account: '1' })).rejects.toBeInstanceOf(TransportError);
+    expect(placed.hits).toEqual(['place_order']);
+    srv?.closeAllConnections();
+    await new Promise((r) => srv?.close(r));
+    const read = await scripted(['partial', 'ok']);
+    expect(await transport(read.url).call('orders', { account: '1' })).toEqual({ id: 40132638459956225n });
+    expect(read.hits).toEqual(['orders', 'orders']);
+  });
+
+  it('reuses one keep-alive connection for consecutive calls', async () => {
+    const { url, ports } = await scripted(['ok', 'ok', 'ok']);
+    const t = transport(url);
+    for (let i = 0; i < 3; i++) await t.call('orders', { account: '1' });
+    expect(ports).toHaveLength(3);
+    expect(new Set(ports).size).toBe(1);
   });
 
   it('honours a caller AbortSignal without retrying', async () => {
