@@ -28,5 +28,6 @@ export * from './push/PushClient.ts';
 export * from './log/redact.ts';
 export * from './log/Logger.ts';
 export * from './marketdata/csvBars.ts';
+export * from './marketdata/readCsvBars.ts';
 export * from './jsonl/readJsonLines.ts';
 export * from './marketdata/barFileSpec.ts';

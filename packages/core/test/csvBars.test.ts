@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError, parseCsvBars } from '../src/index.ts';
+import { CsvFormatError, parseCsvBars, readCsvBars } from '../src/index.ts';
 
 /** The bar time as luxon computes it row by row (the parser's reference). */
 const byLuxon = (date: string, hour: number, minute: number, second: number, zone: string) =>
@@ -56,5 +58,42 @@ describe('parseCsvBars times', () => {
     const csv = 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,1,2,10\n2023-02-30,1,2,1,2,10';
     expect(() => parseCsvBars(csv, { symbol: 'X', source: 'f.csv' })).toThrow(CsvFormatError);
     expect(() => parseCsvBars(csv, { symbol: 'X', source: 'f.csv' })).toThrow(/^f\.csv:3: column Date: expected a calendar date, got "2023-02-30"/);
+  });
+});
+
+describe('readCsvBars (streamed)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pounce-csv-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('gives the same bars as parseCsvBars for every shipped file, whatever the chunk size', () => {
+    for (const name of ['nvda-1999-2014.csv', 'orcl-1995-2014.csv', 'idx-5min-2006.csv']) {
+      const path = fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
+      const whole = parseCsvBars(readFileSync(path, 'utf8'), { symbol: 'X' });
+      for (const chunkBytes of [1 << 20, 4096, 7]) expect([...readCsvBars(path, { symbol: 'X', chunkBytes })]).toEqual(whole);
+    }
+  });
+
+  it('handles a BOM, CRLF line ends, blank lines, no final newline and multi-byte text split across chunks', () => {
+    const p = file('bom.csv', '\uFEFFDate,Open,High,Low,Close,Volume,Note\r\n2024-01-02,1,2,1,2,10,é€\r\n\r\n2024-01-03,2,3,2,3,20,ü');
+    const bytes: number[] = [];
+    for (const chunkBytes of [1, 2, 3, 5]) {
+      const bars = [...readCsvBars(p, { symbol: 'X', chunkBytes, onBytes: (c) => bytes.push(c.length) })];
+      expect(bars.map((b) => [b.close, b.volume])).toEqual([[2, 10], [3, 20]]);
+    }
+    expect(bytes.reduce((a, b) => a + b, 0)).toBe(4 * readFileSync(p).length);
+  });
+
+  it('rejects a row out of time order, naming both lines', () => {
+    const p = file('unsorted.csv', 'Date,Open,High,Low,Close,Volume\n2024-01-03,1,2,1,2,10\n\n2024-01-02,1,2,1,2,10\n');
+    expect(() => [...readCsvBars(p, { symbol: 'X' })]).toThrow(/unsorted\.csv:4: column Date: expected rows in time order to stream the file \(this row is before line 2's\)/);
+  });
+
+  it('names line and column of a bad row, as the whole-file parser does', () => {
+    const p = file('bad.csv', 'Date,Open,High,Low,Close,Volume\n2024-01-02,1,2,1,x,10\n');
+    expect(() => [...readCsvBars(p, { symbol: 'X', source: 'bad.csv' })]).toThrow('bad.csv:2: column Close: expected a number, got "x"');
   });
 });
