@@ -3,6 +3,7 @@ export * from './engineModels.ts';
 export * from './roundTrips.ts';
 export * from './metrics.ts';
 export * from './loadData.ts';
+export * from './streamData.ts';
 export * from './runBacktest.ts';
 export * from './report.ts';
 export * from './sweep.ts';

@@ -26,13 +26,15 @@ export function loadData(specs: readonly string[], range: { from?: number; to?: 
   const files: LoadedData['files'] = [];
   for (const spec of specs) {
     const { symbol, path } = barFileSpec(spec);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, 'utf8');
+      bytes = readFileSync(path);
     } catch {
       throw new Error(`--data ${spec}: cannot read ${path}`);
     }
-    hash.update(symbol).update('\0').update(text);
+    // Bytes, not decoded text: streamData hashes the same way without holding the file.
+    hash.update(symbol).update('\0').update(bytes);
+    const text = bytes.toString('utf8');
     const all = parseCsvBars(text, { symbol, source: path }).filter((b) => (range.from === undefined || b.time >= range.from) && (range.to === undefined || b.time < range.to));
     if (all.length === 0) throw new Error(`--data ${spec}: no bars in the chosen date range`);
     files.push({ symbol, path, bars: all.length, first: all[0]!.time, last: all[all.length - 1]!.time });

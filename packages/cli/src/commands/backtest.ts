@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cachedKlines, combinations, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, writeReport, type ReportData, type SweepResult } from '@pounce/backtest';
+import { cachedKlines, combinations, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
 import { loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
@@ -69,7 +69,11 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()) : [...def.symbols];
   const from = parseDateFlag('from', v.from);
   const to = parseDateFlag('to', v.to);
-  const data = v.kline ? await klineData(v.kline.split(','), v, from, to) : loadData(v.data ?? defaultDataFiles(symbols), { from, to });
+  const sweeping = (v.sweep?.length ?? 0) > 0;
+  // One backtest streams its CSV files (memory stays flat); a sweep replays them many times, so
+  // its workers get them loaded.
+  const csv = v.data ?? defaultDataFiles(symbols);
+  const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : sweeping ? loadData(csv, { from, to }) : streamData(csv, { from, to });
   const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
   if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
   const cash = numberFlag('cash', v.cash, 100_000, (n) => n > 0);
@@ -77,10 +81,11 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const slippageBps = numberFlag('slippage-bps', v['slippage-bps'], 0, (n) => n >= 0 && n < 10_000);
   const participation = numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1);
   const fixed = paramPairs(v.param ?? []);
-  out(`strategy  ${def.name}   symbols ${symbols.join(',')}   bars ${data.bars.length}   data ${data.fingerprint.slice(0, 12)}`);
+  const size = 'bars' in data ? `bars ${data.bars.length}` : `files ${data.files.length} (streamed)`;
+  out(`strategy  ${def.name}   symbols ${symbols.join(',')}   ${size}   data ${data.fingerprint.slice(0, 12)}`);
 
-  if (v.sweep && v.sweep.length > 0) {
-    const sweeps = v.sweep.map(parseSweep);
+  if (sweeping && 'bars' in data) {
+    const sweeps = (v.sweep ?? []).map(parseSweep);
     const combos = combinations(fixed, sweeps);
     const split = v.split === undefined ? undefined : numberFlag('split', v.split, 0.7, (n) => n > 0 && n < 1);
     const times = [...new Set(data.bars.map((b) => b.time))].sort((a, b) => a - b);
@@ -105,8 +110,12 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
     return 0;
   }
 
-  const result = await runBacktest({ def, rawParams: fixed, symbols, bars: data.bars, cash, fees, slippageBps, participation, onProgress: progressBar('backtest') });
+  const bar = progressBar('backtest');
+  // A stream knows its bytes, not its steps: progress is the share of the files read.
+  const onProgress = 'bars' in data ? bar : () => bar(Math.round(data.progress() * 1000), 1000);
+  const result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, onProgress });
   out('');
+  if (!('bars' in data)) out(`bars      ${data.files.reduce((n, f) => n + f.bars, 0)} from ${data.files.length} file(s)`);
   out(metricsTable(result.metrics));
   out(`  ${'Equity'.padEnd(21)}  ${result.startEquity.toFixed(2)} -> ${result.endEquity.toFixed(2)}`);
   const report: ReportData = { ...result, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to }, fills: result.fills.length };

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { barFileSpec, readCsvBars } from '@pounce/core';
+import { mergeSlices, type MarketBar } from '@pounce/matching';
+import type { LoadedData } from './loadData.ts';
+
+export interface StreamedData {
+  /** Time slices across all files, read from disk as the replay asks for them (one pass). */
+  slices: Iterable<MarketBar[]>;
+  /** Same definition as loadData's, computed by a hashing pass before the replay. */
+  fingerprint: string;
+  /** Per file; bars, first and last are filled in as the replay reads the file. */
+  files: LoadedData['files'];
+  /** Share of the files' bytes read so far, 0..1 (the number of steps is not known up front). */
+  progress(): number;
+}
+
+/**
+ * Like loadData, but streams: each CSV is read a chunk at a time while the backtest runs, so
+ * memory stays flat however large the files (rows must be in time order within a file). Bars
+ * outside [from, to) are skipped; a file with none is an error as soon as the replay starts.
+ *
+ * @example
+ * ```ts
+ * const data = streamData(['NVDA=packages/gateway/data/nvda-1999-2014.csv']);
+ * const r = await runBacktest({ def, bars: data, keepDetail: false });
+ * ```
+ */
+export function streamData(specs: readonly string[], range: { from?: number; to?: number } = {}): StreamedData {
+  if (specs.length === 0) throw new Error('--data: at least one CSV file is needed');
+  const hash = createHash('sha256');
+  const parsed = specs.map((spec) => {
+    const { symbol, path } = barFileSpec(spec);
+    let size: number;
+    try {
+      size = statSync(path).size;
+      hashFile(path, (chunk) => hash.update(chunk), symbol);
+    } catch {
+      throw new Error(`--data ${spec}: cannot read ${path}`);
+    }
+    return { spec, symbol, path, size };
+  });
+  const totalBytes = parsed.reduce((n, f) => n + f.size, 0);
+  let bytesRead = 0;
+  const files: LoadedData['files'] = parsed.map((f) => ({ symbol: f.symbol, path: f.path, bars: 0, first: NaN, last: NaN }));
+  // One source per symbol, in name order, as loadData's slices have them (the order strategies see
+  // bars within a step); a symbol split over several files reads them one after another.
+  const symbols = [...new Set(parsed.map((f) => f.symbol))].sort();
+  const sources = symbols.map((symbol) =>
+    inTimeOrder(
+      symbol,
+      parsed.flatMap((f, i) => (f.symbol === symbol ? [() => inRange(f.spec, readCsvBars(f.path, { symbol, source: f.path, onBytes: (c) => (bytesRead += c.length) }), range, files[i]!)] : [])),
+    ),
+  );
+  return { slices: mergeSlices(sources), fingerprint: hash.digest('hex'), files, progress: () => (totalBytes === 0 ? 1 : bytesRead / totalBytes) };
+}
+
+/** The files of one symbol, read one after another; each must start after the previous one ends. */
+function* inTimeOrder(symbol: string, files: ReadonlyArray<() => Iterable<MarketBar>>): Generator<MarketBar> {
+  let last = -Infinity;
+  for (const open of files) {
+    let first = true;
+    for (const b of open()) {
+      if (first && b.time <= last) throw new Error(`--data: the files of ${symbol} overlap in time; to stream them, give them in time order without overlap`);
+      first = false;
+      last = b.time;
+      yield b;
+    }
+  }
+}
+
+/** Hashes `symbol \0 bytes` in chunks: the same digest as hashing the whole text. */
+function hashFile(path: string, update: (b: Buffer | string) => void, symbol: string): void {
+  update(symbol);
+  update('\0');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* inRange(spec: string, bars: Iterable<MarketBar>, range: { from?: number; to?: number }, summary: LoadedData['files'][number]): Generator<MarketBar> {
+  for (const b of bars) {
+    if (range.to !== undefined && b.time >= range.to) break;
+    if (range.from !== undefined && b.time < range.from) continue;
+    if (summary.bars++ === 0) summary.first = b.time;
+    summary.last = b.time;
+    yield b;
+  }
+  if (summary.bars === 0) throw new Error(`--data ${spec}: no bars in the chosen date range`);
+}
