@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
@@ -70,9 +70,39 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'report.json');
   const html = join(dir, 'report.html');
-  writeFileSync(json, JSON.stringify(r, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v), 1));
+  writeReportJson(json, r);
   writeFileSync(html, reportHtml(r));
   return { json, html };
+}
+
+const finite = (_k: string, v: unknown) => (v === Infinity ? 'Infinity' : v);
+
+/**
+ * report.json, written piece by piece: a long run has millions of equity points, and one
+ * JSON.stringify of it all held the whole text (hundreds of MB) in memory. One line per point.
+ */
+function writeReportJson(path: string, r: ReportData): void {
+  const { trades, equity, ...rest } = r;
+  const fd = openSync(path, 'w');
+  try {
+    const head = JSON.stringify(rest, finite, 1);
+    writeSync(fd, `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n "trades": `);
+    writeJsonArray(fd, trades);
+    writeSync(fd, ',\n "equity": ');
+    writeJsonArray(fd, equity);
+    writeSync(fd, '\n}\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeJsonArray(fd: number, items: readonly unknown[]): void {
+  writeSync(fd, '[');
+  for (let i = 0; i < items.length; i += 10_000) {
+    const part = items.slice(i, i + 10_000).map((x) => JSON.stringify(x, finite));
+    writeSync(fd, `${i === 0 ? '\n  ' : ',\n  '}${part.join(',\n  ')}`);
+  }
+  writeSync(fd, items.length > 0 ? '\n ]' : ']');
 }
 
 /** Reads the strategy and parameters recorded in a report folder (for --from-report). */
