@@ -42,6 +42,7 @@ interface SymbolBook {
   working: EngineOrder[];
 }
 
+const isPositive = (v: number | undefined) => v !== undefined && Number.isFinite(v) && v > 0;
 const NO_EVENTS: readonly EngineEvent[] = Object.freeze([]);
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -88,21 +89,20 @@ export class MatchingEngine {
     if (!Number.isInteger(req.quantity) || req.quantity <= 0) throw new OrderValidationError('total_quantity', 'a positive whole number of shares');
     if (req.action !== 'BUY' && req.action !== 'SELL') throw new OrderValidationError('action', 'BUY or SELL');
     if (!req.symbol) throw new OrderValidationError('symbol', 'a symbol');
-    const pos = (v: number | undefined) => v !== undefined && Number.isFinite(v) && v > 0;
     switch (req.orderType) {
       case 'MKT':
         break;
       case 'LMT':
-        if (!pos(req.limitPrice)) throw new OrderValidationError('limit_price', 'a positive price for LMT');
+        if (!isPositive(req.limitPrice)) throw new OrderValidationError('limit_price', 'a positive price for LMT');
         break;
       case 'STP':
-        if (!pos(req.auxPrice)) throw new OrderValidationError('aux_price', 'a positive stop price for STP');
+        if (!isPositive(req.auxPrice)) throw new OrderValidationError('aux_price', 'a positive stop price for STP');
         break;
       case 'STP_LMT':
-        if (!pos(req.auxPrice) || !pos(req.limitPrice)) throw new OrderValidationError('aux_price/limit_price', 'a stop and a limit price for STP_LMT');
+        if (!isPositive(req.auxPrice) || !isPositive(req.limitPrice)) throw new OrderValidationError('aux_price/limit_price', 'a stop and a limit price for STP_LMT');
         break;
       case 'TRAIL':
-        if (pos(req.auxPrice) === pos(req.trailingPercent)) throw new OrderValidationError('aux_price/trailing_percent', 'exactly one of a trailing amount or percent for TRAIL');
+        if (isPositive(req.auxPrice) === isPositive(req.trailingPercent)) throw new OrderValidationError('aux_price/trailing_percent', 'exactly one of a trailing amount or percent for TRAIL');
         if (req.trailingPercent !== undefined && req.trailingPercent >= 100) throw new OrderValidationError('trailing_percent', 'a percent below 100');
         break;
       default:
