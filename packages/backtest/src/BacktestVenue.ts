@@ -42,7 +42,7 @@ export class BacktestVenue implements Venue {
   readonly engine: MatchingEngine;
   private readonly slices: Iterator<MarketBar[]>;
   /** The first slice, read at construction so the clock starts just before it. */
-  private first: IteratorResult<MarketBar[]>;
+  private readonly first: IteratorResult<MarketBar[]>;
   /** Steps in the replay when known up front (for progress). */
   private readonly totalSteps: number | undefined;
   private clock = 0;
