@@ -65,9 +65,10 @@ export class CsvBarRows {
     const { source } = this;
     const f = line.split(',');
     const date = (f[this.iDate] ?? '').trim();
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CsvFormatError(source, ln, 'Date', 'YYYY-MM-DD', date);
+    // A date seen before was checked then (intraday files repeat it on every row of the day).
     let day = this.days.get(date);
     if (day === undefined) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CsvFormatError(source, ln, 'Date', 'YYYY-MM-DD', date);
       day = zoneDay(this.tz, date);
       if (!day) throw new CsvFormatError(source, ln, 'Date', 'a calendar date', date);
       this.days.set(date, day);
@@ -92,10 +93,11 @@ export class CsvBarRows {
   }
 
   // A method, not a closure made per row: this runs millions of times on a large file.
+  // Number() skips surrounding blanks itself; only a 0 can hide a blank field.
   private num(fields: readonly string[], i: number, name: string, ln: number): number {
-    const s = (fields[i] ?? '').trim();
+    const s = fields[i] ?? '';
     const v = Number(s);
-    if (s === '' || !Number.isFinite(v)) throw new CsvFormatError(this.source, ln, name, 'a number', s);
+    if (!Number.isFinite(v) || (v === 0 && s.trim() === '')) throw new CsvFormatError(this.source, ln, name, 'a number', s.trim());
     return v;
   }
 }
