@@ -28,15 +28,26 @@ describe('parseCsvBars times', () => {
   });
 
   it('agrees with luxon on any date and time in zones with and without DST, change days included', () => {
-    const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Chatham'];
+    // Including zones with unusual rules: Morocco's Ramadan breaks, a 30-minute DST (Lord Howe), Troll's +2.
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Chatham', 'Africa/Casablanca', 'Australia/Lord_Howe', 'Antarctica/Troll', 'Asia/Tehran', 'America/Havana', 'Europe/Moscow'];
     const day = fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2037, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.constantFrom(...zones), (date, h, m, s, zone) => {
         const csv = `Date,Time,Open,High,Low,Close,Volume\n${date},${pad(h)}:${pad(m)}:${pad(s)},1,2,1,2,10`;
         expect(parseCsvBars(csv, { symbol: 'X', zone })[0]!.time).toBe(byLuxon(date, h, m, s, zone));
       }),
-      { numRuns: 2000 },
+      { numRuns: 4000 },
     );
+  });
+
+  it('stamps every day of 1970-2037 as luxon does, in zones with unusual rules (daily rows, in order)', () => {
+    for (const zone of ['Africa/Casablanca', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'Antarctica/Troll', 'Europe/Moscow']) {
+      const dates: string[] = [];
+      for (let t = Date.UTC(1970, 0, 1); t < Date.UTC(2038, 0, 1); t += 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
+      const csv = ['Date,Open,High,Low,Close,Volume', ...dates.map((d) => `${d},1,2,1,2,10`)].join('\n');
+      const times = parseCsvBars(csv, { symbol: 'X', zone, sessionOpen: '02:30' }).map((b) => b.time);
+      expect(times).toEqual(dates.map((d) => byLuxon(d, 2, 30, 0, zone)));
+    }
   });
 
   it('resolves times on New York DST change days (gap and overlap) as luxon does', () => {

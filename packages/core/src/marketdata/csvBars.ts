@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { Bar } from '../api/models.ts';
-import { onChangeDay, zoneDay, type ZoneDay } from './zoneDay.ts';
+import { onChangeDay, zoneDay, ZoneOffsets, type ZoneDay } from './zoneDay.ts';
 
 export class CsvFormatError extends Error {
   override readonly name = 'CsvFormatError';
@@ -26,7 +26,7 @@ export interface CsvBarsOptions {
 export class CsvBarRows {
   private readonly source: string;
   private readonly zone: string;
-  private readonly tz: IANAZone;
+  private readonly offsets: ZoneOffsets;
   private readonly iDate: number;
   private readonly iTime: number;
   private readonly iOpen: number;
@@ -35,7 +35,9 @@ export class CsvBarRows {
   private readonly iClose: number;
   private readonly iVol: number;
   private readonly wallOpen: number;
-  private readonly days = new Map<string, ZoneDay>();
+  /** The last row's date: intraday files repeat it on every row of the day. */
+  private lastDate = '';
+  private lastDay: ZoneDay | undefined;
 
   constructor(headerLine: string, private readonly opts: CsvBarsOptions) {
     this.source = opts.source ?? opts.symbol;
@@ -54,8 +56,9 @@ export class CsvBarRows {
     this.iClose = col('close');
     this.iVol = col('volume');
     const [oh, om] = (opts.sessionOpen ?? '09:30').split(':').map(Number);
-    this.tz = IANAZone.create(this.zone);
-    if (!this.tz.isValid) throw new Error(`zone: expected an IANA time zone, got "${this.zone}"`);
+    const tz = IANAZone.create(this.zone);
+    if (!tz.isValid) throw new Error(`zone: expected an IANA time zone, got "${this.zone}"`);
+    this.offsets = new ZoneOffsets(tz);
     this.wallOpen = ((oh ?? 9) * 60 + (om ?? 30)) * 60_000;
   }
 
@@ -65,13 +68,13 @@ export class CsvBarRows {
     const { source } = this;
     const f = line.split(',');
     const date = (f[this.iDate] ?? '').trim();
-    // A date seen before was checked then (intraday files repeat it on every row of the day).
-    let day = this.days.get(date);
-    if (day === undefined) {
+    let day = this.lastDay;
+    if (date !== this.lastDate || day === undefined) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CsvFormatError(source, ln, 'Date', 'YYYY-MM-DD', date);
-      day = zoneDay(this.tz, date);
+      day = zoneDay(this.offsets, date);
       if (!day) throw new CsvFormatError(source, ln, 'Date', 'a calendar date', date);
-      this.days.set(date, day);
+      this.lastDate = date;
+      this.lastDay = day;
     }
     let wall = this.wallOpen;
     if (this.iTime >= 0) {

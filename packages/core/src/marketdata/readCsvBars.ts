@@ -4,11 +4,11 @@ import type { Bar } from '../api/models.ts';
 import { CsvBarRows, CsvFormatError, type CsvBarsOptions } from './csvBars.ts';
 
 /**
- * Streams the bars of a CSV file (formats as parseCsvBars) without holding the file: 1 MiB is read
+ * Streams the bars of a CSV file (formats as parseCsvBars) without holding the file: 64 KiB is read
  * at a time and each row becomes a bar as it is consumed, so a backtest's memory does not grow with
  * its data. Rows must already be in time order (a stream cannot sort); an out-of-order row is an
  * error naming its line. `onBytes` sees every chunk read, e.g. to hash the file on the way;
- * `chunkBytes` (default 1 MiB) is how much is read at a time.
+ * `chunkBytes` (default 64 KiB; each open file holds about 3x that) is how much is read at a time.
  *
  * @example
  * ```ts
@@ -20,7 +20,7 @@ export function* readCsvBars(path: string, opts: CsvBarsOptions & { chunkBytes?:
   const fd = openSync(path, 'r');
   try {
     const decoder = new StringDecoder('utf8');
-    const buf = Buffer.allocUnsafe(opts.chunkBytes ?? 1 << 20);
+    const buf = Buffer.allocUnsafe(opts.chunkBytes ?? 1 << 16);
     let rows: CsvBarRows | undefined;
     let carry = '';
     let ln = 0;

@@ -9,21 +9,47 @@ export interface ZoneDay {
   offsetMs: number | undefined;
 }
 
+const WEEK = 7 * 24 * HOUR;
+
 /**
- * Reads a YYYY-MM-DD date, or undefined when it is not a calendar date. The offset is probed 14 h
- * either side of the day (the widest real offsets): equal ends mean no change within, because no
- * zone changes its offset twice in two days. Two Intl lookups per date instead of five per row.
+ * A zone's UTC offsets sampled on a weekly grid of instants, each looked up once (an Intl call
+ * costs microseconds; daily files have a new date on every row). Equal offsets at consecutive
+ * grid points mean none in between: no zone changes its offset twice within a week (SessionDay in
+ * matching relies on the same fact).
  */
-export function zoneDay(tz: IANAZone, date: string): ZoneDay | undefined {
+export class ZoneOffsets {
+  private readonly grid = new Map<number, number>();
+
+  constructor(private readonly tz: IANAZone) {}
+
+  /** The offset in ms in force throughout [from, to], or undefined when it may change inside. */
+  constantOver(from: number, to: number): number | undefined {
+    const first = Math.floor(from / WEEK);
+    const last = Math.ceil(to / WEEK);
+    const offset = this.at(first);
+    for (let k = first + 1; k <= last; k++) if (this.at(k) !== offset) return undefined;
+    return offset * 60_000;
+  }
+
+  private at(k: number): number {
+    let minutes = this.grid.get(k);
+    if (minutes === undefined) this.grid.set(k, (minutes = this.tz.offset(k * WEEK)));
+    return minutes;
+  }
+}
+
+/**
+ * Reads a YYYY-MM-DD date, or undefined when it is not a calendar date. The day's instants lie
+ * within 14 h either side of its wall-clock span (the widest real offsets).
+ */
+export function zoneDay(offsets: ZoneOffsets, date: string): ZoneDay | undefined {
   const y = Number(date.slice(0, 4));
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
   const wallMidnight = Date.UTC(y, m - 1, d);
   const check = new Date(wallMidnight);
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return undefined;
-  const before = tz.offset(wallMidnight - 14 * HOUR);
-  const after = tz.offset(wallMidnight + 38 * HOUR);
-  return { wallMidnight, offsetMs: before === after ? before * 60_000 : undefined };
+  return { wallMidnight, offsetMs: offsets.constantOver(wallMidnight - 14 * HOUR, wallMidnight + 38 * HOUR) };
 }
 
 /** A wall-clock time on a day the offset changes: luxon resolves gaps and overlaps. */
