@@ -11,7 +11,7 @@ export interface StreamedData {
   fingerprint: string;
   /** Per file; bars, first and last are filled in as the replay reads the file. */
   files: LoadedData['files'];
-  /** Share of the files' bytes read so far, 0..1 (the number of steps is not known up front). */
+  /** Share of the files' bytes read so far, 0..1, and 1 once every file is done (a --to range stops early). */
   progress(): number;
 }
 
@@ -42,6 +42,8 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
   });
   const totalBytes = parsed.reduce((n, f) => n + f.size, 0);
   let bytesRead = 0;
+  let filesDone = 0;
+  const done = () => void filesDone++;
   const files: LoadedData['files'] = parsed.map((f) => ({ symbol: f.symbol, path: f.path, bars: 0, first: NaN, last: NaN }));
   // One source per symbol, in name order, as loadData's slices have them (the order strategies see
   // bars within a step); a symbol split over several files reads them one after another.
@@ -49,10 +51,10 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
   const sources = symbols.map((symbol) =>
     inTimeOrder(
       symbol,
-      parsed.flatMap((f, i) => (f.symbol === symbol ? [() => inRange(f.spec, readCsvBars(f.path, { symbol, source: f.path, onBytes: (c) => (bytesRead += c.length) }), range, files[i]!)] : [])),
+      parsed.flatMap((f, i) => (f.symbol === symbol ? [() => inRange(f.spec, readCsvBars(f.path, { symbol, source: f.path, onBytes: (c) => (bytesRead += c.length) }), range, files[i]!, done)] : [])),
     ),
   );
-  return { slices: mergeSlices(sources), fingerprint: hash.digest('hex'), files, progress: () => (totalBytes === 0 ? 1 : bytesRead / totalBytes) };
+  return { slices: mergeSlices(sources), fingerprint: hash.digest('hex'), files, progress: () => (filesDone === files.length || totalBytes === 0 ? 1 : bytesRead / totalBytes) };
 }
 
 /** The files of one symbol, read one after another; each must start after the previous one ends. */
@@ -82,7 +84,7 @@ function hashFile(path: string, update: (b: Buffer | string) => void, symbol: st
   }
 }
 
-function* inRange(spec: string, bars: Iterable<MarketBar>, range: { from?: number; to?: number }, summary: LoadedData['files'][number]): Generator<MarketBar> {
+function* inRange(spec: string, bars: Iterable<MarketBar>, range: { from?: number; to?: number }, summary: LoadedData['files'][number], done: () => void): Generator<MarketBar> {
   for (const b of bars) {
     if (range.to !== undefined && b.time >= range.to) break;
     if (range.from !== undefined && b.time < range.from) continue;
@@ -91,4 +93,5 @@ function* inRange(spec: string, bars: Iterable<MarketBar>, range: { from?: numbe
     yield b;
   }
   if (summary.bars === 0) throw new Error(`--data ${spec}: no bars in the chosen date range`);
+  done();
 }
