@@ -1,5 +1,6 @@
 // Runs one benchmark in this (fresh) process and prints its results as JSON on the last line.
 import { backtestThroughput } from './backtestThroughput.ts';
+import { csvStreaming } from './csvStreaming.ts';
 import { orderRoundTrip } from './orderRoundTrip.ts';
 import { pushDecode } from './pushDecode.ts';
 import { signing } from './signing.ts';
@@ -10,6 +11,7 @@ import type { BenchResult } from './types.ts';
 const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: () => backtestThroughput(),
   memory: () => streamingMemory(),
+  csv: () => csvStreaming(),
   signing: () => signing(),
   roundtrip: () => orderRoundTrip(),
   push: () => pushDecode(),
