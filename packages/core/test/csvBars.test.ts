@@ -108,3 +108,12 @@ describe('readCsvBars (streamed)', () => {
     expect(() => [...readCsvBars(p, { symbol: 'X', source: 'bad.csv' })]).toThrow('bad.csv:2: column Close: expected a number, got "x"');
   });
 });
+
+describe('CSV dates', () => {
+  it('accepts exactly the calendar dates (leap years included) and names the others', () => {
+    const ok = ['2024-02-29', '2000-02-29', '2023-12-31', '2023-04-30', '1999-01-01'];
+    const bad = ['2023-02-29', '1900-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '2023-01-32'];
+    for (const d of ok) expect(parseCsvBars(`Date,Open,High,Low,Close,Volume\n${d},1,2,1,2,10`, { symbol: 'X' })).toHaveLength(1);
+    for (const d of bad) expect(() => parseCsvBars(`Date,Open,High,Low,Close,Volume\n${d},1,2,1,2,10`, { symbol: 'X', source: 'f.csv' })).toThrow(`f.csv:2: column Date: expected a calendar date, got "${d}"`);
+  });
+});

@@ -58,7 +58,7 @@ export class CsvBarRows {
     const [oh, om] = (opts.sessionOpen ?? '09:30').split(':').map(Number);
     const tz = IANAZone.create(this.zone);
     if (!tz.isValid) throw new Error(`zone: expected an IANA time zone, got "${this.zone}"`);
-    this.offsets = new ZoneOffsets(tz);
+    this.offsets = ZoneOffsets.of(tz);
     this.wallOpen = ((oh ?? 9) * 60 + (om ?? 30)) * 60_000;
   }
 
