@@ -3,6 +3,7 @@ import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, Pl
 import { MatchingEngine, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, fillModel, orderModel, positionModel } from './engineModels.ts';
+import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
 
 export const BACKTEST_ACCOUNT = 'BACKTEST';
@@ -61,7 +62,11 @@ export class BacktestVenue implements Venue {
   readonly positions$ = this.positionsOut.asObservable();
   readonly assets$ = this.assetsOut.asObservable();
   readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'connected', sessions: 1 });
+  /** Every equity point, when kept (see the constructor's keepEquity). */
   readonly equity: EquityPoint[] = [];
+  /** The metrics' running sums, updated every step whether or not the points are kept. */
+  readonly curve = new CurveStats();
+  private readonly keepEquity: boolean;
   /** Set when a step had order events or venue calls: the strategy may have promise chains to settle. */
   private activity = false;
 
@@ -72,8 +77,9 @@ export class BacktestVenue implements Venue {
   /** Equity after the last step. */
   finalEquity: number | undefined;
 
-  constructor(source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number }, config: MatchingConfig) {
+  constructor(source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number }, config: MatchingConfig, { keepEquity = true }: { keepEquity?: boolean } = {}) {
     this.engine = new MatchingEngine(config);
+    this.keepEquity = keepEquity;
     const s = Array.isArray(source) ? timeSlices(source as readonly MarketBar[]) : (source as { slices: Iterable<MarketBar[]>; steps?: number });
     this.slices = s.slices[Symbol.iterator]();
     this.totalSteps = s.steps;
@@ -117,8 +123,9 @@ export class BacktestVenue implements Venue {
       }
       const s = this.engine.summary(BACKTEST_ACCOUNT);
       this.finalEquity = s.netLiquidation;
-      // One point per step (not per bar): small even for long runs, and the metrics need it.
-      this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue });
+      // The metrics' sums every step; the point itself only for a report that draws the curve.
+      this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
+      if (this.keepEquity) this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue });
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.
         this.activity = false;

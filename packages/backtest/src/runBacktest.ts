@@ -5,7 +5,7 @@ import type { Fill } from '@pounce/core';
 import { perShareFees, tieredFees, type FeeModel, type MarketBar } from '@pounce/matching';
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
-import { computeMetrics, type Metrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 import { RoundTripBook, type Trade } from './roundTrips.ts';
 
 export type FeeChoice = 'tradeup' | 'zero' | `per-share:${number}`;
@@ -25,7 +25,10 @@ export interface BacktestOptions {
   symbols?: readonly string[];
   /** Bars of every symbol, or streamed time slices (see BacktestVenue). */
   bars: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number };
-  /** Keep every equity point and fill in the result (default true; off for huge streamed runs). */
+  /**
+   * Keep every equity point, trade and fill in the result (default true; a report needs them). Off,
+   * memory stays flat however long the run: metrics come from running sums, identical either way.
+   */
   keepDetail?: boolean;
   cash?: number;
   fees?: string;
@@ -46,7 +49,7 @@ export interface BacktestResult {
   metrics: Metrics;
   trades: Trade[];
   fills: Fill[];
-  /** Fills in the run (also when `keepDetail` is off and `fills` is empty). */
+  /** Fills in the run (also when `keepDetail` is off and `fills` and `equity` are empty). */
   fillCount: number;
   equity: EquityPoint[];
 }
@@ -68,7 +71,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const slippageBps = o.slippageBps ?? 0;
   const participation = o.participation ?? 0.1;
   const keep = o.keepDetail ?? true;
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep });
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep });
   const runDir = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   try {
     const fills: Fill[] = [];
@@ -86,7 +89,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     sub.unsubscribe();
     return {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation },
-      startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: computeMetrics(venue.equity, book.stats, notional), trades, fills,
+      startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
       equity: venue.equity, fillCount: engine.status().fills,
     };
   } finally {
