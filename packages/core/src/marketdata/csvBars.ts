@@ -22,6 +22,12 @@ export interface CsvBarsOptions {
 /**
  * Turns the rows of one OHLCV CSV into bars, one line at a time: the header fixes the columns,
  * each row is checked and stamped (see parseCsvBars for the formats). Used whole-file and streamed.
+ *
+ * @example
+ * ```ts
+ * const rows = new CsvBarRows('Date,Open,High,Low,Close,Volume', { symbol: 'NVDA' });
+ * rows.row('2024-01-02,49.2,49.3,47.6,48.2,411254000', 2); // { symbol: 'NVDA', time: 1704205800000, ... }
+ * ```
  */
 export class CsvBarRows {
   private readonly source: string;
