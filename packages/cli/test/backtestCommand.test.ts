@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,29 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
     const paper = run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--duration', '2s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
     expect(paper.status).toBe(0);
     expect(paper.stdout).toMatch(/params\s+fast=5 slow=20 size=100/);
+  });
+
+  it('--stream gives the report a loaded run gives; only a loaded run accepts rows out of time order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-bt-cli-'));
+    const args = ['backtest', 'sma-cross', '--to', '2005-01-01'];
+    const loaded = run([...args, '--report', join(dir, 'loaded')], dir);
+    const streamed = run([...args, '--stream', '--report', join(dir, 'streamed')], dir);
+    expect(loaded.status).toBe(0);
+    expect(streamed.status).toBe(0);
+    expect(streamed.stdout).toMatch(/files 1 \(streamed\)/);
+    const body = (name: string) => {
+      const { createdAt: _createdAt, ...rest } = JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) as Record<string, unknown>;
+      return rest;
+    };
+    expect(body('streamed')).toEqual(body('loaded'));
+
+    const [header, ...rows] = readFileSync(join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv'), 'utf8').trim().split('\n');
+    const newestFirst = join(dir, 'nvda-desc.csv');
+    writeFileSync(newestFirst, [header, ...rows.reverse()].join('\n'));
+    expect(run(['backtest', 'sma-cross', '--data', `NVDA=${newestFirst}`, '--report', join(dir, 'desc')], dir).status).toBe(0);
+    const refused = run(['backtest', 'sma-cross', '--data', `NVDA=${newestFirst}`, '--stream'], dir);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/nvda-desc\.csv:3: column Date: expected rows in time order to stream the file \(this row is before line 2's\)/);
   });
 
   it('rejects a bad --data file and bad flags with messages that name them', () => {

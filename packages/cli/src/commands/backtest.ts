@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedKlines, combinations, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
-import { loadConfig, OpenApiClient } from '@pounce/core';
+import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
@@ -30,7 +30,11 @@ export const BACKTEST_OPTIONS = {
   period: { type: 'string' },
   config: { type: 'string' },
   'kline-cache': { type: 'string' },
+  stream: { type: 'boolean' },
 } as const;
+
+/** Above this many bytes of CSV a single backtest streams its files instead of loading them. */
+export const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
 
 /**
  * `--kline SYM,...`: bars from the OpenAPI kline method (through core, with the config of
@@ -54,6 +58,17 @@ async function klineData(syms: string[], v: { period?: string; config?: string; 
   return { bars, fingerprint: hash.digest('hex'), files };
 }
 
+/** Total size of the --data files (unreadable ones count 0: loading names them). */
+function csvBytes(specs: readonly string[]): number {
+  return specs.reduce((n, spec) => {
+    try {
+      return n + statSync(barFileSpec(spec).path).size;
+    } catch {
+      return n;
+    }
+  }, 0);
+}
+
 const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
 
 /**
@@ -70,10 +85,11 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const from = parseDateFlag('from', v.from);
   const to = parseDateFlag('to', v.to);
   const sweeping = (v.sweep?.length ?? 0) > 0;
-  // One backtest streams its CSV files (memory stays flat); a sweep replays them many times, so
-  // its workers get them loaded.
   const csv = v.data ?? defaultDataFiles(symbols);
-  const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : sweeping ? loadData(csv, { from, to }) : streamData(csv, { from, to });
+  // Large files stream (memory stays flat; rows must be in time order); smaller ones load, which
+  // also accepts rows in any order. A sweep replays the data many times, so it always loads.
+  const stream = !v.kline && !sweeping && (v.stream === true || csvBytes(csv) > STREAM_ABOVE_BYTES);
+  const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : stream ? streamData(csv, { from, to }) : loadData(csv, { from, to });
   const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
   if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
   const cash = numberFlag('cash', v.cash, 100_000, (n) => n > 0);
