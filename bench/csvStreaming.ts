@@ -1,20 +1,18 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadData, runBacktest, streamData } from '@pounce/backtest';
+import { runBacktest, streamData } from '@pounce/backtest';
 import smaCross from '../strategies/sma-cross/index.ts';
-import { NVDA, ORCL } from './benchData.ts';
+import { replicatedSlices } from './benchData.ts';
 import type { BenchResult } from './types.ts';
-
-const DAY = 86_400_000;
 
 /**
  * The CLI's own path for one backtest: CSV files streamed from disk (readCsvBars -> streamData),
  * parsed row by row, through sma-cross and the matching engine. The files (the shared daily series,
- * scaled per symbol and repeated) are written once to the temp folder and reused.
+ * scaled per symbol and repeated, as in the other benchmarks) are written once to the temp folder.
  */
 export async function csvStreaming(symbols = 20, rowsPerFile = 150_000): Promise<BenchResult[]> {
-  const dir = join(tmpdir(), `pounce-bench-csv-${symbols}x${rowsPerFile}`);
+  const dir = join(tmpdir(), `pounce-bench-csv2-${symbols}x${rowsPerFile}`);
   const specs = Array.from({ length: symbols }, (_, s) => `S${s}=${join(dir, `s${s}.csv`)}`);
   if (!existsSync(join(dir, `s${symbols - 1}.csv`))) writeFiles(dir, symbols, rowsPerFile);
   let peak = process.memoryUsage().rss;
@@ -32,28 +30,26 @@ export async function csvStreaming(symbols = 20, rowsPerFile = 150_000): Promise
   ];
 }
 
+/** The same replicated series as the in-memory benchmarks (replicatedSlices), one CSV per symbol. */
 function writeFiles(dir: string, symbols: number, rows: number): void {
   mkdirSync(dir, { recursive: true });
-  const base = [loadData([`NVDA=${NVDA}`]).bars, loadData([`ORCL=${ORCL}`]).bars];
-  const len = Math.min(base[0]!.length, base[1]!.length);
-  const t0 = Date.UTC(1990, 0, 1);
-  for (let s = 0; s < symbols; s++) {
-    const tmp = join(dir, `s${s}.csv.part`);
-    const fd = openSync(tmp, 'w');
-    let out = 'Date,Open,High,Low,Close,Volume\n';
-    for (let i = 0; i < rows; i++) {
-      const b = base[s & 1]![i % len]!;
-      const f = (1 + (s % 17) * 0.01) * (1 + Math.floor(i / len) * 0.001);
-      const date = new Date(t0 + i * DAY).toISOString().slice(0, 10);
-      out += `${date},${(b.open * f).toFixed(4)},${(b.high * f).toFixed(4)},${(b.low * f).toFixed(4)},${(b.close * f).toFixed(4)},${b.volume}\n`;
-      if (out.length > 1 << 20) {
-        writeSync(fd, out);
-        out = '';
-      }
-    }
-    writeSync(fd, out);
+  const tmp = Array.from({ length: symbols }, (_, s) => join(dir, `s${s}.csv.part`));
+  const fds = tmp.map((p) => openSync(p, 'w'));
+  const out = fds.map(() => 'Date,Open,High,Low,Close,Volume\n');
+  const flush = (s: number) => {
+    writeSync(fds[s]!, out[s]!);
+    out[s] = '';
+  };
+  for (const slice of replicatedSlices(symbols, symbols * rows).slices) {
+    slice.forEach((b, s) => {
+      out[s] += `${new Date(b.time).toISOString().slice(0, 10)},${b.open.toFixed(4)},${b.high.toFixed(4)},${b.low.toFixed(4)},${b.close.toFixed(4)},${b.volume}\n`;
+      if (out[s]!.length > 1 << 16) flush(s);
+    });
+  }
+  fds.forEach((fd, s) => {
+    flush(s);
     closeSync(fd);
     // Complete files only: a run interrupted while writing leaves a .part, never a short .csv.
-    renameSync(tmp, join(dir, `s${s}.csv`));
-  }
+    renameSync(tmp[s]!, join(dir, `s${s}.csv`));
+  });
 }
