@@ -114,12 +114,19 @@ export class BacktestVenue implements Venue {
       if (r.done) break;
       const slice = r.value;
       this.clock = slice[0]!.time;
-      for (const bar of slice) {
-        this.publish(this.engine.onBar(bar));
-        const listeners = this.barListeners;
-        if (listeners.length === 0) continue;
-        const pushed = asPushed(bar);
-        for (const l of listeners) if (l.symbols.has(bar.symbol)) l.sink.next(pushed);
+      // Match the whole time slice before the strategy sees any of it, as the gateway does: an
+      // order decided on one symbol's bar must not fill against another symbol's bar of the same
+      // instant (that would trade on a price older than the information behind the order).
+      if (slice.length === 1) {
+        const events = this.engine.onBar(slice[0]!);
+        this.publish(events);
+        this.deliver(slice[0]!);
+      } else {
+        const matched = slice.map((bar) => this.engine.onBar(bar));
+        for (let j = 0; j < slice.length; j++) {
+          this.publish(matched[j]!);
+          this.deliver(slice[j]!);
+        }
       }
       const s = this.engine.summary(BACKTEST_ACCOUNT);
       this.finalEquity = s.netLiquidation;
@@ -135,7 +142,21 @@ export class BacktestVenue implements Venue {
       }
       if (onProgress && i % progressEvery === 0) onProgress(i, total);
     }
+    // The data ran out: the last session is over, so its DAY orders expire (as on the gateway).
+    this.publish(this.engine.expireDayOrders(this.clock));
+    if (this.activity) {
+      this.activity = false;
+      await new Promise<void>((r) => setImmediate(r));
+    }
     onProgress?.(total, total);
+  }
+
+  /** Hands one bar to the `bars$` subscribers of its symbol. */
+  private deliver(bar: MarketBar): void {
+    const listeners = this.barListeners;
+    if (listeners.length === 0) return;
+    const pushed = asPushed(bar);
+    for (const l of listeners) if (l.symbols.has(bar.symbol)) l.sink.next(pushed);
   }
 
   private publish(events: readonly EngineEvent[]): void {

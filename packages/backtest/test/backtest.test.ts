@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '@pounce/core';
 import { defineStrategy } from '@pounce/runtime';
-import { computeMetrics, RoundTripBook, roundTrips, runBacktest } from '../src/index.ts';
+import { perShareFees } from '@pounce/matching';
+import { BACKTEST_ACCOUNT, BacktestVenue, computeMetrics, RoundTripBook, roundTrips, runBacktest } from '../src/index.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
@@ -64,6 +65,40 @@ describe('runBacktest', () => {
       expect(s.maxQuote).toBeLessThanOrEqual(s.bar);
     }
     expect(r.fills).toEqual([expect.objectContaining({ time: T0 + 2 * DAY, price: 11.5 })]);
+  });
+
+  it('gives no look-ahead across symbols: an order decided on AAA at t fills on ZZZ at t+1, not at ZZZ of t', async () => {
+    // ZZZ's bars of each instant come after AAA's in the slice; before the fix the order sent on
+    // AAA's bar t filled at ZZZ's open of the same instant t.
+    const zzz: Bar[] = bars.map((b, i) => ({ ...b, symbol: 'ZZZ', open: 500 + i, high: 501 + i, low: 499 + i, close: 500.5 + i }));
+    const aaa: Bar[] = bars.map((b) => ({ ...b, symbol: 'AAA' }));
+    const decided: number[] = [];
+    const crossSymbol = defineStrategy({
+      name: 'cross-symbol', params: {}, symbols: ['AAA', 'ZZZ'],
+      setup(ctx) {
+        ctx.bars$().subscribe((b) => {
+          if (b.symbol !== 'AAA' || decided.length > 0) return;
+          decided.push(b.time);
+          void ctx.submit({ symbol: 'ZZZ', side: 'BUY', quantity: 10 });
+        });
+      },
+    });
+    const r = await runBacktest({ def: crossSymbol, bars: [...zzz, ...aaa], cash: 100_000, fees: 'zero' });
+    expect(decided).toEqual([T0]);
+    expect(r.fills.map((f) => [f.symbol, f.time, f.price])).toEqual([['ZZZ', T0 + DAY, 501]]);
+  });
+
+  it('expires DAY orders still working when the data ends, as the gateway does', async () => {
+    const venue = new BacktestVenue(bars, { fees: perShareFees(0), initialCash: 10_000 });
+    const statuses: string[] = [];
+    venue.orders$.subscribe((o) => statuses.push(`${o.timeInForce} ${o.status}`));
+    venue.bars$(['XYZ']).subscribe((b) => {
+      if (b.time !== bars[bars.length - 1]!.time) return;
+      void venue.placeOrder({ symbol: 'XYZ', action: 'BUY', orderType: 'LMT', quantity: 1, limitPrice: 1, timeInForce: 'DAY' });
+    });
+    await venue.run();
+    expect(statuses).toEqual(['DAY Submitted', 'DAY Cancelled']);
+    expect(venue.engine.openOrders(BACKTEST_ACCOUNT)).toEqual([]);
   });
 
   it('a lean run (keepDetail off) keeps no fills or trades but gives the same metrics', async () => {

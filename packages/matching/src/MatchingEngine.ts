@@ -201,6 +201,23 @@ export class MatchingEngine {
     return [{ kind: 'order', order: o }];
   }
 
+  /**
+   * Ends the session of the last bar for every working DAY order (GTC orders stay working). Called
+   * when the data runs out: no later bar will come to expire them, and a run that waited for them
+   * would never end. The same call in backtest and gateway keeps their order events alike.
+   */
+  expireDayOrders(now: number): EngineEvent[] {
+    const events: EngineEvent[] = [];
+    for (const book of this.books.values()) {
+      for (const o of [...book.working]) {
+        if (o.timeInForce !== 'DAY') continue;
+        this.retire(o, 'Cancelled', now, 'DAY order expired at the end of its session');
+        events.push({ kind: 'order', order: o });
+      }
+    }
+    return events;
+  }
+
   private book(symbol: string): SymbolBook {
     let b = this.books.get(symbol);
     if (!b) this.books.set(symbol, (b = { lastPrice: undefined, working: [] }));
