@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Fill } from '@pounce/core';
+import { loadData, runBacktest } from '@pounce/backtest';
+import { DEFAULT_DATA } from '@pounce/gateway';
+import { loadStrategy } from '@pounce/runtime';
+import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
 import { TSX_LOADER } from './childProcess.ts';
 
 
@@ -24,6 +29,25 @@ describe('npm run strategy (real process)', () => {
     const journaledFills = readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"e":"fill"')).length;
     expect(journaledFills).toBe(fills);
   });
+
+  it('--speed max runs the whole replay in lockstep, ends by itself, and journals the backtest\'s fills', async () => {
+    // Before the lockstep replay: 19 fills instead of 146, and a DAY order sent on the last bar
+    // kept the run alive for ever.
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
+    try {
+      const r = run(['strategy', 'sma-cross', '--paper', '--speed', 'max', '--run-dir', join(dir, 'run')], dir);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('replay finished');
+      const journaled = readFileSync(join(dir, 'run', 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"e":"fill"'))
+        .map((l) => (JSON.parse(l) as { fill: Fill }).fill).map((f) => [f.time, f.action, f.quantity, f.price]);
+      const { def } = await loadStrategy('sma-cross', STRATEGIES_DIR);
+      const bt = await runBacktest({ def, bars: loadData([`NVDA=${DEFAULT_DATA.NVDA}`]).bars });
+      expect(bt.fills.length).toBeGreaterThan(100);
+      expect(journaled).toEqual(bt.fills.map((f) => [f.time, f.action, f.quantity, f.price]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('--list shows the shipped strategies', () => {
     const r = run(['strategy', '--list']);

@@ -9,6 +9,7 @@ import { tradeMethods, type TradeDesk } from './methods/tradeMethods.ts';
 import { assetPush, orderStatusPush, positionPush, transactionPush } from './methods/wireShapes.ts';
 import { PushServer, type PushFaults } from './push/PushServer.ts';
 import { MarketReplay } from '@pounce/matching';
+import { ReplayClock } from './replay/ReplayClock.ts';
 import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
 import { ensureGatewayIdentity, writeClientConfig, type GatewayIdentity } from './state/GatewayState.ts';
 
@@ -57,6 +58,8 @@ export class Gateway {
   readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set() };
   readonly engine: MatchingEngine;
   readonly replay: MarketReplay;
+  /** Replay time as a Clock whose sleeps end when the replay moves on (for the client's rate limiter). */
+  readonly clock: ReplayClock;
   readonly tigerId: string;
   readonly account: string;
   private http!: GatewayHttpServer;
@@ -84,6 +87,7 @@ export class Gateway {
     }
     this.engine = new MatchingEngine(o.matching);
     this.replay = new MarketReplay(o.bars);
+    this.clock = new ReplayClock(() => this.replay.now(), () => this.replay.done);
     this.log = new CommandLog(join(o.stateDir, 'commands.jsonl'), !o.resume);
     if (o.resume) this.recover();
   }
@@ -161,6 +165,7 @@ export class Gateway {
       }
     }
     while (this.replay.position < checkpoint && this.stepQuietly()) { /* advance */ }
+    if (this.replay.done) this.engine.expireDayOrders(this.replay.now());
     this.logger.info('gateway state recovered', { commands: cmds.length, replayPosition: this.replay.position });
   }
 
@@ -171,7 +176,10 @@ export class Gateway {
     return true;
   }
 
-  /** Advances the replay by `n` time slices: match orders, then publish fills, bars and quotes. */
+  /**
+   * Advances the replay by `n` time slices: match orders, then publish fills, bars and quotes.
+   * When the last slice is done, the last session is over: its DAY orders expire.
+   */
   advance(n = 1): number {
     let done = 0;
     for (; done < n; done++) {
@@ -181,7 +189,9 @@ export class Gateway {
         this.publishEvents(this.engine.onBar(bar));
         this.publishBar(bar);
       }
+      if (this.replay.done) this.publishEvents(this.engine.expireDayOrders(this.replay.now()));
     }
+    this.clock.fireDue();
     const now = Date.now();
     if (now - this.lastCheckpoint > 200) {
       this.lastCheckpoint = now;
@@ -278,6 +288,11 @@ export class Gateway {
 
   get pushConnections(): number {
     return this.push.connectionCount;
+  }
+
+  /** Push frames written so far to the live connection(s) of `tigerId` (see PushClient.delivery). */
+  pushFramesSentTo(tigerId: string): number {
+    return this.push.framesSentTo(tigerId);
   }
 
   async stop(): Promise<void> {

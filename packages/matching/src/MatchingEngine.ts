@@ -4,6 +4,9 @@ import { Ledger, type AccountSummary } from './Ledger.ts';
 import { SessionDay } from './SessionDay.ts';
 import type { EngineEvent, EngineFill, EngineOrder, MarketBar, NewOrder, PositionState } from './types.ts';
 
+/** Starting cash of an account, the same for backtests, the embedded gateway and parity runs. */
+export const DEFAULT_STARTING_CASH = 100_000;
+
 export interface MatchingConfig {
   fees?: FeeModel;
   /** Share of a bar's volume one symbol's orders may take in that bar (bars with volume 0: no cap). */
@@ -79,7 +82,7 @@ export class MatchingEngine {
   private fillSeq = 0;
 
   constructor(private readonly cfg: MatchingConfig = {}) {
-    this.ledger = new Ledger(cfg.initialCash ?? 1_000_000);
+    this.ledger = new Ledger(cfg.initialCash ?? DEFAULT_STARTING_CASH);
     this.fees = cfg.fees ?? tieredFees();
     this.session = new SessionDay(cfg.sessionZone);
   }

@@ -3,7 +3,6 @@ export * from './strategy/params.ts';
 export * from './strategy/discovery.ts';
 export * from './venue/Venue.ts';
 export * from './venue/OpenApiVenue.ts';
-export * from './venue/openVenue.ts';
 export * from './risk/RiskEngine.ts';
 export * from './journal/OrderJournal.ts';
 export * from './execution/ExecutionEngine.ts';

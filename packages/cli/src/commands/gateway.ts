@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '@pounce/core';
 import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
-import { tieredFees } from '@pounce/matching';
+import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
 
 export const GATEWAY_OPTIONS = {
   port: { type: 'string' },
@@ -53,7 +53,7 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
     resume: v.resume ?? false,
     rateLimit: v['rate-limit'] ?? false,
     clientConfigs: v['client-config'],
-    matching: { fees: tieredFees(), participation: numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1), initialCash: numberFlag('cash', v.cash, 1_000_000, (n) => n > 0) },
+    matching: { fees: tieredFees(), participation: numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1), initialCash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0) },
     logger: createLogger({ scope: 'gateway' }),
   });
   out(`gateway http  ${gw.httpUrl}`);

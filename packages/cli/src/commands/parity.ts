@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadData } from '@pounce/backtest';
 import { defaultDataFiles } from '@pounce/gateway';
+import { DEFAULT_STARTING_CASH } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { runParity } from '../parity/runParity.ts';
 import { numberFlag } from './gateway.ts';
@@ -22,7 +23,7 @@ export async function runParityCommand(argv: string[], out: (l: string) => void)
   const symbols = v.symbols ? v.symbols.split(',') : [...def.symbols];
   const data = loadData(v.data ?? defaultDataFiles(symbols));
   out(`parity    ${def.name} on ${symbols.join(',')} (${data.bars.length} bars): backtest vs local gateway`);
-  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash: numberFlag('cash', v.cash, 100_000, (n) => n > 0), fees: v.fees, onProgress: progressBar('paper') });
+  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0), fees: v.fees, onProgress: progressBar('paper') });
   out(`fills     backtest ${r.backtest.length}, paper ${r.paper.length}`);
   if (r.differences.length === 0) {
     out('identical fill lists');

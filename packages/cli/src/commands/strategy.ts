@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readReportParams } from '@pounce/backtest';
 import { createLogger, type LogLevel } from '@pounce/core';
-import { DashboardServer, listStrategies, loadStrategy, openVenue, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
+import { DashboardServer, listStrategies, loadStrategy, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
+import { openVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import { formatStatus } from './statusLine.ts';
@@ -155,12 +156,21 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
         out('\nKILL file found: cancelling open orders and stopping');
         void engine.kill('KILL file').finally(() => resolveDone());
       }
-      if (opened.gateway?.replay.done && engine.status().openOrders === 0) {
-        out('\nreplay finished');
-        resolveDone();
-      }
     }, every);
     if (durationMs !== undefined) timer = setTimeout(resolveDone, durationMs);
+    // The embedded replay runs in lockstep with this client; the run ends when the data has run
+    // out (DAY orders then expire with the last session).
+    opened.replay?.start().then(
+      () => {
+        if (!opened.replay?.done) return;
+        out('\nreplay finished');
+        resolveDone();
+      },
+      (e: Error) => {
+        out(`\nreplay failed: ${e.message}`);
+        resolveDone();
+      },
+    );
     process.on('SIGINT', () => {
       sigints++;
       if (sigints === 1) {

@@ -18,7 +18,14 @@ export interface HttpTransportOptions {
   paperAccount?: boolean;
   retry?: RetryPolicy;
   rateLimit?: boolean;
+  /** Time for request timestamps and retry back-off (wall time). */
   clock?: Clock;
+  /**
+   * Time the client-side rate limiter counts in: the venue's clock. Wall time against the
+   * service; replay time against the embedded gateway, so limits hold per market minute at any
+   * replay speed. Defaults to `clock`.
+   */
+  rateClock?: Clock;
   logger?: Logger;
 }
 
@@ -42,31 +49,53 @@ export class HttpTransport {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly url: URL;
+  private active = 0;
 
   constructor(private readonly opts: HttpTransportOptions) {
     this.url = new URL(opts.serverUrl);
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger ?? silentLogger;
-    this.limiter = opts.rateLimit === false ? undefined : new RateLimiter({ paperAccount: opts.paperAccount, clock: this.clock });
+    this.limiter = opts.rateLimit === false ? undefined : new RateLimiter({ paperAccount: opts.paperAccount, clock: opts.rateClock ?? this.clock });
+  }
+
+  /**
+   * Calls in progress, not counting those waiting for the rate limiter: a lockstep replay moves
+   * its clock on only when this is 0, and a call waiting for the next market minute must not
+   * hold that clock still.
+   */
+  get activeCalls(): number {
+    return this.active;
   }
 
   /** Calls `method` with `biz` (snake_case keys) and returns the verified `data`. */
   async call(method: string, biz: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<unknown> {
     const policy = this.opts.retry ?? DEFAULT_RETRY;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once(method, biz, options);
-      } catch (err) {
-        if (options.signal?.aborted || attempt + 1 >= policy.maxAttempts || !isRetryable(method, err)) throw err;
-        const delay = backoffDelay(attempt, policy);
-        this.log.warn(`retrying ${method}`, { attempt: attempt + 1, delayMs: delay, error: (err as Error).message });
-        await this.clock.sleep(delay, options.signal);
+    this.active++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.once(method, biz, options);
+        } catch (err) {
+          if (options.signal?.aborted || attempt + 1 >= policy.maxAttempts || !isRetryable(method, err)) throw err;
+          const delay = backoffDelay(attempt, policy);
+          this.log.warn(`retrying ${method}`, { attempt: attempt + 1, delayMs: delay, error: (err as Error).message });
+          await this.clock.sleep(delay, options.signal);
+        }
       }
+    } finally {
+      this.active--;
     }
   }
 
   private async once(method: string, biz: Record<string, unknown> | undefined, options: CallOptions): Promise<unknown> {
-    await this.limiter?.acquire(method, options.signal);
+    if (this.limiter && this.limiter.tryAcquire(method) > 0) {
+      this.active--;
+      try {
+        await this.limiter.acquire(method, options.signal);
+      } finally {
+        this.active++;
+      }
+    }
     const envelope = buildRequestEnvelope({
       tigerId: this.opts.tigerId, method, privateKey: this.opts.privateKey, nowMs: this.clock.now(),
       bizContent: biz === undefined ? undefined : stringifyBigJson(biz), language: this.opts.language,

@@ -107,6 +107,18 @@ export class PushClient {
     this.setState('closed');
   }
 
+  /** Frames read on the current connection (all commands: acks, heartbeats, data). */
+  private framesRead = 0;
+
+  /**
+   * What has arrived so far, for a driver that must not move a replay on before the client has
+   * read and handled every push (the lockstep embedded gateway): frames read on the current
+   * connection and requests (SUBSCRIBE...) still waiting for their ack.
+   */
+  get delivery(): { connected: boolean; framesRead: number; awaitingAcks: number } {
+    return { connected: this.connection$.value.state === 'connected', framesRead: this.framesRead, awaitingAcks: this.pending.size };
+  }
+
   private setState(state: ConnectionStateName, reason?: string): void {
     const prev = this.connection$.value;
     const sessions = state === 'connected' ? prev.sessions + 1 : prev.sessions;
@@ -122,6 +134,7 @@ export class PushClient {
         : tlsConnect({ host: o.host, port: o.port, servername: /^[\d.]+$/.test(o.host) ? undefined : o.host, ca: o.caPem, rejectUnauthorized: true });
       socket.setNoDelay(true);
       this.socket = socket;
+      this.framesRead = 0;
       const decoder = new FrameDecoder();
       let connected = false;
       const timeout = setTimeout(() => {
@@ -165,6 +178,7 @@ export class PushClient {
           socket.destroy();
           return;
         }
+        if (this.socket === socket) this.framesRead += frames.length;
         for (const f of frames) {
           let r: PushResponse;
           try {

@@ -9,6 +9,8 @@ interface Session {
   readonly socket: TLSSocket;
   readonly id: number;
   tigerId: string | undefined;
+  /** Frames written to this connection (the lockstep replay compares it with what the client read). */
+  sent: number;
   /** dataType -> symbols (quote-like) or accounts ('' = all accounts) */
   readonly subs: Map<DataTypeCode, Set<string>>;
 }
@@ -75,7 +77,7 @@ export class PushServer {
       return;
     }
     socket.setNoDelay(true);
-    const sess: Session = { socket, id: this.nextId++, tigerId: undefined, subs: new Map() };
+    const sess: Session = { socket, id: this.nextId++, tigerId: undefined, sent: 0, subs: new Map() };
     this.sessions.add(sess);
     const decoder = new FrameDecoder(64 * 1024);
     socket.on('data', (chunk: Buffer) => {
@@ -92,7 +94,23 @@ export class PushServer {
   }
 
   private send(sess: Session, r: PushResponse): void {
-    if (!sess.socket.destroyed) sess.socket.write(encodeFrame(encodeResponse(r)));
+    this.write(sess, encodeFrame(encodeResponse(r)));
+  }
+
+  private write(sess: Session, frame: Buffer): void {
+    if (sess.socket.destroyed) return;
+    sess.socket.write(frame);
+    sess.sent++;
+  }
+
+  /**
+   * Frames written to the live connections of `tigerId`. An in-process client that has read as
+   * many on its own connection has received every push sent so far.
+   */
+  framesSentTo(tigerId: string): number {
+    let n = 0;
+    for (const s of this.sessions) if (s.tigerId === tigerId && !s.socket.destroyed) n += s.sent;
+    return n;
   }
 
   private onRequest(sess: Session, req: PushRequest): void {
@@ -182,7 +200,7 @@ export class PushServer {
     for (const s of this.sessions) {
       if (!s.tigerId || !s.subs.get(dataType)?.has(symbol)) continue;
       bytes ??= encodeFrame(encodeResponse({ command: Command.MESSAGE, body }));
-      if (!s.socket.destroyed) s.socket.write(bytes);
+      this.write(s, bytes);
     }
   }
 
@@ -222,9 +240,8 @@ export class PushServer {
       const set = s.subs.get(dataType);
       if (!s.tigerId || !set || !(set.has('') || set.has(account))) continue;
       bytes ??= encodeFrame(encodeResponse({ command: Command.MESSAGE, body }));
-      if (s.socket.destroyed) continue;
-      s.socket.write(bytes);
-      if (this.o.faults.duplicateTradePushes) s.socket.write(bytes);
+      this.write(s, bytes);
+      if (this.o.faults.duplicateTradePushes) this.write(s, bytes);
     }
   }
 }

@@ -35,6 +35,17 @@ export class RollingWindow {
     return this.n === this.size;
   }
 
+  /** The oldest value in the window (NaN when empty). */
+  get first(): number {
+    if (this.n === 0) return NaN;
+    return this.n === this.size ? this.buf[this.i]! : this.buf[0]!;
+  }
+
+  /** The newest value (NaN when empty). */
+  get last(): number {
+    return this.n === 0 ? NaN : this.buf[(this.i + this.size - 1) % this.size]!;
+  }
+
   get mean(): number {
     return this.n === 0 ? NaN : this.sum / this.n;
   }

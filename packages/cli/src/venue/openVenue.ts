@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { createLogger, loadConfig, OpenApiClient, PushClient, resolveConfigPath, type Logger, type OpenApiConfig } from '@pounce/core';
-import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
-import { tieredFees } from '@pounce/matching';
-import { OpenApiVenue } from './OpenApiVenue.ts';
+import { defaultDataFiles, loadBarFiles, syntheticBars, type Gateway } from '@pounce/gateway';
+import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
+import { OpenApiVenue } from '@pounce/runtime';
+import { startEmbeddedVenue } from './embeddedVenue.ts';
+import type { LockstepReplay } from './LockstepReplay.ts';
 
 export class VenueSelectionError extends Error {
   override readonly name = 'VenueSelectionError';
@@ -31,6 +33,11 @@ export interface OpenedVenue {
   venue: OpenApiVenue;
   description: string;
   gateway: Gateway | undefined;
+  /**
+   * The embedded gateway's replay, in lockstep with this venue's client: start it once the
+   * strategy runs; it resolves when the data has run out. Absent for a real account.
+   */
+  replay: LockstepReplay | undefined;
 }
 
 function clientsFor(cfg: OpenApiConfig, logger: Logger): { api: OpenApiClient; push: PushClient } {
@@ -59,7 +66,7 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
     if (confirmed === undefined) throw new VenueSelectionError(`live trading on account ${cfg.account} needs explicit confirmation: add --confirm-live ${cfg.account}`);
     if (confirmed !== cfg.account) throw new VenueSelectionError(`live confirmation "${confirmed}" does not match the config's account; nothing was sent`);
     const { api, push } = clientsFor(cfg, log);
-    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined };
+    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined };
   }
   if (path) {
     const cfg = loadConfig({ path, env: r.env ?? process.env, overrides: r.account ? { account: r.account } : {} });
@@ -67,19 +74,16 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
       throw new VenueSelectionError(`account ${cfg.account} in ${path} is a live account; --paper needs a paper (17-digit) account. Pass --account <paper account>, or --embedded for the local gateway`);
     }
     const { api, push } = clientsFor(cfg, log);
-    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined };
+    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined };
   }
   if (r.account) throw new VenueSelectionError('--account needs a config file; the embedded gateway has its own paper account');
   const g = r.gateway ?? { stateDir: join('.pounce', 'gateway') };
   const bars = g.synthetic ? syntheticBars(g.synthetic) : loadBarFiles(g.dataFiles ?? defaultDataFiles(r.symbols));
   const missing = r.symbols.filter((s) => !bars.some((b) => b.symbol === s));
   if (missing.length) throw new VenueSelectionError(`no market data for ${missing.join(', ')} in the embedded gateway; pass --data SYMBOL=file.csv`);
-  const gateway = await Gateway.start({
-    stateDir: g.stateDir, bars, speed: g.speed ?? 20, resume: g.resume ?? false,
-    matching: { fees: tieredFees(), participation: 0.1, initialCash: 1_000_000 }, logger: log,
+  const { venue, gateway, replay } = await startEmbeddedVenue({
+    bars, symbols: r.symbols, stateDir: g.stateDir, speed: g.speed ?? 20, resume: g.resume ?? false,
+    matching: { fees: tieredFees(), participation: 0.1, initialCash: DEFAULT_STARTING_CASH, allowShort: true }, logger: log,
   });
-  const cfg = loadConfig({ path: gateway.clientConfigPath, env: {} });
-  const { api, push } = clientsFor(cfg, log);
-  const venue = new OpenApiVenue('embedded-paper', api, push, r.symbols, () => gateway.replay.now(), () => gateway.stop());
-  return { venue, description: `embedded local gateway (paper account ${cfg.account}, ${gateway.httpUrl})`, gateway };
+  return { venue, description: `embedded local gateway (paper account ${venue.account}, ${gateway.httpUrl})`, gateway, replay };
 }
