@@ -26,7 +26,7 @@ export async function orderRoundTrip(orders = 10_000, runs = 3): Promise<BenchRe
     worst = Math.max(worst, p(1));
   }
   return [
-    { name: 'order round trip p50 (submit -> fills$)', value: median(p50s), unit: 'ms', target: 2, better: 'lower', detail: `median of ${runs} runs x ${orders} orders over loopback: ${p50s.map((x) => x.toFixed(2)).join(', ')}` },
+    { name: 'order round trip p50 (submit -> fills$)', value: median(p50s), unit: 'ms', target: 2, better: 'lower', detail: `gateway in the same process, client rate limiter off, the next bar sent right after each reply; median of ${runs} runs x ${orders} orders over loopback: ${p50s.map((x) => x.toFixed(2)).join(', ')}` },
     { name: 'order round trip p99', value: median(p99s), unit: 'ms', target: 10, better: 'lower', detail: `runs: ${p99s.map((x) => x.toFixed(1)).join(', ')}; worst single order ${worst.toFixed(1)} ms` },
   ];
 }

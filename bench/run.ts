@@ -1,18 +1,22 @@
-// npm run bench [-- name ...]: each benchmark in a fresh process, a table against the targets,
-// and bench/RESULTS.md rewritten with the figures and the machine.
+// npm run bench [-- name ...] [--record]: each benchmark in a fresh process and a table against
+// the targets; with --record (npm run bench:record) bench/RESULTS.md is rewritten with the figures
+// and the machine. Without it the tracked tree is left as it was.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './types.ts';
 
-const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'sweep', 'sweep-1gc'];
+const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'cli-memory', 'sweep', 'sweep-1gc'];
 /**
  * Node flags per benchmark. sweep-1gc runs the sweep with V8's single-threaded GC: by default one
  * worker already uses the second core for parallel GC, which hides how the workers themselves scale.
  */
 const FLAGS: Record<string, string[]> = { 'sweep-1gc': ['--single-threaded-gc'] };
-const names = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
+const args = process.argv.slice(2);
+const record = args.includes('--record');
+const chosen = args.filter((a) => a !== '--record');
+const names = chosen.length ? chosen : ALL;
 const tsxLoader = new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url).href;
 const one = fileURLToPath(new URL('./runOne.ts', import.meta.url));
 
@@ -33,6 +37,10 @@ const table = [
   ...rows.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${target(r)} | ${verdict(r)} | ${r.detail} |`),
 ];
 process.stdout.write(table.join('\n') + '\n');
+if (!record) {
+  process.stderr.write('bench/RESULTS.md left as it is (npm run bench:record to write these figures there)\n');
+  process.exit(0);
+}
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
@@ -49,4 +57,4 @@ const previousRun = previous.includes('Latest run:')
   ? `\n\n## Previous run\n\n${previous.slice(previous.indexOf('Latest run:')).split('\n## ')[0]!.replace('Latest run:', 'Run:').trim()}`
   : '';
 const partial = names.length === ALL.length ? '' : `\n\nOnly ${names.join(', ')} were run this time.`;
-writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nRun with \`npm run bench\` (each benchmark in a fresh process; medians where repeated). Timings on this\nshared VM drift between runs and days by up to half (the code of 2026-11-24 measured 0.56-1.0M bars/s\nand round-trip p50 1.5-2.1 ms that day, 1.3M and 0.94 ms on 2026-11-26), so compare with the previous run below before reading much into one figure.${partial}\n\n${table.join('\n')}${previousRun}\n`);
+writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nWritten by \`npm run bench:record\` (each benchmark in a fresh process; medians where repeated). Each row's\ndetail says what it runs. Timings on a shared VM drift between runs and days: compare with the previous\nrun below before reading much into one figure.${partial}\n\n${table.join('\n')}${previousRun}\n`);

@@ -1,5 +1,6 @@
 // Runs one benchmark in this (fresh) process and prints its results as JSON on the last line.
 import { backtestThroughput } from './backtestThroughput.ts';
+import { cliMemory } from './cliMemory.ts';
 import { csvStreaming } from './csvStreaming.ts';
 import { orderRoundTrip } from './orderRoundTrip.ts';
 import { pushDecode } from './pushDecode.ts';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: () => backtestThroughput(),
   memory: () => streamingMemory(),
   csv: () => csvStreaming(),
+  'cli-memory': () => cliMemory(),
   signing: () => signing(),
   roundtrip: () => orderRoundTrip(),
   push: () => pushDecode(),
