@@ -108,3 +108,10 @@ describe('device_id', () => {
     expect((await d.api.marketState('US'))[0]).toMatchObject({ market: 'US' });
   });
 });
+
+describe('account numbers (java util/AccountUtil.java: any all-digit account under 17 digits is standard)', () => {
+  it('a trade request for a 12-digit account is not refused as malformed', async () => {
+    await expect(api.http.call('positions', { account: '123456789012', sec_type: 'ALL', currency: 'ALL', market: 'ALL' })).resolves.toBeDefined();
+    await expect(api.http.call('positions', { account: 'acct-12', sec_type: 'ALL' })).rejects.toBeInstanceOf(BizParamError);
+  });
+});
