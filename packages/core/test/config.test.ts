@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, loadConfig, parseProperties, parseTokenFile, redact, accountKind } from '../src/index.ts';
-import { SAMPLE_CONFIG, SAMPLE_INSTITUTIONAL_CONFIG, sampleProps, writeConfig } from './fixtureConfig.ts';
+import { ConfigError, loadConfig, parseProperties, parseTokenFile, redact, accountKind, detectDeviceId, PROD_SERVER_PUBLIC_KEY, SANDBOX_SERVER_PUBLIC_KEY } from '../src/index.ts';
+import { removeWrittenConfigs, SAMPLE_CONFIG, SAMPLE_INSTITUTIONAL_CONFIG, sampleProps, writeConfig } from './fixtureConfig.ts';
+
+afterAll(removeWrittenConfigs);
 
 const props = sampleProps();
 const pk1 = props.get('private_key_pk1')!;
@@ -70,10 +72,29 @@ describe('loadConfig', () => {
     expect(cfg.keySource).toMatchObject({ field: 'private_key', armor: 'pem', encoding: 'PKCS#1' });
   });
 
-  it('classifies accounts: 17 digits paper, 5-10 prime', () => {
+  it('classifies accounts as the SDKs do: 17+ digits paper, any shorter all-digit account standard (java util/AccountUtil.java, python common/util/account_util.py)', () => {
     expect(loadConfig({ path: writeConfig({ ...base, private_key_pk1: pk1 }), env: noEnv }).accountKind).toBe('paper');
     expect(accountKind('1234567')).toBe('prime');
     expect(accountKind('U1234567')).toBe('global');
+    for (const a of ['1', '1234', '123456789012', '1234567890123456']) expect([a, accountKind(a)]).toEqual([a, 'prime']);
+    expect(accountKind('123456789012345678')).toBe('paper');
+    expect(loadConfig({ path: writeConfig({ ...base, account: '123456789012', private_key_pk1: pk1 }), env: noEnv }).accountKind).toBe('prime');
+  });
+
+  it('sends the machine MAC as device_id unless device_id is set (ts sdk src/config/client-config.ts detectDeviceId)', () => {
+    const nic = (mac: string, internal: boolean) => ({ address: '10.0.0.2', netmask: '255.0.0.0', family: 'IPv4' as const, mac, internal, cidr: '10.0.0.2/8' });
+    // The TS SDK's rule: the first non-internal, non-zero MAC in the order the system lists them.
+    expect(detectDeviceId({ lo: [nic('00:00:00:00:00:00', true)], tun0: [nic('00:00:00:00:00:00', false)], eth0: [nic('02:42:AC:11:00:02', false)], eth1: [nic('02:42:ac:11:00:03', false)] })).toBe('02:42:ac:11:00:02');
+    expect(detectDeviceId({ lo: [nic('00:00:00:00:00:00', true)] })).toBeUndefined();
+    expect(loadConfig({ path: writeConfig({ ...base, private_key_pk1: pk1 }), env: noEnv }).deviceId).toBe(detectDeviceId());
+    expect(loadConfig({ path: writeConfig({ ...base, private_key_pk1: pk1, device_id: 'aa:bb:cc:dd:ee:ff' }), env: noEnv }).deviceId).toBe('aa:bb:cc:dd:ee:ff');
+  });
+
+  it('uses the sandbox response key for env=TEST as for SANDBOX (python tiger_open_config.py, java TigerHttpClient.java init)', () => {
+    const keyOf = (env: string) => loadConfig({ path: writeConfig({ ...base, env, private_key_pk1: pk1 }), env: noEnv }).serverPublicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    expect(keyOf('TEST')).toBe(SANDBOX_SERVER_PUBLIC_KEY);
+    expect(keyOf('SANDBOX')).toBe(SANDBOX_SERVER_PUBLIC_KEY);
+    expect(keyOf('PROD')).toBe(PROD_SERVER_PUBLIC_KEY);
   });
 
   it('lets TIGEROPEN_* env vars and explicit overrides win over the file', () => {
@@ -105,7 +126,7 @@ describe('loadConfig', () => {
     it('non-numeric tiger_id', () => expectConfigError({ ...base, tiger_id: 'abc', private_key_pk1: pk1 }, 'tiger_id', /digits/));
     it('missing account', () => expectConfigError({ ...base, account: undefined, private_key_pk1: pk1 }, 'account', /missing/));
     it('non-numeric account', () => expectConfigError({ ...base, account: 'acct-12', private_key_pk1: pk1 }, 'account', /expected digits/));
-    it('account of the wrong length', () => expectConfigError({ ...base, account: '123456789012', private_key_pk1: pk1 }, 'account', /12 digits.*17 digits/));
+    it('device_id with spaces', () => expectConfigError({ ...base, private_key_pk1: pk1, device_id: 'my laptop' }, 'device_id', /printable/));
     it('no key at all', () => expectConfigError({ ...base }, 'private_key_pk1', /missing/));
     it('truncated key', () => expectConfigError({ ...base, private_key_pk1: pk1.slice(0, 200) }, 'private_key_pk1', /broken or truncated/));
     it('key that is not base64', () => expectConfigError({ ...base, private_key_pk8: pk8.slice(0, 100) + '!@#$' + pk8.slice(104) }, 'private_key_pk8', /not valid base64/));

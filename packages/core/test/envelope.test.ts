@@ -18,6 +18,14 @@ describe('buildRequestEnvelope', () => {
     const { sign, ...rest } = env;
     expect(verifyWithKey(signContent(rest), sign!, createPublicKey(cfg.privateKey))).toBe(true);
   });
+  it('signs device_id as a top-level common param, in sorted position (python tiger_open_client.py __get_common_params + signature_utils.get_sign_content)', () => {
+    const env = buildRequestEnvelope({ tigerId: '20150001', method: 'market_state', bizContent: '{"market":"US"}', privateKey: cfg.privateKey, nowMs: Date.UTC(2024, 4, 6, 9, 30, 0), language: 'en_US', deviceId: '02:42:ac:11:00:02' });
+    const { sign, ...rest } = env;
+    // The Python SDK signs every param sorted by key, `k=v` joined by `&`: device_id between charset and language.
+    const python = 'biz_content={"market":"US"}&charset=UTF-8&device_id=02:42:ac:11:00:02&language=en_US&method=market_state&sign_type=RSA&tiger_id=20150001&timestamp=2024-05-06 09:30:00&version=2.0';
+    expect(signContent(rest)).toBe(python);
+    expect(verifyWithKey(python, sign!, createPublicKey(cfg.privateKey))).toBe(true);
+  });
   it('uses version 3.0 for contract and omits biz_content for parameterless methods', () => {
     expect(buildRequestEnvelope({ tigerId: '1', method: 'contract', bizContent: '{}', privateKey: cfg.privateKey, nowMs: 0 }).version).toBe('3.0');
     expect(buildRequestEnvelope({ tigerId: '1', method: 'user_license', bizContent: '{}', privateKey: cfg.privateKey, nowMs: 0 }).biz_content).toBeUndefined();
@@ -45,11 +53,22 @@ describe('parseResponseEnvelope', () => {
   it('decodes double-encoded data strings', () => {
     expect(parseResponseEnvelope(reply({ code: 0, data: '{"items":[1]}' }), TS, server.publicKey, 'trade_tick').data).toEqual({ items: [1] });
   });
-  it('refuses a reply without sign, or signed by another key, or over another timestamp', () => {
+  it('refuses a success reply without sign, or any reply signed by another key, or over another timestamp', () => {
     expect(() => parseResponseEnvelope(JSON.stringify({ code: 0, data: {} }), TS, server.publicKey, 'orders')).toThrow(ResponseSignatureError);
+    expect(() => parseResponseEnvelope(JSON.stringify({ code: 0, data: {}, sign: '' }), TS, server.publicKey, 'orders')).toThrow(ResponseSignatureError);
     const other = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(() => parseResponseEnvelope(reply({ code: 0 }, signWithKey(TS, other.privateKey)), TS, server.publicKey, 'orders')).toThrow(ResponseSignatureError);
+    expect(() => parseResponseEnvelope(reply({ code: 5, message: 'rate limit' }, signWithKey(TS, other.privateKey)), TS, server.publicKey, 'orders')).toThrow(ResponseSignatureError);
     expect(() => parseResponseEnvelope(reply({ code: 0 }), '2024-05-06 09:30:01', server.publicKey, 'orders')).toThrow(ResponseSignatureError);
+  });
+  it('accepts an unsigned error reply as its typed error, and says so (python tiger_open_client.py __parse_response, go http_client.go verifyResponseSign)', () => {
+    const told: Array<[number, string]> = [];
+    const cases: Array<[number, string, unknown]> = [[1010, 'bad begin_time', BizParamError], [5, 'rate limit error', RateLimitError], [4, '4000:permission denied(current device does not have permission)', PermissionError]];
+    for (const [code, message, type] of cases) {
+      const body = JSON.stringify({ code, message, timestamp: 1 });
+      expect(() => parseResponseEnvelope(body, TS, server.publicKey, 'kline', (c, m) => told.push([c, m]))).toThrow(type as new () => Error);
+    }
+    expect(told).toEqual(cases.map(([c, m]) => [c, m]));
   });
   it('maps codes to typed errors', () => {
     const cases: Array<[number, string, unknown]> = [

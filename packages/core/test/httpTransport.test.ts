@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync } from 'node:crypto';
-import { HttpTransport, loadConfig, RequestTimeoutError, signWithKey, TransportError, stringifyBigJson } from '../src/index.ts';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { HttpTransport, loadConfig, RequestTimeoutError, signContent, signWithKey, TransportError, stringifyBigJson, verifyWithKey } from '../src/index.ts';
 import { SAMPLE_CONFIG } from './fixtureConfig.ts';
 
 // Scripted loopback server: answers each request with the next action. It exists to test the
@@ -104,5 +104,26 @@ describe('HttpTransport retry rules', () => {
     setTimeout(() => ac.abort(new Error('user cancelled')), 100);
     await expect(transport(url).call('orders', {}, { signal: ac.signal })).rejects.toThrow('user cancelled');
     expect(hits).toEqual(['orders']);
+  });
+});
+
+describe('device_id on the wire', () => {
+  it('sends the configured device_id as a signed top-level param (python tiger_open_client.py __get_common_params)', async () => {
+    let seen: Record<string, string> | undefined;
+    srv = createServer((req, res) => {
+      let body = '';
+      req.on('data', (ch) => (body += ch));
+      req.on('end', () => {
+        seen = JSON.parse(body) as Record<string, string>;
+        res.end(stringifyBigJson({ code: 0, message: 'success', timestamp: Date.now(), data: {}, sign: signWithKey(seen.timestamp!, server.privateKey) }));
+      });
+    });
+    await new Promise<void>((r) => srv!.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/gateway`;
+    const t = new HttpTransport({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, serverPublicKey: server.publicKey, serverUrl: url, deviceId: '02:42:ac:11:00:02' });
+    await t.call('market_state', { market: 'US' });
+    const { sign, ...signed } = seen!;
+    expect(signed.device_id).toBe('02:42:ac:11:00:02');
+    expect(verifyWithKey(signContent(signed), sign!, createPublicKey(cfg.privateKey))).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ describe('push protobuf codec', () => {
     expect(r.command).toBe(Command.MESSAGE);
     const fill = fillFromPush(r.body!.orderTransactionData!);
     expect(fill).toEqual({ id: '9007199254740993', orderId: id, account: '1234567', symbol: 'NVDA', action: 'BUY', price: 12.5, quantity: 100, time: 1700000000000 });
-    const st = decodeResponse(encodeResponse({ command: Command.MESSAGE, body: { dataType: DataType.OrderStatus, orderStatusData: { id: '-5', status: 'Submitted', totalQuantity: '10', filledQuantity: '4', action: 'SELL', orderType: 'LMT', limitPrice: 3 } } }));
+    const st = decodeResponse(encodeResponse({ command: Command.MESSAGE, body: { dataType: DataType.OrderStatus, orderStatusData: { id: '-5', account: '1234567', symbol: 'NVDA', status: 'Submitted', totalQuantity: '10', filledQuantity: '4', action: 'SELL', orderType: 'LMT', limitPrice: 3 } } }));
     expect(orderFromPush(st.body!.orderStatusData!)).toMatchObject({ id: '-5', status: 'Submitted', totalQuantity: 10, filledQuantity: 4, limitPrice: 3 });
   });
 

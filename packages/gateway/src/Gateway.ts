@@ -55,7 +55,10 @@ export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
  * ```
  */
 export class Gateway {
-  readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set() };
+  readonly faults: GatewayFaults = {
+    replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set(),
+    unsignedReplies: 'none', orderStatusWire: 'canonical', refuseOrdersInside: 0, placeOrderIdKey: 'order_id',
+  };
   readonly engine: MatchingEngine;
   readonly replay: MarketReplay;
   /** Replay time as a Clock whose sleeps end when the replay moves on (for the client's rate limiter). */
@@ -259,7 +262,7 @@ export class Gateway {
         case 'order':
           account = ev.order.account;
           dt = DataType.OrderStatus;
-          body = { dataType: DataType.OrderStatus, orderStatusData: orderStatusPush(ev.order, now) };
+          body = { dataType: DataType.OrderStatus, orderStatusData: orderStatusPush(ev.order, now, this.faults.orderStatusWire) };
           break;
         case 'fill':
           account = ev.fill.account;

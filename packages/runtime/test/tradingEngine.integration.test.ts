@@ -43,6 +43,18 @@ async function run(o: { risk?: ConstructorParameters<typeof Object>[0]; resume?:
 }
 
 describe('TradingEngine against the local gateway', () => {
+  it('an order whose status arrives as an unknown value stays open, and the run goes on (gateway orderStatusWire unknown-while-open)', async () => {
+    gw = await startTestGateway();
+    gw.faults.orderStatusWire = 'unknown-while-open';
+    const { seen } = await run();
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    expect(r.orderId).toBeDefined();
+    await until(() => seen.orders.some((o) => o.id === r.orderId));
+    // Initial and Submitted both arrive as 'Suspended'; the repeat is dropped as a duplicate.
+    expect(seen.orders.filter((o) => o.id === r.orderId).map((o) => [o.status, o.rawStatus])).toEqual([['Unknown', 'Suspended']]);
+    expect(engine!.status().openOrders).toBe(1);
+  });
+
   it('a risk refusal reaches the strategy as a rejected order with the reason, and nothing is sent', async () => {
     const { seen } = await run({ risk: { maxOrderQuantity: 10 } });
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 50 });

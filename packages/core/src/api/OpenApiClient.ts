@@ -1,14 +1,16 @@
 import type { AccountKind } from '../config/accountKind.ts';
 import type { OpenApiConfig } from '../config/loadConfig.ts';
 import { HttpTransport, type CallOptions, type HttpTransportOptions } from '../http/HttpTransport.ts';
-import type { Logger } from '../log/Logger.ts';
+import { errorForCode } from '../http/errors.ts';
+import { silentLogger, type Logger } from '../log/Logger.ts';
+import { OncePerKeyLog } from '../log/OncePerKeyLog.ts';
 import type { AccountAssets, Bar, Contract, Depth, Fill, KlinePage, MarketState, Order, OrderPreview, OrderQuery, OrderRequest, PlacedOrder, Position, QuoteBrief, Tick } from './models.ts';
 import { orderBiz } from './orderBiz.ts';
 import {
   parseContract, parseDepth, parseFill, parseGlobalAssets, parseKlinePage, parseMarketState, parseOrder, parseOrderPreview,
   parsePosition, parsePrimeAssets, parseQuoteBrief, parseTradeTicks,
 } from './parseModels.ts';
-import { asObject, id, items, num } from './wireFields.ts';
+import { asObject, id, items, num, WireFormatError, type WireObject } from './wireFields.ts';
 
 export interface KlineQuery {
   period: string;
@@ -30,19 +32,24 @@ export interface KlineQuery {
  * ```
  */
 export class OpenApiClient {
+  private readonly unknownStatuses: OncePerKeyLog;
+
   constructor(
     readonly http: HttpTransport,
     readonly account: string,
     readonly accountKind: AccountKind,
     private readonly secretKey: string | undefined,
-  ) {}
+    log: Logger = silentLogger,
+  ) {
+    this.unknownStatuses = new OncePerKeyLog(log);
+  }
 
   static fromConfig(cfg: OpenApiConfig, extra: Partial<HttpTransportOptions> & { logger?: Logger } = {}): OpenApiClient {
     const http = new HttpTransport({
       tigerId: cfg.tigerId, privateKey: cfg.privateKey, serverPublicKey: cfg.serverPublicKey, serverUrl: cfg.serverUrl,
-      token: cfg.token?.token, language: cfg.language, timeoutMs: cfg.timeoutMs, paperAccount: cfg.accountKind === 'paper', ...extra,
+      token: cfg.token?.token, language: cfg.language, deviceId: cfg.deviceId, timeoutMs: cfg.timeoutMs, paperAccount: cfg.accountKind === 'paper', ...extra,
     });
-    return new OpenApiClient(http, cfg.account, cfg.accountKind, cfg.secretKey);
+    return new OpenApiClient(http, cfg.account, cfg.accountKind, cfg.secretKey, extra.logger);
   }
 
   private trade(extra: Record<string, unknown>): Record<string, unknown> {
@@ -50,6 +57,15 @@ export class OpenApiClient {
     if (this.secretKey) biz.secret_key = this.secretKey;
     return biz;
   }
+
+  /** parseOrder, logging each status value no SDK table names once (the order keeps it as Unknown). */
+  private readonly readOrder = (v: unknown): Order => {
+    const o = parseOrder(v);
+    if (o.status === 'Unknown') {
+      this.unknownStatuses.warn(o.rawStatus ?? '', 'order with an unknown status; kept as Unknown (not final) until a later lookup', { status: o.rawStatus, id: o.id });
+    }
+    return o;
+  };
 
   // ---- quotes ----
   async marketState(market = 'US', o?: CallOptions): Promise<MarketState[]> {
@@ -102,9 +118,11 @@ export class OpenApiClient {
   // ---- orders ----
   /** Never retried automatically: after a timeout, look the order up (by userMark) before re-sending. */
   async placeOrder(req: OrderRequest, o?: CallOptions): Promise<PlacedOrder> {
-    const data = asObject(await this.http.call('place_order', orderBiz(this.account, req, this.secretKey), o), 'place_order data');
+    const data = orderReply(await this.http.call('place_order', orderBiz(this.account, req, this.secretKey), o), 'place_order');
     const orders = Array.isArray(data.orders) ? data.orders : [];
-    return { id: id(data, 'id'), orderId: num(data, 'order_id', 0), order: orders[0] ? parseOrder(orders[0]) : undefined };
+    // The Python SDK reads `orderId` first, then `order_id` (trade/response/order_id_response.py).
+    const orderId = data.orderId !== undefined && data.orderId !== null ? num(data, 'orderId') : num(data, 'order_id', 0);
+    return { id: id(data, 'id'), orderId, order: orders[0] ? this.readOrder(orders[0]) : undefined };
   }
 
   async previewOrder(req: OrderRequest, o?: CallOptions): Promise<OrderPreview> {
@@ -114,16 +132,16 @@ export class OpenApiClient {
   /** Re-sends the order with changes (the protocol wants the full order); only Submitted orders. */
   async modifyOrder(orderId: string, req: OrderRequest, o?: CallOptions): Promise<string> {
     const biz = { ...orderBiz(this.account, req, this.secretKey), id: BigInt(orderId) };
-    return id(asObject(await this.http.call('modify_order', biz, o), 'modify_order data'), 'id');
+    return id(orderReply(await this.http.call('modify_order', biz, o), 'modify_order'), 'id');
   }
 
   /** Asynchronous: the final Cancelled status arrives on the push stream or via `order`. */
   async cancelOrder(orderId: string, o?: CallOptions): Promise<string> {
-    return id(asObject(await this.http.call('cancel_order', this.trade({ id: BigInt(orderId) }), o), 'cancel_order data'), 'id');
+    return id(orderReply(await this.http.call('cancel_order', this.trade({ id: BigInt(orderId) }), o), 'cancel_order'), 'id');
   }
 
   async order(orderId: string, o?: CallOptions): Promise<Order> {
-    return parseOrder(await this.http.call('orders', this.trade({ id: BigInt(orderId) }), o));
+    return this.readOrder(await this.http.call('orders', this.trade({ id: BigInt(orderId) }), o));
   }
 
   /** Follows `nextPageToken` until the last page (empty or missing token). */
@@ -145,7 +163,7 @@ export class OpenApiClient {
     if (q.startDate !== undefined) biz.start_date = q.startDate;
     if (q.endDate !== undefined) biz.end_date = q.endDate;
     if (q.states) biz.states = q.states;
-    return this.paged(method, biz, parseOrder, o);
+    return this.paged(method, biz, this.readOrder, o);
   }
 
   orders(q: OrderQuery = {}, o?: CallOptions): Promise<Order[]> { return this.orderList('orders', q, o); }
@@ -176,4 +194,18 @@ export class OpenApiClient {
     }
     return parsePrimeAssets(await this.http.call('prime_assets', this.trade({ base_currency: 'USD', consolidated: true }), o));
   }
+}
+
+/**
+ * The `data` of a place/modify/cancel reply. A non-zero inner `data.code` is the broker refusing
+ * inside a code-0 envelope: raised as that code's typed error, as the Python SDK's
+ * OrderIdResponse does (trade/response/order_id_response.py).
+ */
+function orderReply(data: unknown, method: string): WireObject {
+  const d = asObject(data, `${method} data`);
+  if (d.code === undefined || d.code === null) return d;
+  const code = typeof d.code === 'bigint' ? Number(d.code) : typeof d.code === 'string' && /^\s*-?\d+\s*$/.test(d.code) ? Number(d.code) : d.code;
+  if (typeof code !== 'number' || !Number.isInteger(code)) throw new WireFormatError('code', 'an integer code', d.code);
+  if (code !== 0) throw errorForCode(code, typeof d.message === 'string' ? d.message : '', method);
+  return d;
 }

@@ -1,4 +1,4 @@
-import type { OrderStatus } from './orderStatus.ts';
+import type { KnownOrderStatus, OrderStatus } from './orderStatus.ts';
 
 export type OrderAction = 'BUY' | 'SELL';
 export type OrderType = 'MKT' | 'LMT' | 'STP' | 'STP_LMT' | 'TRAIL';
@@ -50,6 +50,8 @@ export interface Order {
   totalQuantity: number; filledQuantity: number; avgFillPrice: number; timeInForce: string;
   status: OrderStatus; commission: number; realizedPnl: number; remark: string; userMark: string;
   openTime: number; updateTime: number;
+  /** The service's own status text, kept when `status` is `'Unknown'` (absent otherwise). */
+  rawStatus?: string;
 }
 
 export interface PlacedOrder { id: string; orderId: number; order: Order | undefined }
@@ -73,5 +75,5 @@ export interface AccountAssets {
 export interface OrderPreview { account: string; isPass: boolean; message: string; commission: number; initMargin: number }
 
 export interface OrderQuery {
-  symbol?: string; startDate?: number; endDate?: number; limit?: number; states?: OrderStatus[];
+  symbol?: string; startDate?: number; endDate?: number; limit?: number; states?: KnownOrderStatus[];
 }

@@ -1,4 +1,7 @@
-/** Order status names and codes as the service sends them (protocol.md 6.2). */
+/**
+ * Order status names and codes as the service sends them: the Java SDK's `OrderStatus` enum and
+ * the Go SDK's `model/enums.go` (protocol.md 6.2).
+ */
 export const ORDER_STATUS_CODES = {
   Invalid: -2,
   Initial: -1,
@@ -10,25 +13,65 @@ export const ORDER_STATUS_CODES = {
   PendingSubmit: 8,
 } as const;
 
-export type OrderStatus = keyof typeof ORDER_STATUS_CODES;
-const BY_CODE = new Map<number, OrderStatus>(Object.entries(ORDER_STATUS_CODES).map(([k, v]) => [v, k as OrderStatus]));
-const ALIASES: Record<string, OrderStatus> = {
-  NEW: 'Initial', HELD: 'Submitted', PENDING_CANCEL: 'PendingCancel', CANCELLED: 'Cancelled', FILLED: 'Filled',
-  REJECTED: 'Inactive', EXPIRED: 'Invalid',
-};
+/** A status one of the official SDKs' tables names. */
+export type KnownOrderStatus = keyof typeof ORDER_STATUS_CODES;
+/**
+ * `Unknown`: the service sent a status no SDK table names. It is not final: the order's truth
+ * comes from the next order lookup. The service's own text is kept in `Order.rawStatus`.
+ */
+export type OrderStatus = KnownOrderStatus | 'Unknown';
 
-/** Normalizes a status given as a name, a Python-style alias or a numeric code. */
+/**
+ * Every spelling the SDKs accept, keyed by the lower-cased name without underscores. From the
+ * Python SDK's `get_order_status` (common/util/order_utils.py) and its `OrderStatus` enum names
+ * and values (common/consts/__init__.py), and the Go SDK's names (model/enums.go).
+ */
+const BY_NAME: ReadonlyMap<string, KnownOrderStatus> = new Map<string, KnownOrderStatus>([
+  ['initial', 'Initial'], ['new', 'Initial'],
+  // Python folds these into HELD; a held order with fills is its PARTIALLY_FILLED.
+  ['submitted', 'Submitted'], ['held', 'Submitted'], ['partiallyfilled', 'Submitted'],
+  // Go/Java keep PendingSubmit apart; Python's PENDING_NEW ('PendingNew') is the same not-yet-acknowledged state.
+  ['pendingsubmit', 'PendingSubmit'], ['pendingnew', 'PendingSubmit'],
+  ['pendingcancel', 'PendingCancel'],
+  ['cancelled', 'Cancelled'],
+  ['filled', 'Filled'],
+  ['inactive', 'Inactive'], ['rejected', 'Inactive'],
+  ['invalid', 'Invalid'], ['expired', 'Invalid'],
+]);
+
+/** Numeric codes: the Java enum's, plus 2, which the Python SDK reads as HELD. */
+const BY_CODE: ReadonlyMap<number, KnownOrderStatus> = new Map<number, KnownOrderStatus>([
+  ...Object.entries(ORDER_STATUS_CODES).map(([k, v]) => [v, k as KnownOrderStatus] as const),
+  [2, 'Submitted'],
+]);
+
+/**
+ * Normalizes a status given as a name in any of the SDKs' spellings (`Held`, `HELD`,
+ * `PartiallyFilled`, `PENDING_NEW` ...) or a numeric code (number or digits). Never throws: a
+ * value none of the tables names is `'Unknown'`.
+ *
+ * @example
+ * ```ts
+ * parseOrderStatus('Held');  // 'Submitted'
+ * parseOrderStatus(6);       // 'Filled'
+ * parseOrderStatus('Weird'); // 'Unknown'
+ * ```
+ */
 export function parseOrderStatus(v: unknown): OrderStatus {
-  if (typeof v === 'string' && v in ORDER_STATUS_CODES) return v as OrderStatus;
-  if (typeof v === 'string' && v in ALIASES) return ALIASES[v]!;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : NaN;
-  if (n === 2) return 'Submitted';
-  const s = BY_CODE.get(n);
-  if (s) return s;
-  throw new TypeError(`status: expected an order status name or code, got ${String(v)}`);
+  if (typeof v === 'string') {
+    const byName = BY_NAME.get(v.trim().replaceAll('_', '').toLowerCase());
+    if (byName) return byName;
+  }
+  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
+  return BY_CODE.get(n) ?? 'Unknown';
 }
 
-/** Terminal states: no further fills or changes. */
+/** The status as text for logs and `Order.rawStatus` (`(missing)` when the field was absent). */
+export function rawStatusText(v: unknown): string {
+  return v === undefined || v === null || v === '' ? '(missing)' : String(v);
+}
+
+/** Terminal states: no further fills or changes. `Unknown` is not terminal. */
 export function isTerminal(s: OrderStatus): boolean {
   return s === 'Filled' || s === 'Cancelled' || s === 'Inactive' || s === 'Invalid';
 }

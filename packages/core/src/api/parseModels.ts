@@ -1,5 +1,5 @@
 import type { AccountAssets, Bar, Contract, Depth, DepthLevel, Fill, KlinePage, MarketState, Order, OrderAction, OrderPreview, OrderType, Position, QuoteBrief, Tick } from './models.ts';
-import { parseOrderStatus } from './orderStatus.ts';
+import { parseOrderStatus, rawStatusText } from './orderStatus.ts';
 import { asArray, asObject, id, num, optNum, optStr, str, WireFormatError, type WireObject } from './wireFields.ts';
 
 function action(o: WireObject): OrderAction {
@@ -65,16 +65,20 @@ export function parseContract(v: unknown): Contract {
   };
 }
 
+/** An order; a status no SDK table names becomes `'Unknown'` with `rawStatus` kept, never an error. */
 export function parseOrder(v: unknown): Order {
   const o = asObject(v, 'order');
-  return {
+  const status = parseOrderStatus(o.status);
+  const order: Order = {
     id: id(o, 'id'), account: str(o, 'account'), symbol: str(o, 'symbol'), action: action(o),
     orderType: str(o, 'orderType') as OrderType, limitPrice: optNum(o, 'limitPrice'), auxPrice: optNum(o, 'auxPrice'),
     trailingPercent: optNum(o, 'trailingPercent'), totalQuantity: num(o, 'totalQuantity'), filledQuantity: num(o, 'filledQuantity', 0),
-    avgFillPrice: num(o, 'avgFillPrice', 0), timeInForce: str(o, 'timeInForce', 'DAY'), status: parseOrderStatus(o.status),
+    avgFillPrice: num(o, 'avgFillPrice', 0), timeInForce: str(o, 'timeInForce', 'DAY'), status,
     commission: num(o, 'commission', 0), realizedPnl: num(o, 'realizedPnl', 0), remark: str(o, 'remark', ''), userMark: str(o, 'userMark', ''),
     openTime: num(o, 'openTime', 0), updateTime: num(o, 'updateTime', 0),
   };
+  if (status === 'Unknown') order.rawStatus = rawStatusText(o.status);
+  return order;
 }
 
 export function parseFill(v: unknown): Fill {

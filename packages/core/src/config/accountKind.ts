@@ -1,6 +1,11 @@
 import { ConfigError } from './ConfigError.ts';
 
-/** `paper`: 17 digits; `prime`: 5-10 digits (standard/prime accounts); `global`: U/DU/F/DF + digits. */
+/**
+ * `paper`: 17 or more digits; `prime`: 1-16 digits (standard/prime accounts); `global`:
+ * U/DU/F/DF + digits. The Java SDK calls any all-digit account shorter than 17 standard and one
+ * of 17 digits virtual (util/AccountUtil.java); the Python SDK calls 17 or more digits paper
+ * (common/util/account_util.py).
+ */
 export type AccountKind = 'paper' | 'prime' | 'global';
 
 /**
@@ -13,13 +18,9 @@ export type AccountKind = 'paper' | 'prime' | 'global';
  * ```
  */
 export function accountKind(account: string, field = 'account'): AccountKind {
-  if (/^\d{17}$/.test(account)) return 'paper';
-  if (/^\d{5,10}$/.test(account)) return 'prime';
+  if (/^\d{17,}$/.test(account)) return 'paper';
+  if (/^\d{1,16}$/.test(account)) return 'prime';
   if (/^(U|DU|F|DF)\d{4,12}$/.test(account)) return 'global';
-  if (/^\d+$/.test(account)) {
-    throw new ConfigError(field, `has ${account.length} digits`,
-      'Expected 17 digits for a paper account or 5-10 digits for a prime account');
-  }
-  throw new ConfigError(field, 'is not an account number (expected digits only)',
-    'Use the account number shown on the developer portal: 17 digits for paper, 5-10 for prime');
+  throw new ConfigError(field, 'is not an account number (expected digits only, or U/DU/F/DF and digits)',
+    'Use the account number shown on the developer portal: 17 digits for paper, fewer for a live account');
 }

@@ -5,6 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { registerSecret } from '../log/redact.ts';
 import { accountKind, type AccountKind } from './accountKind.ts';
 import { ConfigError } from './ConfigError.ts';
+import { detectDeviceId } from './deviceId.ts';
 import { parseProperties } from './parseProperties.ts';
 import { parsePrivateKey, parsePublicKey, publicKeyBase64, type KeyEncoding } from './privateKey.ts';
 import { DEFAULT_ENDPOINTS, PROD_SERVER_PUBLIC_KEY, SANDBOX_SERVER_PUBLIC_KEY } from './serverKeys.ts';
@@ -31,6 +32,8 @@ export interface OpenApiConfig {
   readonly serverPublicKey: KeyObject;
   readonly push: { host: string; port: number; tls: boolean; caPem: string | undefined };
   readonly language: string;
+  /** Sent as `device_id`: `device_id` from the config, else this machine's MAC (undefined when it has none). */
+  readonly deviceId: string | undefined;
   readonly timeoutMs: number;
   /** The file that was read, if any. */
   readonly path: string | undefined;
@@ -168,7 +171,9 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   if (!push.tls && !isLoopbackHost(push.host)) {
     throw new ConfigError('socket_host_port', 'uses plain tcp to a host that is not loopback', 'Use ssl,host,port for any remote push server');
   }
-  const serverKeyText = props.get('server_public_key') || (envName === 'SANDBOX' ? SANDBOX_SERVER_PUBLIC_KEY : PROD_SERVER_PUBLIC_KEY);
+  // The Python SDK reads env=SANDBOX or env=TEST as its sandbox mode, sandbox key included
+  // (tiger_open_config.py); the Java SDK uses the sandbox key for any env but PROD.
+  const serverKeyText = props.get('server_public_key') || (envName === 'PROD' ? PROD_SERVER_PUBLIC_KEY : SANDBOX_SERVER_PUBLIC_KEY);
   const serverPublicKey = parsePublicKey(serverKeyText, 'server_public_key');
   let caPem: string | undefined;
   const caFile = props.get('push_ca_file');
@@ -187,6 +192,12 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   const timeoutSec = Number(props.get('timeout') || '15');
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new ConfigError('timeout', 'must be a positive number of seconds', 'Use e.g. timeout=15');
 
+  const deviceOverride = props.get('device_id');
+  if (deviceOverride && !/^[\x21-\x7e]{1,128}$/.test(deviceOverride)) {
+    throw new ConfigError('device_id', 'must be 1-128 printable characters without spaces', 'Leave it out to send this machine\'s MAC address, or write it like device_id=02:42:ac:11:00:02');
+  }
+  const deviceId = deviceOverride || detectDeviceId();
+
   const warnings: string[] = [];
   if (path && process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
     warnings.push(`${path} is readable by other users (mode ${(statSync(path).mode & 0o777).toString(8)}); run: chmod 600 ${path}`);
@@ -196,7 +207,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   return {
     tigerId, account, accountKind: kind, license, env: envName, privateKey: key, keySource: source,
     secretKey: props.get('secret_key') || undefined, token, serverUrl, serverPublicKey,
-    push: { ...push, caPem }, language: props.get('language') || 'en_US', timeoutMs: timeoutSec * 1000,
+    push: { ...push, caPem }, language: props.get('language') || 'en_US', deviceId, timeoutMs: timeoutSec * 1000,
     path, warnings,
   };
 }

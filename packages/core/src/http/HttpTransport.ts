@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { stringifyBigJson } from '../json/bigJson.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
+import { OncePerKeyLog } from '../log/OncePerKeyLog.ts';
 import { buildRequestEnvelope, parseResponseEnvelope } from './envelope.ts';
 import { OpenApiError, RequestTimeoutError, TransportError } from './errors.ts';
 import { postText } from './postText.ts';
@@ -14,6 +15,8 @@ export interface HttpTransportOptions {
   serverUrl: string;
   token?: string;
   language?: string;
+  /** Sent as the signed top-level `device_id` (the machine's MAC address, as every SDK sends). */
+  deviceId?: string;
   timeoutMs?: number;
   paperAccount?: boolean;
   retry?: RetryPolicy;
@@ -50,11 +53,13 @@ export class HttpTransport {
   private readonly log: Logger;
   private readonly url: URL;
   private active = 0;
+  private readonly unsignedErrors: OncePerKeyLog;
 
   constructor(private readonly opts: HttpTransportOptions) {
     this.url = new URL(opts.serverUrl);
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger ?? silentLogger;
+    this.unsignedErrors = new OncePerKeyLog(this.log);
     this.limiter = opts.rateLimit === false ? undefined : new RateLimiter({ paperAccount: opts.paperAccount, clock: opts.rateClock ?? this.clock });
   }
 
@@ -98,7 +103,7 @@ export class HttpTransport {
     }
     const envelope = buildRequestEnvelope({
       tigerId: this.opts.tigerId, method, privateKey: this.opts.privateKey, nowMs: this.clock.now(),
-      bizContent: biz === undefined ? undefined : stringifyBigJson(biz), language: this.opts.language,
+      bizContent: biz === undefined ? undefined : stringifyBigJson(biz), language: this.opts.language, deviceId: this.opts.deviceId,
     });
     // Logged through the redacting logger: secret_key inside biz_content becomes [REDACTED].
     this.log.debug('request', { method, url: this.opts.serverUrl, biz: envelope.biz_content, token: this.opts.token ? 'present' : 'none' });
@@ -118,7 +123,9 @@ export class HttpTransport {
     }
     if (status >= 500) throw new TransportError(`${method}: HTTP ${status}`, method, status);
     try {
-      return parseResponseEnvelope(text, envelope.timestamp!, this.opts.serverPublicKey, method).data;
+      return parseResponseEnvelope(text, envelope.timestamp!, this.opts.serverPublicKey, method, (code, message) =>
+        this.unsignedErrors.warn(method, 'error reply without sign accepted as an error (as the official SDKs do); unsigned success replies are still refused', { method, code, message }),
+      ).data;
     } catch (err) {
       if (err instanceof OpenApiError) throw err;
       throw new TransportError(`${method}: ${(err as Error).message}`, method, status);

@@ -60,10 +60,20 @@ export interface ResponseEnvelope {
 
 /**
  * Parses a reply, verifies its `sign` (the server's signature of the request timestamp) and
- * turns a non-zero code into a typed error. A missing or bad signature is an error: a reply we
- * cannot authenticate is not acted on.
+ * turns a non-zero code into a typed error. A reply whose sign does not verify is refused, and so
+ * is an unsigned success: data we cannot authenticate is not acted on. An unsigned reply with a
+ * non-zero code is accepted as that error (the Python, Java and Go SDKs skip verification when
+ * `sign` is absent); `onUnsignedError` is told, so the caller can log it.
+ *
+ * @example
+ * ```ts
+ * const env = parseResponseEnvelope(text, request.timestamp, cfg.serverPublicKey, 'market_state');
+ * ```
  */
-export function parseResponseEnvelope(body: string, requestTimestamp: string, serverKey: KeyObject, method: string): ResponseEnvelope {
+export function parseResponseEnvelope(
+  body: string, requestTimestamp: string, serverKey: KeyObject, method: string,
+  onUnsignedError?: (code: number, message: string) => void,
+): ResponseEnvelope {
   let raw: unknown;
   try {
     raw = parseBigJson(body);
@@ -75,9 +85,12 @@ export function parseResponseEnvelope(body: string, requestTimestamp: string, se
   const code = typeof r.code === 'bigint' ? Number(r.code) : r.code;
   if (typeof code !== 'number') throw new TransportError(`${method}: reply has no numeric code`, method);
   const message = typeof r.message === 'string' ? r.message : '';
-  if (typeof r.sign !== 'string' || r.sign === '') {
-    throw new ResponseSignatureError(`${method}: reply carries no sign; refusing an unauthenticated reply`, method);
+  if (r.sign === undefined || r.sign === null || r.sign === '') {
+    if (code === 0) throw new ResponseSignatureError(`${method}: reply carries no sign; refusing an unauthenticated success reply`, method);
+    onUnsignedError?.(code, message);
+    throw errorForCode(code, message, method);
   }
+  if (typeof r.sign !== 'string') throw new ResponseSignatureError(`${method}: reply sign is not a string`, method);
   if (!verifyWithKey(requestTimestamp, r.sign, serverKey)) {
     throw new ResponseSignatureError(`${method}: reply signature does not verify with the configured server_public_key`, method);
   }

@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { BehaviorSubject, filter, map, Observable, Subject, type Subscriber } from 'rxjs';
 import type { AccountAssets, Bar, Depth, Fill, Order, Position, Tick } from '../api/models.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
+import { OncePerKeyLog } from '../log/OncePerKeyLog.ts';
 import { signWithKey } from '../signing/signContent.ts';
 import { Command, DataType, decodeResponse, encodeRequest, PushCode, type DataTypeCode, type PushDataMsg, type PushRequest, type PushResponse } from './pushCodec.ts';
 import { assetsFromPush, barFromPush, depthFromPush, fillFromPush, orderFromPush, positionFromPush, quoteFromPush, ticksFromPush, type Quote } from './pushModels.ts';
@@ -47,6 +48,27 @@ export class PushRequestError extends Error {
 
 const SYMBOL_TYPES = new Set<DataTypeCode>([DataType.Quote, DataType.Option, DataType.Future, DataType.QuoteDepth, DataType.TradeTick, DataType.Kline, DataType.Cc]);
 
+/** One MESSAGE body, decoded once for every stream of its data type. */
+interface DecodedPush {
+  dataType: DataTypeCode;
+  values: readonly unknown[];
+}
+
+/** The values a body carries for its data type; throws on a malformed body (see pushModels). */
+function decodePushBody(d: PushDataMsg): unknown[] | undefined {
+  switch (d.dataType) {
+    case DataType.OrderStatus: return d.orderStatusData ? [orderFromPush(d.orderStatusData)] : undefined;
+    case DataType.OrderTransaction: return d.orderTransactionData ? [fillFromPush(d.orderTransactionData)] : undefined;
+    case DataType.Quote: return d.quoteData ? [quoteFromPush(d.quoteData)] : undefined;
+    case DataType.Kline: return d.klineData ? [barFromPush(d.klineData)] : undefined;
+    case DataType.QuoteDepth: return d.quoteDepthData ? [depthFromPush(d.quoteDepthData)] : undefined;
+    case DataType.TradeTick: return d.tradeTickData ? ticksFromPush(d.tradeTickData) : undefined;
+    case DataType.Position: return d.positionData ? [positionFromPush(d.positionData)] : undefined;
+    case DataType.Asset: return d.assetData ? [assetsFromPush(d.assetData)] : undefined;
+    default: return undefined;
+  }
+}
+
 /**
  * The push stream: TLS + varint32-framed protobuf, signed CONNECT, heartbeats, ref-counted
  * subscriptions (the last unsubscribe sends UNSUBSCRIBE), reconnect with capped backoff and
@@ -62,7 +84,7 @@ const SYMBOL_TYPES = new Set<DataTypeCode>([DataType.Quote, DataType.Option, Dat
  */
 export class PushClient {
   readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'idle', sessions: 0 });
-  private readonly data$ = new Subject<PushDataMsg>();
+  private readonly data$ = new Subject<DecodedPush>();
   private readonly fatal$ = new Subject<Error>();
   private socket: Socket | undefined;
   private nextId = 1;
@@ -75,9 +97,20 @@ export class PushClient {
   private attempt = 0;
   private closing = false;
   private readonly log: Logger;
+  private readonly unknownStatuses: OncePerKeyLog;
+  private malformed = 0;
 
   constructor(private readonly opts: PushClientOptions) {
     this.log = opts.logger ?? silentLogger;
+    this.unknownStatuses = new OncePerKeyLog(this.log);
+  }
+
+  /**
+   * Pushes dropped because they lacked what the REST parsers require (an order or fill without
+   * id, symbol, action, quantity...). Never booked; reconciliation recovers the truth.
+   */
+  get malformedPushes(): number {
+    return this.malformed;
   }
 
   /** Connects and resolves on CONNECTED. Later drops reconnect by themselves. */
@@ -228,7 +261,7 @@ export class PushClient {
 
   private onResponse(r: PushResponse, rejectConnect: ((e: Error) => void) | undefined): void {
     if (r.command === Command.MESSAGE && r.body && (r.code === undefined || r.code === 0)) {
-      this.data$.next(r.body);
+      this.onData(r.body);
       return;
     }
     if (r.command === Command.ERROR && r.code === PushCode.KICK_OUT) {
@@ -250,6 +283,26 @@ export class PushClient {
       if (rejectConnect) rejectConnect(err);
       this.log.warn('push error', { code: r.code, msg: r.msg });
     }
+  }
+
+  /** Decodes a body once; a malformed one is counted, logged and dropped, never thrown. */
+  private onData(body: PushDataMsg): void {
+    let values: unknown[] | undefined;
+    try {
+      values = decodePushBody(body);
+    } catch (err) {
+      this.malformed++;
+      this.log.warn('malformed push dropped', { dataType: body.dataType, error: (err as Error).message, dropped: this.malformed });
+      return;
+    }
+    if (!values) return;
+    for (const v of values) {
+      const o = v as Partial<Order>;
+      if (body.orderStatusData && o.status === 'Unknown') {
+        this.unknownStatuses.warn(o.rawStatus ?? '', 'order push with an unknown status; kept as Unknown until the next order lookup', { status: o.rawStatus, id: o.id });
+      }
+    }
+    this.data$.next({ dataType: body.dataType, values });
   }
 
   private send(req: PushRequest): void {
@@ -348,15 +401,15 @@ export class PushClient {
     return new Map(this.refs);
   }
 
-  private stream<T>(dataType: DataTypeCode, keys: string[], pick: (d: PushDataMsg) => T[] | undefined, accept: (v: T) => boolean): Observable<T> {
+  private stream<T>(dataType: DataTypeCode, keys: string[], accept: (v: T) => boolean): Observable<T> {
     return new Observable<T>((subscriber: Subscriber<T>) => {
       const inner = this.data$
         .pipe(
           filter((d) => d.dataType === dataType),
-          map(pick),
+          map((d) => d.values as readonly T[]),
         )
         .subscribe((vals) => {
-          if (vals) for (const v of vals) if (accept(v)) subscriber.next(v);
+          for (const v of vals) if (accept(v)) subscriber.next(v);
         });
       const fatal = this.fatal$.subscribe((e) => subscriber.error(e));
       this.addRefs(dataType, keys).catch((err: Error) => subscriber.error(err));
@@ -368,34 +421,34 @@ export class PushClient {
     });
   }
 
-  private symbolStream<T extends { symbol: string }>(dataType: DataTypeCode, symbols: string[], pick: (d: PushDataMsg) => T[] | undefined): Observable<T> {
+  private symbolStream<T extends { symbol: string }>(dataType: DataTypeCode, symbols: string[]): Observable<T> {
     const set = new Set(symbols);
-    return this.stream(dataType, symbols, pick, (v) => set.has(v.symbol));
+    return this.stream<T>(dataType, symbols, (v) => set.has(v.symbol));
   }
 
   quotes$(symbols: string[]): Observable<Quote> {
-    return this.symbolStream(DataType.Quote, symbols, (d) => (d.quoteData ? [quoteFromPush(d.quoteData)] : undefined));
+    return this.symbolStream<Quote>(DataType.Quote, symbols);
   }
   bars$(symbols: string[]): Observable<Bar> {
-    return this.symbolStream(DataType.Kline, symbols, (d) => (d.klineData ? [barFromPush(d.klineData)] : undefined));
+    return this.symbolStream<Bar>(DataType.Kline, symbols);
   }
   depth$(symbols: string[]): Observable<Depth> {
-    return this.symbolStream(DataType.QuoteDepth, symbols, (d) => (d.quoteDepthData ? [depthFromPush(d.quoteDepthData)] : undefined));
+    return this.symbolStream<Depth>(DataType.QuoteDepth, symbols);
   }
   ticks$(symbols: string[]): Observable<Tick> {
-    return this.symbolStream(DataType.TradeTick, symbols, (d) => (d.tradeTickData ? ticksFromPush(d.tradeTickData) : undefined));
+    return this.symbolStream<Tick>(DataType.TradeTick, symbols);
   }
   /** Order status changes for `account` (all accounts of the tiger_id when omitted). */
   orders$(account?: string): Observable<Order> {
-    return this.stream(DataType.OrderStatus, [account ?? ''], (d) => (d.orderStatusData ? [orderFromPush(d.orderStatusData)] : undefined), (o) => !account || o.account === account);
+    return this.stream<Order>(DataType.OrderStatus, [account ?? ''], (o) => !account || o.account === account);
   }
   fills$(account?: string): Observable<Fill> {
-    return this.stream(DataType.OrderTransaction, [account ?? ''], (d) => (d.orderTransactionData ? [fillFromPush(d.orderTransactionData)] : undefined), (f) => !account || f.account === account);
+    return this.stream<Fill>(DataType.OrderTransaction, [account ?? ''], (f) => !account || f.account === account);
   }
   positions$(account?: string): Observable<Position> {
-    return this.stream(DataType.Position, [account ?? ''], (d) => (d.positionData ? [positionFromPush(d.positionData)] : undefined), (p) => !account || p.account === account);
+    return this.stream<Position>(DataType.Position, [account ?? ''], (p) => !account || p.account === account);
   }
   assets$(account?: string): Observable<AccountAssets> {
-    return this.stream(DataType.Asset, [account ?? ''], (d) => (d.assetData ? [assetsFromPush(d.assetData)] : undefined), (a) => !account || a.account === account);
+    return this.stream<AccountAssets>(DataType.Asset, [account ?? ''], (a) => !account || a.account === account);
   }
 }

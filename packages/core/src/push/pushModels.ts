@@ -1,5 +1,6 @@
 import type { AccountAssets, Bar, Depth, Fill, Order, OrderAction, OrderType, Position, Tick } from '../api/models.ts';
-import { parseOrderStatus } from '../api/orderStatus.ts';
+import { parseOrderStatus, rawStatusText } from '../api/orderStatus.ts';
+import { WireFormatError } from '../api/wireFields.ts';
 import type { AssetDataMsg, KlineDataMsg, OrderStatusDataMsg, OrderTransactionDataMsg, PositionDataMsg, QuoteDataMsg, QuoteDepthDataMsg, TradeTickDataMsg } from './pushCodec.ts';
 
 /** A streamed quote. Fields absent from a BASIC or BBO-only update are undefined. */
@@ -45,21 +46,48 @@ export function ticksFromPush(t: TradeTickDataMsg): Tick[] {
   });
 }
 
+/** A required push field; absent (proto3 default) or empty means the push is malformed. */
+function need<T>(v: T | undefined, field: string, expected: string): T {
+  if (v === undefined || v === null || (v as unknown) === '') throw new WireFormatError(field, expected, v);
+  return v;
+}
+
+function pushId(v: string | undefined, field: string): string {
+  const s = need(v, field, 'an integer id');
+  if (!/^-?\d+$/.test(s) || /^-?0+$/.test(s)) throw new WireFormatError(field, 'a non-zero integer id', s);
+  return s;
+}
+
+function pushAction(v: string | undefined): OrderAction {
+  if (v !== 'BUY' && v !== 'SELL') throw new WireFormatError('action', 'BUY or SELL', v);
+  return v;
+}
+
+/**
+ * An order status push. Refuses (WireFormatError) what the REST parser refuses: no id, account,
+ * symbol, action, order type or quantity. Never invents them; the caller counts and drops the push.
+ * A status no SDK table names becomes `'Unknown'` with `rawStatus` kept.
+ */
 export function orderFromPush(o: OrderStatusDataMsg): Order {
-  return {
-    id: o.id ?? '0', account: o.account ?? '', symbol: o.symbol ?? '', action: (o.action ?? 'BUY') as OrderAction,
-    orderType: (o.orderType ?? 'MKT') as OrderType, limitPrice: o.limitPrice || undefined, auxPrice: o.stopPrice || undefined,
-    trailingPercent: undefined, totalQuantity: n(o.totalQuantity), filledQuantity: n(o.filledQuantity), avgFillPrice: o.avgFillPrice ?? 0,
-    timeInForce: o.timeInForce ?? 'DAY', status: parseOrderStatus(o.status ?? 'Initial'), commission: o.commissionAndFee ?? 0,
+  const status = parseOrderStatus(o.status);
+  const order: Order = {
+    id: pushId(o.id, 'id'), account: need(o.account, 'account', 'a string'), symbol: need(o.symbol, 'symbol', 'a string'), action: pushAction(o.action),
+    orderType: need(o.orderType, 'orderType', 'a string') as OrderType, limitPrice: o.limitPrice || undefined, auxPrice: o.stopPrice || undefined,
+    trailingPercent: undefined, totalQuantity: Number(need(o.totalQuantity, 'totalQuantity', 'a quantity')), filledQuantity: n(o.filledQuantity),
+    avgFillPrice: o.avgFillPrice ?? 0, timeInForce: o.timeInForce ?? 'DAY', status, commission: o.commissionAndFee ?? 0,
     realizedPnl: o.realizedPnl ?? 0, remark: o.errorMsg ?? '', userMark: o.userMark ?? '', openTime: n(o.openTime),
     updateTime: n(o.updateTime ?? o.timestamp),
   };
+  if (status === 'Unknown') order.rawStatus = rawStatusText(o.status);
+  return order;
 }
 
+/** An execution push. Refuses (WireFormatError) a push without ids, symbol, action, price or quantity. */
 export function fillFromPush(f: OrderTransactionDataMsg): Fill {
   return {
-    id: f.id ?? '0', orderId: f.orderId ?? '0', account: f.account ?? '', symbol: f.symbol ?? '', action: (f.action ?? 'BUY') as OrderAction,
-    price: f.filledPrice ?? 0, quantity: n(f.filledQuantity), time: n(f.transactTime ?? f.timestamp),
+    id: pushId(f.id, 'id'), orderId: pushId(f.orderId, 'orderId'), account: f.account ?? '', symbol: need(f.symbol, 'symbol', 'a string'),
+    action: pushAction(f.action), price: need(f.filledPrice, 'filledPrice', 'a price'), quantity: Number(need(f.filledQuantity, 'filledQuantity', 'a quantity')),
+    time: n(f.transactTime ?? f.timestamp),
   };
 }
 

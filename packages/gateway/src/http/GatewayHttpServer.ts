@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { parseBigJson, perMinuteLimit, signContent, signWithKey, stringifyBigJson, TIMESTAMP_FORMAT, TokenBucket, verifyWithKey, type Logger } from '@pounce/core';
+import { respellOrderStatuses, type OrderStatusWire } from '../methods/wireShapes.ts';
 import { bizParam, commonParam, GatewayError } from './GatewayError.ts';
 
 export type MethodHandler = (biz: Record<string, unknown>, tigerId: string) => unknown;
@@ -15,7 +16,24 @@ export interface HttpFaults {
   refuseHttp: boolean;
   /** Methods whose next request is executed but whose reply is lost (connection dropped). */
   loseReplyOf: Set<string>;
+  /**
+   * Replies sent without `sign`: `errors` drops it from every reply whose code is not 0 (what the
+   * Python/Java/Go SDKs tolerate), `all` from every reply (a client must refuse unsigned data).
+   */
+  unsignedReplies: 'none' | 'errors' | 'all';
+  /** How order statuses are spelled in REST replies and order pushes (see OrderStatusWire). */
+  orderStatusWire: OrderStatusWire;
+  /**
+   * Answer the next N place_order requests with code 0 whose `data` carries a non-zero inner
+   * `code` and `message` (the shape the Python SDK's OrderIdResponse checks); no order is placed.
+   */
+  refuseOrdersInside: number;
+  /** The key place_order replies carry the per-account order number under (the Python SDK reads both). */
+  placeOrderIdKey: 'order_id' | 'orderId';
 }
+
+/** The inner refusal `refuseOrdersInside` sends. */
+export const INNER_REFUSAL = { code: '1200', message: 'order refused inside a code-0 reply (gateway fault refuseOrdersInside)' } as const;
 
 export interface GatewayHttpOptions {
   host: string;
@@ -111,7 +129,12 @@ export class GatewayHttpServer {
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw bizParam('biz_content must be a JSON object');
         biz = parsed as Record<string, unknown>;
       }
-      reply = { code: 0, message: 'success', data: handler(biz, env.tigerId) };
+      if (method === 'place_order' && f.refuseOrdersInside > 0) {
+        f.refuseOrdersInside--;
+        reply = { code: 0, message: 'success', data: { ...INNER_REFUSAL } };
+      } else {
+        reply = { code: 0, message: 'success', data: this.faultShaped(method, handler(biz, env.tigerId)) };
+      }
       if (f.loseReplyOf.delete(method)) {
         this.o.logger.info('fault: dropping the reply after executing', { method });
         req.socket.destroy();
@@ -126,8 +149,20 @@ export class GatewayHttpServer {
         reply = { code: 1, message: 'server error' };
       }
     }
-    const sign = signWithKey(timestamp, this.o.signingKey);
-    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(stringifyBigJson({ ...reply, timestamp: Date.now(), sign }));
+    const unsigned = f.unsignedReplies === 'all' || (f.unsignedReplies === 'errors' && reply.code !== 0);
+    const out = unsigned ? { ...reply, timestamp: Date.now() } : { ...reply, timestamp: Date.now(), sign: signWithKey(timestamp, this.o.signingKey) };
+    res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(stringifyBigJson(out));
+  }
+
+  /** Applies the reply-shape faults: status spellings, and `orderId` instead of `order_id`. */
+  private faultShaped(method: string, data: unknown): unknown {
+    const f = this.o.faults;
+    let d = respellOrderStatuses(data, f.orderStatusWire);
+    if (method === 'place_order' && f.placeOrderIdKey === 'orderId' && d !== null && typeof d === 'object' && 'order_id' in d) {
+      const { order_id: orderId, ...rest } = d as Record<string, unknown>;
+      d = { ...rest, orderId };
+    }
+    return d;
   }
 
   private parseEnvelope(body: string): { tigerId: string; method: string; timestamp: string; bizContent: string | undefined } {

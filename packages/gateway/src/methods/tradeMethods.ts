@@ -18,7 +18,8 @@ type Handler = (biz: Biz, desk: TradeDesk) => unknown;
 
 function account(biz: Biz): string {
   const a = reqStr(biz, 'account');
-  if (!/^\d{17}$/.test(a) && !/^\d{5,10}$/.test(a)) throw bizParam(`account ${a} is not a paper (17 digits) or prime (5-10 digits) account`);
+  // Any all-digit account: under 17 digits standard, 17 paper (Java SDK util/AccountUtil.java).
+  if (!/^\d+$/.test(a)) throw bizParam(`account ${a} is not an account number (digits only)`);
   return a;
 }
 

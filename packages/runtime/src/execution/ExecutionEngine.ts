@@ -8,7 +8,8 @@ import type { Venue } from '../venue/Venue.ts';
 import { IdRunSet } from './IdRunSet.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
 
-const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel']);
+// 'Unknown' (a status no SDK table names) is not final: the order stays open until a later update or lookup.
+const OPEN = new Set(['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel', 'Unknown']);
 /** Progress order of statuses; final states share the top rank. */
 const STATUS_RANK: Record<string, number> = { Initial: 1, PendingSubmit: 2, Submitted: 3, PendingCancel: 4, Filled: 9, Cancelled: 9, Inactive: 9, Invalid: 9 };
 const FINAL_RANK = 9;
