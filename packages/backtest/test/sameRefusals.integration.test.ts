@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Order, OrderRequest, PlacedOrder } from '@pounce/core';
+import { ApiResponseError, type Order, type OrderRequest, type PlacedOrder } from '@pounce/core';
 import { syntheticBars, type Gateway } from '@pounce/gateway';
 import { perShareFees } from '@pounce/matching';
 import { defineStrategy, OpenApiVenue, TradingEngine, type OrderIntent, type StrategyContext, type SubmittedOrder } from '@pounce/runtime';
@@ -115,6 +115,49 @@ describe('one set of venue rules: the same refusals in a backtest and on the gat
       // The accepted order: Initial before Submitted, as the service reports it.
       expect(buyStatuses(seen)).toEqual(['Initial', 'Submitted', 'Filled']);
     }
+  });
+});
+
+describe('venue calls: the same errors for modify and cancel, and the account kind', () => {
+  /** What the OpenAPI client raises for a call: class, code, the venue's words. */
+  const failure = (p: Promise<unknown>) => p.then(
+    () => 'resolved',
+    (e: unknown) => (e instanceof ApiResponseError ? { error: e.name, code: e.code, message: e.serverMessage } : String(e)),
+  );
+
+  it('modify off the tick grid, modify and cancel of an unknown order: same error class, code and words', async () => {
+    gw = await startTestGateway({ bars: BARS, stateDir: runDir() });
+    gw.advance(1);
+    const c = clientsFor(gw);
+    const paper = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+    const bt = new BacktestVenue(BARS, MATCHING);
+    const limit: OrderRequest = { symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 1, limitPrice: 1 };
+    const seen = [];
+    for (const venue of [bt, paper]) {
+      const placed = await venue.placeOrder(limit);
+      seen.push([
+        await failure(venue.modifyOrder(placed.id, { ...limit, limitPrice: 1.005 })),
+        await failure(venue.modifyOrder(placed.id, { ...limit, quantity: 2.5 })),
+        await failure(venue.cancelOrder('40132638459999999')),
+      ]);
+    }
+    expect(seen[0]).toEqual([
+      { error: 'TradeError', code: 1300, message: 'limit_price 1.005 does not match the tick size 0.01' },
+      { error: 'BizParamError', code: 1010, message: 'total_quantity: expected a positive whole number of shares' },
+      { error: 'TradeError', code: 1300, message: 'order 40132638459999999 not found' },
+    ]);
+    expect(seen[1]).toEqual(seen[0]);
+    // The gateway's contract reply states the tick grid its rules enforce.
+    const contract = (await c.api.http.call('contract', { account: c.cfg.account, symbol: 'AAA' })) as { tickSizes: unknown };
+    expect(contract.tickSizes).toEqual([{ begin: '0', end: '1', tickSize: 0.0001, type: 'CLOSED_OPEN' }, { begin: '1', end: 'Infinity', tickSize: 0.01, type: 'CLOSED_OPEN' }]);
+  });
+
+  it('the backtest predicts a paper account unless told otherwise: GTC limit orders only on a live one', async () => {
+    const gtc: OrderRequest = { symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 1, limitPrice: 1, timeInForce: 'GTC' };
+    expect(await failure(new BacktestVenue(BARS, MATCHING).placeOrder(gtc))).toEqual({ error: 'TradeError', code: 1300, message: 'GTC is not supported on a paper account' });
+    const live = new BacktestVenue(BARS, MATCHING, { accountKind: 'live' });
+    expect((await live.placeOrder(gtc)).order).toMatchObject({ status: 'Submitted', timeInForce: 'GTC' });
+    expect(await failure(live.placeOrder({ ...gtc, orderType: 'MKT', limitPrice: undefined }))).toEqual({ error: 'TradeError', code: 1200, message: 'GTC is not supported for MKT orders' });
   });
 });
 
