@@ -1,6 +1,9 @@
 import { BehaviorSubject, map, Observable, Subject, type Subscriber } from 'rxjs';
-import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
-import { MatchingEngine, type EngineEvent, type MarketBar, type MatchingConfig } from '@pounce/matching';
+import { errorForCode, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
+import {
+  engineErrorRefusal, MatchingEngine, modifyRefusal, orderRefusal, refusalCode, type AccountKind, type EngineEvent, type MarketBar, type MatchingConfig, type OrderRefusal,
+  type RuleContext,
+} from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, fillModel, orderModel, positionModel } from './engineModels.ts';
 import { CurveStats } from './metrics.ts';
@@ -23,6 +26,27 @@ interface BarListener {
   sink: Subscriber<Bar>;
 }
 
+/** What a backtest venue is besides its data and matching config. */
+export interface BacktestVenueOptions {
+  /** Keep every equity point (default true; a report draws them). */
+  keepEquity?: boolean;
+  /**
+   * The account the backtest predicts (default 'paper', as a paper run): its venue rules apply,
+   * e.g. no GTC on a paper account.
+   */
+  accountKind?: AccountKind;
+  /**
+   * The symbols the venue trades. Default: those of the bars (or of a stream's `symbols`); a stream
+   * without them knows a symbol once its first bar has been replayed.
+   */
+  symbols?: readonly string[];
+}
+
+/** A venue refusal as the OpenAPI path raises it: the service's error class, code and words. */
+function refusalError(r: OrderRefusal, kind: AccountKind, method: string): Error {
+  return errorForCode(refusalCode(r, kind), r.message, method);
+}
+
 /** A point of the equity curve, one per replay step. */
 export interface EquityPoint {
   time: number;
@@ -35,12 +59,15 @@ export interface EquityPoint {
  * The simulated exchange for backtests: the same MatchingEngine the gateway uses, driven step by
  * step on a simulated clock. Per step it does what the gateway does, in the same order: match
  * working orders against the step's bars, publish the resulting order/fill/position/asset events,
- * then publish the bars. A strategy only ever sees bars up to the current step.
+ * then publish the bars. A strategy only ever sees bars up to the current step. Orders pass the
+ * venue rules the gateway applies (packages/matching/src/rules), refused with the same error.
  */
 export class BacktestVenue implements Venue {
   readonly kind = 'backtest' as const;
   readonly account = BACKTEST_ACCOUNT;
   readonly engine: MatchingEngine;
+  readonly accountKind: AccountKind;
+  private readonly rules: RuleContext;
   private readonly slices: Iterator<MarketBar[]>;
   /** The first slice, read at construction so the clock starts just before it. */
   private readonly first: IteratorResult<MarketBar[]>;
@@ -77,9 +104,21 @@ export class BacktestVenue implements Venue {
   /** Equity after the last step. */
   finalEquity: number | undefined;
 
-  constructor(source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number }, config: MatchingConfig, { keepEquity = true }: { keepEquity?: boolean } = {}) {
+  constructor(
+    source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number; symbols?: readonly string[] },
+    config: MatchingConfig,
+    { keepEquity = true, accountKind = 'paper', symbols }: BacktestVenueOptions = {},
+  ) {
     this.engine = new MatchingEngine(config);
     this.keepEquity = keepEquity;
+    this.accountKind = accountKind;
+    const listed = symbols ?? (Array.isArray(source) ? [...new Set((source as readonly MarketBar[]).map((b) => b.symbol))] : (source as { symbols?: readonly string[] }).symbols);
+    const known = listed ? new Set(listed) : undefined;
+    this.rules = {
+      accountKind,
+      knownSymbol: known ? (s) => known.has(s) : (s) => this.engine.lastPrice(s) !== undefined,
+      position: (s) => this.engine.position(BACKTEST_ACCOUNT, s).quantity,
+    };
     const s = Array.isArray(source) ? timeSlices(source as readonly MarketBar[]) : (source as { slices: Iterable<MarketBar[]>; steps?: number });
     this.slices = s.slices[Symbol.iterator]();
     this.totalSteps = s.steps;
@@ -197,25 +236,50 @@ export class BacktestVenue implements Venue {
     );
   }
 
+  /**
+   * Places an order as the gateway does: the venue rules first (a refusal throws the error the
+   * OpenAPI client raises for it, e.g. TradeError code 1300 on a paper account), then the engine,
+   * whose events start with Initial.
+   */
   async placeOrder(req: OrderRequest): Promise<PlacedOrder> {
     this.activity = true;
-    // Submitted synchronously: the order is working before the next bar, whatever the caller awaits.
-    const { order, events } = this.engine.submit({
+    const order = {
       account: BACKTEST_ACCOUNT, symbol: req.symbol, action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice,
-      auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, timeInForce: req.timeInForce, userMark: req.userMark,
-    }, this.now());
-    this.publish(events);
-    return { id: order.id, orderId: order.seq, order: orderModel(order) };
+      auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, timeInForce: req.timeInForce ?? 'DAY', userMark: req.userMark,
+    };
+    const refusal = orderRefusal({ ...order, secType: req.secType, outsideRth: req.outsideRth }, this.rules);
+    if (refusal) throw refusalError(refusal, this.accountKind, 'place_order');
+    // Submitted synchronously: the order is working before the next bar, whatever the caller awaits.
+    const placed = this.engineCall('place_order', () => this.engine.submit(order, this.now()));
+    this.publish(placed.events);
+    return { id: placed.order.id, orderId: placed.order.seq, order: orderModel(placed.order) };
   }
 
   async cancelOrder(orderId: string): Promise<void> {
     this.activity = true;
-    this.publish(this.engine.cancel(orderId, this.now()));
+    this.publish(this.engineCall('cancel_order', () => this.engine.cancel(orderId, this.now())));
   }
 
   async modifyOrder(orderId: string, req: OrderRequest): Promise<void> {
     this.activity = true;
-    this.publish(this.engine.modify(orderId, { quantity: req.quantity, limitPrice: req.limitPrice, auxPrice: req.auxPrice, trailingPercent: req.trailingPercent }, this.now()));
+    const changes = { quantity: req.quantity, limitPrice: req.limitPrice, auxPrice: req.auxPrice, trailingPercent: req.trailingPercent };
+    const o = this.engine.order(orderId);
+    if (o) {
+      const refusal = modifyRefusal({ ...o, quantity: changes.quantity, limitPrice: changes.limitPrice ?? o.limitPrice, auxPrice: changes.auxPrice ?? o.auxPrice, trailingPercent: changes.trailingPercent ?? o.trailingPercent }, this.rules);
+      if (refusal) throw refusalError(refusal, this.accountKind, 'modify_order');
+    }
+    this.publish(this.engineCall('modify_order', () => this.engine.modify(orderId, changes, this.now())));
+  }
+
+  /** Runs an engine call; its typed errors become the errors the OpenAPI client raises for them. */
+  private engineCall<T>(method: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      const refusal = engineErrorRefusal(e);
+      if (refusal) throw refusalError(refusal, this.accountKind, method);
+      throw e;
+    }
   }
 
   async orders(): Promise<Order[]> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Fill } from '@pounce/core';
-import { perShareFees, tieredFees, type FeeModel, type MarketBar } from '@pounce/matching';
+import { perShareFees, tieredFees, type AccountKind, type FeeModel, type MarketBar } from '@pounce/matching';
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
 import type { Metrics } from './metrics.ts';
@@ -36,6 +36,8 @@ export interface BacktestOptions {
   /** Share of bar volume an order may take per bar (default 0.1, as on the gateway). */
   participation?: number;
   risk?: RiskLimits;
+  /** The account the backtest predicts, whose venue rules apply (default 'paper'). */
+  accountKind?: AccountKind;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -71,7 +73,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const slippageBps = o.slippageBps ?? 0;
   const participation = o.participation ?? 0.1;
   const keep = o.keepDetail ?? true;
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep });
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind });
   const runDir = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   try {
     const fills: Fill[] = [];

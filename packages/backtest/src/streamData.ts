@@ -7,6 +7,8 @@ import type { LoadedData } from './loadData.ts';
 export interface StreamedData {
   /** Time slices across all files, read from disk as the replay asks for them (one pass). */
   slices: Iterable<MarketBar[]>;
+  /** The symbols of the files (what the backtest venue trades), in name order. */
+  symbols: readonly string[];
   /** Same definition as loadData's, computed by a hashing pass before the replay. */
   fingerprint: string;
   /** Per file; bars, first and last are filled in as the replay reads the file. */
@@ -54,7 +56,7 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
       parsed.flatMap((f, i) => (f.symbol === symbol ? [() => inRange(f.spec, readCsvBars(f.path, { symbol, source: f.path, onBytes: (c) => (bytesRead += c.length) }), range, files[i]!, done)] : [])),
     ),
   );
-  return { slices: mergeSlices(sources), fingerprint: hash.digest('hex'), files, progress: () => (filesDone === files.length || totalBytes === 0 ? 1 : bytesRead / totalBytes) };
+  return { slices: mergeSlices(sources), symbols, fingerprint: hash.digest('hex'), files, progress: () => (filesDone === files.length || totalBytes === 0 ? 1 : bytesRead / totalBytes) };
 }
 
 /** The files of one symbol, read one after another; each must start after the previous one ends. */

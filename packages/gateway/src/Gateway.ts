@@ -141,8 +141,8 @@ export class Gateway {
     if (cmd.k === 'place') {
       const r = this.engine.submit(cmd.req, now);
       order = r.order;
-      // The service reports Initial before the order is working.
-      events = [{ kind: 'order', order: { ...r.order, status: 'Initial' } }, ...r.events];
+      // The engine's events start with the Initial the service reports (the backtest's too).
+      events = r.events;
     } else if (cmd.k === 'cancel') {
       events = this.engine.cancel(cmd.id, now);
     } else {

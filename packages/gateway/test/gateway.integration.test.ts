@@ -123,14 +123,16 @@ describe('orders, pushes, positions and assets', () => {
 
   it('cancel and modify: a cancelled order cannot be modified, a filled one cannot be cancelled, a modified one fills at its new price', async () => {
     const px = gw.replay.latest('AAA')!.close;
-    const a = await c.api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 10, limitPrice: px * 0.5 });
+    // Limit prices on the cent grid: the venue refuses others (tick size).
+    const half = Math.round(px * 50) / 100;
+    const a = await c.api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 10, limitPrice: half });
     await c.api.cancelOrder(a.id);
     expect((await c.api.order(a.id)).status).toBe('Cancelled');
     await expect(c.api.modifyOrder(a.id, { symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 10, limitPrice: px })).rejects.toBeInstanceOf(TradeError);
     await expect(c.api.cancelOrder(a.id)).rejects.toMatchObject({ code: 1300 });
 
-    const b = await c.api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 10, limitPrice: px * 0.5 });
-    await c.api.modifyOrder(b.id, { symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 20, limitPrice: px * 2 });
+    const b = await c.api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 10, limitPrice: half });
+    await c.api.modifyOrder(b.id, { symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 20, limitPrice: Math.round(px * 200) / 100 });
     gw.advance(1);
     const filled = await c.api.order(b.id);
     expect(filled).toMatchObject({ status: 'Filled', filledQuantity: 20 });

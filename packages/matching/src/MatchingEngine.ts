@@ -114,7 +114,10 @@ export class MatchingEngine {
     if (req.timeInForce !== undefined && req.timeInForce !== 'DAY' && req.timeInForce !== 'GTC') throw new OrderValidationError('time_in_force', 'DAY or GTC');
   }
 
-  /** Accepts an order (Submitted) or rejects it for buying power / shorting (Inactive). */
+  /**
+   * Accepts an order (Submitted) or rejects it for buying power / shorting (Inactive). Its events
+   * start with an `Initial` snapshot, as the service reports an order before it is working.
+   */
   submit(req: NewOrder, now: number): { order: EngineOrder; events: EngineEvent[] } {
     MatchingEngine.validate(req);
     const seq = ++this.orderSeq;
@@ -140,7 +143,7 @@ export class MatchingEngine {
       if (!mine) this.workingByAccount.set(o.account, (mine = new Set()));
       mine.add(o);
     }
-    return { order: o, events: [{ kind: 'order', order: o }] };
+    return { order: o, events: [{ kind: 'order', order: { ...o, status: 'Initial', remark: '' } }, { kind: 'order', order: o }] };
   }
 
   /** Why the account could not take this order now (buying power, shorting), or undefined. */

@@ -6,3 +6,4 @@ export * from './SessionDay.ts';
 export * from './MatchingEngine.ts';
 export * from './MarketReplay.ts';
 export * from './mergeSlices.ts';
+export * from './rules/index.ts';

@@ -153,7 +153,8 @@ describe('MatchingEngine volume, time in force, fees, ledger', () => {
     const e = engine({ initialCash: 1000 });
     const { order: o, events } = e.submit(order({ orderType: 'LMT', limitPrice: 10, quantity: 200 }), T0);
     expect(o).toMatchObject({ status: 'Inactive', remark: expect.stringMatching(/insufficient buying power: needs 2000.00, has 1000.00/) });
-    expect(events).toHaveLength(1);
+    // Initial first, as the service reports it, then the refusal.
+    expect(events.map((ev) => ev.kind === 'order' && ev.order.status)).toEqual(['Initial', 'Inactive']);
     e.onBar(bar(9, 9, 9, 9));
     expect(fills(e)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { bizParam, commonParam } from '../http/GatewayError.ts';
-import type { MarketReplay } from '@pounce/matching';
+import { US_STOCK_TICKS, type MarketReplay } from '@pounce/matching';
 import { optNum, optStr, reqStr, strList, type Biz } from './bizFields.ts';
 
 export interface QuoteContext {
@@ -132,7 +132,7 @@ export function contractJson(symbol: string): Record<string, unknown> {
   return {
     contractId: 0, identifier: symbol, symbol, secType: 'STK', currency: 'USD', exchange: 'SMART', market: 'US', primaryExchange: 'NASDAQ',
     localSymbol: symbol, name: symbol, multiplier: 1, lotSize: 1, minTick: 0.01, status: 1, tradeable: true, closeOnly: false, marginable: true,
-    shortable: true, shortMargin: 0.5, tickSizes: [{ begin: '0', end: 'Infinity', tickSize: 0.01, type: 'CLOSED' }], isEtf: false,
+    shortable: true, shortMargin: 0.5, tickSizes: US_STOCK_TICKS.map((b) => ({ begin: String(b.begin), end: String(b.end), tickSize: b.tickSize, type: 'CLOSED_OPEN' })), isEtf: false,
     supportOvernightTrading: false, supportFractionalShare: false,
   };
 }

@@ -1,6 +1,6 @@
-import type { EngineFill, EngineOrder, MatchingEngine, NewOrder } from '@pounce/matching';
-import { MatchingEngine as Engine, OrderStateError, OrderValidationError, tieredFees } from '@pounce/matching';
-import { bizParam, tradeError } from '../http/GatewayError.ts';
+import type { AccountKind, EngineFill, EngineOrder, MatchingEngine, NewOrder, OrderRefusal, RuleContext, RuleOrder } from '@pounce/matching';
+import { engineErrorRefusal, modifyRefusal, orderRefusal, refusalCode, tieredFees } from '@pounce/matching';
+import { bizParam, GatewayError, tradeError } from '../http/GatewayError.ts';
 import { optId, optNum, optStr, reqNum, reqStr, type Biz } from './bizFields.ts';
 import { contractJson } from './quoteMethods.ts';
 import { globalAssetsJson, orderJson, positionJson, primeAssetsJson, transactionJson } from './wireShapes.ts';
@@ -23,32 +23,42 @@ function account(biz: Biz): string {
   return a;
 }
 
+/** A 17-digit account is a paper account (protocol.md 8); the venue rules depend on it. */
+const accountKind = (acct: string): AccountKind => (/^\d{17}$/.test(acct) ? 'paper' : 'live');
+
+/** A venue-rule refusal as the service answers it: 1010 for a bad field, else 1300 paper / 1200 prime. */
+const refused = (acct: string, r: OrderRefusal) => new GatewayError(refusalCode(r, accountKind(acct)), r.message);
+
 /** Runs an engine call, mapping its typed errors to the service's codes. */
 function guarded<T>(acct: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof OrderValidationError) throw bizParam(e.message);
-    if (e instanceof OrderStateError) throw tradeError(acct, e.message);
+    const r = engineErrorRefusal(e);
+    if (r) throw refused(acct, r);
     throw e;
   }
 }
 
+/** The venue rules' view of an account at the gateway (the backtest builds the same from its engine). */
+function ruleContext(acct: string, desk: TradeDesk): RuleContext {
+  return { accountKind: accountKind(acct), knownSymbol: (s) => desk.knownSymbol(s), position: (s) => desk.engine.position(acct, s).quantity };
+}
+
+/** Parses a place/preview biz and applies the venue rules (packages/matching/src/rules). */
 function newOrder(biz: Biz, desk: TradeDesk): NewOrder {
   const acct = account(biz);
-  const symbol = reqStr(biz, 'symbol');
-  if (!desk.knownSymbol(symbol)) throw tradeError(acct, `bad_request:contract ${symbol} is not tradable on the local gateway`);
-  const secType = optStr(biz, 'sec_type') ?? 'STK';
-  if (secType !== 'STK') throw tradeError(acct, `sec_type ${secType} is not supported by the local gateway (STK only)`);
-  const tif = optStr(biz, 'time_in_force') ?? 'DAY';
-  const orderType = reqStr(biz, 'order_type');
-  if (tif !== 'DAY' && tif !== 'GTC') throw bizParam(`time_in_force ${tif} is not supported (DAY, GTC)`);
-  if (orderType === 'MKT' && tif === 'GTC') throw tradeError(acct, 'GTC is not supported for MKT orders');
-  if (biz.outside_rth === true && (orderType === 'MKT' || orderType === 'STP')) throw tradeError(acct, `${orderType} orders are not allowed with outside_rth=true`);
-  return {
-    account: acct, symbol, action: reqStr(biz, 'action') as NewOrder['action'], orderType: orderType as NewOrder['orderType'],
+  const order: RuleOrder = {
+    account: acct, symbol: reqStr(biz, 'symbol'), action: reqStr(biz, 'action') as NewOrder['action'], orderType: reqStr(biz, 'order_type') as NewOrder['orderType'],
     quantity: reqNum(biz, 'total_quantity'), limitPrice: optNum(biz, 'limit_price'), auxPrice: optNum(biz, 'aux_price'),
-    trailingPercent: optNum(biz, 'trailing_percent'), timeInForce: tif, userMark: optStr(biz, 'user_mark'),
+    trailingPercent: optNum(biz, 'trailing_percent'), timeInForce: (optStr(biz, 'time_in_force') ?? 'DAY') as NewOrder['timeInForce'], userMark: optStr(biz, 'user_mark'),
+    secType: optStr(biz, 'sec_type'), outsideRth: biz.outside_rth === true,
+  };
+  const refusal = orderRefusal(order, ruleContext(acct, desk));
+  if (refusal) throw refused(acct, refusal);
+  return {
+    account: order.account, symbol: order.symbol, action: order.action, orderType: order.orderType, quantity: order.quantity, limitPrice: order.limitPrice,
+    auxPrice: order.auxPrice, trailingPercent: order.trailingPercent, timeInForce: order.timeInForce, userMark: order.userMark,
   };
 }
 
@@ -96,7 +106,6 @@ export const tradeMethods: Record<string, Handler> = {
 
   preview_order: (biz, desk) => {
     const req = newOrder(biz, desk);
-    guarded(req.account, () => Engine.validate(req));
     const refusal = desk.engine.refusal(req);
     const px = req.limitPrice ?? req.auxPrice ?? desk.engine.lastPrice(req.symbol) ?? 0;
     const s = desk.engine.summary(req.account);
@@ -116,7 +125,10 @@ export const tradeMethods: Record<string, Handler> = {
     if (!o || o.account !== acct) throw tradeError(acct, `order ${id} not found`);
     const ot = optStr(biz, 'order_type');
     if (ot && ot !== o.orderType) throw tradeError(acct, 'order_type cannot be modified');
-    guarded(acct, () => desk.modify(id, { quantity: optNum(biz, 'total_quantity'), limitPrice: optNum(biz, 'limit_price'), auxPrice: optNum(biz, 'aux_price'), trailingPercent: optNum(biz, 'trailing_percent') }));
+    const changes = { quantity: optNum(biz, 'total_quantity'), limitPrice: optNum(biz, 'limit_price'), auxPrice: optNum(biz, 'aux_price'), trailingPercent: optNum(biz, 'trailing_percent') };
+    const refusal = modifyRefusal({ ...o, quantity: changes.quantity ?? o.quantity, limitPrice: changes.limitPrice ?? o.limitPrice, auxPrice: changes.auxPrice ?? o.auxPrice, trailingPercent: changes.trailingPercent ?? o.trailingPercent }, ruleContext(acct, desk));
+    if (refusal) throw refused(acct, refusal);
+    guarded(acct, () => desk.modify(id, changes));
     return { id: BigInt(id) };
   },
 

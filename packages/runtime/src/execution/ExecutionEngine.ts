@@ -148,6 +148,17 @@ export class ExecutionEngine {
     return { clientOrderId: cid, orderId: undefined, rejected: reason };
   }
 
+  /**
+   * Sends one order. Resolves, never rejects, with one of three outcomes:
+   * - `{clientOrderId, orderId}`: the venue accepted it (it may still end Inactive, e.g. for buying
+   *   power; that arrives on `orders$`);
+   * - `{clientOrderId, orderId: undefined, rejected}`: refused by the runtime's risk checks or by the
+   *   venue (its rules, with the venue's words and code); an `Inactive` order with the reason in
+   *   `remark` is published on `orders$` at once;
+   * - `{clientOrderId, orderId: undefined, pending}`: the outcome is unknown (no reply, a broken
+   *   connection, any error other than the venue's answer). The order is looked up by its client
+   *   id, never re-sent; it resolves later on `orders$` (accepted, or Inactive "not received").
+   */
   async submit(intent: OrderIntent): Promise<SubmittedOrder> {
     const cid = `${this.runId}-${++this.seq}`;
     let req: OrderRequest;
@@ -166,22 +177,24 @@ export class ExecutionEngine {
       this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: placed.id });
       return { clientOrderId: cid, orderId: placed.id };
     } catch (err) {
-      if (err instanceof RequestTimeoutError || err instanceof TransportError) {
-        // The order may exist: look it up by its client id instead of sending it again.
-        this.log.warn('place_order outcome unknown; looking the order up', { cid, error: err.message });
-        this.pendingIntents.set(cid, req);
-        const found = await this.lookup(cid);
-        if (typeof found === 'string') return { clientOrderId: cid, orderId: found };
-        if (found === undefined) {
-          // The venue cannot be asked now: the order may exist. It stays pending until a lookup
-          // answers (reconcile after reconnect, or at stop); it is never re-sent.
-          return { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${err.message}); the venue could not be asked yet` };
-        }
-        this.pendingIntents.delete(cid);
-        return this.reject(cid, req, `not received by the venue (${err.message}); looked up by client id and not found, not re-sent`);
-      }
+      // The venue answered with a refusal: the order does not exist.
       if (err instanceof ApiResponseError) return this.reject(cid, req, `venue: ${err.serverMessage} (code ${err.code})`);
-      throw err;
+      // Anything else (no reply in time, a broken connection, a reply that cannot be trusted, an
+      // error the venue did not classify) leaves the outcome unknown: the order may exist. Look it
+      // up by its client id instead of sending it again.
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof RequestTimeoutError || err instanceof TransportError) this.log.warn('place_order outcome unknown; looking the order up', { cid, error: message });
+      else this.log.error('place_order failed unexpectedly; outcome unknown, looking the order up', { cid, error: message });
+      this.pendingIntents.set(cid, req);
+      const found = await this.lookup(cid);
+      if (typeof found === 'string') return { clientOrderId: cid, orderId: found };
+      if (found === undefined) {
+        // The venue cannot be asked now: the order may exist. It stays pending until a lookup
+        // answers (reconcile after reconnect, or at stop); it is never re-sent.
+        return { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` };
+      }
+      this.pendingIntents.delete(cid);
+      return this.reject(cid, req, `not received by the venue (${message}); looked up by client id and not found, not re-sent`);
     } finally {
       this.inFlight--;
     }

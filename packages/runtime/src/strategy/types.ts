@@ -29,15 +29,26 @@ export interface OrderIntent {
   timeInForce?: 'DAY' | 'GTC';
 }
 
-/** What `submit` hands back at once; the order's fate arrives on `orders$` / `fills$`. */
+/**
+ * What `submit` resolves with: exactly one of accepted (`orderId` set), `rejected` or `pending`.
+ * The order's later fate arrives on `orders$` / `fills$`.
+ */
 export interface SubmittedOrder {
   /** The runtime's id, sent to the venue as userMark; stable across restarts. */
   clientOrderId: string;
-  /** The venue's id once accepted; undefined when refused by risk checks or not received. */
+  /** The venue's id once accepted; undefined when rejected or pending. */
   orderId: string | undefined;
-  /** Set when refused before reaching the venue. */
+  /**
+   * Set when the order does not exist: refused by the risk checks (`risk: ...`), by the venue's
+   * rules (`venue: <the venue's words> (code N)`, the same in a backtest and on the gateway), or
+   * looked up after a lost reply and not found. An `Inactive` order with this reason in `remark`
+   * and the client id in `userMark` is published on `orders$`.
+   */
   rejected?: string;
-  /** Set when the order may or may not exist (venue unreachable); it resolves on `orders$` later. */
+  /**
+   * Set when the outcome is unknown (no reply, a broken connection, an unexpected error): the
+   * order may exist. It is looked up by client id, never re-sent, and resolves later on `orders$`.
+   */
   pending?: string;
 }
 
@@ -62,6 +73,11 @@ export interface StrategyContext<P = Record<string, unknown>> {
   readonly orders$: Observable<Order>;
   readonly positions$: Observable<Position>;
   readonly account$: Observable<AccountAssets>;
+  /**
+   * Sends an order through the risk checks to the venue. Never rejects for a refusal or a lost
+   * reply: resolves with `{clientOrderId, orderId}` (accepted), `{rejected}` (refused; an
+   * `Inactive` order follows on `orders$`) or `{pending}` (outcome unknown, resolved on `orders$`).
+   */
   submit(intent: OrderIntent): Promise<SubmittedOrder>;
   cancel(orderId: string): Promise<void>;
   modify(orderId: string, changes: { quantity?: number; limitPrice?: number; stopPrice?: number }): Promise<void>;

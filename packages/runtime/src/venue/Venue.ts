@@ -26,6 +26,11 @@ export interface Venue {
   readonly positions$: Observable<Position>;
   readonly assets$: Observable<AccountAssets>;
   readonly connection$: Observable<ConnectionState>;
+  /**
+   * Places an order. A refusal rejects with the `ApiResponseError` the OpenAPI client raises for it
+   * (its class, code and the venue's words; the backtest raises the same); any other error means the
+   * outcome is unknown and the order is looked up by its userMark, never re-sent.
+   */
   placeOrder(req: OrderRequest): Promise<PlacedOrder>;
   cancelOrder(orderId: string): Promise<void>;
   modifyOrder(orderId: string, req: OrderRequest): Promise<void>;

@@ -1,0 +1,3 @@
+export * from './orderRules.ts';
+export * from './refusalReasons.ts';
+export * from './tickSize.ts';
