@@ -115,6 +115,31 @@ describe('risk limits through the TradingEngine on a BacktestVenue', () => {
   });
 });
 
+describe('rate and operator halt on the BacktestVenue', () => {
+  it('the order rate cap counts minutes of venue time: one order per daily bar passes under 1/min', async () => {
+    const seen: Array<string | undefined> = [];
+    await backtest(dailyBars([10, 10, 10, 10]), { maxOrdersPerMinute: 1 }, (ctx, i) => {
+      if (i < 3) void ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1 }).then((r) => (seen[i] = r.rejected));
+      if (i === 2) void ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1 }).then((r) => (seen[3] = r.rejected));
+    });
+    expect(seen).toEqual([undefined, undefined, undefined, 'risk: order rate cap 1/min reached']);
+  });
+
+  it('an operator halt refuses new exposure and lets reduce-only orders through', async () => {
+    const seen: Array<string | undefined> = [];
+    const { engine } = await backtest(dailyBars([10, 10, 10, 10]), {}, (ctx, i, e) => {
+      if (i === 0) void ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 10 });
+      if (i === 2) {
+        e.halt('paused by the operator');
+        void ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1 }).then((r) => (seen[0] = r.rejected));
+        void ctx.submit({ symbol: 'XYZ', side: 'SELL', quantity: 10 }).then((r) => (seen[1] = r.rejected));
+      }
+    });
+    expect(seen).toEqual(['risk: trading halted: paused by the operator', undefined]);
+    expect(engine.status()).toMatchObject({ halted: 'paused by the operator', haltCause: 'operator', positions: [] });
+  });
+});
+
 describe('cash on the BacktestVenue', () => {
   it('inside fills$ the strategy sees cash already moved by the notional and the fee; the venue\'s figure then agrees', async () => {
     const inFills: Array<{ fill: Fill; cash: number; position: number }> = [];

@@ -173,7 +173,14 @@ export class TradingEngine {
   }
 
   private markRisk(): void {
-    if (this.seeded) this.risk.onMark();
+    if (!this.seeded) return;
+    const before = this.risk.currentHalt;
+    this.risk.onMark();
+    const now = this.risk.currentHalt;
+    if (now && !before) {
+      this.log.warn('halting new exposure', { cause: now.cause, reason: now.text });
+      this.journal.append({ t: Date.now(), e: 'note', text: `halted (${now.cause}): ${now.text}` });
+    }
   }
 
   private priorStartEquity(): number {
