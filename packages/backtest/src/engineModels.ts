@@ -11,7 +11,7 @@ export function orderModel(o: Readonly<EngineOrder>): Order {
 }
 
 export function fillModel(f: EngineFill): Fill {
-  return { id: f.id, orderId: f.orderId, account: f.account, symbol: f.symbol, action: f.action, price: f.price, quantity: f.quantity, time: f.time };
+  return { id: f.id, orderId: f.orderId, account: f.account, symbol: f.symbol, action: f.action, price: f.price, quantity: f.quantity, time: f.time, commission: f.commission };
 }
 
 export function positionModel(p: Readonly<PositionState>): Position {

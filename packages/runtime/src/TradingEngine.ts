@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DateTime } from 'luxon';
-import { share, Subject, takeUntil, type Observable, type Subscription } from 'rxjs';
+import { share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
 import { silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
+import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
 import { NullJournal, OrderJournal, replayJournal, type Journal } from './journal/OrderJournal.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
-import { RiskEngine, type RiskLimits } from './risk/RiskEngine.ts';
+import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
 import { parseParams } from './strategy/params.ts';
 import type { ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition } from './strategy/types.ts';
 import type { Venue } from './venue/Venue.ts';
@@ -21,6 +21,12 @@ export interface RunOptions {
   runDir: string;
   resume?: boolean;
   risk?: RiskLimits;
+  /**
+   * Fee schedule for estimating a fill's fee where the venue reports fees per order only (OpenAPI
+   * venues), so cash moves by notional and fee at the fill; the order's reported commission then
+   * replaces the estimate. Default: the TradeUP-like schedule the embedded gateway charges.
+   */
+  fees?: FeeModel;
   logger?: Logger;
   /** fsync the journal on every event (slower; survives power loss, not just a crash). */
   fsync?: boolean;
@@ -40,6 +46,7 @@ export interface RunStatus {
   rejected: number;
   connection: string;
   halted: string | undefined;
+  haltCause: HaltCause | undefined;
   venueTime: number;
 }
 
@@ -68,8 +75,10 @@ export class TradingEngine {
   private missed = 0;
   private connection = 'connecting';
   private stopped: Promise<RunSummary> | undefined;
+  /** Set once the portfolio holds the venue's state: marks before that would measure nothing. */
+  private seeded = false;
   readonly execution: ExecutionEngine;
-  readonly portfolio = new Portfolio();
+  readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
   readonly journal: Journal;
   readonly log: Logger;
@@ -77,14 +86,17 @@ export class TradingEngine {
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
     this.log = o.logger ?? silentLogger;
     this.journal = o.journal === 'none' ? new NullJournal(o.runDir) : OrderJournal.open(o.runDir, { fsync: o.fsync });
-    const zone = 'America/New_York';
+    this.portfolio = new Portfolio(o.fees ?? tieredFees());
+    // The exchange's session day in New York, on the venue's clock (replay time on a replaying venue).
+    const session = new SessionDay('America/New_York');
     this.risk = new RiskEngine(o.risk ?? {}, {
       position: (s) => this.portfolio.position(s),
       price: (s) => this.portfolio.price(s),
       grossExposure: () => this.portfolio.grossExposure(),
       equity: () => this.portfolio.equity(),
-      now: () => Date.now(),
-      day: () => Number(DateTime.fromMillis(o.venue.now(), { zone }).toFormat('yyyyLLdd')),
+      now: () => o.venue.now(),
+      day: () => session.of(o.venue.now()),
+      workingOrders: () => this.execution.workingOrders(),
     });
     const runId = o.runDir.split('/').filter(Boolean).pop()!.slice(-24);
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
@@ -119,10 +131,14 @@ export class TradingEngine {
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
         if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
       }),
-      venue.bars$(this.symbols).subscribe({ next: (b) => this.portfolio.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      venue.bars$(this.symbols).subscribe({ next: (b) => this.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      // Subscribed before the strategy's handlers: a fill's loss is checked before the strategy reacts.
+      this.execution.fills$.subscribe(() => this.markRisk()),
     );
     const r = await this.execution.reconcile();
     this.missed += r.missedFills;
+    this.seeded = true;
+    this.markRisk();
     this.startEquity = this.o.resume ? this.priorStartEquity() : (await venue.assets()).netLiquidation;
     if (this.o.journal !== 'none') writeFileSync(join(this.o.runDir, 'start-equity'), String(this.startEquity));
     // Params were validated against def.params above, so the context matches the spec.
@@ -150,6 +166,23 @@ export class TradingEngine {
     }, delayMs);
   }
 
+  /** A price mark (bar close, quote): the book is revalued and the daily loss checked at once. */
+  private mark(symbol: string, price: number): void {
+    this.portfolio.mark(symbol, price);
+    this.markRisk();
+  }
+
+  private markRisk(): void {
+    if (!this.seeded) return;
+    const before = this.risk.currentHalt;
+    this.risk.onMark();
+    const now = this.risk.currentHalt;
+    if (now && !before) {
+      this.log.warn('halting new exposure', { cause: now.cause, reason: now.text });
+      this.journal.append({ t: Date.now(), e: 'note', text: `halted (${now.cause}): ${now.text}` });
+    }
+  }
+
   private priorStartEquity(): number {
     const p = join(this.o.runDir, 'start-equity');
     return existsSync(p) ? Number(readFileSync(p, 'utf8')) : this.portfolio.equity();
@@ -161,7 +194,7 @@ export class TradingEngine {
 
   private context(): StrategyContext<Record<string, unknown>> {
     const { venue } = this.o;
-    const quotes$ = this.guard(venue.quotes$(this.symbols).pipe(share()));
+    const quotes$ = this.guard(venue.quotes$(this.symbols).pipe(tap((q) => q.latestPrice !== undefined && this.mark(q.symbol, q.latestPrice)), share()));
     const statePath = join(this.o.runDir, 'state.json');
     const stored: Record<string, unknown> = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>) : {};
     const state: PersistedState = {
@@ -206,9 +239,15 @@ export class TradingEngine {
     return this.execution.flatten(symbol);
   }
 
+  /** Operator halt: no new exposure from now on (reduce-only orders pass); open orders stay. */
+  halt(text: string): void {
+    this.risk.halt('operator', text);
+    this.journal.append({ t: Date.now(), e: 'note', text: `halted by the operator: ${text}` });
+  }
+
   /** Kill switch: halt new orders and cancel every open one. */
   async kill(reason = 'kill switch'): Promise<number> {
-    this.risk.halt(reason);
+    this.risk.halt('kill-switch', reason);
     this.journal.append({ t: Date.now(), e: 'note', text: `kill switch: ${reason}` });
     return this.execution.cancelAll();
   }
@@ -218,7 +257,7 @@ export class TradingEngine {
     return {
       positions: this.portfolio.positions(), equity, pnl: equity - this.startEquity, openOrders: this.execution.openOrders.length, pending: this.execution.pendingCount,
       orders: this.execution.orderCount, fills: this.execution.fillCount, rejected: this.execution.rejectedCount, connection: this.connection,
-      halted: this.risk.haltReason, venueTime: this.o.venue.now(),
+      halted: this.risk.haltReason, haltCause: this.risk.currentHalt?.cause, venueTime: this.o.venue.now(),
     };
   }
 

@@ -147,6 +147,7 @@ describe('TradingEngine against the local gateway', () => {
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 1 });
     await until(() => engine!.execution.openOrders.length === 1);
     expect(await engine!.kill('test')).toBe(1);
+    expect(engine!.status()).toMatchObject({ halted: 'test', haltCause: 'kill-switch' });
     await until(() => gw!.engine.openOrders(gw!.account).length === 0);
     expect((await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).rejected).toBe('risk: trading halted: test');
     await seen.ctx!.flatten('AAA');

@@ -60,6 +60,12 @@ export interface PlacedOrder { id: string; orderId: number; order: Order | undef
 export interface Fill {
   id: string; orderId: string; account: string; symbol: string; action: OrderAction;
   price: number; quantity: number; time: number;
+  /**
+   * Fee charged for this execution, where the venue reports it per fill (the backtester does).
+   * The OpenAPI reports fees per order only (the order's cumulative `commission`), so fills parsed
+   * from it leave this out.
+   */
+  commission?: number;
 }
 
 export interface Position {

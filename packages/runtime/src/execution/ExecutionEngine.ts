@@ -2,7 +2,7 @@ import { Subject, type Subscription } from 'rxjs';
 import { ApiResponseError, RequestTimeoutError, TransportError, type Fill, type Logger, type Order, type OrderRequest } from '@pounce/core';
 import type { Journal } from '../journal/OrderJournal.ts';
 import type { Portfolio } from '../portfolio/Portfolio.ts';
-import type { RiskEngine } from '../risk/RiskEngine.ts';
+import type { RiskEngine, WorkingOrder } from '../risk/RiskEngine.ts';
 import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
 import type { Venue } from '../venue/Venue.ts';
 import { IdRunSet } from './IdRunSet.ts';
@@ -39,6 +39,17 @@ export class ExecutionEngine {
   private latest = new Map<string, OrderMark>();
   private previous = new Map<string, OrderMark>();
   private readonly pendingIntents = new Map<string, OrderRequest>();
+  /**
+   * Orders passed by risk that the venue has not shown in an order event yet (in flight, placed
+   * but not pushed, outcome unknown), by client id; the order id once the reply names it. Together
+   * with `open` they are the working orders the risk limits count, each once.
+   */
+  private readonly unconfirmed = new Map<string, { req: OrderRequest; orderId: string | undefined }>();
+  private readonly unconfirmedIds = new Map<string, string>();
+  /** Quantity filled per working order as fills tell it (a fill may precede its order update). */
+  private readonly filledOfWorking = new Map<string, number>();
+  /** Working orders the runtime asked the venue to cancel. */
+  private readonly cancelRequested = new Set<string>();
   private readonly subs: Subscription[] = [];
   private seq = 0;
   fillCount = 0;
@@ -66,7 +77,11 @@ export class ExecutionEngine {
   /** Seeds dedupe and pending intents from a resumed run's journal. */
   restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string }]>, seq: number): void {
     for (const id of fills) this.seenFills.add(id);
-    for (const [cid, i] of intents) if (!i.orderId && !i.rejected) this.pendingIntents.set(cid, i.req);
+    for (const [cid, i] of intents) {
+      if (i.orderId || i.rejected) continue;
+      this.pendingIntents.set(cid, i.req);
+      this.unconfirmed.set(cid, { req: i.req, orderId: undefined });
+    }
     this.seq = seq;
   }
 
@@ -85,7 +100,7 @@ export class ExecutionEngine {
   private onVenueError(e: Error): void {
     if (this.risk.haltReason) return;
     this.log.error('venue stream failed; halting new orders', { error: e.message });
-    this.risk.halt(`venue: ${e.message}`);
+    this.risk.halt('venue', `venue: ${e.message}`);
     this.journal.append({ t: Date.now(), e: 'note', text: `venue stream failed: ${e.message}` });
   }
 
@@ -99,6 +114,7 @@ export class ExecutionEngine {
   private onFill(f: Fill): boolean {
     if (!this.seenFills.add(f.id)) return false;
     this.journal.append({ t: Date.now(), e: 'fill', fill: f });
+    if (this.open.has(f.orderId) || this.unconfirmedIds.has(f.orderId)) this.filledOfWorking.set(f.orderId, (this.filledOfWorking.get(f.orderId) ?? 0) + f.quantity);
     this.portfolio.applyFill(f);
     this.fillCount++;
     this.fills$.next(f);
@@ -122,8 +138,10 @@ export class ExecutionEngine {
       }
     }
     this.journal.append({ t: Date.now(), e: 'order', order: o });
+    this.confirm(o.userMark, o.id);
     if (OPEN.has(o.status)) this.open.set(o.id, o);
-    else this.open.delete(o.id);
+    else this.forget(o.id);
+    this.portfolio.applyOrder(o);
     this.orders$.next(o);
   }
 
@@ -134,6 +152,43 @@ export class ExecutionEngine {
 
   get openOrders(): Order[] {
     return [...this.open.values()];
+  }
+
+  /**
+   * What may still trade, for the risk limits: the unfilled rest of each open order and of each
+   * order in flight or with an unknown outcome. An order counts once: it leaves `unconfirmed` at
+   * its first order event, which is when it enters `open`.
+   */
+  workingOrders(): WorkingOrder[] {
+    const out: WorkingOrder[] = [];
+    for (const o of this.open.values()) {
+      const remaining = o.totalQuantity - Math.max(o.filledQuantity, this.filledOfWorking.get(o.id) ?? 0);
+      if (remaining > 0) out.push({ symbol: o.symbol, action: o.action, remaining, price: o.limitPrice ?? (o.orderType === 'STP' ? o.auxPrice : undefined), cancelRequested: this.cancelRequested.has(o.id) });
+    }
+    for (const u of this.unconfirmed.values()) {
+      const r = u.req;
+      const remaining = r.quantity - (u.orderId === undefined ? 0 : (this.filledOfWorking.get(u.orderId) ?? 0));
+      if (remaining > 0) out.push({ symbol: r.symbol, action: r.action, remaining, price: r.limitPrice ?? (r.orderType === 'STP' ? r.auxPrice : undefined), cancelRequested: false });
+    }
+    return out;
+  }
+
+  /** The venue has shown this order (by client id or order id): `open` tracks it from now on. */
+  private confirm(cid: string, orderId: string): void {
+    const byId = this.unconfirmedIds.get(orderId);
+    const key = cid !== '' && this.unconfirmed.has(cid) ? cid : byId;
+    if (key === undefined) return;
+    const u = this.unconfirmed.get(key);
+    if (u?.orderId !== undefined) this.unconfirmedIds.delete(u.orderId);
+    this.unconfirmedIds.delete(orderId);
+    this.unconfirmed.delete(key);
+  }
+
+  /** The order is final: nothing of it works any more. */
+  private forget(orderId: string): void {
+    this.open.delete(orderId);
+    this.filledOfWorking.delete(orderId);
+    this.cancelRequested.delete(orderId);
   }
 
   private reject(cid: string, req: OrderRequest, reason: string): SubmittedOrder {
@@ -170,11 +225,13 @@ export class ExecutionEngine {
     const refusal = this.risk.check(req);
     if (refusal) return this.reject(cid, req, `risk: ${refusal}`);
     this.journal.append({ t: Date.now(), e: 'intent', cid, req });
+    this.unconfirmed.set(cid, { req, orderId: undefined });
     this.orderCount++;
     this.inFlight++;
     try {
       const placed = await this.venue.placeOrder(req);
       this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: placed.id });
+      this.placedAs(cid, placed.id);
       return { clientOrderId: cid, orderId: placed.id };
     } catch (err) {
       // The venue answered with a refusal: the order does not exist.
@@ -197,7 +254,21 @@ export class ExecutionEngine {
       return this.reject(cid, req, `not received by the venue (${message}); looked up by client id and not found, not re-sent`);
     } finally {
       this.inFlight--;
+      // Refused or failed without reaching the venue: it no longer works. Pending outcomes stay counted.
+      if (!this.pendingIntents.has(cid) && this.unconfirmed.get(cid)?.orderId === undefined) this.unconfirmed.delete(cid);
     }
+  }
+
+  /** The reply named the order: it works until its first order event (which may have come already). */
+  private placedAs(cid: string, orderId: string): void {
+    const u = this.unconfirmed.get(cid);
+    if (!u) return;
+    if (this.latest.has(orderId) || this.previous.has(orderId)) {
+      this.unconfirmed.delete(cid);
+      return;
+    }
+    u.orderId = orderId;
+    this.unconfirmedIds.set(orderId, cid);
   }
 
   /**
@@ -237,6 +308,7 @@ export class ExecutionEngine {
       if (found === null) {
         const req = this.pendingIntents.get(cid)!;
         this.pendingIntents.delete(cid);
+        this.unconfirmed.delete(cid);
         this.reject(cid, req, 'not received by the venue (looked up by client id after the outage: not found)');
       }
     }
@@ -246,6 +318,13 @@ export class ExecutionEngine {
     const open = await this.venue.openOrders();
     this.open.clear();
     for (const o of open) this.open.set(o.id, o);
+    // The venue's list is the truth for every order it has named; only unknown outcomes stay unconfirmed.
+    for (const [orderId, cid] of this.unconfirmedIds) {
+      this.unconfirmed.delete(cid);
+      this.unconfirmedIds.delete(orderId);
+    }
+    for (const id of this.filledOfWorking.keys()) if (!this.open.has(id)) this.filledOfWorking.delete(id);
+    for (const id of this.cancelRequested) if (!this.open.has(id)) this.cancelRequested.delete(id);
     this.portfolio.resetPositions(await this.venue.positions());
     this.portfolio.setAssets(await this.venue.assets());
     return { missedFills: missed };
@@ -253,8 +332,12 @@ export class ExecutionEngine {
 
   async cancel(orderId: string): Promise<void> {
     this.inFlight++;
+    if (this.open.has(orderId)) this.cancelRequested.add(orderId);
     try {
       await this.venue.cancelOrder(orderId);
+    } catch (err) {
+      this.cancelRequested.delete(orderId);
+      throw err;
     } finally {
       this.inFlight--;
     }
@@ -281,7 +364,11 @@ export class ExecutionEngine {
     this.inFlight++;
     try {
       const open = (await this.venue.openOrders()).filter((o) => !symbol || o.symbol === symbol);
-      await Promise.all(open.map((o) => this.venue.cancelOrder(o.id).catch((e: Error) => this.log.warn('cancel failed', { id: o.id, error: e.message }))));
+      for (const o of open) if (this.open.has(o.id)) this.cancelRequested.add(o.id);
+      await Promise.all(open.map((o) => this.venue.cancelOrder(o.id).catch((e: Error) => {
+        this.cancelRequested.delete(o.id);
+        this.log.warn('cancel failed', { id: o.id, error: e.message });
+      })));
       return open.length;
     } finally {
       this.inFlight--;

@@ -1,19 +1,33 @@
-import type { AccountAssets, Fill, Position } from '@pounce/core';
+import type { AccountAssets, Fill, Order, Position } from '@pounce/core';
+import type { FeeModel } from '@pounce/matching';
+import { CashLedger } from './CashLedger.ts';
 
 /**
- * The runtime's own view of positions and cash: positions move with each (deduplicated) fill so a
- * strategy sees them at once, and venue position/asset pushes and reconciliation correct them.
+ * The runtime's own view of positions and cash: positions and cash move with each (deduplicated)
+ * fill so a strategy sees them at once (cash by the fill's notional and fee), and venue
+ * position/asset pushes and reconciliation correct them.
  */
 export class Portfolio {
   private readonly qty = new Map<string, number>();
   private readonly prices = new Map<string, number>();
-  private assets: AccountAssets | undefined;
+  private readonly ledger: CashLedger;
   realizedFills = 0;
+
+  /** `fees` estimates a fill's fee where the venue reports fees per order only (see CashLedger). */
+  constructor(fees?: FeeModel) {
+    this.ledger = new CashLedger(fees);
+  }
 
   applyFill(f: Fill): void {
     this.qty.set(f.symbol, (this.qty.get(f.symbol) ?? 0) + (f.action === 'BUY' ? f.quantity : -f.quantity));
     this.prices.set(f.symbol, f.price);
+    this.ledger.onFill(f);
     this.realizedFills++;
+  }
+
+  /** An order update (deduplicated): its cumulative commission corrects the fees booked into cash. */
+  applyOrder(o: Order): void {
+    this.ledger.onOrder(o);
   }
 
   setPosition(p: Position): void {
@@ -27,8 +41,9 @@ export class Portfolio {
     for (const p of list) this.setPosition(p);
   }
 
+  /** The venue's cash figure replaces the runtime's (a stale one, older than the figure held, is ignored). */
   setAssets(a: AccountAssets): void {
-    this.assets = a;
+    this.ledger.setAssets(a);
   }
 
   mark(symbol: string, price: number): void {
@@ -48,7 +63,7 @@ export class Portfolio {
   }
 
   get cash(): number {
-    return this.assets?.cashBalance ?? 0;
+    return this.ledger.cash;
   }
 
   grossExposure(): number {
@@ -57,7 +72,7 @@ export class Portfolio {
     return g;
   }
 
-  /** Cash plus marked positions (the assets push's netLiquidation lags by one event). */
+  /** Cash plus marked positions (the assets push's netLiquidation lags fills). */
   equity(): number {
     let v = this.cash;
     for (const [s, q] of this.qty) v += q * (this.prices.get(s) ?? 0);

@@ -1,32 +1,30 @@
 import type { OrderRequest } from '@pounce/core';
+import type { Halt, HaltCause } from './Halt.ts';
+import { checkOrder, dailyLossBreach, orderRateBreach, type WorkingOrder } from './preTradeChecks.ts';
+import type { RiskLimits } from './RiskLimits.ts';
 
-export interface RiskLimits {
-  maxOrderQuantity?: number;
-  maxOrderNotional?: number;
-  maxPositionPerSymbol?: number;
-  maxGrossExposure?: number;
-  /** Loss (positive number) from the day's starting equity that halts new orders. */
-  dailyLossLimit?: number;
-  allowedSymbols?: readonly string[];
-  maxOrdersPerMinute?: number;
-}
+export type { RiskLimits } from './RiskLimits.ts';
+export type { Halt, HaltCause } from './Halt.ts';
+export { checkOrder, dailyLossBreach, isReduceOnly, orderRateBreach, type RiskSnapshot, type WorkingOrder } from './preTradeChecks.ts';
 
-/** What the risk engine needs to know about the book at the moment of a check. */
+/** What the risk engine reads about the run at the moment of a check or a mark. */
 export interface RiskView {
   position(symbol: string): number;
   price(symbol: string): number | undefined;
   grossExposure(): number;
   equity(): number;
-  /** Wall-clock ms (the order rate cap protects the broker, in real time). */
+  /** Venue clock, ms (replay time on a replaying gateway, wall time live): the order rate counts in it. */
   now(): number;
-  /** Venue session day (e.g. yyyymmdd); the daily loss limit restarts when it changes. */
+  /** Venue session day (any number that changes when the exchange's day changes). */
   day(): number;
+  /** Orders that may still trade: open, in flight, or with an unknown outcome. */
+  workingOrders(): readonly WorkingOrder[];
 }
 
 /**
- * Pre-trade checks between strategy and venue. A refusal is a reason string; the runtime turns
- * it into a rejected order event for the strategy. A tripped daily loss limit or the kill switch
- * halts all new orders for the rest of the run.
+ * The risk state of a run between strategy and venue: the order-rate counter, the day's starting
+ * equity and the halt. The decisions themselves are the pure functions of `preTradeChecks.ts`. A
+ * refusal is a reason string; the runtime turns it into a rejected order event for the strategy.
  *
  * @example
  * ```ts
@@ -35,10 +33,11 @@ export interface RiskView {
  * ```
  */
 export class RiskEngine {
-  private halted: string | undefined;
+  private halted: Halt | undefined;
   private readonly recent: number[] = [];
-  private dayStartEquity: number | undefined;
   private day: number | undefined;
+  private dayStartEquity: number | undefined;
+  private lastMarkEquity: number | undefined;
 
   constructor(readonly limits: RiskLimits, private readonly view: RiskView) {}
 
@@ -48,60 +47,63 @@ export class RiskEngine {
     const out: Array<{ limit: string; used: number; max: number }> = [];
     if (l.maxGrossExposure !== undefined) out.push({ limit: 'gross exposure', used: this.view.grossExposure(), max: l.maxGrossExposure });
     if (l.dailyLossLimit !== undefined) out.push({ limit: 'daily loss', used: Math.max(0, (this.dayStartEquity ?? this.view.equity()) - this.view.equity()), max: l.dailyLossLimit });
-    if (l.maxOrdersPerMinute !== undefined) {
-      const now = this.view.now();
-      out.push({ limit: 'orders per minute', used: this.recent.filter((t) => t > now - 60_000).length, max: l.maxOrdersPerMinute });
-    }
+    if (l.maxOrdersPerMinute !== undefined) out.push({ limit: 'orders per minute', used: this.ordersInLastMinute(this.view.now()), max: l.maxOrdersPerMinute });
+    if (l.maxOpenOrders !== undefined) out.push({ limit: 'open orders', used: this.view.workingOrders().length, max: l.maxOpenOrders });
     return out;
   }
 
-  get haltReason(): string | undefined {
+  /** The halt in force (cause and text), if any. */
+  get currentHalt(): Halt | undefined {
     return this.halted;
   }
 
-  halt(reason: string): void {
-    this.halted ??= reason;
+  /** Text of the halt in force (status line, dashboard). */
+  get haltReason(): string | undefined {
+    return this.halted?.text;
+  }
+
+  /** Halts new exposure for the rest of the run; the first halt is kept. */
+  halt(cause: HaltCause, text: string): void {
+    this.halted ??= { cause, text };
+  }
+
+  /**
+   * Called on every mark (bar, quote, fill): the day starts at the equity of the last mark before
+   * the venue's session day changed, and a loss of `dailyLossLimit` from it halts at once.
+   */
+  onMark(): void {
+    if (this.limits.dailyLossLimit === undefined) return;
+    const equity = this.view.equity();
+    const day = this.view.day();
+    if (day !== this.day) {
+      // The first mark of a run has no previous close: the day starts where the run does.
+      this.dayStartEquity = this.day === undefined ? equity : (this.lastMarkEquity ?? equity);
+      this.day = day;
+    }
+    this.lastMarkEquity = equity;
+    const breach = dailyLossBreach(this.limits, this.dayStartEquity!, equity);
+    if (breach) this.halt('daily-loss', breach);
   }
 
   /** Returns why `req` must not be sent, or undefined to let it through (and count it). */
   check(req: OrderRequest): string | undefined {
-    const l = this.limits;
-    const pos = this.view.position(req.symbol);
-    const after = pos + (req.action === 'BUY' ? req.quantity : -req.quantity);
-    // A halt stops new exposure; orders that only reduce a position (flatten) still pass.
-    const reduces = pos !== 0 && (req.action === 'SELL') === pos > 0 && req.quantity <= Math.abs(pos);
-    if (this.halted && !reduces) return `trading halted: ${this.halted}`;
-    if (l.allowedSymbols && !l.allowedSymbols.includes(req.symbol)) return `symbol ${req.symbol} is not in the allow-list (${l.allowedSymbols.join(', ')})`;
-    if (l.maxOrderQuantity !== undefined && req.quantity > l.maxOrderQuantity) return `order quantity ${req.quantity} exceeds max ${l.maxOrderQuantity}`;
-    const px = req.limitPrice ?? req.auxPrice ?? this.view.price(req.symbol);
-    const notional = px === undefined ? undefined : px * req.quantity;
-    if (l.maxOrderNotional !== undefined && notional !== undefined && notional > l.maxOrderNotional) return `order notional ${notional.toFixed(2)} exceeds max ${l.maxOrderNotional}`;
-    if (l.maxPositionPerSymbol !== undefined && Math.abs(after) > l.maxPositionPerSymbol && Math.abs(after) > Math.abs(pos)) {
-      return `position in ${req.symbol} would be ${after}, beyond max ${l.maxPositionPerSymbol}`;
-    }
-    if (l.maxGrossExposure !== undefined && px !== undefined && Math.abs(after) > Math.abs(pos)) {
-      const gross = this.view.grossExposure() + (Math.abs(after) - Math.abs(pos)) * px;
-      if (gross > l.maxGrossExposure) return `gross exposure would be ${gross.toFixed(2)}, beyond max ${l.maxGrossExposure}`;
-    }
-    if (l.dailyLossLimit !== undefined) {
-      const eq = this.view.equity();
-      const day = this.view.day();
-      if (day !== this.day) {
-        this.day = day;
-        this.dayStartEquity = eq;
-      }
-      const start = this.dayStartEquity ?? eq;
-      if (start - eq >= l.dailyLossLimit) {
-        this.halt(`daily loss limit ${l.dailyLossLimit} reached (equity ${eq.toFixed(2)} from ${start.toFixed(2)})`);
-        if (!reduces) return `trading halted: ${this.halted}`;
-      }
-    }
-    if (l.maxOrdersPerMinute !== undefined) {
-      const now = this.view.now();
-      while (this.recent.length > 0 && this.recent[0]! <= now - 60_000) this.recent.shift();
-      if (this.recent.length >= l.maxOrdersPerMinute) return `order rate cap ${l.maxOrdersPerMinute}/min reached`;
+    this.onMark();
+    const v = this.view;
+    const refusal = checkOrder(this.limits, req, {
+      position: (s) => v.position(s), price: (s) => v.price(s), grossExposure: v.grossExposure(), working: v.workingOrders(), halt: this.halted?.text,
+    });
+    if (refusal) return refusal;
+    if (this.limits.maxOrdersPerMinute !== undefined) {
+      const now = v.now();
+      const rate = orderRateBreach(this.limits, this.ordersInLastMinute(now));
+      if (rate) return rate;
       this.recent.push(now);
     }
     return undefined;
+  }
+
+  private ordersInLastMinute(now: number): number {
+    while (this.recent.length > 0 && this.recent[0]! <= now - 60_000) this.recent.shift();
+    return this.recent.length;
   }
 }

@@ -1,0 +1,105 @@
+import type { AccountAssets, Fill, Order } from '@pounce/core';
+import type { FeeModel } from '@pounce/matching';
+
+/** Fees of one order as the runtime has booked them into cash. */
+interface OrderFees {
+  /** Quantity and value of the order's fills seen so far. */
+  quantity: number;
+  value: number;
+  /** Fees from those fills: reported with each fill, else estimated from the fee schedule. */
+  fromFills: number;
+  /** The venue's cumulative commission for the order, and the filled quantity it covers. */
+  venue: { commission: number; filled: number } | undefined;
+  booked: number;
+  /** Time of the latest fill: the fee belongs to that execution. */
+  time: number;
+}
+
+/** Orders per generation of remembered fees (between 10k and 20k orders are kept). */
+const GENERATION = 10_000;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * Cash as the runtime knows it: the venue's last cash figure plus the moves (fill notionals and
+ * fees) that figure does not reflect yet. A fill moves cash at once; the venue's asset updates and
+ * reconciliation replace the figure.
+ *
+ * Which moves an asset figure reflects is decided by time: a figure stamped T reflects every fill
+ * and fee up to T (moves stamped after T stay on top of it); a figure older than the one held is
+ * stale and ignored; a figure without a time reflects everything that arrived before it. A fill
+ * older than the figure held is taken as already in it.
+ *
+ * Fees: the fill's own `commission` when the venue reports one, else an estimate from `estimate`
+ * (the fee schedule); once the venue reports the order's cumulative commission for at least the
+ * fills seen, that figure replaces the fills' sum.
+ */
+export class CashLedger {
+  private base = 0;
+  private baseTime = -Infinity;
+  private moves: Array<{ time: number; amount: number }> = [];
+  private unreflected = 0;
+  private latest = new Map<string, OrderFees>();
+  private previous = new Map<string, OrderFees>();
+
+  constructor(private readonly estimate?: FeeModel) {}
+
+  get cash(): number {
+    return this.base + this.unreflected;
+  }
+
+  /** BUY: -quantity*price - fee; SELL: +quantity*price - fee. */
+  onFill(f: Fill): void {
+    const o = this.feesOf(f.orderId);
+    const before = this.estimate?.orderFee(f.action, o.quantity, o.value) ?? 0;
+    o.quantity += f.quantity;
+    o.value += f.quantity * f.price;
+    o.time = f.time;
+    o.fromFills = round2(o.fromFills + (f.commission ?? (this.estimate ? this.estimate.orderFee(f.action, o.quantity, o.value) - before : 0)));
+    this.move(f.time, (f.action === 'BUY' ? -1 : 1) * f.quantity * f.price);
+    this.rebook(o);
+  }
+
+  /** An order update: its cumulative commission is the venue's word on the order's fees. */
+  onOrder(order: Order): void {
+    const known = this.latest.get(order.id) ?? this.previous.get(order.id);
+    if (!known && order.commission === 0) return;
+    const o = known ?? this.feesOf(order.id);
+    if (o.time === 0) o.time = order.updateTime;
+    o.venue = { commission: order.commission, filled: order.filledQuantity };
+    this.rebook(o);
+  }
+
+  /** Replaces the cash figure with the venue's (asset push or reconciliation). */
+  setAssets(a: AccountAssets): void {
+    if (a.time > 0 && a.time < this.baseTime) return;
+    this.base = a.cashBalance;
+    this.baseTime = a.time > 0 ? a.time : this.baseTime;
+    this.moves = a.time > 0 ? this.moves.filter((m) => m.time > a.time) : [];
+    this.unreflected = this.moves.reduce((sum, m) => sum + m.amount, 0);
+  }
+
+  private rebook(o: OrderFees): void {
+    const fee = o.venue && o.venue.filled >= o.quantity ? o.venue.commission : o.fromFills;
+    if (fee === o.booked) return;
+    this.move(o.time, o.booked - fee);
+    o.booked = fee;
+  }
+
+  private move(time: number, amount: number): void {
+    if (time < this.baseTime) return; // the venue's figure already has it
+    this.moves.push({ time, amount });
+    this.unreflected += amount;
+  }
+
+  private feesOf(orderId: string): OrderFees {
+    let o = this.latest.get(orderId);
+    if (o) return o;
+    o = this.previous.get(orderId) ?? { quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0 };
+    this.latest.set(orderId, o);
+    if (this.latest.size >= GENERATION) {
+      this.previous = this.latest;
+      this.latest = new Map();
+    }
+    return o;
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountAssets, Fill, Order } from '@pounce/core';
+import { perShareFees } from '@pounce/matching';
+import { Portfolio } from '../src/index.ts';
+
+const fill = (f: Partial<Fill> = {}): Fill => ({ id: 'f1', orderId: 'o1', account: 'A', symbol: 'XYZ', action: 'BUY', price: 100, quantity: 10, time: 1_000, ...f });
+const assets = (cashBalance: number, time: number): AccountAssets => ({
+  account: 'A', currency: 'USD', cashBalance, buyingPower: cashBalance, netLiquidation: cashBalance, grossPositionValue: 0, realizedPnl: 0, unrealizedPnl: 0, time,
+});
+const order = (o: Partial<Order> = {}): Order => ({
+  id: 'o1', account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'MKT', limitPrice: undefined, auxPrice: undefined, trailingPercent: undefined, totalQuantity: 10,
+  filledQuantity: 10, avgFillPrice: 100, timeInForce: 'DAY', status: 'Filled', commission: 0, realizedPnl: 0, remark: '', userMark: '', openTime: 900, updateTime: 1_000, ...o,
+});
+
+describe('Portfolio cash moves with each fill and is corrected by the venue', () => {
+  it('BUY: -qty*price - fee; SELL: +qty*price - fee (the fee the fill reports)', () => {
+    const p = new Portfolio();
+    p.setAssets(assets(10_000, 500));
+    p.applyFill(fill({ commission: 1.5 }));
+    expect(p.cash).toBe(10_000 - 1_000 - 1.5);
+    p.applyFill(fill({ id: 'f2', orderId: 'o2', action: 'SELL', price: 110, quantity: 4, commission: 1, time: 2_000 }));
+    expect(p.cash).toBe(10_000 - 1_000 - 1.5 + 440 - 1);
+    expect(p.equity()).toBe(p.cash + 6 * 110);
+  });
+
+  it('an asset push stamped before a fill that arrives after it does not undo the fill; one stamped at or after it replaces cash', () => {
+    const p = new Portfolio();
+    p.setAssets(assets(10_000, 500));
+    p.applyFill(fill({ commission: 1 }));
+    p.setAssets(assets(10_000, 900)); // computed before the fill at 1000
+    expect(p.cash).toBe(8_999);
+    p.setAssets(assets(8_999.5, 1_000)); // the venue's figure, with its own rounding
+    expect(p.cash).toBe(8_999.5);
+    p.setAssets(assets(10_000, 950)); // older than the figure held: stale
+    expect(p.cash).toBe(8_999.5);
+    p.applyFill(fill({ id: 'f0', time: 800, commission: 1 })); // older than the figure held: already in it
+    expect(p.cash).toBe(8_999.5);
+  });
+
+  it('an asset figure without a time reflects everything that arrived before it', () => {
+    const p = new Portfolio();
+    p.applyFill(fill({ commission: 1 }));
+    p.setAssets(assets(5_000, 0));
+    expect(p.cash).toBe(5_000);
+  });
+
+  it('without a fee on the fill, the schedule estimates it and the order\'s reported commission replaces the estimate', () => {
+    const p = new Portfolio(perShareFees(0.5)); // estimates 5.00 for 10 shares
+    p.setAssets(assets(10_000, 500));
+    p.applyFill(fill());
+    expect(p.cash).toBe(10_000 - 1_000 - 5);
+    p.applyOrder(order({ commission: 2 }));
+    expect(p.cash).toBe(10_000 - 1_000 - 2);
+    p.applyOrder(order({ commission: 2 })); // a repeat changes nothing
+    expect(p.cash).toBe(8_998);
+  });
+
+  it('an order update that arrives before its fill books the venue\'s fee once', () => {
+    const p = new Portfolio();
+    p.setAssets(assets(10_000, 500));
+    p.applyOrder(order({ commission: 2 }));
+    expect(p.cash).toBe(9_998);
+    p.applyFill(fill({ commission: 2 }));
+    expect(p.cash).toBe(8_998);
+  });
+});
