@@ -97,7 +97,7 @@ describe('runBacktest', () => {
       void venue.placeOrder({ symbol: 'XYZ', action: 'BUY', orderType: 'LMT', quantity: 1, limitPrice: 1, timeInForce: 'DAY' });
     });
     await venue.run();
-    expect(statuses).toEqual(['DAY Submitted', 'DAY Cancelled']);
+    expect(statuses).toEqual(['DAY Initial', 'DAY Submitted', 'DAY Cancelled']);
     expect(venue.engine.openOrders(BACKTEST_ACCOUNT)).toEqual([]);
   });
 

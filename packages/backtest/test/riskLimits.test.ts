@@ -103,7 +103,7 @@ describe('risk limits through the TradingEngine on a BacktestVenue', () => {
     const seen: Array<string | undefined> = [];
     const ids: string[] = [];
     await backtest(dailyBars([10, 10, 10, 10]), { maxOpenOrders: 2 }, (ctx, i) => {
-      const limitBuy = (k: number) => ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1, type: 'limit', limitPrice: 5, timeInForce: 'GTC' }).then((r) => {
+      const limitBuy = (k: number) => ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1, type: 'limit', limitPrice: 5 }).then((r) => {
         seen[k] = r.rejected;
         if (r.orderId) ids[k] = r.orderId;
       });
