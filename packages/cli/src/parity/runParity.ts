@@ -5,7 +5,7 @@ import { loadConfig, OpenApiClient, PushClient, type Fill } from '@pounce/core';
 import { feeModel, runBacktest } from '@pounce/backtest';
 import { Gateway } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
-import { OpenApiVenue, TradingEngine, type StrategyDefinition } from '@pounce/runtime';
+import { OpenApiVenue, TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 
 export interface ParityOptions {
   def: StrategyDefinition;
@@ -16,6 +16,8 @@ export interface ParityOptions {
   fees?: string;
   participation?: number;
   slippageBps?: number;
+  /** Pre-trade risk limits, applied to both sides. */
+  risk?: RiskLimits;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -59,7 +61,7 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
   const fees = o.fees ?? 'tradeup';
   const participation = o.participation ?? 0.1;
   const slippageBps = o.slippageBps ?? 0;
-  const bt = await runBacktest({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, bars: o.bars, cash, fees, participation, slippageBps });
+  const bt = await runBacktest({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, bars: o.bars, cash, fees, participation, slippageBps, risk: o.risk });
 
   const dir = mkdtempSync(join(tmpdir(), 'pounce-parity-'));
   const gw = await Gateway.start({ stateDir: join(dir, 'gateway'), bars: o.bars, speed: 'manual', matching: { fees: feeModel(fees), initialCash: cash, participation, slippageBps, allowShort: true } });
@@ -69,7 +71,7 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
     const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem });
     const venue = new OpenApiVenue('embedded-paper', api, push, o.symbols ?? o.def.symbols, () => gw.replay.now());
     const paperFills: Fill[] = [];
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir: join(dir, 'run'), journal: 'none' });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir: join(dir, 'run'), journal: 'none', risk: o.risk });
     engine.execution.fills$.subscribe((f) => paperFills.push(f));
     let seen = 0;
     venue.bars$(engine.symbols).subscribe(() => seen++);
