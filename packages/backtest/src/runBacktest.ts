@@ -90,7 +90,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
   const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep });
-  const runDir = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
+  // The run id comes from the folder's name: a fixed one makes client order ids (backtest-1, ...)
+  // the same on every run of the same inputs, so reports compare.
+  const runDir = join(tmp, 'backtest');
   try {
     const fills: BacktestFill[] = [];
     const trades: Trade[] = [];
@@ -123,7 +126,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       equity: venue.equity, fillCount: engine.status().fills, rejected,
     };
   } finally {
-    rmSync(runDir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
