@@ -111,4 +111,22 @@ describe('risk limits in a backtest', () => {
     for (const l of refused) tally.set(l.slice(l.indexOf(': ') + 2), (tally.get(l.slice(l.indexOf(': ') + 2)) ?? 0) + 1);
     expect(new Map(bt.rejected.reasons.map((r) => [r.reason, r.count]))).toEqual(tally);
   }, 60_000);
+
+  it('counts orders the venue refuses too, their reason starting with venue:', async () => {
+    const bars = syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) as MarketBar[];
+    // 2,000 shares at about 100 need twice the cash.
+    const def = defineStrategy({
+      name: 'too-big', params: {}, symbols: ['AAA'],
+      setup(ctx) {
+        let sent = false;
+        ctx.bars$().subscribe(() => {
+          if (!sent) void ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 2_000 });
+          sent = true;
+        });
+      },
+    });
+    const r = await runBacktest({ def, bars, cash: 100_000 });
+    expect(r.rejected.count).toBe(1);
+    expect(r.rejected.reasons).toEqual([{ reason: expect.stringMatching(/^venue: insufficient buying power/), count: 1 }]);
+  });
 });
