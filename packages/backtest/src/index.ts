@@ -5,6 +5,8 @@ export * from './metrics.ts';
 export * from './loadData.ts';
 export * from './streamData.ts';
 export * from './runBacktest.ts';
+export * from './fillAudit.ts';
+export * from './fillSpool.ts';
 export * from './report.ts';
 export * from './sweep.ts';
 export * from './timeSlices.ts';

@@ -3,13 +3,18 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
 import type { EquityPoint } from './BacktestVenue.ts';
+import type { BacktestFill } from './fillAudit.ts';
 import type { BacktestResult } from './runBacktest.ts';
 
 export interface ReportData extends Omit<BacktestResult, 'fills'> {
   version: 1;
   createdAt: string;
   data: { fingerprint: string; files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }>; from?: number; to?: number };
-  fills: number;
+  /**
+   * Every fill, the audit trail: an array, or read as it is written (a FillSpool's `read()`), so a
+   * run with millions of fills never holds them all. report.json has one fill per line.
+   */
+  fills: Iterable<BacktestFill>;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -79,22 +84,30 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
 const finite = (_k: string, v: unknown) => (v === Infinity ? 'Infinity' : v);
 
 /**
- * report.json, written piece by piece: a long run has millions of equity points, and one
- * JSON.stringify of it all held the whole text (hundreds of MB) in memory. One line per point.
+ * report.json, written piece by piece: a long run has millions of equity points and fills, and one
+ * JSON.stringify of it all held the whole text (hundreds of MB) in memory. One line per point and
+ * per fill.
  */
 function writeReportJson(path: string, r: ReportData): void {
-  const { trades, equity, ...rest } = r;
+  const { trades, equity, fills, ...rest } = r;
   const fd = openSync(path, 'w');
   try {
     const head = JSON.stringify(rest, finite, 1);
     writeSync(fd, `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n "trades": `);
     writeJsonArray(fd, trades);
+    writeSync(fd, ',\n "fills": ');
+    writeJsonArray(fd, fills, fillJson);
     writeSync(fd, ',\n "equity": ');
     writeJsonArray(fd, equity, equityPointJson);
     writeSync(fd, '\n}\n');
   } finally {
     closeSync(fd);
   }
+}
+
+/** One fill as JSON on one line (its numbers are finite: no replacer needed). */
+export function fillJson(f: BacktestFill): string {
+  return JSON.stringify(f);
 }
 
 /**
@@ -106,17 +119,30 @@ function equityPointJson(p: EquityPoint): string {
   return `{"time":${p.time},"equity":${p.equity},"gross":${p.gross}}`;
 }
 
-function writeJsonArray<T>(fd: number, items: readonly T[], toJson: (item: T) => string = (x) => JSON.stringify(x, finite)): void {
+/** Writes `items` as a JSON array, one item per line, 10,000 lines per write. */
+function writeJsonArray<T>(fd: number, items: Iterable<T>, toJson: (item: T) => string = (x) => JSON.stringify(x, finite)): void {
   writeSync(fd, '[');
-  for (let i = 0; i < items.length; i += 10_000) {
-    const part = items.slice(i, i + 10_000).map(toJson);
-    writeSync(fd, `${i === 0 ? '\n  ' : ',\n  '}${part.join(',\n  ')}`);
+  let written = 0;
+  let part: string[] = [];
+  const flush = () => {
+    writeSync(fd, `${written === 0 ? '\n  ' : ',\n  '}${part.join(',\n  ')}`);
+    written += part.length;
+    part = [];
+  };
+  for (const item of items) {
+    part.push(toJson(item));
+    if (part.length === 10_000) flush();
   }
-  writeSync(fd, items.length > 0 ? '\n ]' : ']');
+  if (part.length > 0) flush();
+  writeSync(fd, written > 0 ? '\n ]' : ']');
 }
 
-/** Reads the strategy and parameters recorded in a report folder (for --from-report). */
-export function readReportParams(dir: string): { strategy: string; params: Record<string, string | number | boolean>; symbols: string[] } {
+/**
+ * Reads the strategy, parameters, symbols and risk limits recorded in a report folder (for
+ * --from-report). `risk` is the report's `config.risk` as found (undefined in reports written
+ * before risk limits were recorded); the caller checks it.
+ */
+export function readReportParams(dir: string): { strategy: string; params: Record<string, string | number | boolean>; symbols: string[]; risk: unknown } {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
@@ -127,5 +153,6 @@ export function readReportParams(dir: string): { strategy: string; params: Recor
   if (typeof r.strategy !== 'string' || typeof r.params !== 'object' || r.params === null || !Array.isArray(r.symbols)) {
     throw new Error(`--from-report ${dir}: report.json lacks strategy, params or symbols`);
   }
-  return { strategy: r.strategy, params: r.params as Record<string, string | number | boolean>, symbols: r.symbols as string[] };
+  const config = r.config as { risk?: unknown } | undefined;
+  return { strategy: r.strategy, params: r.params as Record<string, string | number | boolean>, symbols: r.symbols as string[], risk: typeof config === 'object' && config !== null ? config.risk : undefined };
 }

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Fill } from '@pounce/core';
 import { perShareFees, tieredFees, type AccountKind, type FeeModel, type MarketBar } from '@pounce/matching';
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
+import { FillAudit, type BacktestFill } from './fillAudit.ts';
 import type { Metrics } from './metrics.ts';
 import { RoundTripBook, type Trade } from './roundTrips.ts';
 
@@ -30,11 +30,16 @@ export interface BacktestOptions {
    * memory stays flat however long the run: metrics come from running sums, identical either way.
    */
   keepDetail?: boolean;
+  /** Keep every fill in the result (default: as keepDetail). A long run passes `onFill` instead. */
+  keepFills?: boolean;
+  /** Called with each fill as it happens (with its fee and client order id), e.g. to spool it to disk. */
+  onFill?: (f: BacktestFill) => void;
   cash?: number;
   fees?: string;
   slippageBps?: number;
   /** Share of bar volume an order may take per bar (default 0.1, as on the gateway). */
   participation?: number;
+  /** Pre-trade risk limits, checked by the same RiskEngine as on paper (see the strategy command's flags). */
   risk?: RiskLimits;
   /** The account the backtest predicts, whose venue rules apply (default 'paper'). */
   accountKind?: AccountKind;
@@ -45,16 +50,27 @@ export interface BacktestResult {
   strategy: string;
   params: Record<string, unknown>;
   symbols: string[];
-  config: { cash: number; fees: string; slippageBps: number; participation: number };
+  config: { cash: number; fees: string; slippageBps: number; participation: number; risk: RiskLimits };
   startEquity: number;
   endEquity: number;
   metrics: Metrics;
   trades: Trade[];
-  fills: Fill[];
+  /** Every fill in time order, with its fee and client order id (empty when not kept). */
+  fills: BacktestFill[];
   /** Fills in the run (also when `keepDetail` is off and `fills` and `equity` are empty). */
   fillCount: number;
+  /** Orders refused by the risk checks or by the venue, and why. */
+  rejected: RejectionSummary;
   equity: EquityPoint[];
 }
+
+/** Refused orders: how many, and how many per reason (the first 100 distinct reasons). */
+export interface RejectionSummary {
+  count: number;
+  reasons: Array<{ reason: string; count: number }>;
+}
+
+const MAX_REASONS = 100;
 
 /**
  * Replays bars through the runtime's TradingEngine and the gateway's MatchingEngine, unchanged:
@@ -73,28 +89,52 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const slippageBps = o.slippageBps ?? 0;
   const participation = o.participation ?? 0.1;
   const keep = o.keepDetail ?? true;
+  const keepFills = o.keepFills ?? keep;
+  const risk = { ...o.risk };
   const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind });
-  const runDir = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
+  // The run id comes from the folder's name: a fixed one makes client order ids (backtest-1, ...)
+  // the same on every run of the same inputs, so reports compare.
+  const runDir = join(tmp, 'backtest');
   try {
-    const fills: Fill[] = [];
+    const fills: BacktestFill[] = [];
     const trades: Trade[] = [];
     const book = new RoundTripBook(keep ? (t) => trades.push(t) : undefined);
     let notional = 0;
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk: o.risk });
-    const sub = engine.execution.fills$.subscribe((f) => {
-      if (keep) fills.push(f);
-      book.add(f);
-      notional += f.price * f.quantity;
+    const rejected: RejectionSummary = { count: 0, reasons: [] };
+    const audit = new FillAudit((f) => {
+      if (keepFills) fills.push(f);
+      o.onFill?.(f);
     });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk });
+    const subs = [
+      engine.execution.fills$.subscribe((f) => {
+        audit.fill(f);
+        book.add(f);
+        notional += f.price * f.quantity;
+      }),
+      engine.execution.orders$.subscribe((ord) => {
+        audit.order(ord);
+        if (ord.status === 'Inactive') countRejection(rejected, ord.id === '' ? ord.remark : `venue: ${ord.remark}`);
+      }),
+    ];
     await venue.run(o.onProgress);
     await engine.stop();
-    sub.unsubscribe();
+    for (const s of subs) s.unsubscribe();
+    audit.finish();
     return {
-      strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation },
+      strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
-      equity: venue.equity, fillCount: engine.status().fills,
+      equity: venue.equity, fillCount: engine.status().fills, rejected,
     };
   } finally {
-    rmSync(runDir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function countRejection(r: RejectionSummary, reason: string): void {
+  r.count++;
+  const known = r.reasons.find((x) => x.reason === reason);
+  if (known) known.count++;
+  else if (r.reasons.length < MAX_REASONS) r.reasons.push({ reason, count: 1 });
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { MarketBar } from '@pounce/matching';
+import type { RiskLimits } from '@pounce/runtime';
 import type { Metrics } from './metrics.ts';
 
 /** `fast=5:20:5` -> fast: [5, 10, 15, 20]; `mode=a,b` -> mode: ['a', 'b']. */
@@ -38,6 +39,8 @@ export interface SweepJob {
   fees: string;
   slippageBps: number;
   participation: number;
+  /** The same pre-trade risk limits for every combination (as on paper). */
+  risk?: RiskLimits;
 }
 
 export interface SweepResult {

@@ -18,7 +18,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in headless Chromium', () =>
     const data = loadData([`NVDA=${NVDA}`]);
     const r = await runBacktest({ def: smaCross, bars: data.bars });
     const dir = mkdtempSync(join(tmpdir(), 'pounce-report-'));
-    const { html } = writeReport(dir, { ...r, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files }, fills: r.fills.length });
+    const { html } = writeReport(dir, { ...r, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files }, fills: r.fills });
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

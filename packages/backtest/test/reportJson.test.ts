@@ -13,7 +13,7 @@ describe('report.json', () => {
     const data = loadData([`NVDA=${NVDA}`]);
     const r = await runBacktest({ def: smaCross, bars: data.bars });
     // Three copies of the curve: more than one 10,000-point piece.
-    const report: ReportData = { ...r, equity: [...r.equity, ...r.equity, ...r.equity], version: 1, createdAt: '2026-11-26T00:00:00.000Z', data: { fingerprint: data.fingerprint, files: data.files }, fills: r.fills.length };
+    const report: ReportData = { ...r, equity: [...r.equity, ...r.equity, ...r.equity], version: 1, createdAt: '2026-11-26T00:00:00.000Z', data: { fingerprint: data.fingerprint, files: data.files }, fills: r.fills };
     // A profit factor with no losing trade is Infinity: written as the string "Infinity".
     report.metrics = { ...report.metrics, profitFactor: Infinity };
     const dir = mkdtempSync(join(tmpdir(), 'pounce-report-'));

@@ -26,6 +26,20 @@ describe('parameter sweeps', () => {
     expect(new Set(results.map((r) => r.metrics!.totalReturn)).size).toBeGreaterThan(1);
   });
 
+  it('applies the job\'s risk limits to every combination, as a single run does', async () => {
+    const { bars } = loadData([`NVDA=${NVDA}`], { to: Date.UTC(2004, 0, 1) });
+    const risk = { maxPositionPerSymbol: 50 };
+    const combos = [{ size: 40 }, { size: 100 }];
+    const results = await runSweep({ strategyPath: STRATEGY, bars, cash: 100_000, fees: 'tradeup', slippageBps: 0, participation: 0.1, risk }, combos, 2);
+    for (const [i, params] of combos.entries()) {
+      const single = await runBacktest({ def: smaCross, rawParams: params, bars, cash: 100_000, risk });
+      expect(results[i]!.metrics).toEqual(single.metrics);
+    }
+    expect(results[0]!.metrics!.tradeCount).toBeGreaterThan(5);
+    // Every 100-share entry is beyond the 50-share position limit.
+    expect(results[1]!.metrics!.tradeCount).toBe(0);
+  });
+
   it('reports a bad combination as an error, not a crash', async () => {
     const { bars } = loadData([`NVDA=${NVDA}`], { to: Date.UTC(2000, 0, 1) });
     const [r] = await runSweep({ strategyPath: STRATEGY, bars, cash: 100_000, fees: 'tradeup', slippageBps: 0, participation: 0.1 }, [{ fast: 30, slow: 10 }], 1);

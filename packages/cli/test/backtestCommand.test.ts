@@ -42,6 +42,10 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
       return rest;
     };
     expect(body('streamed')).toEqual(body('loaded'));
+    // The audit trail is part of it: every fill, in both.
+    const fills = body('loaded').fills as unknown[];
+    expect(fills.length).toBeGreaterThan(10);
+    expect(fills.length).toBe(body('loaded').fillCount);
 
     const [header, ...rows] = readFileSync(join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv'), 'utf8').trim().split('\n');
     const newestFirst = join(dir, 'nvda-desc.csv');

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cachedKlines, combinations, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
+import { cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
+import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_OPTIONS } from './riskFlags.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
 
 export const BACKTEST_OPTIONS = {
@@ -31,6 +32,7 @@ export const BACKTEST_OPTIONS = {
   config: { type: 'string' },
   'kline-cache': { type: 'string' },
   stream: { type: 'boolean' },
+  ...RISK_OPTIONS,
 } as const;
 
 /** Above this many bytes of CSV a single backtest streams its files instead of loading them. */
@@ -77,9 +79,11 @@ const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=$
  * combination on worker threads and ranks them.
  */
 export async function runBacktestCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  checkRiskArgs(argv);
   const { values: v, positionals } = parseArgs({ args: argv, options: BACKTEST_OPTIONS, allowPositionals: true });
+  const risk = parseRiskFlags(v);
   const name = positionals[0];
-  if (!name) throw new Error('usage: npm run backtest -- <strategy> --data FILE... (see docs/backtest.md)');
+  if (!name) throw new Error(`usage: npm run backtest -- <strategy> --data FILE... (see docs/backtest.md)\nrisk checks, as on paper:\n${riskHelpLines().join('\n')}`);
   const { def, path } = await loadStrategy(name, STRATEGIES_DIR);
   const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()) : [...def.symbols];
   const from = parseDateFlag('from', v.from);
@@ -99,6 +103,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const fixed = paramPairs(v.param ?? []);
   const size = 'bars' in data ? `bars ${data.bars.length}` : `files ${data.files.length} (streamed)`;
   out(`strategy  ${def.name}   symbols ${symbols.join(',')}   ${size}   data ${data.fingerprint.slice(0, 12)}`);
+  out(`risk      ${describeRisk(risk)}`);
 
   if (sweeping && 'bars' in data) {
     const sweeps = (v.sweep ?? []).map(parseSweep);
@@ -109,7 +114,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
     const inSample = cut === undefined ? data.bars : data.bars.filter((b) => b.time < cut);
     const workers = numberFlag('workers', v.workers, 0, (n) => Number.isInteger(n) && n >= 0) || undefined;
     out(`sweep     ${combos.length} combinations${cut !== undefined ? `, in-sample before ${new Date(cut).toISOString().slice(0, 10)}` : ''}`);
-    const job = { strategyPath: path, bars: inSample, symbols, cash, fees, slippageBps, participation };
+    const job = { strategyPath: path, bars: inSample, symbols, cash, fees, slippageBps, participation, risk };
     const results = await runSweep(job, combos, workers, ((p) => (n: number) => p(n, combos.length))(progressBar('sweep')));
     const ok = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.sharpe - a.metrics!.sharpe);
     const top = ok.slice(0, numberFlag('top', v.top, 10, (n) => n > 0));
@@ -129,14 +134,32 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const bar = progressBar('backtest');
   // A stream knows its bytes, not its steps: progress is the share of the files read.
   const onProgress = 'bars' in data ? bar : () => bar(Math.round(data.progress() * 1000), 1000);
-  const result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, onProgress });
+  const dir = resolve(v.report ?? join('.pounce', 'reports', `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
+  const dirExisted = existsSync(dir);
+  mkdirSync(dir, { recursive: true });
+  // Fills go to disk as they happen and are copied into report.json at the end: memory stays flat
+  // however many there are. The spool is deleted once report.json holds them.
+  const spool = new FillSpool(join(dir, 'fills.jsonl'));
+  let result;
+  try {
+    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, keepFills: false, onFill: (f) => spool.add(f), onProgress });
+  } catch (err) {
+    // A failed run leaves no report folder behind.
+    spool.remove();
+    if (!dirExisted) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   out('');
   if (!('bars' in data)) out(`bars      ${data.files.reduce((n, f) => n + f.bars, 0)} from ${data.files.length} file(s)`);
   out(metricsTable(result.metrics));
   out(`  ${'Equity'.padEnd(21)}  ${result.startEquity.toFixed(2)} -> ${result.endEquity.toFixed(2)}`);
-  const report: ReportData = { ...result, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to }, fills: result.fills.length };
-  const dir = resolve(v.report ?? join('.pounce', 'reports', `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
+  out(`  ${'Fills'.padEnd(21)}  ${String(result.fillCount).padStart(12)}`);
+  out(`  ${'Rejected orders'.padEnd(21)}  ${String(result.rejected.count).padStart(12)}`);
+  for (const r of result.rejected.reasons.slice(0, 10)) out(`    ${String(r.count).padStart(6)} x ${r.reason}`);
+  if (result.rejected.reasons.length > 10) out(`    ... ${result.rejected.reasons.length - 10} more reasons in report.json`);
+  const report: ReportData = { ...result, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to }, fills: spool.read() };
   const files = writeReport(dir, report);
+  spool.remove();
   out(`\nreport    ${files.json}\n          ${files.html}`);
   out(`paper     npm run strategy -- ${def.name} --paper --from-report ${dir}`);
   return 0;

@@ -6,6 +6,7 @@ import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { runParity } from '../parity/runParity.ts';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
+import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_OPTIONS } from './riskFlags.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
 
 /**
@@ -13,17 +14,20 @@ import { STRATEGIES_DIR } from './strategy.ts';
  * local gateway; prints every difference in the fill lists and exits 1 if there is any.
  */
 export async function runParityCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  checkRiskArgs(argv);
   const { values: v, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { data: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, symbols: { type: 'string' }, cash: { type: 'string' }, fees: { type: 'string' } },
+    options: { data: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, symbols: { type: 'string' }, cash: { type: 'string' }, fees: { type: 'string' }, ...RISK_OPTIONS },
   });
+  const risk = parseRiskFlags(v);
   const name = positionals[0];
-  if (!name) throw new Error('usage: npm run parity -- <strategy> --data FILE...');
+  if (!name) throw new Error(`usage: npm run parity -- <strategy> --data FILE...\nrisk checks (applied to both sides):\n${riskHelpLines().join('\n')}`);
   const { def } = await loadStrategy(name, STRATEGIES_DIR);
   const symbols = v.symbols ? v.symbols.split(',') : [...def.symbols];
   const data = loadData(v.data ?? defaultDataFiles(symbols));
   out(`parity    ${def.name} on ${symbols.join(',')} (${data.bars.length} bars): backtest vs local gateway`);
-  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0), fees: v.fees, onProgress: progressBar('paper') });
+  out(`risk      ${describeRisk(risk)}`);
+  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0), fees: v.fees, risk, onProgress: progressBar('paper') });
   out(`fills     backtest ${r.backtest.length}, paper ${r.paper.length}`);
   if (r.differences.length === 0) {
     out('identical fill lists');

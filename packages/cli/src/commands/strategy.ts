@@ -9,6 +9,7 @@ import { DashboardServer, listStrategies, loadStrategy, paramPairs, TradingEngin
 import { openVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
+import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_OPTIONS } from './riskFlags.ts';
 import { formatStatus } from './statusLine.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -29,13 +30,7 @@ const OPTIONS = {
   synthetic: { type: 'boolean' },
   speed: { type: 'string' },
   seed: { type: 'string' },
-  'max-order-qty': { type: 'string' },
-  'max-order-notional': { type: 'string' },
-  'max-position': { type: 'string' },
-  'max-gross': { type: 'string' },
-  'daily-loss': { type: 'string' },
-  allow: { type: 'string' },
-  'max-orders-per-min': { type: 'string' },
+  ...RISK_OPTIONS,
   'run-dir': { type: 'string' },
   resume: { type: 'string' },
   'status-every': { type: 'string' },
@@ -44,21 +39,6 @@ const OPTIONS = {
   dashboard: { type: 'boolean' },
   'dashboard-port': { type: 'string' },
 } as const;
-
-function riskLimits(v: Partial<Record<string, string | boolean | string[]>>): RiskLimits {
-  const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
-  const pos = (n: number) => n > 0;
-  const limits: RiskLimits = {};
-  if (str('max-order-qty')) limits.maxOrderQuantity = numberFlag('max-order-qty', str('max-order-qty'), 0, pos);
-  if (str('max-order-notional')) limits.maxOrderNotional = numberFlag('max-order-notional', str('max-order-notional'), 0, pos);
-  if (str('max-position')) limits.maxPositionPerSymbol = numberFlag('max-position', str('max-position'), 0, pos);
-  if (str('max-gross')) limits.maxGrossExposure = numberFlag('max-gross', str('max-gross'), 0, pos);
-  if (str('daily-loss')) limits.dailyLossLimit = numberFlag('daily-loss', str('daily-loss'), 0, pos);
-  const allow = str('allow');
-  if (allow) limits.allowedSymbols = allow.split(',').map((s) => s.trim()).filter(Boolean);
-  if (str('max-orders-per-min')) limits.maxOrdersPerMinute = numberFlag('max-orders-per-min', str('max-orders-per-min'), 0, pos);
-  return limits;
-}
 
 function latestRun(base: string): string {
   const runs = existsSync(base) ? readdirSync(base).sort() : [];
@@ -72,6 +52,7 @@ function latestRun(base: string): string {
  * the kill switch, cancelling open orders first.
  */
 export async function runStrategyCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  checkRiskArgs(argv);
   const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   if (v.list) {
     for (const s of listStrategies(STRATEGIES_DIR)) {
@@ -93,6 +74,10 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   if (fromReport && fromReport.strategy !== def.name) throw new Error(`--from-report: the report is for strategy ${fromReport.strategy}, not ${def.name}`);
   const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()).filter(Boolean) : fromReport ? fromReport.symbols : [...def.symbols];
   const rawParams = { ...(fromReport?.params ?? {}), ...paramPairs(v.param ?? []) };
+  // Risk limits as params merge: a flag on the command line wins over the report's value for that limit.
+  const cliRisk = parseRiskFlags(v);
+  const reportRisk = fromReport ? riskFromReport(fromReport.risk, `--from-report ${v['from-report']!}`) : {};
+  const risk: RiskLimits = { ...reportRisk, ...cliRisk };
   const runsBase = resolve('.pounce', 'runs');
   const runDir = v.resume ? (v.resume === 'latest' ? latestRun(runsBase) : resolve(v.resume)) : resolve(v['run-dir'] ?? join(runsBase, `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
@@ -119,9 +104,10 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`strategy   ${def.name}`);
   out(`venue      ${opened.description}`);
   out(`run        ${runDir}`);
+  out(`risk       ${describeRisk(risk, fromReport ? (l) => (l in cliRisk ? 'command line' : 'report') : undefined)}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger });
+    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk, logger });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
     throw err;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Fill } from '@pounce/core';
 import { feeModel, runBacktest } from '@pounce/backtest';
 import { DEFAULT_STARTING_CASH, type MarketBar } from '@pounce/matching';
-import { TradingEngine, type StrategyDefinition } from '@pounce/runtime';
+import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { startEmbeddedVenue } from '../venue/embeddedVenue.ts';
 
 export interface ParityOptions {
@@ -18,6 +18,8 @@ export interface ParityOptions {
   slippageBps?: number;
   /** Replay steps per second on the paper side (default `max`): the fills must not depend on it. */
   speed?: number | 'max';
+  /** Pre-trade risk limits, applied to both sides. */
+  risk?: RiskLimits;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -60,7 +62,7 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
   const fees = o.fees ?? 'tradeup';
   const participation = o.participation ?? 0.1;
   const slippageBps = o.slippageBps ?? 0;
-  const bt = await runBacktest({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, bars: o.bars, cash, fees, participation, slippageBps });
+  const bt = await runBacktest({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, bars: o.bars, cash, fees, participation, slippageBps, risk: o.risk });
 
   const dir = mkdtempSync(join(tmpdir(), 'pounce-parity-'));
   const symbols = o.symbols ?? o.def.symbols;
@@ -69,7 +71,7 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
   });
   try {
     const paperFills: Fill[] = [];
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir: join(dir, 'run'), journal: 'none' });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir: join(dir, 'run'), journal: 'none', risk: o.risk });
     engine.execution.fills$.subscribe((f) => paperFills.push(f));
     const total = gateway.replay.length;
     const progress = o.onProgress && setInterval(() => o.onProgress?.(gateway.replay.position, total), 250);
