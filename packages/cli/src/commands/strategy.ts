@@ -42,6 +42,7 @@ const OPTIONS = {
   'from-report': { type: 'string' },
   dashboard: { type: 'boolean' },
   'dashboard-port': { type: 'string' },
+  'on-strategy-error': { type: 'string' },
 } as const;
 
 function riskLimits(v: Partial<Record<string, string | boolean | string[]>>): RiskLimits {
@@ -97,6 +98,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
   const speed = parseSpeed(v.speed);
   if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
+  const onStrategyError = v['on-strategy-error'] ?? 'halt';
+  if (onStrategyError !== 'halt' && onStrategyError !== 'continue') throw new Error(`--on-strategy-error: expected halt or continue, got "${onStrategyError}"`);
 
   const opened = await openVenue({
     mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'],
@@ -120,7 +123,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`run        ${runDir}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger });
+    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger, onStrategyError, captureProcessErrors: true });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
     throw err;
@@ -188,6 +191,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
   if (s.missedFillsRecovered) out(`  recovered    ${s.missedFillsRecovered} fills missed on the push stream (via order_transactions)`);
   if (s.halted) out(`  halted       ${s.halted}`);
+  if (s.strategyErrors) out(`  strategy     ${s.strategyErrors} error(s), last: ${s.lastStrategyError ?? ''}`);
   out(`  journal      ${s.journalPath}`);
   return 0;
 }
