@@ -87,6 +87,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     await venue.run(o.onProgress);
     await engine.stop();
     sub.unsubscribe();
+    // The runtime contains a strategy's exception (and halts it); a backtest of a halted strategy is not a result.
+    const { strategyErrors, lastStrategyError } = engine.status();
+    if (strategyErrors > 0) throw new Error(`strategy error in ${lastStrategyError ?? ''} (${strategyErrors} in the run): the backtest has no valid result`);
     return {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,

@@ -94,6 +94,26 @@ describe('an exception in strategy code is contained at the runtime boundary (Ba
     expect(viaAsync.results.every((x) => x.rejected?.startsWith('risk: trading halted: strategy error'))).toBe(true);
   });
 
+  it('throws in fills$ and orders$ subscribers are contained; with continue the orders still fill', async () => {
+    const submitted: Array<Promise<SubmittedOrder>> = [];
+    const def = defineStrategy({
+      name: 'throws-on-events', params: {}, symbols: ['AAA'],
+      setup(ctx) {
+        ctx.fills$.subscribe(() => { throw new Error('fill handler bug'); });
+        ctx.orders$.subscribe({ next: () => { throw new Error('order handler bug'); } });
+        ctx.bars$().subscribe(() => { if (submitted.length < 2) submitted.push(ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })); });
+      },
+    });
+    const venue = new BacktestVenue(history, { fees: perShareFees(0), initialCash: 100_000, participation: 1 });
+    const runDir = tempDir('pounce-strategy-error-');
+    engine = await TradingEngine.start({ def, venue, runDir, onStrategyError: 'continue' });
+    await venue.run();
+    await Promise.all(submitted);
+    expect(engine.status().fills).toBe(2);
+    const where = new Set(journaledErrors(runDir).map((e) => (e.e === 'strategy-error' ? e.where : '')));
+    expect(where).toEqual(new Set(['fills$ subscriber', 'orders$ subscriber']));
+  });
+
   it('a throw in setup is contained: start resolves, halted, with the error journaled', async () => {
     const def = defineStrategy({ name: 'bad-setup', params: {}, symbols: ['AAA'], setup() { throw new Error('setup bug'); } });
     const venue = new BacktestVenue(history, { fees: perShareFees(0), initialCash: 100_000 });
