@@ -3,7 +3,7 @@ import SummaryLineReporter from './scripts/SummaryLineReporter.ts';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'strategies/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'strategies/**/*.test.ts', 'scripts/test/*.test.ts'],
     reporters: ['default', new SummaryLineReporter()],
     testTimeout: 30_000,
     hookTimeout: 30_000,
