@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,23 +9,10 @@ import { Gateway, syntheticBars, type GatewayOptions } from '../src/index.ts';
 
 export const SAMPLE_CONFIG = fileURLToPath(new URL('../../core/test/fixtures/sample_openapi_config.properties', import.meta.url));
 
-/**
- * A gateway on ephemeral loopback ports over a small synthetic market, stepped by hand. Without a
- * `stateDir` it gets a temp folder that its `stop()` removes.
- */
+/** A gateway on ephemeral loopback ports over a small synthetic market, stepped by hand. */
 export async function startTestGateway(o: Partial<GatewayOptions> & { matching?: MatchingConfig } = {}): Promise<Gateway> {
-  if (o.stateDir === undefined) {
-    const stateDir = mkdtempSync(join(tmpdir(), 'pounce-gw-'));
-    const gw = await startTestGateway({ ...o, stateDir });
-    const stop = gw.stop.bind(gw);
-    gw.stop = async () => {
-      await stop();
-      rmSync(stateDir, { recursive: true, force: true });
-    };
-    return gw;
-  }
   return Gateway.start({
-    stateDir: o.stateDir,
+    stateDir: o.stateDir ?? mkdtempSync(join(tmpdir(), 'pounce-gw-')),
     bars: o.bars ?? syntheticBars({ symbols: ['AAA', 'BBB'], bars: 400, seed: 11 }),
     speed: o.speed ?? 'manual',
     clientConfigs: [SAMPLE_CONFIG, ...(o.clientConfigs ?? [])],
