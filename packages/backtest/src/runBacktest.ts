@@ -122,6 +122,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     await engine.stop();
     for (const s of subs) s.unsubscribe();
     audit.finish();
+    // The runtime contains a strategy's exception (and halts it); a backtest of a halted strategy is not a result.
+    const { strategyErrors, lastStrategyError } = engine.status();
+    if (strategyErrors > 0) throw new Error(`strategy error in ${lastStrategyError ?? ''} (${strategyErrors} in the run): the backtest has no valid result`);
     return {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,

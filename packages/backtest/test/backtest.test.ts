@@ -26,6 +26,19 @@ const buyThenSell = defineStrategy({
 });
 
 describe('runBacktest', () => {
+  it('fails with the strategy error when the strategy throws, rather than reporting a halted run', async () => {
+    const throwsOnSecondBar = defineStrategy({
+      name: 'throws', params: {}, symbols: ['XYZ'],
+      setup(ctx) {
+        let n = 0;
+        ctx.bars$().subscribe(() => {
+          if (++n === 2) throw new Error('bug on bar 2');
+        });
+      },
+    });
+    await expect(runBacktest({ def: throwsOnSecondBar, bars })).rejects.toThrow('strategy error in bars$ subscriber: bug on bar 2 (1 in the run): the backtest has no valid result');
+  });
+
   it('fills an order sent on bar t at bar t+1 open, and books commissions', async () => {
     const r = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'per-share:0.01' });
     expect(r.fills.map((f) => [f.action, f.quantity, f.price, f.time])).toEqual([

@@ -70,6 +70,23 @@ describe('parseResponseEnvelope', () => {
     }
     expect(told).toEqual(cases.map(([c, m]) => [c, m]));
   });
+  it('refuses an error reply (code != 0) with a wrong sign as a signature error, not as the error it claims', () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    for (const body of [
+      reply({ code: 1200, message: 'order rejected' }, signWithKey(TS, other.privateKey)),
+      reply({ code: 5, message: 'rate limit error' }, signWithKey('2024-05-06 09:30:01', server.privateKey)),
+    ]) {
+      let err: unknown;
+      try {
+        parseResponseEnvelope(body, TS, server.publicKey, 'place_order');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ResponseSignatureError);
+      expect(err).not.toBeInstanceOf(TradeError);
+      expect(err).not.toBeInstanceOf(RateLimitError);
+    }
+  });
   it('maps codes to typed errors', () => {
     const cases: Array<[number, string, unknown]> = [
       [1000, 'failed to verify signature', CommonParamError], [1010, 'bad begin_time', BizParamError], [1200, 'bad_request', TradeError],

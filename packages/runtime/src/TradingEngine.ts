@@ -1,13 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
-import { silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
+import { config as rxConfig, share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
+import { redact, silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
 import { NullJournal, OrderJournal, replayJournal, type Journal } from './journal/OrderJournal.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
+import { ContainedObservable } from './strategy/ContainedObservable.ts';
 import { parseParams } from './strategy/params.ts';
 import type { ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition } from './strategy/types.ts';
 import type { Venue } from './venue/Venue.ts';
@@ -32,7 +33,22 @@ export interface RunOptions {
   fsync?: boolean;
   /** `none` keeps no journal file (backtests: the report is the record). Default `file`. */
   journal?: 'file' | 'none';
+  /**
+   * What an exception in strategy code does once it is journaled, logged and counted in `status()`:
+   * `halt` (default) halts new exposure through the risk engine (reduce-only orders still pass;
+   * reconciling and the process go on), `continue` lets the strategy trade on.
+   */
+  onStrategyError?: StrategyErrorPolicy;
+  /**
+   * Also treat this process's unhandled promise rejections (e.g. a throw in `submit(...).then(...)`)
+   * and RxJS's unhandled errors as this run's strategy errors, until `stop()`. For a process that runs
+   * one strategy (the CLI): nothing else tells whose rejection it was.
+   */
+  captureProcessErrors?: boolean;
 }
+
+/** See `RunOptions.onStrategyError`. */
+export type StrategyErrorPolicy = 'halt' | 'continue';
 
 export interface RunStatus {
   positions: Array<{ symbol: string; quantity: number }>;
@@ -47,6 +63,10 @@ export interface RunStatus {
   connection: string;
   halted: string | undefined;
   haltCause: HaltCause | undefined;
+  /** Exceptions thrown by strategy code so far (contained: see `RunOptions.onStrategyError`). */
+  strategyErrors: number;
+  /** The last one, as `where: message`. */
+  lastStrategyError: string | undefined;
   venueTime: number;
 }
 
@@ -77,6 +97,9 @@ export class TradingEngine {
   private stopped: Promise<RunSummary> | undefined;
   /** Set once the portfolio holds the venue's state: marks before that would measure nothing. */
   private seeded = false;
+  private strategyErrors = 0;
+  private lastStrategyError: string | undefined;
+  private releaseProcessErrors: (() => void) | undefined;
   readonly execution: ExecutionEngine;
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
@@ -109,12 +132,18 @@ export class TradingEngine {
     const params = parseParams(o.def.params, o.rawParams ?? {});
     const symbols = o.symbols && o.symbols.length > 0 ? o.symbols : o.def.symbols;
     const engine = new TradingEngine(o, params, symbols);
-    await engine.begin();
+    try {
+      await engine.begin();
+    } catch (e) {
+      engine.releaseProcessErrors?.();
+      throw e;
+    }
     return engine;
   }
 
   private async begin(): Promise<void> {
     const { venue, def } = this.o;
+    if (this.o.captureProcessErrors) this.captureProcessErrors();
     // Connect first: only a connected venue knows its own time (replay time on a gateway).
     await venue.start();
     if (!this.o.resume) {
@@ -142,8 +171,43 @@ export class TradingEngine {
     this.startEquity = this.o.resume ? this.priorStartEquity() : (await venue.assets()).netLiquidation;
     if (this.o.journal !== 'none') writeFileSync(join(this.o.runDir, 'start-equity'), String(this.startEquity));
     // Params were validated against def.params above, so the context matches the spec.
-    const result = await def.setup(this.context() as StrategyContext<ParamValues<ParamSpecs>>);
-    if (typeof result === 'function') this.teardown = result;
+    try {
+      const result = await def.setup(this.context() as StrategyContext<ParamValues<ParamSpecs>>);
+      if (typeof result === 'function') this.teardown = result;
+    } catch (e) {
+      this.onStrategyError(e, 'setup');
+    }
+  }
+
+  /**
+   * The runtime boundary for strategy code: journals the error (message and stack, redacted), logs
+   * it, counts it for `status()`, then applies the run's policy (`halt` by default).
+   */
+  private onStrategyError(err: unknown, where: string): void {
+    const message = redact(err instanceof Error ? err.message : String(err));
+    const stack = err instanceof Error && err.stack ? redact(err.stack) : undefined;
+    this.strategyErrors++;
+    this.lastStrategyError = `${where}: ${message}`;
+    try {
+      this.journal.append({ t: Date.now(), e: 'strategy-error', where, message, stack });
+    } catch {
+      // The journal is closed: the run has stopped; the log line below still tells.
+    }
+    const policy = this.o.onStrategyError ?? 'halt';
+    this.log.error(`strategy error in ${where}: ${message}`, { at: stack?.split('\n')[1]?.trim(), then: policy === 'halt' ? 'halting new orders' : 'continuing' });
+    if (policy === 'halt') this.risk.halt('strategy-error', `strategy error in ${where}: ${message}`);
+  }
+
+  /** Routes the process's unhandled rejections and RxJS unhandled errors to this run (see RunOptions). */
+  private captureProcessErrors(): void {
+    const onRejection = (reason: unknown) => this.onStrategyError(reason, 'unhandled promise rejection');
+    const previousRx = rxConfig.onUnhandledError;
+    process.on('unhandledRejection', onRejection);
+    rxConfig.onUnhandledError = (e: unknown) => this.onStrategyError(e, 'unhandled stream error');
+    this.releaseProcessErrors = () => {
+      process.off('unhandledRejection', onRejection);
+      rxConfig.onUnhandledError = previousRx;
+    };
   }
 
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -188,13 +252,14 @@ export class TradingEngine {
     return existsSync(p) ? Number(readFileSync(p, 'utf8')) : this.portfolio.equity();
   }
 
-  private guard<T>(obs: Observable<T>): Observable<T> {
-    return obs.pipe(takeUntil(this.stop$));
+  /** Ends with the run, and contains what the strategy's callbacks throw (see ContainedObservable). */
+  private guard<T>(obs: Observable<T>, name: string): Observable<T> {
+    return ContainedObservable.of(obs.pipe(takeUntil(this.stop$)), (e, where) => this.onStrategyError(e, where), `${name} subscriber`);
   }
 
   private context(): StrategyContext<Record<string, unknown>> {
     const { venue } = this.o;
-    const quotes$ = this.guard(venue.quotes$(this.symbols).pipe(tap((q) => q.latestPrice !== undefined && this.mark(q.symbol, q.latestPrice)), share()));
+    const sharedQuotes$ = venue.quotes$(this.symbols).pipe(tap((q) => q.latestPrice !== undefined && this.mark(q.symbol, q.latestPrice)), share());
     const statePath = join(this.o.runDir, 'state.json');
     const stored: Record<string, unknown> = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>) : {};
     const state: PersistedState = {
@@ -210,12 +275,12 @@ export class TradingEngine {
     return {
       params: this.params,
       symbols: this.symbols,
-      quotes$,
-      bars$: (tf?: string) => (tf === undefined || tf === 'venue' ? this.guard(venue.bars$(this.symbols)) : this.guard(aggregateBars(quotes$, timeframeMs(tf)))),
-      fills$: this.guard(exec.fills$ as Observable<Fill>),
-      orders$: this.guard(exec.orders$ as Observable<Order>),
-      positions$: this.guard(venue.positions$),
-      account$: this.guard(venue.assets$),
+      quotes$: this.guard(sharedQuotes$, 'quotes$'),
+      bars$: (tf?: string) => (tf === undefined || tf === 'venue' ? this.guard(venue.bars$(this.symbols), 'bars$') : this.guard(aggregateBars(sharedQuotes$, timeframeMs(tf)), `bars$('${tf}')`)),
+      fills$: this.guard(exec.fills$ as Observable<Fill>, 'fills$'),
+      orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
+      positions$: this.guard(venue.positions$, 'positions$'),
+      account$: this.guard(venue.assets$, 'account$'),
       submit: (i) => exec.submit(i),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
@@ -257,7 +322,7 @@ export class TradingEngine {
     return {
       positions: this.portfolio.positions(), equity, pnl: equity - this.startEquity, openOrders: this.execution.openOrders.length, pending: this.execution.pendingCount,
       orders: this.execution.orderCount, fills: this.execution.fillCount, rejected: this.execution.rejectedCount, connection: this.connection,
-      halted: this.risk.haltReason, haltCause: this.risk.currentHalt?.cause, venueTime: this.o.venue.now(),
+      halted: this.risk.haltReason, haltCause: this.risk.currentHalt?.cause, strategyErrors: this.strategyErrors, lastStrategyError: this.lastStrategyError, venueTime: this.o.venue.now(),
     };
   }
 
@@ -268,7 +333,7 @@ export class TradingEngine {
       try {
         this.teardown?.();
       } catch (e) {
-        this.log.error('strategy teardown failed', { error: (e as Error).message });
+        this.onStrategyError(e, 'teardown');
       }
       this.stop$.next();
       this.stop$.complete();
@@ -284,6 +349,7 @@ export class TradingEngine {
       await this.o.venue.stop();
       this.journal.append({ t: Date.now(), e: 'note', text: `stopped: ${status.fills} fills, pnl ${status.pnl.toFixed(2)}` });
       this.journal.close();
+      this.releaseProcessErrors?.();
       return { ...status, journalPath: this.journal.path, startEquity: this.startEquity, missedFillsRecovered: this.missed };
     })();
     return this.stopped;

@@ -114,12 +114,19 @@ describe('TradingEngine against the local gateway', () => {
     expect(new Set(seen.fills.map((f) => f.id)).size).toBe(6);
     const expected = gw!.engine.position(gw!.account, 'AAA').quantity;
     expect(seen.ctx!.position('AAA')).toBe(expected);
-    // Per order, the statuses the strategy saw only move forward and end Filled.
-    const byId = new Map<string, string[]>();
-    for (const o of seen.orders) byId.set(o.id, [...(byId.get(o.id) ?? []), o.status]);
-    for (const statuses of byId.values()) {
+    // Per order, the statuses the strategy saw only move forward (as does the filled quantity) and end Filled.
+    const rank: Record<string, number> = { Initial: 0, PendingSubmit: 0, Submitted: 1, PendingCancel: 2, Filled: 3, Cancelled: 3, Inactive: 3, Invalid: 3 };
+    const byId = new Map<string, Order[]>();
+    for (const o of seen.orders) byId.set(o.id, [...(byId.get(o.id) ?? []), o]);
+    expect(byId.size).toBe(6);
+    for (const seq of byId.values()) {
+      const statuses = seq.map((o) => o.status);
       expect(statuses[statuses.length - 1]).toBe('Filled');
       expect(statuses.filter((s) => s === 'Filled')).toHaveLength(1);
+      for (let i = 1; i < seq.length; i++) {
+        expect(rank[seq[i]!.status], `${statuses.join(' -> ')}`).toBeGreaterThanOrEqual(rank[seq[i - 1]!.status]!);
+        expect(seq[i]!.filledQuantity).toBeGreaterThanOrEqual(seq[i - 1]!.filledQuantity);
+      }
     }
   });
 
@@ -153,6 +160,20 @@ describe('TradingEngine against the local gateway', () => {
     await seen.ctx!.flatten('AAA');
     gw!.advance(1);
     await until(() => seen.ctx!.position('AAA') === 0);
+  });
+
+  it('a kick-out (4001: the same tiger_id logged in elsewhere) halts new orders in the runtime', async () => {
+    const { seen, runDir } = await run();
+    expect((await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).orderId).toBeDefined();
+    const second = clientsFor(gw!).push;
+    await second.connect();
+    await until(() => engine!.status().halted !== undefined);
+    expect(engine!.status().halted).toMatch(/^venue: .*kick/i);
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
+    expect(r.rejected).toMatch(/^risk: trading halted: venue: /);
+    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(1); // the refused order never reached the venue
+    expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text.startsWith('venue stream failed'))).toBe(true);
+    await second.close();
   });
 
   it('refuses a run folder held by another live process', async () => {

@@ -38,6 +38,7 @@ const OPTIONS = {
   'from-report': { type: 'string' },
   dashboard: { type: 'boolean' },
   'dashboard-port': { type: 'string' },
+  'on-strategy-error': { type: 'string' },
 } as const;
 
 function latestRun(base: string): string {
@@ -83,6 +84,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
   const speed = parseSpeed(v.speed);
   if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
+  const onStrategyError = v['on-strategy-error'] ?? 'halt';
+  if (onStrategyError !== 'halt' && onStrategyError !== 'continue') throw new Error(`--on-strategy-error: expected halt or continue, got "${onStrategyError}"`);
 
   const opened = await openVenue({
     mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'],
@@ -107,7 +110,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`risk       ${describeRisk(risk, fromReport ? (l) => (l in cliRisk ? 'command line' : 'report') : undefined)}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk, logger });
+    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
     throw err;
@@ -184,6 +187,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
   if (s.missedFillsRecovered) out(`  recovered    ${s.missedFillsRecovered} fills missed on the push stream (via order_transactions)`);
   if (s.halted) out(`  halted       ${s.halted}`);
+  if (s.strategyErrors) out(`  strategy     ${s.strategyErrors} error(s), last: ${s.lastStrategyError ?? ''}`);
   out(`  journal      ${s.journalPath}`);
   return 0;
 }

@@ -43,7 +43,7 @@ function table(el, head, rows) {
 function render() {
   const s = state.status;
   $('strategy').textContent = '— ' + state.strategy;
-  $('venue').textContent = s.connection + (s.halted ? ' · HALTED: ' + s.halted : '');
+  $('venue').textContent = s.connection + (s.halted ? ' · HALTED: ' + s.halted : '') + (s.strategyErrors ? ' · strategy errors: ' + s.strategyErrors + ' (last: ' + s.lastStrategyError + ')' : '');
   $('time').textContent = day(s.venueTime);
   $('equity').textContent = money(s.equity);
   $('pnl').textContent = (s.pnl >= 0 ? '+' : '') + money(s.pnl);

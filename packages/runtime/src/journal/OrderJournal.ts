@@ -12,7 +12,9 @@ export type JournalEntry =
   | { t: number; e: 'order'; order: Order }
   | { t: number; e: 'fill'; fill: Fill }
   | { t: number; e: 'state'; state: Record<string, unknown> }
-  | { t: number; e: 'note'; text: string };
+  | { t: number; e: 'note'; text: string }
+  /** An exception thrown by strategy code, contained by the runtime (message and stack only). */
+  | { t: number; e: 'strategy-error'; where: string; message: string; stack: string | undefined };
 
 /** Where a run records what happened. */
 export interface Journal {
@@ -140,6 +142,7 @@ export function replayJournal(entries: readonly JournalEntry[]): JournalState {
         s.state = e.state;
         break;
       case 'note':
+      case 'strategy-error':
         break;
     }
   }
