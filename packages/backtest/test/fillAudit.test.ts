@@ -63,7 +63,7 @@ describe('the fill audit trail', () => {
     expect(report.fillCount).toBe(r.fills.length);
     expect(report.fills).toEqual(r.fills);
     for (const f of report.fills) {
-      expect(Object.keys(f).sort()).toEqual(['account', 'action', 'clientOrderId', 'fee', 'id', 'orderId', 'price', 'quantity', 'symbol', 'time']);
+      expect(Object.keys(f).sort()).toEqual(['account', 'action', 'clientOrderId', 'commission', 'fee', 'id', 'orderId', 'price', 'quantity', 'symbol', 'time']);
     }
   });
 
