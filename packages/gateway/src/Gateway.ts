@@ -55,7 +55,7 @@ export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
  * ```
  */
 export class Gateway {
-  readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set() };
+  readonly faults: GatewayFaults = { replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set(), placeAfterLookups: 0 };
   readonly engine: MatchingEngine;
   readonly replay: MarketReplay;
   /** Replay time as a Clock whose sleeps end when the replay moves on (for the client's rate limiter). */
