@@ -169,3 +169,22 @@ describe('an order whose place_order reply was lost', () => {
     expect(OrderJournal.read(runDir).filter((e) => e.e === 'intent')).toHaveLength(1);
   });
 });
+
+describe('finding an order by userMark', () => {
+  it('reads page after page of the run\'s time range, and only that range', async () => {
+    gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
+    gw.advance(5);
+    const { api } = clientsFor(gw);
+    await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', limitPrice: 1, quantity: 1, userMark: 'before-the-run' });
+    gw.advance(1);
+    const runStart = gw.replay.now();
+    for (let i = 1; i <= 5; i++) await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', limitPrice: 1, quantity: 1, userMark: `mark-${i}` });
+    // Newest first, two per page: the run's oldest order is on the third page.
+    expect((await api.findOrder({ startDate: runStart, limit: 2 }, (o) => o.userMark === 'mark-1'))?.userMark).toBe('mark-1');
+    expect(await api.findOrder({ startDate: runStart, limit: 2 }, (o) => o.userMark === 'before-the-run')).toBeUndefined();
+    const venue = new OpenApiVenue('embedded-paper', api, clientsFor(gw).push, ['AAA'], () => gw!.replay.now());
+    expect((await venue.findOrderByUserMark('mark-3', runStart))?.userMark).toBe('mark-3');
+    expect(await venue.findOrderByUserMark('before-the-run', runStart)).toBeUndefined();
+    expect(await venue.findOrderByUserMark('before-the-run', 0)).toBeDefined();
+  });
+});
