@@ -287,6 +287,12 @@ export class BacktestVenue implements Venue {
     return this.engine.ordersOf(BACKTEST_ACCOUNT).map(orderModel).reverse();
   }
 
+  async findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined> {
+    this.activity = true;
+    const o = this.engine.ordersOf(BACKTEST_ACCOUNT).find((x) => x.userMark === userMark && x.createdAt >= since);
+    return o ? orderModel(o) : undefined;
+  }
+
   async openOrders(): Promise<Order[]> {
     this.activity = true;
     return this.engine.openOrders(BACKTEST_ACCOUNT).map(orderModel);

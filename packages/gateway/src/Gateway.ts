@@ -57,7 +57,7 @@ export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
 export class Gateway {
   readonly faults: GatewayFaults = {
     replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set(),
-    unsignedReplies: 'none', orderStatusWire: 'canonical', refuseOrdersInside: 0, placeOrderIdKey: 'order_id',
+    unsignedReplies: 'none', orderStatusWire: 'canonical', refuseOrdersInside: 0, placeOrderIdKey: 'order_id', placeAfterLookups: 0,
   };
   readonly engine: MatchingEngine;
   readonly replay: MarketReplay;

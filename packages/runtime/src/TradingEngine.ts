@@ -4,8 +4,10 @@ import { config as rxConfig, share, Subject, takeUntil, tap, type Observable, ty
 import { redact, silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
+import { checkOrderTag, DEFAULT_ORDER_TAG, newRunNonce } from './execution/clientOrderId.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
 import { NullJournal, OrderJournal, replayJournal, type Journal } from './journal/OrderJournal.ts';
+import { RunDirLock } from './journal/RunDirLock.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
 import { ContainedObservable } from './strategy/ContainedObservable.ts';
@@ -20,7 +22,17 @@ export interface RunOptions {
   venue: Venue;
   /** The run's folder: journal, state. Reused as-is with `resume`. */
   runDir: string;
+  /**
+   * The run folder's lock, when the caller took it first (the CLI does, before the embedded
+   * gateway writes its state there); the journal releases it at stop. Without it the engine
+   * takes the lock itself (a stale one only when `resume`).
+   */
+  lock?: RunDirLock;
   resume?: boolean;
+  /** This strategy's tag in its client order ids (1-8 of a-z0-9; default `main`). */
+  orderTag?: string;
+  /** How long an order whose place_order reply was lost is looked for before "not received" (ms, default 5000). */
+  unknownOutcomeWindowMs?: number;
   risk?: RiskLimits;
   /**
    * Fee schedule for estimating a fill's fee where the venue reports fees per order only (OpenAPI
@@ -100,6 +112,7 @@ export class TradingEngine {
   private strategyErrors = 0;
   private lastStrategyError: string | undefined;
   private releaseProcessErrors: (() => void) | undefined;
+  private readonly idNonce: string;
   readonly execution: ExecutionEngine;
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
@@ -108,7 +121,18 @@ export class TradingEngine {
 
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
     this.log = o.logger ?? silentLogger;
-    this.journal = o.journal === 'none' ? new NullJournal(o.runDir) : OrderJournal.open(o.runDir, { fsync: o.fsync });
+    const tag = checkOrderTag(o.orderTag ?? DEFAULT_ORDER_TAG);
+    if (o.journal === 'none') {
+      this.journal = new NullJournal(o.runDir);
+    } else {
+      const journal = OrderJournal.open(o.lock ?? RunDirLock.acquire(o.runDir, { takeOverStale: o.resume === true }), { fsync: o.fsync });
+      if (journal.tornTail) {
+        const { bytes, keptIn } = journal.tornTail;
+        this.log.warn('journal ended in a torn line (a crash mid-write); cut it off', { bytes, keptIn });
+        journal.append({ t: Date.now(), e: 'note', text: `torn last line (${bytes} bytes) cut off, kept in ${keptIn}` });
+      }
+      this.journal = journal;
+    }
     this.portfolio = new Portfolio(o.fees ?? tieredFees());
     // The exchange's session day in New York, on the venue's clock (replay time on a replaying venue).
     const session = new SessionDay('America/New_York');
@@ -121,10 +145,13 @@ export class TradingEngine {
       day: () => session.of(o.venue.now()),
       workingOrders: () => this.execution.workingOrders(),
     });
-    const runId = o.runDir.split('/').filter(Boolean).pop()!.slice(-24);
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
-    this.execution = new ExecutionEngine(o.venue, this.journal, this.risk, this.portfolio, this.log, runId, prior?.run?.since ?? o.venue.now());
-    if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.intents.size);
+    // A resumed run keeps its nonce (its ids stay one family) and continues its counter; a new
+    // run draws a new one, so runs sharing a folder name never share an id.
+    this.idNonce = prior?.run?.idNonce ?? newRunNonce();
+    const ids = { nonce: this.idNonce, tag };
+    this.execution = new ExecutionEngine(o.venue, this.journal, this.risk, this.portfolio, this.log, ids, prior?.run?.since ?? o.venue.now(), { unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
+    if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.run?.idNonce ? prior.lastOrderNumber : 0);
   }
 
   /** Validates params, connects the venue, reconciles, runs the strategy's setup. */
@@ -149,7 +176,7 @@ export class TradingEngine {
     if (!this.o.resume) {
       const since = venue.runStartTime();
       this.execution.startingAt(since);
-      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since });
+      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since, idNonce: this.idNonce });
     } else {
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }

@@ -5,6 +5,8 @@ export * from './venue/Venue.ts';
 export * from './venue/OpenApiVenue.ts';
 export * from './risk/RiskEngine.ts';
 export * from './journal/OrderJournal.ts';
+export * from './journal/RunDirLock.ts';
+export * from './execution/clientOrderId.ts';
 export * from './execution/ExecutionEngine.ts';
 export * from './execution/toOrderRequest.ts';
 export * from './portfolio/Portfolio.ts';

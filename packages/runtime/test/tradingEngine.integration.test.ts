@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Fill, type Order } from '@pounce/core';
 import type { Gateway } from '@pounce/gateway';
-import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, TradingEngine, type StrategyContext } from '../src/index.ts';
+import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, RunDirLock, TradingEngine, type StrategyContext } from '../src/index.ts';
 import { clientsFor, startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
 
 let gw: Gateway | undefined;
@@ -176,13 +176,19 @@ describe('TradingEngine against the local gateway', () => {
     await second.close();
   });
 
-  it('refuses a run folder held by another live process', async () => {
+  it('refuses a run folder held by another live process; takes over a crashed one only on resume', async () => {
+
     const dir = mkdtempSync(join(tmpdir(), 'pounce-lock-'));
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(dir, 'LOCK'), String(process.ppid)); // a live process that is not us
-    expect(() => OrderJournal.open(dir)).toThrow(/is in use by process \d+/);
-    writeFileSync(join(dir, 'LOCK'), '999999999'); // a crashed one: taken over
-    OrderJournal.open(dir).close();
+    const { writeFileSync, rmSync } = await import('node:fs');
+    try {
+      writeFileSync(join(dir, 'LOCK'), String(process.ppid)); // a live process that is not us
+      expect(() => RunDirLock.acquire(dir, { takeOverStale: true })).toThrow(`is in use by process ${process.ppid}`);
+      writeFileSync(join(dir, 'LOCK'), '999999999'); // a crashed one
+      expect(() => RunDirLock.acquire(dir, { takeOverStale: false })).toThrow(/left locked by process 999999999.*--resume/);
+      OrderJournal.open(RunDirLock.acquire(dir, { takeOverStale: true })).close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('persisted strategy state survives into a resumed run', async () => {

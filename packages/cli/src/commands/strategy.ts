@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readReportParams } from '@pounce/backtest';
 import { createLogger, type LogLevel } from '@pounce/core';
-import { DashboardServer, listStrategies, loadStrategy, paramPairs, TradingEngine, type RiskLimits } from '@pounce/runtime';
-import { openVenue } from '../venue/openVenue.ts';
+import { DashboardServer, listStrategies, loadStrategy, paramPairs, RunDirLock, TradingEngine, type RiskLimits } from '@pounce/runtime';
+import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_OPTIONS } from './riskFlags.ts';
@@ -87,32 +87,42 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const onStrategyError = v['on-strategy-error'] ?? 'halt';
   if (onStrategyError !== 'halt' && onStrategyError !== 'continue') throw new Error(`--on-strategy-error: expected halt or continue, got "${onStrategyError}"`);
 
-  const opened = await openVenue({
-    mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'],
-    promptLive: process.stdin.isTTY && !v['confirm-live']
-      ? async (account) => {
-        const rl = createInterface({ input: process.stdin, output: process.stdout });
-        const answer = await rl.question(`LIVE trading on account ${account}. Type the account number to confirm: `);
-        rl.close();
-        return answer;
-      }
-      : undefined,
-    symbols,
-    gateway: {
-      dataFiles: v.data, speed, stateDir: join(runDir, 'gateway'), resume: v.resume !== undefined,
-      synthetic: v.synthetic ? { symbols, bars: 20_000, seed: numberFlag('seed', v.seed, 1, Number.isInteger) } : undefined,
-    },
-    logger,
-  });
+  // The run folder's lock comes first: the embedded gateway keeps its state in <run>/gateway, so
+  // a second process on the same folder must be refused before it touches anything there.
+  const lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
+  let opened: OpenedVenue;
+  try {
+    opened = await openVenue({
+      mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'],
+      promptLive: process.stdin.isTTY && !v['confirm-live']
+        ? async (account) => {
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          const answer = await rl.question(`LIVE trading on account ${account}. Type the account number to confirm: `);
+          rl.close();
+          return answer;
+        }
+        : undefined,
+      symbols,
+      gateway: {
+        dataFiles: v.data, speed, stateDir: join(runDir, 'gateway'), resume: v.resume !== undefined,
+        synthetic: v.synthetic ? { symbols, bars: 20_000, seed: numberFlag('seed', v.seed, 1, Number.isInteger) } : undefined,
+      },
+      logger,
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   out(`strategy   ${def.name}`);
   out(`venue      ${opened.description}`);
   out(`run        ${runDir}`);
   out(`risk       ${describeRisk(risk, fromReport ? (l) => (l in cliRisk ? 'command line' : 'report') : undefined)}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true });
+    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, lock, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
+    lock.release();
     throw err;
   }
   out(`params     ${Object.entries(engine.params).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`);

@@ -147,23 +147,44 @@ export class OpenApiClient {
   /** Follows `nextPageToken` until the last page (empty or missing token). */
   private async paged<T>(method: string, biz: Record<string, unknown>, parse: (v: unknown) => T, o?: CallOptions): Promise<T[]> {
     const out: T[] = [];
-    let token: string | undefined;
-    do {
-      const data = await this.http.call(method, this.trade(token ? { ...biz, page_token: token } : biz), o);
-      out.push(...items(data, method).map(parse));
-      const next = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).nextPageToken : undefined;
-      token = typeof next === 'string' && next !== '' ? next : undefined;
-    } while (token);
+    for await (const page of this.pages(method, biz, parse, o)) out.push(...page);
     return out;
   }
 
-  private orderList(method: string, q: OrderQuery, o?: CallOptions): Promise<Order[]> {
+  /** One page at a time, so a search can stop at its match. */
+  private async *pages<T>(method: string, biz: Record<string, unknown>, parse: (v: unknown) => T, o?: CallOptions): AsyncGenerator<T[]> {
+    let token: string | undefined;
+    do {
+      const data = await this.http.call(method, this.trade(token ? { ...biz, page_token: token } : biz), o);
+      yield items(data, method).map(parse);
+      const next = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).nextPageToken : undefined;
+      token = typeof next === 'string' && next !== '' ? next : undefined;
+    } while (token);
+  }
+
+  private orderBiz(q: OrderQuery): Record<string, unknown> {
     const biz: Record<string, unknown> = { market: 'ALL', sec_type: 'ALL', limit: q.limit ?? 300 };
     if (q.symbol) biz.symbol = q.symbol;
     if (q.startDate !== undefined) biz.start_date = q.startDate;
     if (q.endDate !== undefined) biz.end_date = q.endDate;
     if (q.states) biz.states = q.states;
-    return this.paged(method, biz, this.readOrder, o);
+    return biz;
+  }
+
+  private orderList(method: string, q: OrderQuery, o?: CallOptions): Promise<Order[]> {
+    return this.paged(method, this.orderBiz(q), this.readOrder, o);
+  }
+
+  /**
+   * The first order matching `match` in the `orders` query `q` (start_date inclusive, end_date
+   * exclusive), newest first, reading page after page (page_token) until found or the last page.
+   */
+  async findOrder(q: OrderQuery, match: (o: Order) => boolean, o?: CallOptions): Promise<Order | undefined> {
+    for await (const page of this.pages('orders', this.orderBiz(q), this.readOrder, o)) {
+      const found = page.find(match);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   orders(q: OrderQuery = {}, o?: CallOptions): Promise<Order[]> { return this.orderList('orders', q, o); }

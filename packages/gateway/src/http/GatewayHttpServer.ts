@@ -30,6 +30,19 @@ export interface HttpFaults {
   refuseOrdersInside: number;
   /** The key place_order replies carry the per-account order number under (the Python SDK reads both). */
   placeOrderIdKey: 'order_id' | 'orderId';
+  /**
+   * When > 0, the next place_order's reply is lost and the order is created only after this many
+   * later `orders` queries have been answered: a broker still processing a delayed request, so
+   * the first lookups by userMark find nothing. Reset to 0 once taken.
+   */
+  placeAfterLookups: number;
+}
+
+/** A request held back by the placeAfterLookups fault. */
+interface HeldRequest {
+  run: () => void;
+  /** `orders` replies still to go before it runs. */
+  lookupsLeft: number;
 }
 
 /** The inner refusal `refuseOrdersInside` sends. */
@@ -57,6 +70,7 @@ const MAX_BODY = 1 << 20;
 export class GatewayHttpServer {
   private server: Server | undefined;
   private readonly buckets = new Map<string, TokenBucket>();
+  private held: HeldRequest[] = [];
 
   constructor(private readonly o: GatewayHttpOptions) {}
 
@@ -129,12 +143,21 @@ export class GatewayHttpServer {
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw bizParam('biz_content must be a JSON object');
         biz = parsed as Record<string, unknown>;
       }
+      if (method === 'place_order' && f.placeAfterLookups > 0) {
+        const tigerId = env.tigerId;
+        this.held.push({ run: () => void handler(biz, tigerId), lookupsLeft: f.placeAfterLookups });
+        f.placeAfterLookups = 0;
+        this.o.logger.info('fault: place_order held back, its reply lost', { lookups: this.held.at(-1)!.lookupsLeft });
+        req.socket.destroy();
+        return;
+      }
       if (method === 'place_order' && f.refuseOrdersInside > 0) {
         f.refuseOrdersInside--;
         reply = { code: 0, message: 'success', data: { ...INNER_REFUSAL } };
       } else {
         reply = { code: 0, message: 'success', data: this.faultShaped(method, handler(biz, env.tigerId)) };
       }
+      if (method === 'orders') this.releaseHeld();
       if (f.loseReplyOf.delete(method)) {
         this.o.logger.info('fault: dropping the reply after executing', { method });
         req.socket.destroy();
@@ -163,6 +186,19 @@ export class GatewayHttpServer {
       d = { ...rest, orderId };
     }
     return d;
+  }
+
+  /** Counts an answered `orders` query against each held place_order; runs those that are due. */
+  private releaseHeld(): void {
+    const due = this.held.filter((h) => --h.lookupsLeft <= 0);
+    this.held = this.held.filter((h) => h.lookupsLeft > 0);
+    for (const h of due) {
+      try {
+        h.run();
+      } catch (e) {
+        this.o.logger.warn('fault: held place_order failed when it ran', { error: (e as Error).message });
+      }
+    }
   }
 
   private parseEnvelope(body: string): { tigerId: string; method: string; timestamp: string; bizContent: string | undefined } {

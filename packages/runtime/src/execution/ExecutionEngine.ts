@@ -5,6 +5,7 @@ import type { Portfolio } from '../portfolio/Portfolio.ts';
 import type { RiskEngine, WorkingOrder } from '../risk/RiskEngine.ts';
 import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
 import type { Venue } from '../venue/Venue.ts';
+import { formatClientOrderId } from './clientOrderId.ts';
 import { IdRunSet } from './IdRunSet.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
 
@@ -15,6 +16,20 @@ const STATUS_RANK: Record<string, number> = { Initial: 1, PendingSubmit: 2, Subm
 const FINAL_RANK = 9;
 /** Orders per generation of remembered states (between 10k and 20k are kept). */
 const LATEST_GENERATION = 10_000;
+/** Default for how long an order whose place_order outcome is unknown is looked for before "not received". */
+export const DEFAULT_UNKNOWN_OUTCOME_WINDOW_MS = 5000;
+/** Negative answers needed, however old the order, before it counts as not received. */
+const MIN_NEGATIVE_LOOKUPS = 3;
+/** Failed lookups (venue unreachable) before the outcome is left unknown for a later reconcile. */
+const MAX_FAILED_LOOKUPS = 4;
+
+export interface ExecutionOptions {
+  /**
+   * Wall-clock time after the send during which an order not found by its client id is still
+   * looked for (the broker may still be processing a delayed place_order). Default 5000.
+   */
+  unknownOutcomeWindowMs?: number;
+}
 
 interface OrderMark {
   rank: number;
@@ -50,6 +65,9 @@ export class ExecutionEngine {
   private readonly filledOfWorking = new Map<string, number>();
   /** Working orders the runtime asked the venue to cancel. */
   private readonly cancelRequested = new Set<string>();
+  /** Wall time each intent was journaled: the lookup window runs from there. */
+  private readonly sentAt = new Map<string, number>();
+  private readonly unknownOutcomeWindowMs: number;
   private readonly subs: Subscription[] = [];
   private seq = 0;
   fillCount = 0;
@@ -64,25 +82,33 @@ export class ExecutionEngine {
     private readonly risk: RiskEngine,
     private readonly portfolio: Portfolio,
     private readonly log: Logger,
-    private readonly runId: string,
-    /** Venue time the run started at: reconciliation asks for fills since then. */
+    /** The run's client order id nonce and this strategy's tag (clientOrderId.ts). */
+    private readonly ids: { nonce: string; tag: string },
+    /** Venue time the run started at: reconciliation asks for fills (and lookups for orders) since then. */
     private since: number,
-  ) {}
+    o: ExecutionOptions = {},
+  ) {
+    this.unknownOutcomeWindowMs = o.unknownOutcomeWindowMs ?? DEFAULT_UNKNOWN_OUTCOME_WINDOW_MS;
+  }
 
   /** Set once the venue is connected and knows its time (a paper venue learns it from the market). */
   startingAt(since: number): void {
     this.since = since;
   }
 
-  /** Seeds dedupe and pending intents from a resumed run's journal. */
-  restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string }]>, seq: number): void {
+  /**
+   * Seeds dedupe and pending intents from a resumed run's journal; `lastOrderNumber` is the
+   * highest client order counter it journaled (refused orders included), so no id repeats.
+   */
+  restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string; sentAt?: number }]>, lastOrderNumber: number): void {
     for (const id of fills) this.seenFills.add(id);
     for (const [cid, i] of intents) {
       if (i.orderId || i.rejected) continue;
       this.pendingIntents.set(cid, i.req);
       this.unconfirmed.set(cid, { req: i.req, orderId: undefined });
+      if (i.sentAt !== undefined) this.sentAt.set(cid, i.sentAt);
     }
-    this.seq = seq;
+    this.seq = lastOrderNumber;
   }
 
   start(): void {
@@ -215,7 +241,8 @@ export class ExecutionEngine {
    *   id, never re-sent; it resolves later on `orders$` (accepted, or Inactive "not received").
    */
   async submit(intent: OrderIntent): Promise<SubmittedOrder> {
-    const cid = `${this.runId}-${++this.seq}`;
+    // Taken before the checks: a refused order journals its id too, and resume continues after it.
+    const cid = formatClientOrderId({ ...this.ids, n: ++this.seq });
     let req: OrderRequest;
     try {
       req = toOrderRequest(intent, cid);
@@ -224,7 +251,8 @@ export class ExecutionEngine {
     }
     const refusal = this.risk.check(req);
     if (refusal) return this.reject(cid, req, `risk: ${refusal}`);
-    this.journal.append({ t: Date.now(), e: 'intent', cid, req });
+    const sentAt = Date.now();
+    this.journal.append({ t: sentAt, e: 'intent', cid, req });
     this.unconfirmed.set(cid, { req, orderId: undefined });
     this.orderCount++;
     this.inFlight++;
@@ -243,6 +271,7 @@ export class ExecutionEngine {
       if (err instanceof RequestTimeoutError || err instanceof TransportError) this.log.warn('place_order outcome unknown; looking the order up', { cid, error: message });
       else this.log.error('place_order failed unexpectedly; outcome unknown, looking the order up', { cid, error: message });
       this.pendingIntents.set(cid, req);
+      this.sentAt.set(cid, sentAt);
       const found = await this.lookup(cid);
       if (typeof found === 'string') return { clientOrderId: cid, orderId: found };
       if (found === undefined) {
@@ -251,7 +280,7 @@ export class ExecutionEngine {
         return { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` };
       }
       this.pendingIntents.delete(cid);
-      return this.reject(cid, req, `not received by the venue (${message}); looked up by client id and not found, not re-sent`);
+      return this.reject(cid, req, `not received by the venue (${message}); looked up by client id over ${this.unknownOutcomeWindowMs} ms and not found, not re-sent`);
     } finally {
       this.inFlight--;
       // Refused or failed without reaching the venue: it no longer works. Pending outcomes stay counted.
@@ -272,27 +301,41 @@ export class ExecutionEngine {
   }
 
   /**
-   * Finds an order by its client id (userMark); journals it as accepted when found. Returns the
-   * order id, `null` when the venue answered and has no such order, or `undefined` when the venue
-   * could not be asked (the outcome is still unknown).
+   * Finds an order by its client id (userMark) among the venue's orders since the run started;
+   * journals it as accepted when found. A negative answer is not final while the broker may still
+   * be processing the request: the venue is asked again until the window after the send has passed
+   * and it has answered "no" at least MIN_NEGATIVE_LOOKUPS times. Returns the order id, `null`
+   * when it is not there after the window, or `undefined` when the venue could not be asked (the
+   * outcome is still unknown).
    */
-  private async lookup(cid: string, attempts = 4): Promise<string | null | undefined> {
-    for (let i = 0; i < attempts; i++) {
+  private async lookup(cid: string): Promise<string | null | undefined> {
+    const sentAt = this.sentAt.get(cid) ?? Date.now();
+    const pause = Math.min(1000, Math.max(50, this.unknownOutcomeWindowMs / 5));
+    let negative = 0;
+    let failed = 0;
+    for (;;) {
       try {
-        const o = (await this.venue.orders()).find((x) => x.userMark === cid);
+        const o = await this.venue.findOrderByUserMark(cid, this.since);
         if (o) {
           this.pendingIntents.delete(cid);
+          this.sentAt.delete(cid);
           this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: o.id });
           this.onOrder(o);
           return o.id;
         }
-        return null;
+        negative++;
+        if (negative >= MIN_NEGATIVE_LOOKUPS && Date.now() - sentAt >= this.unknownOutcomeWindowMs) {
+          this.sentAt.delete(cid);
+          return null;
+        }
+        this.log.info('order not at the venue yet; asking again', { cid, lookups: negative });
+        await new Promise((r) => setTimeout(r, pause));
       } catch (err) {
+        if (++failed >= MAX_FAILED_LOOKUPS) return undefined;
         this.log.warn('order lookup failed; retrying (a read, safe to repeat)', { cid, error: (err as Error).message });
-        await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+        await new Promise((r) => setTimeout(r, 200 * 2 ** failed));
       }
     }
-    return undefined;
   }
 
   /**

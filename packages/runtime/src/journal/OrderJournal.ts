@@ -1,11 +1,17 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { readJsonLines } from '@pounce/core';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parseClientOrderId } from '../execution/clientOrderId.ts';
+import type { RunDirLock } from './RunDirLock.ts';
 import type { Fill, Order, OrderRequest } from '@pounce/core';
 
 /** One journal line. Written before the action it records takes effect, so nothing is lost. */
 export type JournalEntry =
-  | { t: number; e: 'run'; strategy: string; params: Record<string, unknown>; venue: string; account: string; symbols: string[]; since: number }
+  | {
+    t: number; e: 'run'; strategy: string; params: Record<string, unknown>; venue: string; account: string; symbols: string[]; since: number;
+    /** The run's client order id nonce (see clientOrderId.ts); absent in journals written before it existed. */
+    idNonce?: string;
+  }
   | { t: number; e: 'intent'; cid: string; req: OrderRequest }
   | { t: number; e: 'accepted'; cid: string; orderId: string }
   | { t: number; e: 'rejected'; cid: string; reason: string }
@@ -32,29 +38,46 @@ export class NullJournal implements Journal {
   close(): void {}
 }
 
+/** A torn last line found when a journal was opened, and where it was kept. */
+export interface TornTail {
+  bytes: number;
+  /** The side file holding the fragment, for the record. */
+  keptIn: string;
+}
+
 /**
  * Append-only order/fill journal, one JSON line per event, written with a synchronous write per
- * event (and fsync when asked), so a kill -9 loses at most the line being written; a torn last
- * line is skipped on read.
+ * event (and fsync when asked), so a kill -9 loses at most the line being written. Opening repairs
+ * a torn last line (cuts it off into `journal.torn-<time>`), so the lines a resumed run appends
+ * never join it into one unreadable line.
  *
  * @example
  * ```ts
- * const j = OrderJournal.open('.pounce/runs/2026-11-24T18-00-00-sma-cross');
+ * const lock = RunDirLock.acquire('.pounce/runs/2026-11-24T18-00-00-sma-cross', { takeOverStale: false });
+ * const j = OrderJournal.open(lock);
  * j.append({ t: Date.now(), e: 'note', text: 'hello' });
+ * j.close(); // releases the lock
  * ```
  */
 export class OrderJournal implements Journal {
   private fd: number | undefined;
+  readonly dir: string;
 
-  private constructor(readonly dir: string, readonly path: string, private readonly fsync: boolean) {
+  private constructor(
+    private readonly lock: RunDirLock,
+    readonly path: string,
+    private readonly fsync: boolean,
+    /** Set when opening cut off a torn last line. */
+    readonly tornTail: TornTail | undefined,
+  ) {
+    this.dir = lock.dir;
     this.fd = openSync(path, 'a', 0o600);
   }
 
-  /** Opens the run's journal; refuses a folder that another live process is writing. */
-  static open(dir: string, opts: { fsync?: boolean } = {}): OrderJournal {
-    mkdirSync(dir, { recursive: true });
-    lockRunDir(dir);
-    return new OrderJournal(dir, join(dir, 'journal.jsonl'), opts.fsync ?? false);
+  /** Opens the journal of the run folder whose lock the caller holds; closing releases the lock. */
+  static open(lock: RunDirLock, opts: { fsync?: boolean } = {}): OrderJournal {
+    const path = join(lock.dir, 'journal.jsonl');
+    return new OrderJournal(lock, path, opts.fsync ?? false, repairTornTail(path));
   }
 
   append(entry: JournalEntry): void {
@@ -66,7 +89,7 @@ export class OrderJournal implements Journal {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    rmSync(join(this.dir, 'LOCK'), { force: true });
+    this.lock.release();
   }
 
   /** Every complete entry; an unparseable line ends the read (torn write at crash). */
@@ -75,52 +98,74 @@ export class OrderJournal implements Journal {
   }
 }
 
-/** Thrown when a run folder is already being written by a live process. */
-export class RunDirLockedError extends Error {
-  override readonly name = 'RunDirLockedError';
-}
-
 /**
- * Takes the run folder's LOCK (our pid). A lock left by a process that no longer exists (a crash)
- * is taken over; one held by a live process is refused: two writers would double-count fills.
+ * Makes the file end with a complete line. A last line without its newline that parses is kept
+ * (only the newline was lost); one that does not is moved to `journal.torn-<time>` next to it
+ * and cut off. Reads backwards from the end, so the cost does not grow with the journal.
  */
-function lockRunDir(dir: string): void {
-  const lock = join(dir, 'LOCK');
-  if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8'));
-    let alive = false;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
-      }
+function repairTornTail(path: string): TornTail | undefined {
+  if (!existsSync(path)) return undefined;
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return undefined;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return undefined;
+    // Find the last newline: the fragment starts after it.
+    let start = 0;
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let end = size; end > 0 && start === 0; ) {
+      const from = Math.max(0, end - chunk.length);
+      const n = readSync(fd, chunk, 0, end - from, from);
+      const i = chunk.subarray(0, n).lastIndexOf(0x0a);
+      if (i >= 0) start = from + i + 1;
+      end = from;
     }
-    if (alive) throw new RunDirLockedError(`run folder ${dir} is in use by process ${pid}; stop it first (or use another --run-dir)`);
+    const fragment = Buffer.alloc(size - start);
+    readSync(fd, fragment, 0, fragment.length, start);
+    try {
+      JSON.parse(fragment.toString('utf8'));
+      writeSync(fd, '\n', size);
+      return undefined;
+    } catch {
+      // Torn: keep it for the record, then cut it off.
+    }
+    const keptIn = join(dirname(path), `journal.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    writeFileSync(keptIn, fragment, { mode: 0o600 });
+    ftruncateSync(fd, start);
+    return { bytes: fragment.length, keptIn };
+  } finally {
+    closeSync(fd);
   }
-  writeFileSync(lock, String(process.pid));
 }
 
 /** What a journal says about a run: for resuming it and for summaries. */
 export interface JournalState {
   run: Extract<JournalEntry, { e: 'run' }> | undefined;
   fills: Map<string, Fill>;
-  /** clientOrderId -> venue order id (undefined: sent, outcome unknown). */
-  intents: Map<string, { req: OrderRequest; orderId: string | undefined; rejected?: string }>;
+  /** clientOrderId -> venue order id (undefined: sent, outcome unknown); `sentAt`: wall time it was journaled. */
+  intents: Map<string, { req: OrderRequest; orderId: string | undefined; rejected?: string; sentAt: number }>;
   orders: Map<string, Order>;
   state: Record<string, unknown>;
+  /** Highest client order counter journaled under the run's nonce (refused orders included); 0 if none. */
+  lastOrderNumber: number;
 }
 
 export function replayJournal(entries: readonly JournalEntry[]): JournalState {
-  const s: JournalState = { run: undefined, fills: new Map(), intents: new Map(), orders: new Map(), state: {} };
+  const s: JournalState = { run: undefined, fills: new Map(), intents: new Map(), orders: new Map(), state: {}, lastOrderNumber: 0 };
+  const taken = (cid: string) => {
+    const id = parseClientOrderId(cid);
+    if (id && id.nonce === s.run?.idNonce && id.n > s.lastOrderNumber) s.lastOrderNumber = id.n;
+  };
   for (const e of entries) {
+    if (e.e === 'intent' || e.e === 'rejected' || e.e === 'accepted') taken(e.cid);
     switch (e.e) {
       case 'run':
         s.run ??= e;
         break;
       case 'intent':
-        s.intents.set(e.cid, { req: e.req, orderId: undefined });
+        s.intents.set(e.cid, { req: e.req, orderId: undefined, sentAt: e.t });
         break;
       case 'accepted': {
         const i = s.intents.get(e.cid);

@@ -86,8 +86,8 @@ export class OpenApiVenue implements Venue {
     await this.api.modifyOrder(orderId, req);
   }
 
-  orders(): Promise<Order[]> {
-    return this.api.orders({ limit: 300 });
+  findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined> {
+    return this.api.findOrder({ startDate: since }, (o) => o.userMark === userMark);
   }
 
   openOrders(): Promise<Order[]> {

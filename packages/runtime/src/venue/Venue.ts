@@ -34,8 +34,12 @@ export interface Venue {
   placeOrder(req: OrderRequest): Promise<PlacedOrder>;
   cancelOrder(orderId: string): Promise<void>;
   modifyOrder(orderId: string, req: OrderRequest): Promise<void>;
-  /** Orders of this account, newest first (used to find an order by userMark after a timeout). */
-  orders(): Promise<Order[]>;
+  /**
+   * The order of this account carrying `userMark`, among the orders created since `since` (venue
+   * time, epoch ms: the run's start), every page of them; undefined when there is none. How the
+   * runtime finds an order whose place_order reply was lost.
+   */
+  findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined>;
   openOrders(): Promise<Order[]>;
   /** Executions since `since` (epoch ms), for reconciliation. */
   fills(since: number): Promise<Fill[]>;

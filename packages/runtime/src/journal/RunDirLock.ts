@@ -1,0 +1,91 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Thrown when a run folder is already being written by a live process (or was left locked). */
+export class RunDirLockedError extends Error {
+  override readonly name = 'RunDirLockedError';
+}
+
+/** The pid in a LOCK file, or undefined while it is being written or unreadable. */
+function lockHolder(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Creates `path` only if it does not exist (atomic), holding our pid; false when it exists. */
+function createExclusive(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    writeSync(fd, String(process.pid));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * A run folder's `LOCK` file, holding the pid of the one process that may write the folder. Take
+ * it before anything in the folder is touched (the embedded gateway's state lives there too); two
+ * writers would truncate each other's command log and double-count fills.
+ *
+ * @example
+ * ```ts
+ * const lock = RunDirLock.acquire('.pounce/runs/demo', { takeOverStale: false });
+ * try { ... } finally { lock.release(); }
+ * ```
+ */
+export class RunDirLock {
+  private held = true;
+
+  private constructor(readonly dir: string, readonly path: string) {}
+
+  /**
+   * Creates the folder if needed and takes its lock with an exclusive create. A lock held by a
+   * live process is refused, naming it. A lock left by a process that no longer runs (a crash)
+   * is taken over only when `takeOverStale` (a `--resume`); otherwise it is refused too, so a
+   * new run never lands silently in a crashed run's folder.
+   */
+  static acquire(dir: string, o: { takeOverStale: boolean }): RunDirLock {
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'LOCK');
+    if (createExclusive(path)) return new RunDirLock(dir, path);
+    const pid = lockHolder(path);
+    if (pid === undefined) throw new RunDirLockedError(`run folder ${dir} is being locked by another process (its LOCK has no pid yet); stop it first (or use another --run-dir)`);
+    if (pid === process.pid) throw new RunDirLockedError(`run folder ${dir} is already in use by this process`);
+    if (isAlive(pid)) throw new RunDirLockedError(`run folder ${dir} is in use by process ${pid}; stop it first (or use another --run-dir)`);
+    if (!o.takeOverStale) {
+      throw new RunDirLockedError(`run folder ${dir} was left locked by process ${pid}, which is no longer running (a crash?); continue it with --resume ${dir}, or use another --run-dir`);
+    }
+    // Stale: remove it and take it with the same exclusive create; if another resumer won the
+    // race, its lock stands and we are refused.
+    rmSync(path, { force: true });
+    if (createExclusive(path)) return new RunDirLock(dir, path);
+    throw new RunDirLockedError(`run folder ${dir} is in use by process ${lockHolder(path) ?? 'unknown'}; stop it first (or use another --run-dir)`);
+  }
+
+  /** Removes the lock if it is still ours (idempotent). */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (lockHolder(this.path) === process.pid) rmSync(this.path, { force: true });
+  }
+}

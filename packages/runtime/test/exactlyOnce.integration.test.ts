@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Fill, Order } from '@pounce/core';
+import type { Gateway } from '@pounce/gateway';
+import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
+import { clientsFor, startTestGateway, until } from '../../gateway/test/testGateway.ts';
+
+let gw: Gateway | undefined;
+let engine: TradingEngine | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await engine?.stop().catch(() => undefined);
+  await gw?.stop();
+  engine = undefined;
+  gw = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
+
+/** One run of a strategy that hands its context to the test, against the shared test gateway. */
+async function session(o: { runDir: string; resume?: boolean; risk?: RiskLimits; unknownOutcomeWindowMs?: number }) {
+  if (!gw) {
+    gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
+    gw.advance(5);
+  }
+  const c = clientsFor(gw);
+  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+  const seen = { fills: [] as Fill[], orders: [] as Order[], ctx: undefined as StrategyContext | undefined };
+  const def = defineStrategy({
+    name: 'probe', params: {}, symbols: ['AAA'],
+    setup(ctx) {
+      seen.ctx = ctx as StrategyContext;
+      ctx.fills$.subscribe((f) => seen.fills.push(f));
+      ctx.orders$.subscribe((x) => seen.orders.push(x));
+    },
+  });
+  engine = await TradingEngine.start({ def, venue, runDir: o.runDir, resume: o.resume, risk: o.risk, unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
+  return { seen, ctx: seen.ctx! };
+}
+
+async function stop(): Promise<void> {
+  await engine!.stop();
+  engine = undefined;
+}
+
+const journaledIds = (dir: string) => OrderJournal.read(dir).flatMap((e) => (e.e === 'intent' || e.e === 'rejected' ? [e.cid] : []));
+
+describe('client order ids', () => {
+  it('a resume after a risk-refused order never issues an id again', async () => {
+    const runDir = tempDir('pounce-run-');
+    const risk = { maxOrderQuantity: 10 };
+    let s = await session({ runDir, risk });
+    const refused = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 50 });
+    expect(refused.rejected).toMatch(/^risk:/);
+    const sent = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5 });
+    expect(sent.orderId).toBeDefined();
+    await stop();
+
+    s = await session({ runDir, resume: true, risk });
+    const next = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5 });
+    expect(next.orderId).toBeDefined();
+    expect([refused.clientOrderId, sent.clientOrderId]).not.toContain(next.clientOrderId);
+    const ids = journaledIds(runDir);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    // The resumed run continues the same family: same nonce, the counter after the highest taken.
+    expect(parseClientOrderId(next.clientOrderId)).toEqual({ ...parseClientOrderId(refused.clientOrderId)!, n: 3 });
+    const marks = gw!.engine.ordersOf(gw!.account).map((o) => o.userMark);
+    expect(new Set(marks).size).toBe(marks.length);
+  });
+
+  it('two fresh runs on the same run folder never share an id', async () => {
+    const runDir = join(tempDir('pounce-run-'), 'run');
+    await session({ runDir });
+    const a = await engine!.execution.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
+    await stop();
+    await session({ runDir });
+    const b = await engine!.execution.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
+    expect(a.orderId).toBeDefined();
+    expect(b.orderId).toBeDefined();
+    expect(a.clientOrderId).not.toBe(b.clientOrderId);
+    expect(parseClientOrderId(a.clientOrderId)!.nonce).not.toBe(parseClientOrderId(b.clientOrderId)!.nonce);
+    expect(gw!.engine.ordersOf(gw!.account).map((o) => o.userMark)).toEqual([a.clientOrderId, b.clientOrderId]);
+  });
+});
+
+describe('journal tail', () => {
+  it('torn last line, resume, resume: every fill of every session is read back, none twice', async () => {
+    const runDir = tempDir('pounce-run-');
+    const buyAndFill = async (s: Awaited<ReturnType<typeof session>>, quantity: number) => {
+      await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity });
+      gw!.advance(1);
+      await until(() => s.seen.fills.length === 1);
+    };
+    await buyAndFill(await session({ runDir }), 10);
+    await stop();
+    // A kill -9 in the middle of a write.
+    const fragment = '{"t":1,"e":"fill","fill":{"id":"12';
+    appendFileSync(join(runDir, 'journal.jsonl'), fragment);
+
+    await buyAndFill(await session({ runDir, resume: true }), 7);
+    await stop();
+    const torn = readdirSync(runDir).filter((f) => f.startsWith('journal.torn-'));
+    expect(torn).toHaveLength(1);
+    expect(readFileSync(join(runDir, torn[0]!), 'utf8')).toBe(fragment);
+
+    await session({ runDir, resume: true });
+    // The second session's fills were in the dedupe set: reconciliation found nothing missed.
+    expect(engine!.status().fills).toBe(0);
+    await stop();
+    const journaled = OrderJournal.read(runDir).flatMap((e) => (e.e === 'fill' ? [e.fill.id] : []));
+    expect(journaled).toHaveLength(2);
+    expect([...journaled].sort()).toEqual(gw!.engine.fillsOf(gw!.account).map((f) => f.id).sort());
+    expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text.includes('torn last line'))).toBe(true);
+  });
+
+  it('a last line that lost only its newline is kept, not cut off', async () => {
+    const runDir = tempDir('pounce-run-');
+    await session({ runDir });
+    await stop();
+    appendFileSync(join(runDir, 'journal.jsonl'), JSON.stringify({ t: 1, e: 'note', text: 'complete but unterminated' }));
+    await session({ runDir, resume: true });
+    await stop();
+    expect(readdirSync(runDir).some((f) => f.startsWith('journal.torn-'))).toBe(false);
+    const notes = OrderJournal.read(runDir).flatMap((e) => (e.e === 'note' ? [e.text] : []));
+    expect(notes).toContain('complete but unterminated');
+    expect(notes).toContain('resumed');
+  });
+});
+
+describe('an order whose place_order reply was lost', () => {
+  it('created by the venue only after the first lookup: found, journaled accepted, never re-sent or reported rejected', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir, unknownOutcomeWindowMs: 2000 });
+    gw!.faults.placeAfterLookups = 1;
+    const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    expect(r.rejected).toBeUndefined();
+    expect(r.orderId).toBeDefined();
+    const atGateway = gw!.engine.ordersOf(gw!.account);
+    expect(atGateway).toHaveLength(1);
+    expect(atGateway[0]!.id).toBe(r.orderId);
+    expect(atGateway[0]!.userMark).toBe(r.clientOrderId);
+    const journal = OrderJournal.read(runDir);
+    expect(journal.filter((e) => e.e === 'intent')).toHaveLength(1);
+    expect(journal.filter((e) => e.e === 'rejected')).toHaveLength(0);
+    expect(journal.filter((e) => e.e === 'accepted')).toEqual([expect.objectContaining({ cid: r.clientOrderId, orderId: r.orderId })]);
+    expect(s.seen.orders.filter((o) => o.status === 'Inactive')).toHaveLength(0);
+    gw!.advance(1);
+    await until(() => s.seen.fills.length === 1);
+    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(1);
+  });
+
+  it('still absent after the window: reported not received only then, and not re-sent', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir, unknownOutcomeWindowMs: 400 });
+    gw!.faults.placeAfterLookups = 1000;
+    const started = Date.now();
+    const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    expect(r.rejected).toMatch(/not received by the venue.*not re-sent/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(0);
+    expect(OrderJournal.read(runDir).filter((e) => e.e === 'intent')).toHaveLength(1);
+  });
+});
+
+describe('finding an order by userMark', () => {
+  it('reads page after page of the run\'s time range, and only that range', async () => {
+    gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
+    gw.advance(5);
+    const { api } = clientsFor(gw);
+    await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', limitPrice: 1, quantity: 1, userMark: 'before-the-run' });
+    gw.advance(1);
+    const runStart = gw.replay.now();
+    for (let i = 1; i <= 5; i++) await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', limitPrice: 1, quantity: 1, userMark: `mark-${i}` });
+    // Newest first, two per page: the run's oldest order is on the third page.
+    expect((await api.findOrder({ startDate: runStart, limit: 2 }, (o) => o.userMark === 'mark-1'))?.userMark).toBe('mark-1');
+    expect(await api.findOrder({ startDate: runStart, limit: 2 }, (o) => o.userMark === 'before-the-run')).toBeUndefined();
+    const venue = new OpenApiVenue('embedded-paper', api, clientsFor(gw).push, ['AAA'], () => gw!.replay.now());
+    expect((await venue.findOrderByUserMark('mark-3', runStart))?.userMark).toBe('mark-3');
+    expect(await venue.findOrderByUserMark('before-the-run', runStart)).toBeUndefined();
+    expect(await venue.findOrderByUserMark('before-the-run', 0)).toBeDefined();
+  });
+});
