@@ -19,6 +19,9 @@ export function feeModel(choice: string): FeeModel {
   throw new Error(`--fees: expected tradeup, zero or per-share:<amount>, got "${choice}"`);
 }
 
+/** The fixed run nonce of a backtest's client order ids (pc1.backtest00.main.1, ...): same inputs, same ids. */
+export const BACKTEST_ID_NONCE = 'backtest00';
+
 export interface BacktestOptions {
   def: StrategyDefinition;
   rawParams?: Record<string, string | number | boolean>;
@@ -93,8 +96,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const risk = { ...o.risk };
   const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind });
   const tmp = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
-  // The run id comes from the folder's name: a fixed one makes client order ids (backtest-1, ...)
-  // the same on every run of the same inputs, so reports compare.
   const runDir = join(tmp, 'backtest');
   try {
     const fills: BacktestFill[] = [];
@@ -106,7 +107,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       if (keepFills) fills.push(f);
       o.onFill?.(f);
     });
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk, idNonce: BACKTEST_ID_NONCE });
     const subs = [
       engine.execution.fills$.subscribe((f) => {
         audit.fill(f);

@@ -36,7 +36,7 @@ describe('the fill audit trail', () => {
     for (const fs of byOrder.values()) {
       // One client order id per order, from the runtime's numbering.
       expect(new Set(fs.map((f) => f.clientOrderId)).size).toBe(1);
-      expect(fs[0]!.clientOrderId).toMatch(/^backtest-\d+$/);
+      expect(fs[0]!.clientOrderId).toMatch(/^pc1\.backtest00\.main\.\d+$/);
       cids.add(fs[0]!.clientOrderId);
       const qty = fs.reduce((n, f) => n + f.quantity, 0);
       const value = fs.reduce((n, f) => n + f.quantity * f.price, 0);

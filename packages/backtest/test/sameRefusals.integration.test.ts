@@ -180,7 +180,7 @@ describe('submit never rejects for an unexpected venue error: unknown outcome, l
     let ctx: StrategyContext | undefined;
     const orders: Order[] = [];
     const def = defineStrategy({ name: 'flaky-probe', params: {}, symbols: ['AAA'], setup: (c) => { ctx = c as StrategyContext; c.orders$.subscribe((o) => orders.push(o)); } });
-    engine = await TradingEngine.start({ def, venue, runDir: runDir(), journal: 'none' });
+    engine = await TradingEngine.start({ def, venue, runDir: runDir(), journal: 'none', unknownOutcomeWindowMs: 100 });
     return { venue, ctx: ctx!, orders };
   }
 
@@ -188,7 +188,7 @@ describe('submit never rejects for an unexpected venue error: unknown outcome, l
     const { venue, ctx, orders } = await start();
     venue.fail = 'before-sending';
     const r = await ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5 });
-    expect(r).toEqual({ clientOrderId: r.clientOrderId, orderId: undefined, rejected: 'not received by the venue (socket hang up (test)); looked up by client id and not found, not re-sent' });
+    expect(r).toEqual({ clientOrderId: r.clientOrderId, orderId: undefined, rejected: 'not received by the venue (socket hang up (test)); looked up by client id over 100 ms and not found, not re-sent' });
     expect(orders.filter((o) => o.status === 'Inactive')).toEqual([expect.objectContaining({ remark: r.rejected, userMark: r.clientOrderId })]);
     expect(venue.engine.ordersOf(venue.account)).toHaveLength(0);
   });

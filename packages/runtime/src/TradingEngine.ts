@@ -31,6 +31,11 @@ export interface RunOptions {
   resume?: boolean;
   /** This strategy's tag in its client order ids (1-8 of a-z0-9; default `main`). */
   orderTag?: string;
+  /**
+   * The run nonce of its client order ids, instead of a random one. For runs that never reach a
+   * broker (backtests), so that the same inputs give the same ids and reports compare.
+   */
+  idNonce?: string;
   /** How long an order whose place_order reply was lost is looked for before "not received" (ms, default 5000). */
   unknownOutcomeWindowMs?: number;
   risk?: RiskLimits;
@@ -148,7 +153,7 @@ export class TradingEngine {
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
     // A resumed run keeps its nonce (its ids stay one family) and continues its counter; a new
     // run draws a new one, so runs sharing a folder name never share an id.
-    this.idNonce = prior?.run?.idNonce ?? newRunNonce();
+    this.idNonce = prior?.run?.idNonce ?? o.idNonce ?? newRunNonce();
     const ids = { nonce: this.idNonce, tag };
     this.execution = new ExecutionEngine(o.venue, this.journal, this.risk, this.portfolio, this.log, ids, prior?.run?.since ?? o.venue.now(), { unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
     if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.run?.idNonce ? prior.lastOrderNumber : 0);
