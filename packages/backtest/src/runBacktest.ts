@@ -36,6 +36,11 @@ export interface BacktestOptions {
   /** Share of bar volume an order may take per bar (default 0.1, as on the gateway). */
   participation?: number;
   risk?: RiskLimits;
+  /**
+   * Journal the run into this folder (journal.jsonl with venue times: intents, orders, fills), as
+   * a paper run does; kept after the run. Default: no journal, the report is the record.
+   */
+  journalDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -72,13 +77,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const participation = o.participation ?? 0.1;
   const keep = o.keepDetail ?? true;
   const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep });
-  const runDir = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
+  const runDir = o.journalDir ?? mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   try {
     const fills: Fill[] = [];
     const trades: Trade[] = [];
     const book = new RoundTripBook(keep ? (t) => trades.push(t) : undefined);
     let notional = 0;
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk: o.risk });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: o.journalDir ? 'file' : 'none', marketJournal: false, risk: o.risk });
     const sub = engine.execution.fills$.subscribe((f) => {
       if (keep) fills.push(f);
       book.add(f);
@@ -93,6 +98,6 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       equity: venue.equity, fillCount: engine.status().fills,
     };
   } finally {
-    rmSync(runDir, { recursive: true, force: true });
+    if (!o.journalDir) rmSync(runDir, { recursive: true, force: true });
   }
 }

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { share, Subject, takeUntil, type Observable, type Subscription } from 'rxjs';
+import { share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
 import { silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
-import { NullJournal, OrderJournal, replayJournal, type Journal } from './journal/OrderJournal.ts';
+import { MarketJournal } from './journal/MarketJournal.ts';
+import { NullJournal, OrderJournal, replayJournal, type Journal, type RunVenueModel } from './journal/OrderJournal.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type RiskLimits } from './risk/RiskEngine.ts';
 import { parseParams } from './strategy/params.ts';
@@ -26,6 +27,13 @@ export interface RunOptions {
   fsync?: boolean;
   /** `none` keeps no journal file (backtests: the report is the record). Default `file`. */
   journal?: 'file' | 'none';
+  /**
+   * Also journal the bars and quotes the strategy sees (`market.csv`, what `replay-check` replays).
+   * Default true with a journal file; off for very long runs.
+   */
+  marketJournal?: boolean;
+  /** The venue's fill model and replayed data, written to the journal's `run` line for replays. */
+  venueModel?: RunVenueModel;
 }
 
 export interface RunStatus {
@@ -72,11 +80,13 @@ export class TradingEngine {
   readonly portfolio = new Portfolio();
   readonly risk: RiskEngine;
   readonly journal: Journal;
+  private readonly market: MarketJournal | undefined;
   readonly log: Logger;
 
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
     this.log = o.logger ?? silentLogger;
-    this.journal = o.journal === 'none' ? new NullJournal(o.runDir) : OrderJournal.open(o.runDir, { fsync: o.fsync });
+    this.journal = o.journal === 'none' ? new NullJournal(o.runDir) : OrderJournal.open(o.runDir, { fsync: o.fsync, clock: () => o.venue.now() });
+    this.market = o.journal !== 'none' && o.marketJournal !== false ? MarketJournal.open(o.runDir) : undefined;
     const zone = 'America/New_York';
     this.risk = new RiskEngine(o.risk ?? {}, {
       position: (s) => this.portfolio.position(s),
@@ -108,7 +118,7 @@ export class TradingEngine {
     if (!this.o.resume) {
       const since = venue.runStartTime();
       this.execution.startingAt(since);
-      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since });
+      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since, risk: this.o.risk ?? {}, model: this.o.venueModel });
     } else {
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }
@@ -119,7 +129,8 @@ export class TradingEngine {
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
         if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
       }),
-      venue.bars$(this.symbols).subscribe({ next: (b) => this.portfolio.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      // Subscribed before the strategy's setup: a bar is journaled before the strategy sees it.
+      venue.bars$(this.symbols).subscribe({ next: (b) => (this.market?.bar(b, venue.now()), this.portfolio.mark(b.symbol, b.close)), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
     );
     const r = await this.execution.reconcile();
     this.missed += r.missedFills;
@@ -161,7 +172,7 @@ export class TradingEngine {
 
   private context(): StrategyContext<Record<string, unknown>> {
     const { venue } = this.o;
-    const quotes$ = this.guard(venue.quotes$(this.symbols).pipe(share()));
+    const quotes$ = this.guard(venue.quotes$(this.symbols).pipe(tap((q) => this.market?.quote(q, venue.now())), share()));
     const statePath = join(this.o.runDir, 'state.json');
     const stored: Record<string, unknown> = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>) : {};
     const state: PersistedState = {
@@ -245,6 +256,7 @@ export class TradingEngine {
       await this.o.venue.stop();
       this.journal.append({ t: Date.now(), e: 'note', text: `stopped: ${status.fills} fills, pnl ${status.pnl.toFixed(2)}` });
       this.journal.close();
+      this.market?.close();
       return { ...status, journalPath: this.journal.path, startEquity: this.startEquity, missedFillsRecovered: this.missed };
     })();
     return this.stopped;

@@ -5,6 +5,7 @@ export * from './venue/Venue.ts';
 export * from './venue/OpenApiVenue.ts';
 export * from './risk/RiskEngine.ts';
 export * from './journal/OrderJournal.ts';
+export * from './journal/MarketJournal.ts';
 export * from './execution/ExecutionEngine.ts';
 export * from './execution/toOrderRequest.ts';
 export * from './portfolio/Portfolio.ts';

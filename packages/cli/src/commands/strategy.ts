@@ -42,6 +42,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'from-report': { type: 'string' },
   dashboard: { type: 'boolean' },
+  'no-market-journal': { type: 'boolean' },
   'dashboard-port': { type: 'string' },
 } as const;
 
@@ -121,7 +122,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`run        ${runDir}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger });
+    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, resume: v.resume !== undefined, risk: riskLimits(v), logger,
+      marketJournal: !v['no-market-journal'], venueModel: opened.model });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
     throw err;

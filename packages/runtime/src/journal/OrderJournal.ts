@@ -2,17 +2,38 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rm
 import { readJsonLines } from '@pounce/core';
 import { join } from 'node:path';
 import type { Fill, Order, OrderRequest } from '@pounce/core';
+import type { RiskLimits } from '../risk/RiskEngine.ts';
 
-/** One journal line. Written before the action it records takes effect, so nothing is lost. */
-export type JournalEntry =
-  | { t: number; e: 'run'; strategy: string; params: Record<string, unknown>; venue: string; account: string; symbols: string[]; since: number }
+/**
+ * What a replay needs to know about the venue a run traded on: its fill model and, for a venue
+ * that replays files (the embedded gateway), the market it replayed.
+ */
+export interface RunVenueModel {
+  /** `tradeup`, `zero` or `per-share:<amount>` (as `--fees`). */
+  fees?: string;
+  participation?: number;
+  slippageBps?: number;
+  cash?: number;
+  /** `SYMBOL=file` data the venue replayed, or the synthetic market it generated. */
+  data?: string[];
+  synthetic?: { symbols: string[]; bars: number; seed: number };
+}
+
+/**
+ * One journal line. Written before the action it records takes effect, so nothing is lost. `vt`
+ * is the venue's time when the line was written (replay time on a replaying venue).
+ */
+export type JournalEntry = (
+  | { t: number; e: 'run'; strategy: string; params: Record<string, unknown>; venue: string; account: string; symbols: string[]; since: number; risk?: RiskLimits; model?: RunVenueModel }
   | { t: number; e: 'intent'; cid: string; req: OrderRequest }
   | { t: number; e: 'accepted'; cid: string; orderId: string }
-  | { t: number; e: 'rejected'; cid: string; reason: string }
+  /** `req`: the refused order (a refusal before sending has no intent line); absent in older journals. */
+  | { t: number; e: 'rejected'; cid: string; reason: string; req?: OrderRequest }
   | { t: number; e: 'order'; order: Order }
   | { t: number; e: 'fill'; fill: Fill }
   | { t: number; e: 'state'; state: Record<string, unknown> }
-  | { t: number; e: 'note'; text: string };
+  | { t: number; e: 'note'; text: string }
+) & { vt?: number };
 
 /** Where a run records what happened. */
 export interface Journal {
@@ -44,20 +65,23 @@ export class NullJournal implements Journal {
 export class OrderJournal implements Journal {
   private fd: number | undefined;
 
-  private constructor(readonly dir: string, readonly path: string, private readonly fsync: boolean) {
+  private constructor(readonly dir: string, readonly path: string, private readonly fsync: boolean, private readonly clock: (() => number) | undefined) {
     this.fd = openSync(path, 'a', 0o600);
   }
 
-  /** Opens the run's journal; refuses a folder that another live process is writing. */
-  static open(dir: string, opts: { fsync?: boolean } = {}): OrderJournal {
+  /**
+   * Opens the run's journal; refuses a folder that another live process is writing. With `clock`
+   * (the venue's time), every line carries `vt`: what a replay lines decisions up by.
+   */
+  static open(dir: string, opts: { fsync?: boolean; clock?: () => number } = {}): OrderJournal {
     mkdirSync(dir, { recursive: true });
     lockRunDir(dir);
-    return new OrderJournal(dir, join(dir, 'journal.jsonl'), opts.fsync ?? false);
+    return new OrderJournal(dir, join(dir, 'journal.jsonl'), opts.fsync ?? false, opts.clock);
   }
 
   append(entry: JournalEntry): void {
     if (this.fd === undefined) throw new Error('journal is closed');
-    writeSync(this.fd, JSON.stringify(entry) + '\n');
+    writeSync(this.fd, JSON.stringify(this.clock ? { ...entry, vt: this.clock() } : entry) + '\n');
     if (this.fsync) fsyncSync(this.fd);
   }
 
