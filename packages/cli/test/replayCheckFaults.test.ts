@@ -28,17 +28,18 @@ interface Hooks {
  * An sma-cross paper run on the embedded gateway over the first 200 lines of the NVDA data, with
  * the journal the strategy command writes; `inject` arms a fault once the strategy is set up.
  */
-async function paperRun(o: { stallMs?: number; risk?: RiskLimits; logger?: (hooks: () => Hooks | undefined) => Logger; inject?: (h: Hooks) => void }): Promise<ReplayCheckReport> {
+async function paperRun(o: { strategy?: string; data?: Record<string, string[]>; stallMs?: number; risk?: RiskLimits; logger?: (hooks: () => Hooks | undefined) => Logger; inject?: (h: Hooks) => void }): Promise<ReplayCheckReport> {
   const dir = mkdtempSync(join(tmpdir(), 'pounce-replay-check-'));
   dirs.push(dir);
-  const data = join(dir, 'nvda.csv');
-  writeFileSync(data, readFileSync(DEFAULT_DATA.NVDA!, 'utf8').split('\n').slice(0, 200).join('\n') + '\n');
-  const spec = `NVDA=${data}`;
+  const specs = Object.entries(o.data ?? { NVDA: firstLines('NVDA', 200) }).map(([symbol, lines]) => {
+    writeFileSync(join(dir, `${symbol}.csv`), lines.join('\n') + '\n');
+    return `${symbol}=${join(dir, `${symbol}.csv`)}`;
+  });
   let hooks: Hooks | undefined;
-  const { def } = await loadStrategy('sma-cross', STRATEGIES_DIR);
-  const model = { fees: 'tradeup', participation: 0.1, slippageBps: 0, cash: DEFAULT_STARTING_CASH, data: [spec] };
+  const { def } = await loadStrategy(o.strategy ?? 'sma-cross', STRATEGIES_DIR);
+  const model = { fees: 'tradeup', participation: 0.1, slippageBps: 0, cash: DEFAULT_STARTING_CASH, data: specs };
   const { venue, gateway, replay } = await startEmbeddedVenue({
-    bars: loadData([spec]).bars, symbols: ['NVDA'], stateDir: join(dir, 'run', 'gateway'), speed: 'max', stallMs: o.stallMs,
+    bars: loadData(specs).bars, symbols: def.symbols, stateDir: join(dir, 'run', 'gateway'), speed: 'max', stallMs: o.stallMs,
     matching: { fees: tieredFees(), participation: model.participation, initialCash: model.cash, slippageBps: 0, allowShort: true },
     logger: o.logger?.(() => hooks) ?? silentLogger,
   });
@@ -52,6 +53,9 @@ async function paperRun(o: { stallMs?: number; risk?: RiskLimits; logger?: (hook
   return runReplayCheck({ runDir: join(dir, 'run'), loadStrategy: async (n) => (await loadStrategy(n, STRATEGIES_DIR)).def });
 }
 
+/** The header and the first `n - 1` rows of a shipped data file. */
+const firstLines = (symbol: string, n: number) => readFileSync(DEFAULT_DATA[symbol]!, 'utf8').split('\n').slice(0, n);
+
 /** Causes of the differences that have a cause of their own (not following from an earlier one). */
 const rootCauses = (r: ReplayCheckReport) => [...new Set(r.differences.filter((d) => d.follows === undefined).map((d) => d.cause))];
 
@@ -60,6 +64,16 @@ describe('replay-check names the injected fault as the cause', () => {
     const r = await paperRun({ risk: { maxOrderQuantity: 50 } });
     expect(r.decisions.run).toBeGreaterThan(0);
     expect(r.fills.run).toBe(0);
+    expect(r.differences).toEqual([]);
+  }, 60_000);
+
+  it('no fault, two symbols (momentum-rotation): zero differences', async () => {
+    const nvda = firstLines('NVDA', 200);
+    const [from, to] = [nvda[1]!.slice(0, 10), nvda[199]!.slice(0, 10)];
+    const orcl = firstLines('ORCL', 100_000).filter((l, i) => i === 0 || (l.slice(0, 10) >= from && l.slice(0, 10) <= to));
+    const r = await paperRun({ strategy: 'momentum-rotation', data: { NVDA: nvda, ORCL: orcl } });
+    expect(r.symbols).toEqual(['NVDA', 'ORCL']);
+    expect(r.fills.run).toBeGreaterThan(0);
     expect(r.differences).toEqual([]);
   }, 60_000);
 
