@@ -161,7 +161,7 @@ const decisionKey = (d: Decision) => {
   return `${d.bar}|${r.symbol}|${r.action}|${r.orderType}|${r.quantity}|${r.limitPrice ?? ''}|${r.auxPrice ?? ''}|${r.trailingPercent ?? ''}`;
 };
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
-const describe = (d: Decision) => {
+const orderText = (d: Decision) => {
   const r = d.req;
   const price = r.limitPrice !== undefined ? ` @ ${r.limitPrice}` : r.auxPrice !== undefined ? ` stop ${r.auxPrice}` : '';
   return `${r.action} ${r.quantity} ${r.symbol} ${r.orderType}${price}`;
@@ -268,18 +268,18 @@ export function compareRuns(c: CompareInput): Comparison {
     const sym = j.req.symbol;
     const both = { run: decisionView(j), backtest: decisionView(b) };
     if (j.rejected !== undefined && b.rejected === undefined) {
-      add({ root: true, cause: 'rejection', time: j.bar, symbol: sym, what: `${describe(j)} decided at ${iso(j.bar)}: refused in the run, ${fillText(b.fills)} in the backtest`, why: `rejection: ${j.rejected}`, ...both });
+      add({ root: true, cause: 'rejection', time: j.bar, symbol: sym, what: `${orderText(j)} decided at ${iso(j.bar)}: refused in the run, ${fillText(b.fills)} in the backtest`, why: `rejection: ${j.rejected}`, ...both });
       continue;
     }
     if (b.rejected !== undefined && j.rejected === undefined) {
-      add({ root: true, cause: 'rejection', time: j.bar, symbol: sym, what: `${describe(j)} decided at ${iso(j.bar)}: refused in the backtest, ${fillText(j.fills)} in the run`, why: `rejection (backtest): ${b.rejected}`, ...both });
+      add({ root: true, cause: 'rejection', time: j.bar, symbol: sym, what: `${orderText(j)} decided at ${iso(j.bar)}: refused in the backtest, ${fillText(j.fills)} in the run`, why: `rejection (backtest): ${b.rejected}`, ...both });
       continue;
     }
     if (j.rejected !== undefined) continue;
     if (j.orderId === undefined && b.orderId !== undefined) {
       add({
         root: true, cause: 'latency', time: j.bar, symbol: sym,
-        what: `${describe(j)} decided at ${iso(j.bar)}: the venue had not answered when the run ended (outcome unknown); backtest ${fillText(b.fills)}`,
+        what: `${orderText(j)} decided at ${iso(j.bar)}: the venue had not answered when the run ended (outcome unknown); backtest ${fillText(b.fills)}`,
         why: 'latency: no answer from the venue in time', ...both,
       });
       continue;
@@ -288,7 +288,7 @@ export function compareRuns(c: CompareInput): Comparison {
     if (late > 0) {
       add({
         root: true, cause: 'latency', time: j.bar, symbol: sym,
-        what: `${describe(j)} decided at ${iso(j.bar)} reached the venue ${late} bar${late > 1 ? 's' : ''} later (${iso(c.slices.barAt(j.reached!))}): run ${fillText(j.fills)}, backtest ${fillText(b.fills)}`,
+        what: `${orderText(j)} decided at ${iso(j.bar)} reached the venue ${late} bar${late > 1 ? 's' : ''} later (${iso(c.slices.barAt(j.reached!))}): run ${fillText(j.fills)}, backtest ${fillText(b.fills)}`,
         why: 'latency: the order reached the venue after the market had moved past the bar it was decided on', ...both,
       });
       continue;
@@ -296,17 +296,17 @@ export function compareRuns(c: CompareInput): Comparison {
     const jq = filled(j.fills);
     const bq = filled(b.fills);
     if (jq !== bq) {
-      add({ root: true, cause: 'partial-fill', time: j.bar, symbol: sym, what: `${describe(j)} decided at ${iso(j.bar)}: run filled ${jq}, backtest ${bq} (run ${fillText(j.fills)}; backtest ${fillText(b.fills)})`, why: 'partial fill: the venue filled a different quantity', ...both });
+      add({ root: true, cause: 'partial-fill', time: j.bar, symbol: sym, what: `${orderText(j)} decided at ${iso(j.bar)}: run filled ${jq}, backtest ${bq} (run ${fillText(j.fills)}; backtest ${fillText(b.fills)})`, why: 'partial fill: the venue filled a different quantity', ...both });
       continue;
     }
     const pairs = j.fills.map((f, i) => [f, b.fills[i]] as const);
     const priceDiff = pairs.find(([x, y]) => !y || x.price !== y.price || x.quantity !== y.quantity);
     if (priceDiff) {
-      add({ root: true, cause: 'fill-price', time: j.bar, symbol: sym, what: `${describe(j)} decided at ${iso(j.bar)}: run ${fillText(j.fills)}, backtest ${fillText(b.fills)}`, why: 'fill price: the venue filled at another price than the backtest', ...both });
+      add({ root: true, cause: 'fill-price', time: j.bar, symbol: sym, what: `${orderText(j)} decided at ${iso(j.bar)}: run ${fillText(j.fills)}, backtest ${fillText(b.fills)}`, why: 'fill price: the venue filled at another price than the backtest', ...both });
       continue;
     }
     if (pairs.some(([x, y]) => x.time !== y!.time)) {
-      add({ root: true, cause: 'fill-time', time: j.bar, symbol: sym, what: `${describe(j)} decided at ${iso(j.bar)}: run ${fillText(j.fills)}, backtest ${fillText(b.fills)}`, why: 'fill time: the same fills came on another bar', ...both });
+      add({ root: true, cause: 'fill-time', time: j.bar, symbol: sym, what: `${orderText(j)} decided at ${iso(j.bar)}: run ${fillText(j.fills)}, backtest ${fillText(b.fills)}`, why: 'fill time: the same fills came on another bar', ...both });
     }
   }
 
@@ -321,17 +321,26 @@ export function compareRuns(c: CompareInput): Comparison {
   // Decisions only one side made: caused by the latest root at or before them.
   const onlyBacktest = [...pool.values()].flat();
   const roots = drafts.filter((d) => d.root).sort((a, b) => a.time - b.time || a.order - b.order);
+  /** The latest root at or before `t` (binary search: roots are sorted by time). */
   const rootBefore = (t: number) => {
+    let lo = 0;
+    let hi = roots.length - 1;
     let found: Draft | undefined;
-    for (const r of roots) if (r.time <= t) found = r;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (roots[mid]!.time <= t) {
+        found = roots[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
     return found;
   };
   const unmatched = [...onlyRun.map((d) => ['run', d] as const), ...onlyBacktest.map((d) => ['backtest', d] as const)];
   for (const [side, d] of unmatched) {
     const root = rootBefore(d.bar);
     const what = side === 'run'
-      ? `${describe(d)} decided at ${iso(d.bar)} in the run (${d.rejected ? `refused: ${d.rejected}` : fillText(d.fills)}); the backtest made no such decision`
-      : `${describe(d)} decided at ${iso(d.bar)} in the backtest (${fillText(d.fills)}); the run made no such decision`;
+      ? `${orderText(d)} decided at ${iso(d.bar)} in the run (${d.rejected ? `refused: ${d.rejected}` : fillText(d.fills)}); the backtest made no such decision`
+      : `${orderText(d)} decided at ${iso(d.bar)} in the backtest (${fillText(d.fills)}); the run made no such decision`;
     const extra = side === 'run' ? { run: decisionView(d) } : { backtest: decisionView(d) };
     if (root) {
       add({ root: false, cause: root.cause, time: d.bar, symbol: d.req.symbol, what, why: `follows from an earlier ${root.cause} (${root.what})`, ...extra, follows: root.order });
