@@ -46,6 +46,11 @@ export interface BacktestOptions {
   risk?: RiskLimits;
   /** The account the backtest predicts, whose venue rules apply (default 'paper'). */
   accountKind?: AccountKind;
+  /**
+   * Journal the run into this folder (journal.jsonl with venue times: intents, orders, fills), as
+   * a paper run does; kept after the run. Default: no journal, the report is the record.
+   */
+  journalDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -95,8 +100,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
   const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind });
-  const tmp = mkdtempSync(join(tmpdir(), 'pounce-bt-'));
-  const runDir = join(tmp, 'backtest');
+  const tmp = o.journalDir ? undefined : mkdtempSync(join(tmpdir(), 'pounce-bt-'));
+  const runDir = o.journalDir ?? join(tmp!, 'backtest');
   try {
     const fills: BacktestFill[] = [];
     const trades: Trade[] = [];
@@ -107,7 +112,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       if (keepFills) fills.push(f);
       o.onFill?.(f);
     });
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: 'none', risk, idNonce: BACKTEST_ID_NONCE });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: o.journalDir ? 'file' : 'none', marketJournal: false, risk, idNonce: BACKTEST_ID_NONCE });
     const subs = [
       engine.execution.fills$.subscribe((f) => {
         audit.fill(f);
@@ -132,7 +137,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       equity: venue.equity, fillCount: engine.status().fills, rejected,
     };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
 

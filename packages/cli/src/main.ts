@@ -11,6 +11,7 @@ const USAGE = `pounce <command>
   strategy --list                    list strategies in strategies/
   backtest <name> [--data FILE...]   backtest on history, write a report (see docs/backtest.md)
   parity <name> [--data FILE...]     compare backtest fills with local-gateway fills
+  replay-check <run folder>          replay a paper/live run through the backtester, explain differences
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -37,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
     case 'parity': {
       const { runParityCommand } = await import('./commands/parity.ts');
       return runParityCommand(rest, print);
+    }
+    case 'replay-check': {
+      const { runReplayCheckCommand } = await import('./commands/replayCheck.ts');
+      return runReplayCheckCommand(rest, print);
     }
     case undefined:
     case 'help':

@@ -6,7 +6,8 @@ import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
 import { checkOrderTag, DEFAULT_ORDER_TAG, newRunNonce } from './execution/clientOrderId.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
-import { NullJournal, OrderJournal, replayJournal, type Journal } from './journal/OrderJournal.ts';
+import { MarketJournal } from './journal/MarketJournal.ts';
+import { NullJournal, OrderJournal, replayJournal, type Journal, type RunVenueModel } from './journal/OrderJournal.ts';
 import { RunDirLock } from './journal/RunDirLock.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
@@ -62,6 +63,13 @@ export interface RunOptions {
    * one strategy (the CLI): nothing else tells whose rejection it was.
    */
   captureProcessErrors?: boolean;
+  /**
+   * Also journal the bars and quotes the strategy sees (`market.csv`, what `replay-check` replays).
+   * Default true with a journal file; off for very long runs.
+   */
+  marketJournal?: boolean;
+  /** The venue's fill model and replayed data, written to the journal's `run` line for replays. */
+  venueModel?: RunVenueModel;
 }
 
 /** See `RunOptions.onStrategyError`. */
@@ -122,6 +130,7 @@ export class TradingEngine {
   readonly portfolio: Portfolio;
   readonly risk: RiskEngine;
   readonly journal: Journal;
+  private readonly market: MarketJournal | undefined;
   readonly log: Logger;
 
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
@@ -130,7 +139,7 @@ export class TradingEngine {
     if (o.journal === 'none') {
       this.journal = new NullJournal(o.runDir);
     } else {
-      const journal = OrderJournal.open(o.lock ?? RunDirLock.acquire(o.runDir, { takeOverStale: o.resume === true }), { fsync: o.fsync });
+      const journal = OrderJournal.open(o.lock ?? RunDirLock.acquire(o.runDir, { takeOverStale: o.resume === true }), { fsync: o.fsync, clock: () => o.venue.now() });
       if (journal.tornTail) {
         const { bytes, keptIn } = journal.tornTail;
         this.log.warn('journal ended in a torn line (a crash mid-write); cut it off', { bytes, keptIn });
@@ -141,6 +150,7 @@ export class TradingEngine {
     this.portfolio = new Portfolio(o.fees ?? tieredFees());
     // The exchange's session day in New York, on the venue's clock (replay time on a replaying venue).
     const session = new SessionDay('America/New_York');
+    this.market = o.journal !== 'none' && o.marketJournal !== false ? MarketJournal.open(o.runDir) : undefined;
     this.risk = new RiskEngine(o.risk ?? {}, {
       position: (s) => this.portfolio.position(s),
       price: (s) => this.portfolio.price(s),
@@ -181,7 +191,7 @@ export class TradingEngine {
     if (!this.o.resume) {
       const since = venue.runStartTime();
       this.execution.startingAt(since);
-      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since, idNonce: this.idNonce });
+      this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since, idNonce: this.idNonce, risk: this.o.risk ?? {}, model: this.o.venueModel });
     } else {
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }
@@ -192,7 +202,7 @@ export class TradingEngine {
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
         if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
       }),
-      venue.bars$(this.symbols).subscribe({ next: (b) => this.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      venue.bars$(this.symbols).subscribe({ next: (b) => (this.market?.bar(b, venue.now()), this.mark(b.symbol, b.close)), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
       // Subscribed before the strategy's handlers: a fill's loss is checked before the strategy reacts.
       this.execution.fills$.subscribe(() => this.markRisk()),
     );
@@ -291,7 +301,7 @@ export class TradingEngine {
 
   private context(): StrategyContext<Record<string, unknown>> {
     const { venue } = this.o;
-    const sharedQuotes$ = venue.quotes$(this.symbols).pipe(tap((q) => q.latestPrice !== undefined && this.mark(q.symbol, q.latestPrice)), share());
+    const sharedQuotes$ = venue.quotes$(this.symbols).pipe(tap((q) => (this.market?.quote(q, venue.now()), q.latestPrice !== undefined && this.mark(q.symbol, q.latestPrice))), share());
     const statePath = join(this.o.runDir, 'state.json');
     const stored: Record<string, unknown> = existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>) : {};
     const state: PersistedState = {
@@ -382,6 +392,7 @@ export class TradingEngine {
       this.journal.append({ t: Date.now(), e: 'note', text: `stopped: ${status.fills} fills, pnl ${status.pnl.toFixed(2)}` });
       this.journal.close();
       this.releaseProcessErrors?.();
+      this.market?.close();
       return { ...status, journalPath: this.journal.path, startEquity: this.startEquity, missedFillsRecovered: this.missed };
     })();
     return this.stopped;

@@ -7,6 +7,7 @@ export * from './risk/RiskEngine.ts';
 export * from './journal/OrderJournal.ts';
 export * from './journal/RunDirLock.ts';
 export * from './execution/clientOrderId.ts';
+export * from './journal/MarketJournal.ts';
 export * from './execution/ExecutionEngine.ts';
 export * from './execution/toOrderRequest.ts';
 export * from './portfolio/Portfolio.ts';

@@ -37,6 +37,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'from-report': { type: 'string' },
   dashboard: { type: 'boolean' },
+  'no-market-journal': { type: 'boolean' },
   'dashboard-port': { type: 'string' },
   'on-strategy-error': { type: 'string' },
 } as const;
@@ -119,7 +120,10 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`risk       ${describeRisk(risk, fromReport ? (l) => (l in cliRisk ? 'command line' : 'report') : undefined)}`);
   let engine: TradingEngine;
   try {
-    engine = await TradingEngine.start({ def, rawParams, symbols, venue: opened.venue, runDir, lock, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true });
+    engine = await TradingEngine.start({
+      def, rawParams, symbols, venue: opened.venue, runDir, lock, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true,
+      marketJournal: !v['no-market-journal'], venueModel: opened.model,
+    });
   } catch (err) {
     await opened.venue.stop().catch(() => undefined);
     lock.release();

@@ -12,6 +12,8 @@ export interface EmbeddedVenueOptions {
   /** Steps per second at most, or `max`. Fills do not depend on it (lockstep). */
   speed: number | 'max';
   resume?: boolean;
+  /** Wall time a replay step waits for a client that has not caught up (LockstepReplay's stallMs). */
+  stallMs?: number;
   logger?: Logger;
 }
 
@@ -44,7 +46,7 @@ export async function startEmbeddedVenue(o: EmbeddedVenueOptions): Promise<Embed
     const d = push.delivery;
     return d.connected && d.awaitingAcks === 0 && api.http.activeCalls === 0 && d.framesRead >= gateway.pushFramesSentTo(cfg.tigerId);
   };
-  const replay = new LockstepReplay(gateway, caughtUp, { speed: o.speed, logger: o.logger });
+  const replay = new LockstepReplay(gateway, caughtUp, { speed: o.speed, stallMs: o.stallMs, logger: o.logger });
   const venue = new OpenApiVenue('embedded-paper', api, push, o.symbols, () => gateway.replay.now(), () => {
     replay.stop();
     return gateway.stop();

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
-import { createLogger, loadConfig, OpenApiClient, PushClient, resolveConfigPath, type Logger, type OpenApiConfig } from '@pounce/core';
+import { join, resolve } from 'node:path';
+import { barFileSpec, createLogger, loadConfig, OpenApiClient, PushClient, resolveConfigPath, type Logger, type OpenApiConfig } from '@pounce/core';
 import { defaultDataFiles, loadBarFiles, syntheticBars, type Gateway } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
-import { OpenApiVenue } from '@pounce/runtime';
+import { OpenApiVenue, type RunVenueModel } from '@pounce/runtime';
 import { startEmbeddedVenue } from './embeddedVenue.ts';
 import type { LockstepReplay } from './LockstepReplay.ts';
 
@@ -38,6 +38,8 @@ export interface OpenedVenue {
    * strategy runs; it resolves when the data has run out. Absent for a real account.
    */
   replay: LockstepReplay | undefined;
+  /** The embedded gateway's fill model and data, for the run journal (replay-check replays them). */
+  model: RunVenueModel | undefined;
 }
 
 function clientsFor(cfg: OpenApiConfig, logger: Logger): { api: OpenApiClient; push: PushClient } {
@@ -66,7 +68,7 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
     if (confirmed === undefined) throw new VenueSelectionError(`live trading on account ${cfg.account} needs explicit confirmation: add --confirm-live ${cfg.account}`);
     if (confirmed !== cfg.account) throw new VenueSelectionError(`live confirmation "${confirmed}" does not match the config's account; nothing was sent`);
     const { api, push } = clientsFor(cfg, log);
-    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined };
+    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
   }
   if (path) {
     const cfg = loadConfig({ path, env: r.env ?? process.env, overrides: r.account ? { account: r.account } : {} });
@@ -74,16 +76,24 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
       throw new VenueSelectionError(`account ${cfg.account} in ${path} is a live account; --paper needs a paper (17-digit) account. Pass --account <paper account>, or --embedded for the local gateway`);
     }
     const { api, push } = clientsFor(cfg, log);
-    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined };
+    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
   }
   if (r.account) throw new VenueSelectionError('--account needs a config file; the embedded gateway has its own paper account');
   const g = r.gateway ?? { stateDir: join('.pounce', 'gateway') };
-  const bars = g.synthetic ? syntheticBars(g.synthetic) : loadBarFiles(g.dataFiles ?? defaultDataFiles(r.symbols));
+  const dataFiles = g.synthetic ? undefined : (g.dataFiles ?? defaultDataFiles(r.symbols)).map(absoluteSpec);
+  const bars = g.synthetic ? syntheticBars(g.synthetic) : loadBarFiles(dataFiles!);
   const missing = r.symbols.filter((s) => !bars.some((b) => b.symbol === s));
   if (missing.length) throw new VenueSelectionError(`no market data for ${missing.join(', ')} in the embedded gateway; pass --data SYMBOL=file.csv`);
+  const model: RunVenueModel = { fees: 'tradeup', participation: 0.1, slippageBps: 0, cash: DEFAULT_STARTING_CASH, data: dataFiles, synthetic: g.synthetic };
   const { venue, gateway, replay } = await startEmbeddedVenue({
     bars, symbols: r.symbols, stateDir: g.stateDir, speed: g.speed ?? 20, resume: g.resume ?? false,
-    matching: { fees: tieredFees(), participation: 0.1, initialCash: DEFAULT_STARTING_CASH, allowShort: true }, logger: log,
+    matching: { fees: tieredFees(), participation: model.participation, initialCash: model.cash, slippageBps: model.slippageBps, allowShort: true }, logger: log,
   });
-  return { venue, description: `embedded local gateway (paper account ${venue.account}, ${gateway.httpUrl})`, gateway, replay };
+  return { venue, description: `embedded local gateway (paper account ${venue.account}, ${gateway.httpUrl})`, gateway, replay, model };
+}
+
+/** `SYMBOL=path` with the path made absolute, so a replay finds the file from any folder. */
+function absoluteSpec(spec: string): string {
+  const { symbol, path } = barFileSpec(spec);
+  return `${symbol}=${resolve(path)}`;
 }

@@ -219,7 +219,7 @@ export class ExecutionEngine {
 
   private reject(cid: string, req: OrderRequest, reason: string): SubmittedOrder {
     this.rejectedCount++;
-    this.journal.append({ t: Date.now(), e: 'rejected', cid, reason });
+    this.journal.append({ t: Date.now(), e: 'rejected', cid, reason, req });
     const now = this.venue.now();
     this.orders$.next({
       id: '', account: this.venue.account, symbol: req.symbol, action: req.action, orderType: req.orderType, limitPrice: req.limitPrice,

@@ -4,23 +4,43 @@ import { dirname, join } from 'node:path';
 import { parseClientOrderId } from '../execution/clientOrderId.ts';
 import type { RunDirLock } from './RunDirLock.ts';
 import type { Fill, Order, OrderRequest } from '@pounce/core';
+import type { RiskLimits } from '../risk/RiskEngine.ts';
 
-/** One journal line. Written before the action it records takes effect, so nothing is lost. */
-export type JournalEntry =
-  | {
-    t: number; e: 'run'; strategy: string; params: Record<string, unknown>; venue: string; account: string; symbols: string[]; since: number;
+/**
+ * What a replay needs to know about the venue a run traded on: its fill model and, for a venue
+ * that replays files (the embedded gateway), the market it replayed.
+ */
+export interface RunVenueModel {
+  /** `tradeup`, `zero` or `per-share:<amount>` (as `--fees`). */
+  fees?: string;
+  participation?: number;
+  slippageBps?: number;
+  cash?: number;
+  /** `SYMBOL=file` data the venue replayed, or the synthetic market it generated. */
+  data?: string[];
+  synthetic?: { symbols: string[]; bars: number; seed: number };
+}
+
+/**
+ * One journal line. Written before the action it records takes effect, so nothing is lost. `vt`
+ * is the venue's time when the line was written (replay time on a replaying venue).
+ */
+export type JournalEntry = (
+  | { t: number; e: 'run'; strategy: string; params: Record<string, unknown>; venue: string; account: string; symbols: string[]; since: number; risk?: RiskLimits; model?: RunVenueModel;
     /** The run's client order id nonce (see clientOrderId.ts); absent in journals written before it existed. */
     idNonce?: string;
   }
   | { t: number; e: 'intent'; cid: string; req: OrderRequest }
   | { t: number; e: 'accepted'; cid: string; orderId: string }
-  | { t: number; e: 'rejected'; cid: string; reason: string }
+  /** `req`: the refused order (a refusal before sending has no intent line); absent in older journals. */
+  | { t: number; e: 'rejected'; cid: string; reason: string; req?: OrderRequest }
   | { t: number; e: 'order'; order: Order }
   | { t: number; e: 'fill'; fill: Fill }
   | { t: number; e: 'state'; state: Record<string, unknown> }
   | { t: number; e: 'note'; text: string }
   /** An exception thrown by strategy code, contained by the runtime (message and stack only). */
-  | { t: number; e: 'strategy-error'; where: string; message: string; stack: string | undefined };
+  | { t: number; e: 'strategy-error'; where: string; message: string; stack: string | undefined }
+) & { vt?: number };
 
 /** Where a run records what happened. */
 export interface Journal {
@@ -69,20 +89,24 @@ export class OrderJournal implements Journal {
     private readonly fsync: boolean,
     /** Set when opening cut off a torn last line. */
     readonly tornTail: TornTail | undefined,
+    private readonly clock: (() => number) | undefined,
   ) {
     this.dir = lock.dir;
     this.fd = openSync(path, 'a', 0o600);
   }
 
-  /** Opens the journal of the run folder whose lock the caller holds; closing releases the lock. */
-  static open(lock: RunDirLock, opts: { fsync?: boolean } = {}): OrderJournal {
+  /**
+   * Opens the journal of the run folder whose lock the caller holds; closing releases the lock.
+   * With `clock` (the venue's time), every line carries `vt`: what a replay lines decisions up by.
+   */
+  static open(lock: RunDirLock, opts: { fsync?: boolean; clock?: () => number } = {}): OrderJournal {
     const path = join(lock.dir, 'journal.jsonl');
-    return new OrderJournal(lock, path, opts.fsync ?? false, repairTornTail(path));
+    return new OrderJournal(lock, path, opts.fsync ?? false, repairTornTail(path), opts.clock);
   }
 
   append(entry: JournalEntry): void {
     if (this.fd === undefined) throw new Error('journal is closed');
-    writeSync(this.fd, JSON.stringify(entry) + '\n');
+    writeSync(this.fd, JSON.stringify(this.clock ? { ...entry, vt: this.clock() } : entry) + '\n');
     if (this.fsync) fsyncSync(this.fd);
   }
 
