@@ -74,6 +74,8 @@ export class Gateway {
   /** Cancels the pending replay tick (a timeout, or an immediate at max speed). */
   private cancelTick: () => void = () => undefined;
   private lastCheckpoint = 0;
+  /** Set once the data has run out and the last session's DAY orders were expired. */
+  private dataEnded = false;
   httpPort = 0;
   pushPort = 0;
   clientConfigPath = '';
@@ -168,7 +170,10 @@ export class Gateway {
       }
     }
     while (this.replay.position < checkpoint && this.stepQuietly()) { /* advance */ }
-    if (this.replay.done) this.engine.expireDayOrders(this.replay.now());
+    if (this.replay.done) {
+      this.dataEnded = true;
+      this.engine.expireDayOrders(this.replay.now());
+    }
     this.logger.info('gateway state recovered', { commands: cmds.length, replayPosition: this.replay.position });
   }
 
@@ -181,18 +186,25 @@ export class Gateway {
 
   /**
    * Advances the replay by `n` time slices: match orders, then publish fills, bars and quotes.
-   * When the last slice is done, the last session is over: its DAY orders expire.
+   * Called once more after the last slice (it then steps nothing and returns 0), it ends the last
+   * session: DAY orders still working expire, including those sent in reaction to the last bar.
    */
   advance(n = 1): number {
     let done = 0;
     for (; done < n; done++) {
       const slice = this.replay.step();
       if (!slice) break;
-      for (const bar of slice) {
-        this.publishEvents(this.engine.onBar(bar));
-        this.publishBar(bar);
+      // The whole slice is matched before anything is published (as in the backtest): every asset
+      // push of an instant then carries all of that instant's fills, as its timestamp says.
+      const matched = slice.map((bar) => this.engine.onBar(bar));
+      for (let j = 0; j < slice.length; j++) {
+        this.publishEvents(matched[j]!);
+        this.publishBar(slice[j]!);
       }
-      if (this.replay.done) this.publishEvents(this.engine.expireDayOrders(this.replay.now()));
+    }
+    if (done === 0 && this.replay.done && !this.dataEnded) {
+      this.dataEnded = true;
+      this.publishEvents(this.engine.expireDayOrders(this.replay.now()));
     }
     this.clock.fireDue();
     const now = Date.now();
@@ -219,8 +231,8 @@ export class Gateway {
       }
     };
     const tick = () => {
-      this.advance(speed === 'max' ? 50 : 1);
-      if (!this.replay.done) schedule(false);
+      // One more tick after the last slice ends the last session (advance then returns 0).
+      if (this.advance(speed === 'max' ? 50 : 1) > 0) schedule(false);
     };
     schedule(true);
   }

@@ -55,13 +55,19 @@ export class LockstepReplay {
     const interval = this.o.speed === 'max' ? 0 : 1000 / this.o.speed;
     let last = performance.now();
     await this.settle();
-    while (!this.stopped && !this.gateway.replay.done) {
+    while (!this.stopped) {
       const wait = last + interval - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 1) {
+        await new Promise((r) => setTimeout(r, wait));
+        // Something may have started during the wait (a reconcile after a reconnect, a stop).
+        await this.settle();
+      }
       if (this.stopped) break;
       last = performance.now();
-      this.gateway.advance(1);
+      // After the last slice one more call ends the last session (DAY orders expire) and steps nothing.
+      const stepped = this.gateway.advance(1);
       await this.settle();
+      if (stepped === 0) break;
     }
   }
 

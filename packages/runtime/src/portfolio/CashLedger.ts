@@ -25,9 +25,9 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
  * reconciliation replace the figure.
  *
  * Which moves an asset figure reflects is decided by time: a figure stamped T reflects every fill
- * and fee up to T (moves stamped after T stay on top of it); a figure older than the one held is
- * stale and ignored; a figure without a time reflects everything that arrived before it. A fill
- * older than the figure held is taken as already in it.
+ * and fee up to and including T (moves stamped after T stay on top of it); a figure older than the
+ * one held is stale and ignored; a figure without a time reflects everything that arrived before
+ * it. A fill stamped at or before the figure held is taken as already in it.
  *
  * Fees: the fill's own `commission` when the venue reports one, else an estimate from `estimate`
  * (the fee schedule); once the venue reports the order's cumulative commission for at least the
@@ -86,7 +86,10 @@ export class CashLedger {
   }
 
   private move(time: number, amount: number): void {
-    if (time < this.baseTime) return; // the venue's figure already has it
+    // The venue's figure stamped T already has every move up to T: the venues publish an instant's
+    // asset figure once all of that instant's fills are booked, so a fill stamped T that arrives
+    // after it is already in it (adding it again counted it twice).
+    if (time <= this.baseTime) return;
     this.moves.push({ time, amount });
     this.unreflected += amount;
   }
