@@ -3,8 +3,7 @@ import { defineStrategy, ParamError, RollingWindow } from '@pounce/runtime';
 /**
  * Cross-sectional momentum: at each instant for which every symbol has a bar, hold `size` shares
  * of the symbol with the best return over `lookback` bars (none while every return is negative).
- * A decision needs all symbols' bars of the same instant, so it shows whether a venue lets one
- * symbol's bar reach the strategy before another's of the same instant has been matched.
+ * A decision waits for every symbol's bar of the instant (bars of one instant arrive one by one).
  */
 export default defineStrategy({
   name: 'momentum-rotation',

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadData } from '@pounce/backtest';
-import { DEFAULT_DATA } from '@pounce/gateway';
-import { listStrategies, loadStrategy } from '@pounce/runtime';
+import { DEFAULT_DATA, syntheticBars } from '@pounce/gateway';
+import type { MarketBar } from '@pounce/matching';
+import { defineStrategy, listStrategies, loadStrategy } from '@pounce/runtime';
 import { runParity } from '../src/parity/runParity.ts';
 import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
 
@@ -28,4 +29,27 @@ describe('backtest-to-paper parity for every shipped strategy', () => {
       expect(r.paper).toEqual(r.backtest);
     }, 120_000);
   }
+
+  it('a strategy that decides on one symbol\'s bar and trades another: identical fills (no look-ahead across symbols)', async () => {
+    // AAA sorts first in every instant: the order for ZZZ is decided on AAA's bar before ZZZ's bar
+    // of the same instant is delivered. Before the backtest matched whole slices it filled at ZZZ's
+    // open of that same instant, the gateway at the next one.
+    const leadLag = defineStrategy({
+      name: 'lead-lag', params: {}, symbols: ['AAA', 'ZZZ'],
+      setup(ctx) {
+        let prev: number | undefined;
+        ctx.bars$().subscribe((b) => {
+          if (b.symbol !== 'AAA') return;
+          const held = ctx.position('ZZZ');
+          if (prev !== undefined && b.close > prev && held <= 0) void ctx.submit({ symbol: 'ZZZ', side: 'BUY', quantity: 10 });
+          if (prev !== undefined && b.close < prev && held > 0) void ctx.submit({ symbol: 'ZZZ', side: 'SELL', quantity: held });
+          prev = b.close;
+        });
+      },
+    });
+    const bars = syntheticBars({ symbols: ['AAA', 'ZZZ'], bars: 300, seed: 5 }) as MarketBar[];
+    const r = await runParity({ def: leadLag, bars });
+    expect(r.backtest.length).toBeGreaterThan(20);
+    expect(r.differences).toEqual([]);
+  }, 120_000);
 });
