@@ -159,8 +159,10 @@ export class TradingEngine {
       now: () => o.venue.now(),
       day: () => session.of(o.venue.now()),
       workingOrders: () => this.execution.workingOrders(),
-    });
+    }, (day, startEquity) => this.journal.append({ t: Date.now(), e: 'risk-day', day, startEquity }));
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
+    // A resumed run keeps the day's losses: the day starts where the journal says, not at the resume.
+    if (prior?.riskDay) this.risk.restoreDay(prior.riskDay.day, prior.riskDay.startEquity);
     // A resumed run keeps its nonce (its ids stay one family) and continues its counter; a new
     // run draws a new one, so runs sharing a folder name never share an id.
     this.idNonce = prior?.run?.idNonce ?? o.idNonce ?? newRunNonce();

@@ -76,6 +76,24 @@ describe('client order ids', () => {
     expect(new Set(marks).size).toBe(marks.length);
   });
 
+  it('a resume on the same day keeps the daily loss limit\'s starting equity from the journal', async () => {
+    const runDir = tempDir('pounce-run-');
+    const risk = { dailyLossLimit: 1e9 };
+    const s = await session({ runDir, risk });
+    await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 100 });
+    gw!.advance(3);
+    await until(() => s.seen.fills.length === 1);
+    await stop();
+    const riskDays = () => OrderJournal.read(runDir).flatMap((e) => (e.e === 'risk-day' ? [e] : []));
+    expect(riskDays()).toHaveLength(1);
+    await session({ runDir, resume: true, risk });
+    gw!.advance(3); // marks of the same session day after the resume
+    await until(() => OrderJournal.read(runDir).filter((e) => e.e === 'fill').length === 1);
+    await engine!.execution.submit({ symbol: 'AAA', side: 'SELL', quantity: 100 }); // a check is a mark too
+    // Restored: the same day goes on (a fresh day here would have started it again at the resume).
+    expect(riskDays()).toHaveLength(1);
+  });
+
   it('two fresh runs on the same run folder never share an id', async () => {
     const runDir = join(tempDir('pounce-run-'), 'run');
     await session({ runDir });

@@ -12,11 +12,15 @@ interface Book {
   working?: WorkingOrder[];
 }
 
-function engine(limits: RiskLimits, book: Book = {}) {
-  return new RiskEngine(limits, {
-    position: (s) => book.pos?.[s] ?? 0, price: () => book.price ?? 10, grossExposure: () => book.gross ?? 0,
+function view(book: Book) {
+  return {
+    position: (s: string) => book.pos?.[s] ?? 0, price: () => book.price ?? 10, grossExposure: () => book.gross ?? 0,
     equity: book.equity ?? (() => 100_000), now: book.now ?? (() => 0), day: book.day ?? (() => 20240102), workingOrders: () => book.working ?? [],
-  });
+  };
+}
+
+function engine(limits: RiskLimits, book: Book = {}) {
+  return new RiskEngine(limits, view(book));
 }
 const buy = (quantity: number, extra: Partial<OrderRequest> = {}): OrderRequest => ({ symbol: 'NVDA', action: 'BUY', orderType: 'MKT', quantity, ...extra });
 const sell = (quantity: number, extra: Partial<OrderRequest> = {}): OrderRequest => ({ ...buy(quantity, extra), action: 'SELL' });
@@ -102,6 +106,26 @@ describe('daily loss', () => {
     equity = 100_000;
     r.onMark();
     expect(r.check(buy(1))).toMatch(/halted/);
+  });
+
+  it('a resumed run keeps the day\'s losses: the day and its starting equity are handed on and restored', () => {
+    let equity = 100_000;
+    const days: Array<[number, number]> = [];
+    const book = { equity: () => equity, day: () => 7 };
+    const first = new RiskEngine({ dailyLossLimit: 1000 }, { ...view(book) }, (d, e) => days.push([d, e]));
+    first.onMark();
+    equity = 99_400; // 600 lost today, then the process dies
+    first.onMark();
+    expect(days).toEqual([[7, 100_000]]);
+    // The resumed run on the same day: another 600 is 1200 from the day's start, not 600 from the resume.
+    const resumed = new RiskEngine({ dailyLossLimit: 1000 }, view(book));
+    resumed.restoreDay(...days[0]!);
+    equity = 98_800;
+    resumed.onMark();
+    expect(resumed.currentHalt?.cause).toBe('daily-loss');
+    const fresh = new RiskEngine({ dailyLossLimit: 1000 }, view(book)); // what a resume did before
+    fresh.onMark();
+    expect(fresh.currentHalt).toBeUndefined();
   });
 });
 

@@ -38,6 +38,8 @@ export type JournalEntry = (
   | { t: number; e: 'fill'; fill: Fill }
   | { t: number; e: 'state'; state: Record<string, unknown> }
   | { t: number; e: 'note'; text: string }
+  /** A new session day for the daily loss limit, with its starting equity (restored on resume). */
+  | { t: number; e: 'risk-day'; day: number; startEquity: number }
   /** An exception thrown by strategy code, contained by the runtime (message and stack only). */
   | { t: number; e: 'strategy-error'; where: string; message: string; stack: string | undefined }
 ) & { vt?: number };
@@ -174,10 +176,12 @@ export interface JournalState {
   state: Record<string, unknown>;
   /** Highest client order counter journaled under the run's nonce (refused orders included); 0 if none. */
   lastOrderNumber: number;
+  /** The last session day the daily loss limit counted from. */
+  riskDay: { day: number; startEquity: number } | undefined;
 }
 
 export function replayJournal(entries: readonly JournalEntry[]): JournalState {
-  const s: JournalState = { run: undefined, fills: new Map(), intents: new Map(), orders: new Map(), state: {}, lastOrderNumber: 0 };
+  const s: JournalState = { run: undefined, fills: new Map(), intents: new Map(), orders: new Map(), state: {}, lastOrderNumber: 0, riskDay: undefined };
   const taken = (cid: string) => {
     const id = parseClientOrderId(cid);
     if (id && id.nonce === s.run?.idNonce && id.n > s.lastOrderNumber) s.lastOrderNumber = id.n;
@@ -209,6 +213,9 @@ export function replayJournal(entries: readonly JournalEntry[]): JournalState {
         break;
       case 'state':
         s.state = e.state;
+        break;
+      case 'risk-day':
+        s.riskDay = { day: e.day, startEquity: e.startEquity };
         break;
       case 'note':
       case 'strategy-error':

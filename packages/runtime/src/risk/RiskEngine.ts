@@ -39,7 +39,17 @@ export class RiskEngine {
   private dayStartEquity: number | undefined;
   private lastMarkEquity: number | undefined;
 
-  constructor(readonly limits: RiskLimits, private readonly view: RiskView) {}
+  /**
+   * `onNewDay` hears each new session day's starting equity (the runtime journals it, so that a
+   * resumed run keeps the day's losses instead of starting the day again).
+   */
+  constructor(readonly limits: RiskLimits, private readonly view: RiskView, private readonly onNewDay?: (day: number, startEquity: number) => void) {}
+
+  /** Restores the day a resumed run was in, with its starting equity (from the journal). */
+  restoreDay(day: number, startEquity: number): void {
+    this.day = day;
+    this.dayStartEquity = startEquity;
+  }
 
   /** How much of each configured limit is in use now (for the dashboard). */
   usage(): Array<{ limit: string; used: number; max: number }> {
@@ -79,6 +89,7 @@ export class RiskEngine {
       // The first mark of a run has no previous close: the day starts where the run does.
       this.dayStartEquity = this.day === undefined ? equity : (this.lastMarkEquity ?? equity);
       this.day = day;
+      this.onNewDay?.(day, this.dayStartEquity);
     }
     this.lastMarkEquity = equity;
     const breach = dailyLossBreach(this.limits, this.dayStartEquity!, equity);
