@@ -163,6 +163,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     if (durationMs !== undefined) timer = setTimeout(resolveDone, durationMs);
     // The embedded replay runs in lockstep with this client; the run ends when the data has run
     // out (DAY orders then expire with the last session).
+    opened.replay?.holdWhile(() => engine.execution.lookupsInProgress > 0);
     opened.replay?.start().then(
       () => {
         if (!opened.replay?.done) return;

@@ -73,6 +73,7 @@ export async function runParity(o: ParityOptions): Promise<ParityResult> {
     const paperFills: Fill[] = [];
     const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir: join(dir, 'run'), journal: 'none', risk: o.risk });
     engine.execution.fills$.subscribe((f) => paperFills.push(f));
+    replay.holdWhile(() => engine.execution.lookupsInProgress > 0);
     const total = gateway.replay.length;
     const progress = o.onProgress && setInterval(() => o.onProgress?.(gateway.replay.position, total), 250);
     try {

@@ -36,6 +36,17 @@ export class LockstepReplay {
     this.log = o.logger ?? silentLogger;
   }
 
+  private holds: Array<() => boolean> = [];
+
+  /**
+   * Also holds the replay while `busy()` is true: waits of the client's own that no request shows,
+   * such as the pauses between lookups of an order whose reply was lost (the outcome is then
+   * decided before the next bar at every speed).
+   */
+  holdWhile(busy: () => boolean): void {
+    this.holds = [...this.holds, busy];
+  }
+
   /** Starts the replay (once); resolves when it is over, or stopped. */
   start(): Promise<void> {
     this.running ??= this.loop();
@@ -79,7 +90,7 @@ export class LockstepReplay {
     while (quiet < 2) {
       // Immediates let I/O in between; after a while back off to 1 ms so a wait does not spin a core.
       await new Promise<void>((r) => (turns++ < 200 ? setImmediate(r) : setTimeout(r, 1)));
-      if (this.caughtUp()) {
+      if (this.caughtUp() && !this.holds.some((busy) => busy())) {
         quiet++;
         continue;
       }

@@ -67,12 +67,13 @@ export class ExecutionEngine {
   private readonly cancelRequested = new Set<string>();
   /** Wall time each intent was journaled: the lookup window runs from there. */
   private readonly sentAt = new Map<string, number>();
+  private lookups = 0;
   private readonly unknownOutcomeWindowMs: number;
   private readonly subs: Subscription[] = [];
   private seq = 0;
   fillCount = 0;
   orderCount = 0;
-  /** Venue calls (place/cancel/modify) not yet answered; lockstep drivers wait for 0. */
+  /** Venue calls (place/cancel/modify) not yet answered. */
   inFlight = 0;
   rejectedCount = 0;
 
@@ -309,6 +310,20 @@ export class ExecutionEngine {
    * outcome is still unknown).
    */
   private async lookup(cid: string): Promise<string | null | undefined> {
+    this.lookups++;
+    try {
+      return await this.lookupOnce(cid);
+    } finally {
+      this.lookups--;
+    }
+  }
+
+  /** Lookups of unknown outcomes under way (pauses included): a lockstep replay holds its clock meanwhile. */
+  get lookupsInProgress(): number {
+    return this.lookups;
+  }
+
+  private async lookupOnce(cid: string): Promise<string | null | undefined> {
     const sentAt = this.sentAt.get(cid) ?? Date.now();
     const pause = Math.min(1000, Math.max(50, this.unknownOutcomeWindowMs / 5));
     let negative = 0;
