@@ -32,9 +32,9 @@ export default class SummaryLineReporter implements Reporter {
       notes.push(`${unhandledErrors.length} unhandled error${unhandledErrors.length === 1 ? '' : 's'}`);
     }
     // Anything else vitest failed the run for (never a green line for a red run).
-    if (reason === 'failed' && failed === 0) {
+    if (reason !== undefined && reason !== 'passed' && failed === 0) {
       failed = 1;
-      notes.push('the run failed');
+      notes.push(reason === 'interrupted' ? 'the run was interrupted' : 'the run failed');
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}\n`);
   }

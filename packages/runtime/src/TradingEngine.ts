@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { config as rxConfig, share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
+import { catchError, config as rxConfig, EMPTY, share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
 import { redact, silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
@@ -298,7 +298,16 @@ export class TradingEngine {
 
   /** Ends with the run, and contains what the strategy's callbacks throw (see ContainedObservable). */
   private guard<T>(obs: Observable<T>, name: string): Observable<T> {
-    return ContainedObservable.of(obs.pipe(takeUntil(this.stop$)), (e, where) => this.onStrategyError(e, where), `${name} subscriber`);
+    // A venue stream that fails (a kick-out) ends the strategy's stream quietly: the execution
+    // engine halts on it with cause `venue`; it is not the strategy's error.
+    const source = obs.pipe(
+      catchError((e: unknown) => {
+        this.log.warn(`${name} ended: the venue stream failed`, { error: e instanceof Error ? e.message : String(e) });
+        return EMPTY;
+      }),
+      takeUntil(this.stop$),
+    );
+    return ContainedObservable.of(source, (e, where) => this.onStrategyError(e, where), `${name} subscriber`);
   }
 
   private context(): StrategyContext<Record<string, unknown>> {

@@ -25,6 +25,10 @@ function probe() {
       seen.ctx = ctx as StrategyContext;
       ctx.fills$.subscribe((f) => seen.fills.push(f));
       ctx.orders$.subscribe((o) => seen.orders.push(o));
+      // Venue streams with no error callback: a failed venue stream must not count as the strategy's error.
+      ctx.positions$.subscribe(() => undefined);
+      ctx.account$.subscribe(() => undefined);
+      ctx.bars$().subscribe(() => undefined);
     },
   });
   return { def, seen };
@@ -173,6 +177,9 @@ describe('TradingEngine against the local gateway', () => {
     expect(r.rejected).toMatch(/^risk: trading halted: venue: /);
     expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(1); // the refused order never reached the venue
     expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text.startsWith('venue stream failed'))).toBe(true);
+    // The venue's failure is the venue's: no strategy error is counted or journaled for it.
+    expect(engine!.status().strategyErrors).toBe(0);
+    expect(OrderJournal.read(runDir).some((e) => e.e === 'strategy-error')).toBe(false);
     await second.close();
   });
 
