@@ -193,6 +193,17 @@ describe('TradingEngine against the local gateway', () => {
       writeFileSync(join(dir, 'LOCK'), '999999999'); // a crashed one
       expect(() => RunDirLock.acquire(dir, { takeOverStale: false })).toThrow(/left locked by process 999999999.*--resume/);
       OrderJournal.open(RunDirLock.acquire(dir, { takeOverStale: true })).close();
+      // A LOCK left empty by a crash between its create and its write: taken over on resume only.
+      const { utimesSync } = await import('node:fs');
+      writeFileSync(join(dir, 'LOCK'), '');
+      expect(() => RunDirLock.acquire(dir, { takeOverStale: true })).toThrow(/has no pid yet/); // may be being written now
+      utimesSync(join(dir, 'LOCK'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      expect(() => RunDirLock.acquire(dir, { takeOverStale: false })).toThrow(/crashed while taking it.*--resume/);
+      RunDirLock.acquire(dir, { takeOverStale: true }).release();
+      // Another resumer mid-takeover: refused rather than both holding the folder.
+      writeFileSync(join(dir, 'LOCK'), '999999999');
+      writeFileSync(join(dir, 'LOCK.takeover'), String(process.ppid));
+      expect(() => RunDirLock.acquire(dir, { takeOverStale: true })).toThrow(/being taken over/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Thrown when a run folder is already being written by a live process (or was left locked). */
@@ -13,6 +13,17 @@ function lockHolder(path: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** A LOCK (or takeover file) with no pid this long after it was made was left by a crash mid-write. */
+const UNWRITTEN_AFTER_MS = 5_000;
+
+function olderThan(path: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs > ms;
+  } catch {
+    return false;
   }
 }
 
@@ -69,17 +80,34 @@ export class RunDirLock {
     const path = join(dir, 'LOCK');
     if (createExclusive(path)) return new RunDirLock(dir, path);
     const pid = lockHolder(path);
-    if (pid === undefined) throw new RunDirLockedError(`run folder ${dir} is being locked by another process (its LOCK has no pid yet); stop it first (or use another --run-dir)`);
+    // A LOCK with no pid is being written now, or was left empty by a crash between create and write.
+    const crashedMidWrite = pid === undefined && olderThan(path, UNWRITTEN_AFTER_MS);
+    if (pid === undefined && !crashedMidWrite) throw new RunDirLockedError(`run folder ${dir} is being locked by another process (its LOCK has no pid yet); stop it first (or use another --run-dir)`);
     if (pid === process.pid) throw new RunDirLockedError(`run folder ${dir} is already in use by this process`);
-    if (isAlive(pid)) throw new RunDirLockedError(`run folder ${dir} is in use by process ${pid}; stop it first (or use another --run-dir)`);
+    if (pid !== undefined && isAlive(pid)) throw new RunDirLockedError(`run folder ${dir} is in use by process ${pid}; stop it first (or use another --run-dir)`);
+    const who = pid === undefined ? 'a process that crashed while taking it' : `process ${pid}, which is no longer running (a crash?)`;
     if (!o.takeOverStale) {
-      throw new RunDirLockedError(`run folder ${dir} was left locked by process ${pid}, which is no longer running (a crash?); continue it with --resume ${dir}, or use another --run-dir`);
+      throw new RunDirLockedError(`run folder ${dir} was left locked by ${who}; continue it with --resume ${dir}, or use another --run-dir`);
     }
-    // Stale: remove it and take it with the same exclusive create; if another resumer won the
-    // race, its lock stands and we are refused.
-    rmSync(path, { force: true });
-    if (createExclusive(path)) return new RunDirLock(dir, path);
-    throw new RunDirLockedError(`run folder ${dir} is in use by process ${lockHolder(path) ?? 'unknown'}; stop it first (or use another --run-dir)`);
+    return RunDirLock.takeOver(dir, path, pid);
+  }
+
+  /**
+   * Replaces a stale LOCK. Only the holder of `LOCK.takeover` (an exclusive create) may remove
+   * it, and only if it still names the dead process: two resumers racing cannot both end up
+   * holding the folder (one removing the lock the other just took).
+   */
+  private static takeOver(dir: string, path: string, stalePid: number | undefined): RunDirLock {
+    const guard = `${path}.takeover`;
+    if (olderThan(guard, UNWRITTEN_AFTER_MS)) rmSync(guard, { force: true }); // left by a crash mid-takeover
+    if (!createExclusive(guard)) throw new RunDirLockedError(`run folder ${dir} is being taken over by another process (${lockHolder(guard) ?? 'unknown'}); stop it first`);
+    try {
+      if (lockHolder(path) === stalePid) rmSync(path, { force: true });
+      if (createExclusive(path)) return new RunDirLock(dir, path);
+      throw new RunDirLockedError(`run folder ${dir} is in use by process ${lockHolder(path) ?? 'unknown'}; stop it first (or use another --run-dir)`);
+    } finally {
+      rmSync(guard, { force: true });
+    }
   }
 
   /** Removes the lock if it is still ours (idempotent). */
