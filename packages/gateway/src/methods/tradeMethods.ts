@@ -1,3 +1,4 @@
+import { accountKind as coreAccountKind } from '@pounce/core';
 import type { AccountKind, EngineFill, EngineOrder, MatchingEngine, NewOrder, OrderRefusal, RuleContext, RuleOrder } from '@pounce/matching';
 import { engineErrorRefusal, modifyRefusal, orderRefusal, refusalCode, tieredFees } from '@pounce/matching';
 import { bizParam, GatewayError, tradeError } from '../http/GatewayError.ts';
@@ -18,13 +19,13 @@ type Handler = (biz: Biz, desk: TradeDesk) => unknown;
 
 function account(biz: Biz): string {
   const a = reqStr(biz, 'account');
-  // Any all-digit account: under 17 digits standard, 17 paper (Java SDK util/AccountUtil.java).
+  // Any all-digit account: under 17 digits standard, 17 or more paper (Java SDK util/AccountUtil.java).
   if (!/^\d+$/.test(a)) throw bizParam(`account ${a} is not an account number (digits only)`);
   return a;
 }
 
-/** A 17-digit account is a paper account (protocol.md 8); the venue rules depend on it. */
-const accountKind = (acct: string): AccountKind => (/^\d{17}$/.test(acct) ? 'paper' : 'live');
+/** The venue rules depend on the account kind: the client's rule (core accountKind), so both sides agree. */
+const accountKind = (acct: string): AccountKind => (coreAccountKind(acct) === 'paper' ? 'paper' : 'live');
 
 /** A venue-rule refusal as the service answers it: 1010 for a bad field, else 1300 paper / 1200 prime. */
 const refused = (acct: string, r: OrderRefusal) => new GatewayError(refusalCode(r, accountKind(acct)), r.message);
