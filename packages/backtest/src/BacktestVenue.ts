@@ -118,6 +118,7 @@ export class BacktestVenue implements Venue {
       accountKind,
       knownSymbol: known ? (s) => known.has(s) : (s) => this.engine.lastPrice(s) !== undefined,
       position: (s) => this.engine.position(BACKTEST_ACCOUNT, s).quantity,
+      working: (s, action) => this.engine.workingQuantity(BACKTEST_ACCOUNT, s, action),
     };
     const s = Array.isArray(source) ? timeSlices(source as readonly MarketBar[]) : (source as { slices: Iterable<MarketBar[]>; steps?: number });
     this.slices = s.slices[Symbol.iterator]();

@@ -324,6 +324,13 @@ export class MatchingEngine {
     return [...this.orders.values()].filter((o) => o.account === account);
   }
 
+  /** Unfilled quantity of the account's working orders on one side of a symbol. */
+  workingQuantity(account: string, symbol: string, action: 'BUY' | 'SELL'): number {
+    let n = 0;
+    for (const w of this.workingByAccount.get(account) ?? []) if (w.symbol === symbol && w.action === action) n += w.quantity - w.filled;
+    return n;
+  }
+
   openOrders(account: string): Readonly<EngineOrder>[] {
     return this.ordersOf(account).filter((o) => o.status === 'Submitted');
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  engineErrorRefusal, modifyRefusal, OrderStateError, OrderValidationError, orderRefusal, refusalCode, refusalReasons, tickSizeAt, US_STOCK_TICKS,
+  engineErrorRefusal, MatchingEngine, modifyRefusal, OrderStateError, OrderValidationError, orderRefusal, refusalCode, refusalReasons, tickSizeAt, US_STOCK_TICKS,
   type AccountKind, type RuleContext, type RuleOrder,
 } from '../src/index.ts';
 
@@ -87,6 +87,24 @@ describe('venue order rules', () => {
     // Flat: opening a short or a long is not crossing.
     expect(rule({ action: 'SELL', quantity: 15 }, context({ held: 0 }))).toBeUndefined();
     expect(rule({ action: 'BUY', quantity: 15 }, context({ held: 10 }))).toBeUndefined();
+  });
+
+  it('no long and short at once counts working orders on the same side: two sells of a 100-share long, 100 each, do not both pass', () => {
+    const held100 = (workingSells: number): RuleContext => ({ ...context({ held: 100 }), working: (_s, action) => (action === 'SELL' ? workingSells : 0) });
+    expect(rule({ action: 'SELL', quantity: 100 }, held100(0))).toBeUndefined();
+    expect(orderRefusal(order({ action: 'SELL', quantity: 100 }), held100(100))?.message).toBe(
+      'cannot hold long and short positions of NVDA at once: selling 100 with 100 held long (100 already being sold); close the position first',
+    );
+    expect(rule({ action: 'SELL', quantity: 40 }, held100(60))).toBeUndefined();
+  });
+
+  it('the engine tells the rule about working orders (the gateway and the backtest pass workingQuantity)', () => {
+    const engine = new MatchingEngine({ initialCash: 1e6 });
+    const t = Date.UTC(2024, 0, 2, 14, 30);
+    engine.onBar({ symbol: 'NVDA', time: t, open: 100, high: 100, low: 100, close: 100, volume: 1e6 });
+    engine.submit({ account: 'A', symbol: 'NVDA', action: 'SELL', orderType: 'LMT', quantity: 30, limitPrice: 200 }, t);
+    expect(engine.workingQuantity('A', 'NVDA', 'SELL')).toBe(30);
+    expect(engine.workingQuantity('A', 'NVDA', 'BUY')).toBe(0);
   });
 
   it('the first failing rule wins: a bad field before a trade rule, MKT+GTC before paper GTC', () => {

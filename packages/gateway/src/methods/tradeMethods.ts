@@ -43,7 +43,7 @@ function guarded<T>(acct: string, f: () => T): T {
 
 /** The venue rules' view of an account at the gateway (the backtest builds the same from its engine). */
 function ruleContext(acct: string, desk: TradeDesk): RuleContext {
-  return { accountKind: accountKind(acct), knownSymbol: (s) => desk.knownSymbol(s), position: (s) => desk.engine.position(acct, s).quantity };
+  return { accountKind: accountKind(acct), knownSymbol: (s) => desk.knownSymbol(s), position: (s) => desk.engine.position(acct, s).quantity, working: (s, action) => desk.engine.workingQuantity(acct, s, action) };
 }
 
 /** Parses a place/preview biz and applies the venue rules (packages/matching/src/rules). */

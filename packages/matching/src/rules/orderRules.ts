@@ -26,6 +26,8 @@ export interface RuleContext {
   knownSymbol(symbol: string): boolean;
   /** The account's signed position in the symbol now. */
   position(symbol: string): number;
+  /** Unfilled quantity of the account's working orders on one side of the symbol (default none). */
+  working?(symbol: string, action: 'BUY' | 'SELL'): number;
   /** The symbol's tick-size table; default US stocks. */
   tickBands?(symbol: string): readonly TickBand[];
 }
@@ -94,12 +96,15 @@ export const onTickSize: Rule = (o, ctx) => {
 
 /**
  * No long and short position of one symbol at once: an order may close a position but not cross
- * through zero into the other side. Checked against the position when the order is placed.
+ * through zero into the other side. Checked against the position when the order is placed, less
+ * what working orders on the same side already close (two sells of a 100-share long, 100 each,
+ * would end short).
  */
 export const noLongAndShort: Rule = (o, ctx) => {
   const held = ctx.position(o.symbol);
-  const crosses = o.action === 'SELL' ? held > 0 && o.quantity > held : held < 0 && o.quantity > -held;
-  return crosses ? trade('long-short', say.longShort(o.symbol, o.action, o.quantity, held)) : undefined;
+  const closing = ctx.working?.(o.symbol, o.action) ?? 0;
+  const crosses = o.action === 'SELL' ? held > 0 && o.quantity + closing > held : held < 0 && o.quantity + closing > -held;
+  return crosses ? trade('long-short', say.longShort(o.symbol, o.action, o.quantity, held, closing)) : undefined;
 };
 
 /** Every rule a new order passes, in the order they are checked (the first refusal wins). */

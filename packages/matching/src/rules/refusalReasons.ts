@@ -12,8 +12,10 @@ export const refusalReasons = {
   outsideRth: (orderType: string) => `${orderType} orders are not allowed with outside_rth=true`,
   attachedParent: (orderType: string) => `attached orders need a LMT parent, not ${orderType}`,
   tickSize: (field: string, price: number, tick: number) => `${field} ${price} does not match the tick size ${tick}`,
-  longShort: (symbol: string, action: Side, quantity: number, held: number) =>
-    action === 'SELL'
-      ? `cannot hold long and short positions of ${symbol} at once: selling ${quantity} with ${held} held long; close the position first`
-      : `cannot hold long and short positions of ${symbol} at once: buying ${quantity} with ${-held} held short; close the position first`,
+  longShort: (symbol: string, action: Side, quantity: number, held: number, working = 0) => {
+    const already = working > 0 ? ` (${working} already ${action === 'SELL' ? 'being sold' : 'being bought'})` : '';
+    return action === 'SELL'
+      ? `cannot hold long and short positions of ${symbol} at once: selling ${quantity} with ${held} held long${already}; close the position first`
+      : `cannot hold long and short positions of ${symbol} at once: buying ${quantity} with ${-held} held short${already}; close the position first`;
+  },
 } as const;
