@@ -175,6 +175,8 @@ export class PushClient {
       this.framesRead = 0;
       const decoder = new FrameDecoder();
       let connected = false;
+      // Set while a refused certificate is being read for the error message ('close' must not reject first).
+      let explainingTls = false;
       const timeout = setTimeout(() => {
         socket.destroy(new Error(`no CONNECTED within ${o.connectTimeoutMs ?? 30_000} ms`));
       }, o.connectTimeoutMs ?? 30_000);
@@ -243,6 +245,7 @@ export class PushClient {
         if (o.tls !== false && isCertificateError(err)) {
           // Read the certificate on a second, untrusting connection to name it in the message.
           const reason = `${(err as { code?: string }).code ?? 'TLS'}: ${err.message}`;
+          explainingTls = true;
           void readServerCertificate(o.host, o.port).then((cert) => reject(new PushTlsError(tlsFailureMessage(o.host, o.port, reason, cert), o.host, o.port, reason, cert)));
           return;
         }
@@ -254,7 +257,7 @@ export class PushClient {
         for (const p of this.pending.values()) p.reject(new PushRequestError('push connection closed before the ack', undefined));
         this.pending.clear();
         if (this.socket === socket) this.socket = undefined;
-        if (!connected) reject(new Error('push connection closed before CONNECTED'));
+        if (!connected && !explainingTls) reject(new Error('push connection closed before CONNECTED'));
         const st = this.connection$.value.state;
         if (this.closing || st === 'kicked-out') return;
         // Only an established connection schedules here; a failed attempt is rescheduled by
@@ -418,11 +421,7 @@ export class PushClient {
       }
       return await this.request({ command: Command.SUBSCRIBE, subscribe: this.subscribeBody(dataType, fresh) });
     } catch (err) {
-      for (const k of keys) {
-        const c = (m.get(k) ?? 1) - 1;
-        if (c <= 0) m.delete(k);
-        else m.set(k, c);
-      }
+      // The refs are released by the stream's teardown when this error reaches its subscriber.
       if (err instanceof PushRequestError && !(err instanceof PushQuotaError) && quotaFor(dataType) && this.connection$.value.state === 'connected') {
         // Explain a refusal with the listing: what is subscribed and the limit.
         const listing = await this.subscriptionListing().catch(() => undefined);

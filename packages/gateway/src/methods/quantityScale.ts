@@ -9,7 +9,9 @@ export function scaleQuantities(v: unknown, scale: number): unknown {
   if (Array.isArray(v)) return v.map((x) => scaleQuantities(x, scale));
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
+  const scaleFields = new Set(Object.values(SCALED));
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (scaleFields.has(k)) continue;
     if (SCALED[k] && (typeof x === 'number' || typeof x === 'bigint')) {
       out[k] = Math.round(Number(x) * 10 ** scale);
       out[SCALED[k]!] = scale;
