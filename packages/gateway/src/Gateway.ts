@@ -44,6 +44,9 @@ export interface GatewayOptions {
 export interface GatewayFaults extends HttpFaults, PushFaults {}
 
 export const DEFAULT_TIGER_ID = '20260001';
+
+/** The paper account a registered client's tiger_id also owns: the tiger_id, zeros, then 1, 17 digits (20150001 → 20150001000000001). */
+export const paperAccountOf = (tigerId: string): string => tigerId + '1'.padStart(17 - tigerId.length, '0');
 export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
 
 /**
@@ -101,6 +104,7 @@ export class Gateway {
       const cfg = loadConfig({ path, env: {} });
       this.clients.set(cfg.tigerId, createPublicKey(cfg.privateKey));
       this.grantAccount(cfg.tigerId, cfg.account);
+      this.grantAccount(cfg.tigerId, paperAccountOf(cfg.tigerId));
     }
     this.engine = new MatchingEngine(o.matching);
     this.replay = new MarketReplay(o.bars);

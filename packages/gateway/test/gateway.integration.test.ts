@@ -30,7 +30,6 @@ describe('signed HTTP, both ways', () => {
 
   it('accepts the documented sample config once its public key is registered', async () => {
     const cfg = loadConfig({ path: SAMPLE_CONFIG, env: {}, overrides: { server_url: gw.httpUrl, server_public_key: readFileSync(`${gw.clientConfigPath}`, 'utf8').match(/server_public_key=(.*)/)![1]!, account: '20150001000000001', license: 'TBUS' } });
-    gw.grantAccount('20150001', '20150001000000001');
     const api = OpenApiClient.fromConfig(cfg);
     expect((await api.assets()).netLiquidation).toBe(100_000);
   });

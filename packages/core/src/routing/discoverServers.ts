@@ -70,6 +70,11 @@ export async function discoverServers(cfg: OpenApiConfig, o: DiscoverOptions = {
     return { cfg, routing };
   }
 
+  if (cfg.explicitEndpoints.server && cfg.explicitEndpoints.push && cfg.license) {
+    routing.note = 'server_url and socket_host_port given: no discovery';
+    return { cfg, routing };
+  }
+  const needGarden = !(cfg.explicitEndpoints.server && cfg.explicitEndpoints.push);
   const gardenUrl = (license: string | undefined) => cfg.discovery.gardenUrl + (license === 'TBUS' ? `${cfg.discovery.gardenUrl.includes('?') ? '&' : '?'}appName=tradeup` : '');
   const notes: string[] = [];
   const lookUp = async (license: string | undefined): Promise<{ conf: DomainConf; from: 'garden' | 'cache' } | undefined> => {
@@ -86,7 +91,7 @@ export async function discoverServers(cfg: OpenApiConfig, o: DiscoverOptions = {
     }
   };
 
-  let found = await lookUp(cfg.license);
+  let found = needGarden ? await lookUp(cfg.license) : undefined;
   let license = cfg.license;
   if (!license) {
     const at = cfg.explicitEndpoints.server ? cfg.serverUrl : found ? routesFrom(found.conf, undefined, false).tradeUrl : DEFAULT_ENDPOINTS.PROD.serverUrl;
@@ -102,7 +107,7 @@ export async function discoverServers(cfg: OpenApiConfig, o: DiscoverOptions = {
       if (license) routing.licenseFrom = 'cache';
     }
     // TradeUP accounts have their own garden view (python is_us → ?appName=tradeup).
-    if (license === 'TBUS') found = await lookUp(license);
+    if (license === 'TBUS' && needGarden) found = await lookUp(license);
   }
   routing.license = license;
 
