@@ -84,6 +84,12 @@ export class HttpTransport {
    * its clock on only when this is 0, and a call waiting for the next market minute must not
    * hold that clock still.
    */
+  /**
+   * The last verified reply's server `timestamp` (ms) with the local send and receive times, for
+   * a clock-skew estimate (`pounce doctor`). Undefined before the first success.
+   */
+  lastReply: { serverMs: number; sentMs: number; receivedMs: number } | undefined;
+
   get activeCalls(): number {
     return this.active;
   }
@@ -132,6 +138,7 @@ export class HttpTransport {
     if (token) headers.authorization = token;
     let status: number;
     let text: string;
+    const sentMs = Date.now();
     try {
       ({ status, text } = await postText(url, JSON.stringify(envelope), headers, signal));
     } catch (err) {
@@ -141,9 +148,11 @@ export class HttpTransport {
     }
     if (status >= 500) throw new TransportError(`${method}: HTTP ${status}`, method, status);
     try {
-      return parseResponseEnvelope(text, envelope.timestamp!, this.opts.serverPublicKey, method, (code, message) =>
+      const reply = parseResponseEnvelope(text, envelope.timestamp!, this.opts.serverPublicKey, method, (code, message) =>
         this.unsignedErrors.warn(method, 'error reply without sign accepted as an error (as the official SDKs do); unsigned success replies are still refused', { method, code, message }),
-      ).data;
+      );
+      if (reply.timestamp > 0) this.lastReply = { serverMs: reply.timestamp, sentMs, receivedMs: Date.now() };
+      return reply.data;
     } catch (err) {
       if (isDeviceQuoteRefusal(err)) throw new QuotePermissionError(err.code, err.serverMessage, method, this.opts.deviceId);
       if (err instanceof TokenError && token) {
