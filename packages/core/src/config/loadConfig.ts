@@ -222,7 +222,9 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   } else if (tokenPath && existsSync(tokenPath)) token = parseTokenFile(readFileSync(tokenPath, 'utf8'));
   else tokenPath = undefined;
   if (token) registerSecret(token.token);
-  const tokenRefreshSeconds = Number(props.get('token_refresh_duration') || '0');
+  const refreshText = Number(props.get('token_refresh_duration') || '0');
+  // The python SDK raises any non-zero value under 30 s to 30 (tiger_open_config.py token_refresh_duration setter).
+  const tokenRefreshSeconds = refreshText > 0 && refreshText < 30 ? 30 : refreshText;
   if (!Number.isInteger(tokenRefreshSeconds) || tokenRefreshSeconds < 0) {
     throw new ConfigError('token_refresh_duration', 'must be a whole number of seconds (0 = never refresh)', 'Use e.g. token_refresh_duration=432000 to refresh a token older than 5 days');
   }
