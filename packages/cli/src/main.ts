@@ -11,6 +11,7 @@ const USAGE = `pounce <command>
   strategy --list                    list strategies in strategies/
   backtest <name> [--data FILE...]   backtest on history, write a report (see docs/backtest.md)
   parity <name> [--data FILE...]     compare backtest fills with local-gateway fills
+  doctor --config FILE [--grab]      read-only checks of a real account's setup (see docs/doctor.md)
   replay-check <run folder>          replay a paper/live run through the backtester, explain differences
 `;
 
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       const { runParityCommand } = await import('./commands/parity.ts');
       return runParityCommand(rest, print);
     }
+    case 'doctor': return (await import('./commands/doctor.ts')).runDoctorCommand(rest, print);
     case 'replay-check': {
       const { runReplayCheckCommand } = await import('./commands/replayCheck.ts');
       return runReplayCheckCommand(rest, print);

@@ -9,7 +9,8 @@ const fixture = readFileSync(fileURLToPath(new URL('../../core/test/fixtures/sam
 function config(account: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'pounce-venue-'));
   const path = join(dir, 'tiger_openapi_config.properties');
-  writeFileSync(path, fixture.replace('account=12345678', `account=${account}`).replace('license=TBHK', 'license=TBUS'));
+  // No discovery, no permission grab: this test opens venues without reaching any server.
+  writeFileSync(path, fixture.replace('account=12345678', `account=${account}`).replace('license=TBHK', 'license=TBUS') + '\nenable_dynamic_domain=false\ngrab_quote_permission=false\n');
   chmodSync(path, 0o600);
   return path;
 }

@@ -111,7 +111,8 @@ describe('loadConfig', () => {
     writeFileSync(join(dirname(path), 'tiger_openapi_token.properties'), `token=${token}\n`);
     const cfg = loadConfig({ path, env: noEnv });
     expect(cfg.token).toEqual({ token, createdAt: 1700000000000, expiresAt: 1702592000000 });
-    expect(cfg.warnings).toEqual([]);
+    // Its expiry (2023-12-14) has passed: said at load time.
+    expect(cfg.warnings).toEqual([expect.stringMatching(/TBHK token expired at 2023-12-14T22:13:20.000Z; download a new tiger_openapi_token.properties/)]);
     expect(redact(`Authorization: ${token}`)).not.toContain(token);
   });
 

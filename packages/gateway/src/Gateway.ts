@@ -7,7 +7,12 @@ import { GatewayHttpServer, type HttpFaults, type MethodHandler } from './http/G
 import { quoteMethods, quoteSpread } from './methods/quoteMethods.ts';
 import { tradeMethods, type TradeDesk } from './methods/tradeMethods.ts';
 import { assetPush, orderStatusPush, positionPush, transactionPush } from './methods/wireShapes.ts';
-import { PushServer, type PushFaults } from './push/PushServer.ts';
+import { PushServer, QUOTE_LIMIT, type PushFaults } from './push/PushServer.ts';
+import { QuotePermissionDesk } from './session/QuotePermissionDesk.ts';
+import { TokenDesk } from './session/TokenDesk.ts';
+import { gardenAnswer } from './http/discovery.ts';
+import { scalePushQuantity } from './methods/quantityScale.ts';
+import { GatewayError } from './http/GatewayError.ts';
 import { MarketReplay } from '@pounce/matching';
 import { ReplayClock } from './replay/ReplayClock.ts';
 import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
@@ -39,6 +44,9 @@ export interface GatewayOptions {
 export interface GatewayFaults extends HttpFaults, PushFaults {}
 
 export const DEFAULT_TIGER_ID = '20260001';
+
+/** The paper account a registered client's tiger_id also owns: the tiger_id, zeros, then 1, 17 digits (20150001 → 20150001000000001). */
+export const paperAccountOf = (tigerId: string): string => tigerId + '1'.padStart(17 - tigerId.length, '0');
 export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
 
 /**
@@ -58,7 +66,14 @@ export class Gateway {
   readonly faults: GatewayFaults = {
     replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set(),
     unsignedReplies: 'none', orderStatusWire: 'canonical', refuseOrdersInside: 0, placeOrderIdKey: 'order_id', placeAfterLookups: 0,
+    discovery: 'up', license: 'TBUS', quantityScale: 0, quoteLimit: QUOTE_LIMIT, pushDataCode: 0,
   };
+  /** Who holds each tiger_id's quote permission (off until `permissions.giveTo`). */
+  readonly permissions = new QuotePermissionDesk();
+  /** TBHK token checks (off until `tokens.required = true`). */
+  readonly tokens = new TokenDesk();
+  /** tiger_id -> the accounts it may trade and query. */
+  private readonly owners = new Map<string, Set<string>>();
   readonly engine: MatchingEngine;
   readonly replay: MarketReplay;
   /** Replay time as a Clock whose sleeps end when the replay moves on (for the client's rate limiter). */
@@ -86,9 +101,12 @@ export class Gateway {
     this.tigerId = o.tigerId ?? DEFAULT_TIGER_ID;
     this.account = o.account ?? DEFAULT_PAPER_ACCOUNT;
     this.clients.set(this.tigerId, createPublicKey(this.identity.clientKey));
+    this.grantAccount(this.tigerId, this.account);
     for (const path of o.clientConfigs ?? []) {
       const cfg = loadConfig({ path, env: {} });
       this.clients.set(cfg.tigerId, createPublicKey(cfg.privateKey));
+      this.grantAccount(cfg.tigerId, cfg.account);
+      this.grantAccount(cfg.tigerId, paperAccountOf(cfg.tigerId));
     }
     this.engine = new MatchingEngine(o.matching);
     this.replay = new MarketReplay(o.bars);
@@ -104,6 +122,18 @@ export class Gateway {
     return gw;
   }
 
+  /** Lets `tigerId` trade and query `account` (an account answers only to its tiger_id). */
+  grantAccount(tigerId: string, account: string): void {
+    let set = this.owners.get(tigerId);
+    if (!set) this.owners.set(tigerId, (set = new Set()));
+    set.add(account);
+  }
+
+  /** The requests answered so far (path and method), for routing tests. */
+  get requests(): readonly { path: string; method: string }[] {
+    return this.http.requests;
+  }
+
   get httpUrl(): string {
     return `http://127.0.0.1:${this.httpPort}/gateway`;
   }
@@ -112,8 +142,28 @@ export class Gateway {
     const handlers = new Map<string, MethodHandler>();
     const desk = this.desk();
     for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay }));
-    for (const [name, h] of Object.entries(tradeMethods)) handlers.set(name, (biz) => h(biz, desk));
-    this.http = new GatewayHttpServer({ host: '127.0.0.1', port: httpPort, signingKey: this.identity.signingKey, clients: this.clients, handlers, rateLimit: this.o.rateLimit ?? false, faults: this.faults, logger: this.logger });
+    for (const [name, h] of Object.entries(tradeMethods)) {
+      handlers.set(name, (biz, tigerId) => {
+        const acct = typeof biz.account === 'string' ? biz.account : undefined;
+        // The service answers for an account only to its own tiger_id.
+        if (acct !== undefined && /^\d+$/.test(acct) && !this.owners.get(tigerId)?.has(acct)) {
+          throw new GatewayError(1010, `account ${acct} does not belong to tiger_id ${tigerId}`);
+        }
+        return h(biz, desk);
+      });
+    }
+    handlers.set('user_license', () => ({ license: this.faults.license }));
+    handlers.set('grab_quote_permission', (_b, tigerId, caller) => this.permissions.grab(tigerId, caller.deviceId));
+    handlers.set('get_quote_permission', (_b, tigerId, caller) => this.permissions.held(tigerId, caller.deviceId));
+    handlers.set('user_token_refresh', (_b, _t, caller) => this.tokens.refresh(caller.authorization));
+    this.http = new GatewayHttpServer({
+      host: '127.0.0.1', port: httpPort, signingKey: this.identity.signingKey, clients: this.clients, handlers, rateLimit: this.o.rateLimit ?? false, faults: this.faults, logger: this.logger,
+      admit: (method, tigerId, caller) => {
+        this.tokens.check(caller.authorization);
+        this.permissions.check(method, tigerId, caller.deviceId);
+      },
+      garden: (tradeup) => gardenAnswer(`http://127.0.0.1:${this.httpPort}`, this.pushPort, tradeup),
+    });
     this.push = new PushServer({ host: '127.0.0.1', port: pushPort, keyPem: this.identity.tlsKeyPem, certPem: this.identity.tlsCertPem, clients: this.clients, faults: this.faults, logger: this.logger });
     this.httpPort = await this.http.listen();
     this.pushPort = await this.push.listen();
@@ -275,6 +325,10 @@ export class Gateway {
           account = ev.order.account;
           dt = DataType.OrderStatus;
           body = { dataType: DataType.OrderStatus, orderStatusData: orderStatusPush(ev.order, now, this.faults.orderStatusWire) };
+          if (this.faults.quantityScale > 0) {
+            const d = body.orderStatusData!, sc = this.faults.quantityScale;
+            body.orderStatusData = { ...d, totalQuantity: scalePushQuantity(d.totalQuantity, sc), totalQuantityScale: sc, filledQuantity: scalePushQuantity(d.filledQuantity, sc), filledQuantityScale: sc };
+          }
           break;
         case 'fill':
           account = ev.fill.account;
@@ -285,6 +339,10 @@ export class Gateway {
           account = ev.position.account;
           dt = DataType.Position;
           body = { dataType: DataType.Position, positionData: positionPush(ev.position, now) };
+          if (this.faults.quantityScale > 0) {
+            const sc = this.faults.quantityScale;
+            body.positionData = { ...body.positionData!, position: scalePushQuantity(body.positionData!.position, sc), positionScale: sc };
+          }
           break;
         case 'account':
           account = ev.account;

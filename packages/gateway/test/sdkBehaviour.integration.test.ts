@@ -111,6 +111,7 @@ describe('device_id', () => {
 
 describe('account numbers (java util/AccountUtil.java: any all-digit account under 17 digits is standard)', () => {
   it('a trade request for a 12-digit account is not refused as malformed', async () => {
+    gw.grantAccount(c.cfg.tigerId, '123456789012');
     await expect(api.http.call('positions', { account: '123456789012', sec_type: 'ALL', currency: 'ALL', market: 'ALL' })).resolves.toBeDefined();
     await expect(api.http.call('positions', { account: 'acct-12', sec_type: 'ALL' })).rejects.toBeInstanceOf(BizParamError);
   });

@@ -38,6 +38,7 @@ const OPTIONS = {
   'from-report': { type: 'string' },
   dashboard: { type: 'boolean' },
   'no-market-journal': { type: 'boolean' },
+  'no-grab-permission': { type: 'boolean' },
   'dashboard-port': { type: 'string' },
   'on-strategy-error': { type: 'string' },
 } as const;
@@ -94,7 +95,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   let opened: OpenedVenue;
   try {
     opened = await openVenue({
-      mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'],
+      mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'], grabPermission: !v['no-grab-permission'],
       promptLive: process.stdin.isTTY && !v['confirm-live']
         ? async (account) => {
           const rl = createInterface({ input: process.stdin, output: process.stdout });

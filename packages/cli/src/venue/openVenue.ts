@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { barFileSpec, createLogger, loadConfig, OpenApiClient, PushClient, resolveConfigPath, type Logger, type OpenApiConfig } from '@pounce/core';
+import { barFileSpec, createLogger, discoverServers, loadConfig, OpenApiClient, PushClient, resolveConfigPath, type Logger, type OpenApiConfig } from '@pounce/core';
 import { defaultDataFiles, loadBarFiles, syntheticBars, type Gateway } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
 import { OpenApiVenue, type RunVenueModel } from '@pounce/runtime';
@@ -27,6 +27,11 @@ export interface VenueRequest {
   gateway?: { dataFiles?: string[]; synthetic?: { symbols: string[]; bars: number; seed: number }; speed?: number | 'max'; stateDir: string; resume?: boolean };
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Take the quote permission at start-up (default true, as the python/java SDKs; also off with
+   * grab_quote_permission=false in the config). `--no-grab-permission` sets false.
+   */
+  grabPermission?: boolean;
 }
 
 export interface OpenedVenue {
@@ -42,11 +47,26 @@ export interface OpenedVenue {
   model: RunVenueModel | undefined;
 }
 
-function clientsFor(cfg: OpenApiConfig, logger: Logger): { api: OpenApiClient; push: PushClient } {
-  return {
-    api: OpenApiClient.fromConfig(cfg, { logger }),
-    push: new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, tls: cfg.push.tls, caPem: cfg.push.caPem, logger }),
-  };
+/**
+ * Clients for a real account, set up as the official SDKs do at start-up: servers discovered
+ * (license, domain garden, cache, static fallback), the quote permission taken for this device
+ * unless told not to, and the TBHK token refreshed on the SDK's schedule.
+ */
+async function clientsFor(loaded: OpenApiConfig, logger: Logger, grab: boolean): Promise<{ api: OpenApiClient; push: PushClient; cfg: OpenApiConfig }> {
+  const { cfg, routing } = await discoverServers(loaded, { logger });
+  logger.info('servers', { license: routing.license ?? 'unknown', licenseFrom: routing.licenseFrom, serversFrom: routing.serversFrom, http: cfg.serverUrl, quotes: cfg.quoteServerUrl ?? cfg.serverUrl, push: `${cfg.push.host}:${cfg.push.port}` });
+  const api = OpenApiClient.fromConfig(cfg, { logger });
+  const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, tls: cfg.push.tls, caPem: cfg.push.caPem, certSha256: cfg.push.certSha256, insecure: cfg.push.insecure, logger });
+  if (grab && cfg.grabQuotePermission) {
+    try {
+      const held = await api.grabQuotePermission();
+      logger.info('quote permission taken for this device', { deviceId: cfg.deviceId, permissions: held.map((p) => p.name) });
+    } catch (err) {
+      logger.warn('could not take the quote permission; quote calls may be refused', { error: (err as Error).message });
+    }
+  }
+  api.startTokenRefresh();
+  return { api, push, cfg };
 }
 
 /**
@@ -67,16 +87,16 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
     if (confirmed === undefined && r.promptLive) confirmed = (await r.promptLive(cfg.account)).trim();
     if (confirmed === undefined) throw new VenueSelectionError(`live trading on account ${cfg.account} needs explicit confirmation: add --confirm-live ${cfg.account}`);
     if (confirmed !== cfg.account) throw new VenueSelectionError(`live confirmation "${confirmed}" does not match the config's account; nothing was sent`);
-    const { api, push } = clientsFor(cfg, log);
-    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
+    const { api, push, cfg: routed } = await clientsFor(cfg, log, r.grabPermission !== false);
+    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${routed.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
   }
   if (path) {
     const cfg = loadConfig({ path, env: r.env ?? process.env, overrides: r.account ? { account: r.account } : {} });
     if (cfg.accountKind !== 'paper') {
       throw new VenueSelectionError(`account ${cfg.account} in ${path} is a live account; --paper needs a paper (17-digit) account. Pass --account <paper account>, or --embedded for the local gateway`);
     }
-    const { api, push } = clientsFor(cfg, log);
-    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${cfg.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
+    const { api, push, cfg: routed } = await clientsFor(cfg, log, r.grabPermission !== false);
+    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${routed.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
   }
   if (r.account) throw new VenueSelectionError('--account needs a config file; the embedded gateway has its own paper account');
   const g = r.gateway ?? { stateDir: join('.pounce', 'gateway') };

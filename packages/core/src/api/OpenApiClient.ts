@@ -11,6 +11,11 @@ import {
   parsePosition, parsePrimeAssets, parseQuoteBrief, parseTradeTicks,
 } from './parseModels.ts';
 import { asObject, id, items, num, WireFormatError, type WireObject } from './wireFields.ts';
+import { parseQuotePermissions, type QuotePermission } from './quotePermission.ts';
+import { TokenKeeper } from '../http/TokenKeeper.ts';
+
+/** The python SDK checks the token every 5 minutes (tiger_open_config.py TOKEN_CHECK_INTERVAL). */
+export const TOKEN_CHECK_INTERVAL_MS = 5 * 60_000;
 
 export interface KlineQuery {
   period: string;
@@ -33,6 +38,8 @@ export interface KlineQuery {
  */
 export class OpenApiClient {
   private readonly unknownStatuses: OncePerKeyLog;
+  private readonly log: Logger;
+  private tokenTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly http: HttpTransport,
@@ -40,16 +47,69 @@ export class OpenApiClient {
     readonly accountKind: AccountKind,
     private readonly secretKey: string | undefined,
     log: Logger = silentLogger,
+    /** The TBHK token (expiry, refresh), when the config has one. */
+    readonly token: TokenKeeper | undefined = undefined,
   ) {
+    this.log = log;
     this.unknownStatuses = new OncePerKeyLog(log);
   }
 
   static fromConfig(cfg: OpenApiConfig, extra: Partial<HttpTransportOptions> & { logger?: Logger } = {}): OpenApiClient {
+    const token = cfg.token ? new TokenKeeper({ token: cfg.token, path: cfg.tokenPath, refreshAfterSeconds: cfg.tokenRefreshSeconds, logger: extra.logger }) : undefined;
     const http = new HttpTransport({
-      tigerId: cfg.tigerId, privateKey: cfg.privateKey, serverPublicKey: cfg.serverPublicKey, serverUrl: cfg.serverUrl,
-      token: cfg.token?.token, language: cfg.language, deviceId: cfg.deviceId, timeoutMs: cfg.timeoutMs, paperAccount: cfg.accountKind === 'paper', ...extra,
+      tigerId: cfg.tigerId, privateKey: cfg.privateKey, serverPublicKey: cfg.serverPublicKey, serverUrl: cfg.serverUrl, quoteServerUrl: cfg.quoteServerUrl,
+      token: cfg.token?.token, tokenKeeper: token, language: cfg.language, deviceId: cfg.deviceId, timeoutMs: cfg.timeoutMs, paperAccount: cfg.accountKind === 'paper', ...extra,
     });
-    return new OpenApiClient(http, cfg.account, cfg.accountKind, cfg.secretKey, extra.logger);
+    return new OpenApiClient(http, cfg.account, cfg.accountKind, cfg.secretKey, extra.logger, token);
+  }
+
+  // ---- session ----
+  /**
+   * Takes this tiger_id's quote permission for this device (device_id) from whichever device
+   * held it, as the python QuoteClient and java TigerHttpClient do at start-up by default.
+   * Returns what this device now holds.
+   */
+  async grabQuotePermission(o?: CallOptions): Promise<QuotePermission[]> {
+    return parseQuotePermissions(await this.http.call('grab_quote_permission', undefined, o));
+  }
+
+  /** The quote permissions this device holds (get_quote_permission); read-only, takes nothing. */
+  async quotePermissions(o?: CallOptions): Promise<QuotePermission[]> {
+    return parseQuotePermissions(await this.http.call('get_quote_permission', undefined, o));
+  }
+
+  /** The license of this tiger_id (`user_license`), e.g. TBSG, TBNZ, TBHK, TBUS. */
+  async userLicense(o?: CallOptions): Promise<string> {
+    return String(asObject(await this.http.call('user_license', undefined, o), 'user_license').license ?? '');
+  }
+
+  /**
+   * Refreshes the TBHK token with `user_token_refresh` when token_refresh_duration says it is due
+   * (python should_token_refresh) and rewrites the token file. Returns true when refreshed.
+   */
+  async refreshTokenIfDue(now = Date.now()): Promise<boolean> {
+    const keeper = this.token;
+    if (!keeper) return false;
+    keeper.reload();
+    if (!keeper.refreshDue(now)) return false;
+    const data = asObject(await this.http.call('user_token_refresh', undefined), 'user_token_refresh');
+    if (typeof data.token !== 'string' || data.token === '') throw new WireFormatError('token', 'a token string', data.token);
+    keeper.accept(data.token);
+    return true;
+  }
+
+  /** Checks every 5 minutes (the python schedule) whether the token is due; a failure is logged, never thrown. */
+  startTokenRefresh(intervalMs = TOKEN_CHECK_INTERVAL_MS): void {
+    if (!this.token || this.tokenTimer) return;
+    const check = () => void this.refreshTokenIfDue().catch((err: Error) => this.log.warn('TBHK token refresh failed; retrying at the next check', { error: err.message }));
+    this.tokenTimer = setInterval(check, intervalMs);
+    this.tokenTimer.unref();
+    check();
+  }
+
+  stopTokenRefresh(): void {
+    clearInterval(this.tokenTimer);
+    this.tokenTimer = undefined;
   }
 
   private trade(extra: Record<string, unknown>): Record<string, unknown> {

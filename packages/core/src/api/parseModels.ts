@@ -1,5 +1,6 @@
 import type { AccountAssets, Bar, Contract, Depth, DepthLevel, Fill, KlinePage, MarketState, Order, OrderAction, OrderPreview, OrderType, Position, QuoteBrief, Tick } from './models.ts';
 import { parseOrderStatus, rawStatusText } from './orderStatus.ts';
+import { scaledQuantity } from './quantityScale.ts';
 import { asArray, asObject, id, num, optNum, optStr, str, WireFormatError, type WireObject } from './wireFields.ts';
 
 function action(o: WireObject): OrderAction {
@@ -72,7 +73,7 @@ export function parseOrder(v: unknown): Order {
   const order: Order = {
     id: id(o, 'id'), account: str(o, 'account'), symbol: str(o, 'symbol'), action: action(o),
     orderType: str(o, 'orderType') as OrderType, limitPrice: optNum(o, 'limitPrice'), auxPrice: optNum(o, 'auxPrice'),
-    trailingPercent: optNum(o, 'trailingPercent'), totalQuantity: num(o, 'totalQuantity'), filledQuantity: num(o, 'filledQuantity', 0),
+    trailingPercent: optNum(o, 'trailingPercent'), totalQuantity: scaledQuantity(num(o, 'totalQuantity'), optNum(o, 'totalQuantityScale')), filledQuantity: scaledQuantity(num(o, 'filledQuantity', 0), optNum(o, 'filledQuantityScale')),
     avgFillPrice: num(o, 'avgFillPrice', 0), timeInForce: str(o, 'timeInForce', 'DAY'), status,
     commission: num(o, 'commission', 0), realizedPnl: num(o, 'realizedPnl', 0), remark: str(o, 'remark', ''), userMark: str(o, 'userMark', ''),
     openTime: num(o, 'openTime', 0), updateTime: num(o, 'updateTime', 0),
@@ -85,14 +86,14 @@ export function parseFill(v: unknown): Fill {
   const o = asObject(v, 'transaction');
   return {
     id: id(o, 'id'), orderId: id(o, 'orderId'), account: str(o, 'accountId', str(o, 'account', '')), symbol: str(o, 'symbol'),
-    action: action(o), price: num(o, 'filledPrice'), quantity: num(o, 'filledQuantity'), time: num(o, 'transactionTime', 0),
+    action: action(o), price: num(o, 'filledPrice'), quantity: scaledQuantity(num(o, 'filledQuantity'), optNum(o, 'filledQuantityScale')), time: num(o, 'transactionTime', 0),
   };
 }
 
 export function parsePosition(v: unknown): Position {
   const o = asObject(v, 'position');
   return {
-    account: str(o, 'account', ''), symbol: str(o, 'symbol'), quantity: num(o, 'position'), averageCost: num(o, 'averageCost', 0),
+    account: str(o, 'account', ''), symbol: str(o, 'symbol'), quantity: scaledQuantity(num(o, 'position'), optNum(o, 'positionScale')), averageCost: num(o, 'averageCost', 0),
     latestPrice: num(o, 'latestPrice', 0), marketValue: num(o, 'marketValue', 0), realizedPnl: num(o, 'realizedPnl', 0),
     unrealizedPnl: num(o, 'unrealizedPnl', 0),
   };

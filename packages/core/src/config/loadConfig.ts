@@ -8,7 +8,8 @@ import { ConfigError } from './ConfigError.ts';
 import { detectDeviceId } from './deviceId.ts';
 import { parseProperties } from './parseProperties.ts';
 import { parsePrivateKey, parsePublicKey, publicKeyBase64, type KeyEncoding } from './privateKey.ts';
-import { DEFAULT_ENDPOINTS, PROD_SERVER_PUBLIC_KEY, SANDBOX_SERVER_PUBLIC_KEY } from './serverKeys.ts';
+import { normalizeFingerprint } from '../push/pushTls.ts';
+import { DEFAULT_ENDPOINTS, DOMAIN_GARDEN_URL, PROD_SERVER_PUBLIC_KEY, SANDBOX_SERVER_PUBLIC_KEY } from './serverKeys.ts';
 import { parseTokenFile, type TbhkToken } from './tokenFile.ts';
 
 export const CONFIG_FILE_NAME = 'tiger_openapi_config.properties';
@@ -30,7 +31,28 @@ export interface OpenApiConfig {
   readonly token: TbhkToken | undefined;
   readonly serverUrl: string;
   readonly serverPublicKey: KeyObject;
-  readonly push: { host: string; port: number; tls: boolean; caPem: string | undefined };
+  readonly push: {
+    host: string; port: number; tls: boolean; caPem: string | undefined;
+    /** push_cert_sha256: the one certificate accepted (pinned), normalised to AB:CD:... */
+    certSha256: string | undefined;
+    /** push_tls_insecure=true: accept any certificate (warned on every connect). */
+    insecure: boolean;
+  };
+  /** `{LICENSE}-QUOTE` URL from discovery; undefined means quotes go to `serverUrl`. */
+  readonly quoteServerUrl: string | undefined;
+  /** True when server_url / socket_host_port were given (in the file, env or overrides): discovery leaves them alone. */
+  readonly explicitEndpoints: { server: boolean; push: boolean };
+  /**
+   * Server discovery (domain garden): `enable_dynamic_domain` (python SDK name, default true) and
+   * `domain_garden_url` (default https://cg.play-analytics.com, as every SDK).
+   */
+  readonly discovery: { enabled: boolean; gardenUrl: string };
+  /** grab_quote_permission=false skips taking the quote permission at start-up (python is_grab_permission, java isAutoGrabPermission). */
+  readonly grabQuotePermission: boolean;
+  /** token_refresh_duration (python SDK, seconds): refresh the TBHK token once it is older; 0 = never (the SDK default). */
+  readonly tokenRefreshSeconds: number;
+  /** Where the TBHK token was read from, and where a refreshed token is written (undefined for TIGEROPEN_TOKEN). */
+  readonly tokenPath: string | undefined;
   readonly language: string;
   /** Sent as `device_id`: `device_id` from the config, else this machine's MAC (undefined when it has none). */
   readonly deviceId: string | undefined;
@@ -80,7 +102,16 @@ const ENV_KEYS: Record<string, string> = {
   TIGEROPEN_SOCKET_HOST_PORT: 'socket_host_port',
   TIGEROPEN_TIMEOUT: 'timeout',
   TIGEROPEN_LANGUAGE: 'language',
+  TIGEROPEN_TOKEN_REFRESH_DURATION: 'token_refresh_duration',
 };
+
+function flag(props: Map<string, string>, field: string, dflt: boolean): boolean {
+  const v = (props.get(field) ?? '').trim().toLowerCase();
+  if (v === '') return dflt;
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  throw new ConfigError(field, `"${v}" is not true or false`, `Write ${field}=true or ${field}=false`);
+}
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/;
 
@@ -184,10 +215,25 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   }
 
   let token: TbhkToken | undefined;
-  const tokenPath = path ? join(dirname(path), TOKEN_FILE_NAME) : undefined;
-  if (props.get('token')) token = parseTokenFile(`token=${props.get('token')}`);
-  else if (tokenPath && existsSync(tokenPath)) token = parseTokenFile(readFileSync(tokenPath, 'utf8'));
+  let tokenPath = path ? join(dirname(path), TOKEN_FILE_NAME) : undefined;
+  if (props.get('token')) {
+    token = parseTokenFile(`token=${props.get('token')}`);
+    tokenPath = undefined;
+  } else if (tokenPath && existsSync(tokenPath)) token = parseTokenFile(readFileSync(tokenPath, 'utf8'));
+  else tokenPath = undefined;
   if (token) registerSecret(token.token);
+  const refreshText = Number(props.get('token_refresh_duration') || '0');
+  // The python SDK raises any non-zero value under 30 s to 30 (tiger_open_config.py token_refresh_duration setter).
+  const tokenRefreshSeconds = refreshText > 0 && refreshText < 30 ? 30 : refreshText;
+  if (!Number.isInteger(tokenRefreshSeconds) || tokenRefreshSeconds < 0) {
+    throw new ConfigError('token_refresh_duration', 'must be a whole number of seconds (0 = never refresh)', 'Use e.g. token_refresh_duration=432000 to refresh a token older than 5 days');
+  }
+
+  const pinText = props.get('push_cert_sha256');
+  const certSha256 = pinText ? normalizeFingerprint(pinText) : undefined;
+  if (pinText && !certSha256) throw new ConfigError('push_cert_sha256', 'is not a SHA-256 fingerprint (64 hex digits, colons allowed)', 'Copy the sha256 that `pounce doctor` prints for the push host, after checking it');
+  const insecure = flag(props, 'push_tls_insecure', false);
+  const gardenUrl = props.get('domain_garden_url') || DOMAIN_GARDEN_URL;
 
   const timeoutSec = Number(props.get('timeout') || '15');
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new ConfigError('timeout', 'must be a positive number of seconds', 'Use e.g. timeout=15');
@@ -202,12 +248,18 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   if (path && process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
     warnings.push(`${path} is readable by other users (mode ${(statSync(path).mode & 0o777).toString(8)}); run: chmod 600 ${path}`);
   }
+  if (insecure) warnings.push('push_tls_insecure=true: the push server certificate is not verified (prefer push_cert_sha256)');
+  if (token && token.expiresAt < Date.now()) warnings.push(`the TBHK token expired at ${new Date(token.expiresAt).toISOString()}; download a new ${TOKEN_FILE_NAME} from the developer portal`);
   if (license === 'TBHK' && !token) warnings.push(`license TBHK needs ${TOKEN_FILE_NAME} beside the config file; requests will be refused without it`);
 
   return {
     tigerId, account, accountKind: kind, license, env: envName, privateKey: key, keySource: source,
     secretKey: props.get('secret_key') || undefined, token, serverUrl, serverPublicKey,
-    push: { ...push, caPem }, language: props.get('language') || 'en_US', deviceId, timeoutMs: timeoutSec * 1000,
+    push: { ...push, caPem, certSha256, insecure }, quoteServerUrl: undefined,
+    explicitEndpoints: { server: Boolean(props.get('server_url')), push: Boolean(props.get('socket_host_port')) },
+    discovery: { enabled: flag(props, 'enable_dynamic_domain', true) && envName !== 'SANDBOX', gardenUrl },
+    grabQuotePermission: flag(props, 'grab_quote_permission', true), tokenRefreshSeconds, tokenPath,
+    language: props.get('language') || 'en_US', deviceId, timeoutMs: timeoutSec * 1000,
     path, warnings,
   };
 }

@@ -9,6 +9,9 @@ import { signWithKey } from '../signing/signContent.ts';
 import { Command, DataType, decodeResponse, encodeRequest, PushCode, type DataTypeCode, type PushDataMsg, type PushRequest, type PushResponse } from './pushCodec.ts';
 import { assetsFromPush, barFromPush, depthFromPush, fillFromPush, orderFromPush, positionFromPush, quoteFromPush, ticksFromPush, type Quote } from './pushModels.ts';
 import { encodeFrame, FrameDecoder } from './varintFrame.ts';
+import { isCertificateError, normalizeFingerprint, PushTlsError, readServerCertificate, tlsFailureMessage } from './pushTls.ts';
+import { PushKickedOutError, PushRequestError } from './pushErrors.ts';
+import { PushQuotaError, quotaFor, parseSubscriptionListing, type SubscriptionListing } from './subscriptionQuota.ts';
 
 export type ConnectionStateName = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'kicked-out';
 
@@ -27,6 +30,12 @@ export interface PushClientOptions {
   tls?: boolean;
   /** PEM of the CA / self-signed certificate to trust (the local gateway's). */
   caPem?: string;
+  /** Accept only the certificate with this SHA-256 fingerprint (config push_cert_sha256). */
+  certSha256?: string;
+  /** Accept any certificate, warned on every connect (config push_tls_insecure=true). */
+  insecure?: boolean;
+  /** Ask the server for the subscription listing before each new symbol subscription (default true). */
+  checkQuota?: boolean;
   /** Requested heartbeat intervals in ms (the service's default is 10 000). */
   heartbeatMs?: number;
   connectTimeoutMs?: number;
@@ -34,18 +43,9 @@ export interface PushClientOptions {
   logger?: Logger;
 }
 
-/** Kicked out by a newer connection for the same tiger_id (ERROR 4001). Fatal: no auto-reconnect. */
-export class PushKickedOutError extends Error {
-  override readonly name = 'PushKickedOutError';
-}
-/** The server refused a SUBSCRIBE/UNSUBSCRIBE or the CONNECT. */
-export class PushRequestError extends Error {
-  override readonly name = 'PushRequestError';
-  constructor(message: string, readonly code: number | undefined) {
-    super(message);
-  }
-}
+export { PushKickedOutError, PushRequestError } from './pushErrors.ts';
 
+const ACK_CODES = new Set<number>([PushCode.LISTING, PushCode.SUBSCRIBED, PushCode.UNSUBSCRIBED, PushCode.ERROR_RESULT]);
 const SYMBOL_TYPES = new Set<DataTypeCode>([DataType.Quote, DataType.Option, DataType.Future, DataType.QuoteDepth, DataType.TradeTick, DataType.Kline, DataType.Cc]);
 
 /** One MESSAGE body, decoded once for every stream of its data type. */
@@ -162,14 +162,21 @@ export class PushClient {
     this.setState(this.connection$.value.sessions === 0 ? 'connecting' : 'reconnecting');
     return new Promise<void>((resolve, reject) => {
       const o = this.opts;
+      const pin = o.certSha256 ? normalizeFingerprint(o.certSha256) : undefined;
+      if (o.certSha256 && !pin) throw new Error('push_cert_sha256 is not a SHA-256 fingerprint (64 hex digits, colons allowed)');
+      if (o.tls !== false && o.insecure) {
+        this.log.warn('push TLS certificate NOT verified (push_tls_insecure=true): anyone on the path can read and alter the stream', { host: o.host, port: o.port });
+      }
       const socket: Socket = o.tls === false
         ? netConnect({ host: o.host, port: o.port })
-        : tlsConnect({ host: o.host, port: o.port, servername: /^[\d.]+$/.test(o.host) ? undefined : o.host, ca: o.caPem, rejectUnauthorized: true });
+        : tlsConnect({ host: o.host, port: o.port, servername: /^[\d.]+$/.test(o.host) ? undefined : o.host, ca: o.caPem, rejectUnauthorized: !(o.insecure || pin) });
       socket.setNoDelay(true);
       this.socket = socket;
       this.framesRead = 0;
       const decoder = new FrameDecoder();
       let connected = false;
+      // Set while a refused certificate is being read for the error message ('close' must not reject first).
+      let explainingTls = false;
       const timeout = setTimeout(() => {
         socket.destroy(new Error(`no CONNECTED within ${o.connectTimeoutMs ?? 30_000} ms`));
       }, o.connectTimeoutMs ?? 30_000);
@@ -193,6 +200,14 @@ export class PushClient {
       };
 
       socket.once(o.tls === false ? 'connect' : 'secureConnect', () => {
+        if (pin && o.tls !== false) {
+          const got = (socket as Socket & { getPeerCertificate(): { fingerprint256?: string } }).getPeerCertificate().fingerprint256 ?? '';
+          if (got !== pin) {
+            const err = Object.assign(new Error(`certificate sha256 ${got || 'none'} is not the pinned push_cert_sha256 ${pin}`), { code: 'PUSH_CERT_PIN_MISMATCH' });
+            socket.destroy(err);
+            return;
+          }
+        }
         this.send({
           command: Command.CONNECT, id: this.nextId++,
           connect: {
@@ -226,7 +241,15 @@ export class PushClient {
       });
       socket.on('error', (err) => {
         this.log.warn('push socket error', { error: err.message });
-        if (!connected) reject(err);
+        if (connected) return;
+        if (o.tls !== false && isCertificateError(err)) {
+          // Read the certificate on a second, untrusting connection to name it in the message.
+          const reason = `${(err as { code?: string }).code ?? 'TLS'}: ${err.message}`;
+          explainingTls = true;
+          void readServerCertificate(o.host, o.port).then((cert) => reject(new PushTlsError(tlsFailureMessage(o.host, o.port, reason, cert), o.host, o.port, reason, cert)));
+          return;
+        }
+        reject(err);
       });
       socket.on('close', () => {
         clearTimeout(timeout);
@@ -234,7 +257,7 @@ export class PushClient {
         for (const p of this.pending.values()) p.reject(new PushRequestError('push connection closed before the ack', undefined));
         this.pending.clear();
         if (this.socket === socket) this.socket = undefined;
-        if (!connected) reject(new Error('push connection closed before CONNECTED'));
+        if (!connected && !explainingTls) reject(new Error('push connection closed before CONNECTED'));
         const st = this.connection$.value.state;
         if (this.closing || st === 'kicked-out') return;
         // Only an established connection schedules here; a failed attempt is rescheduled by
@@ -260,7 +283,9 @@ export class PushClient {
   }
 
   private onResponse(r: PushResponse, rejectConnect: ((e: Error) => void) | undefined): void {
-    if (r.command === Command.MESSAGE && r.body && (r.code === undefined || r.code === 0)) {
+    // Any MESSAGE whose code is not an ack, listing or error is data (python protobuf_push_client.py
+    // on_message, java ApiCallbackDecoder default branch).
+    if (r.command === Command.MESSAGE && r.body && !ACK_CODES.has(r.code ?? 0)) {
       this.onData(r.body);
       return;
     }
@@ -365,7 +390,17 @@ export class PushClient {
     }
   }
 
-  private addRefs(dataType: DataTypeCode, keys: string[]): Promise<unknown> {
+  /**
+   * What this tiger_id has subscribed and its limits: the push listing (python SDK
+   * query_subscribed_quote: a SEND request answered with code 111).
+   */
+  async subscriptionListing(): Promise<SubscriptionListing> {
+    if (!this.socket || this.connection$.value.state !== 'connected') throw new PushRequestError('push not connected: cannot query the subscription listing', undefined);
+    const r = await this.request({ command: Command.SEND });
+    return parseSubscriptionListing(r.msg ?? '');
+  }
+
+  private async addRefs(dataType: DataTypeCode, keys: string[]): Promise<unknown> {
     let m = this.refs.get(dataType);
     if (!m) this.refs.set(dataType, (m = new Map()));
     const fresh: string[] = [];
@@ -374,8 +409,26 @@ export class PushClient {
       if (c === 0) fresh.push(k);
       m.set(k, c + 1);
     }
-    if (fresh.length === 0) return Promise.resolve();
-    return this.request({ command: Command.SUBSCRIBE, subscribe: this.subscribeBody(dataType, fresh) });
+    if (fresh.length === 0) return;
+    const connected = this.socket !== undefined && this.connection$.value.state === 'connected';
+    const quotaChecked = connected && this.opts.checkQuota !== false && quotaFor(dataType) !== undefined;
+    try {
+      if (quotaChecked) {
+        const quota = quotaFor(dataType)!;
+        const listing = await this.subscriptionListing();
+        const refusal = quota.refusal(listing, fresh);
+        if (refusal) throw new PushQuotaError(refusal, undefined, listing);
+      }
+      return await this.request({ command: Command.SUBSCRIBE, subscribe: this.subscribeBody(dataType, fresh) });
+    } catch (err) {
+      // The refs are released by the stream's teardown when this error reaches its subscriber.
+      if (err instanceof PushRequestError && !(err instanceof PushQuotaError) && quotaFor(dataType) && this.connection$.value.state === 'connected') {
+        // Explain a refusal with the listing: what is subscribed and the limit.
+        const listing = await this.subscriptionListing().catch(() => undefined);
+        throw new PushQuotaError(quotaFor(dataType)!.explainRefusal(err.message, listing, fresh), err.code, listing);
+      }
+      throw err;
+    }
   }
 
   private releaseRefs(dataType: DataTypeCode, keys: string[]): void {

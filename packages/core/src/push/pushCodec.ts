@@ -38,7 +38,7 @@ export interface QuoteDepthDataMsg {
 export interface TradeTickDataMsg { symbol: string; type?: string; sn?: I64; priceBase?: I64; priceOffset?: number; time?: I64[]; price?: I64[]; volume?: I64[]; timestamp?: I64 }
 export interface OrderStatusDataMsg {
   id?: I64; account?: string; symbol?: string; action?: string; market?: string; currency?: string; secType?: string; orderType?: string;
-  totalQuantity?: I64; filledQuantity?: I64; avgFillPrice?: number; limitPrice?: number; stopPrice?: number; realizedPnl?: number;
+  totalQuantity?: I64; totalQuantityScale?: number; filledQuantity?: I64; filledQuantityScale?: number; avgFillPrice?: number; limitPrice?: number; stopPrice?: number; realizedPnl?: number;
   status?: string; canModify?: boolean; canCancel?: boolean; errorMsg?: string; commissionAndFee?: number; openTime?: I64;
   timestamp?: I64; userMark?: string; timeInForce?: string; updateTime?: I64;
 }
@@ -47,7 +47,7 @@ export interface OrderTransactionDataMsg {
   filledPrice?: number; filledQuantity?: I64; createTime?: I64; updateTime?: I64; transactTime?: I64; timestamp?: I64;
 }
 export interface PositionDataMsg {
-  account?: string; symbol?: string; market?: string; currency?: string; secType?: string; position?: I64; averageCost?: number;
+  account?: string; symbol?: string; market?: string; currency?: string; secType?: string; position?: I64; positionScale?: number; averageCost?: number;
   latestPrice?: number; marketValue?: number; unrealizedPnl?: number; timestamp?: I64; positionQty?: number;
 }
 export interface AssetDataMsg {

@@ -1,6 +1,7 @@
 import type { AccountAssets, Bar, Depth, Fill, Order, OrderAction, OrderType, Position, Tick } from '../api/models.ts';
 import { parseOrderStatus, rawStatusText } from '../api/orderStatus.ts';
 import { WireFormatError } from '../api/wireFields.ts';
+import { scaledQuantity } from '../api/quantityScale.ts';
 import type { AssetDataMsg, KlineDataMsg, OrderStatusDataMsg, OrderTransactionDataMsg, PositionDataMsg, QuoteDataMsg, QuoteDepthDataMsg, TradeTickDataMsg } from './pushCodec.ts';
 
 /** A streamed quote. Fields absent from a BASIC or BBO-only update are undefined. */
@@ -73,7 +74,7 @@ export function orderFromPush(o: OrderStatusDataMsg): Order {
   const order: Order = {
     id: pushId(o.id, 'id'), account: need(o.account, 'account', 'a string'), symbol: need(o.symbol, 'symbol', 'a string'), action: pushAction(o.action),
     orderType: need(o.orderType, 'orderType', 'a string') as OrderType, limitPrice: o.limitPrice || undefined, auxPrice: o.stopPrice || undefined,
-    trailingPercent: undefined, totalQuantity: Number(need(o.totalQuantity, 'totalQuantity', 'a quantity')), filledQuantity: n(o.filledQuantity),
+    trailingPercent: undefined, totalQuantity: scaledQuantity(Number(need(o.totalQuantity, 'totalQuantity', 'a quantity')), o.totalQuantityScale), filledQuantity: scaledQuantity(n(o.filledQuantity), o.filledQuantityScale),
     avgFillPrice: o.avgFillPrice ?? 0, timeInForce: o.timeInForce ?? 'DAY', status, commission: o.commissionAndFee ?? 0,
     realizedPnl: o.realizedPnl ?? 0, remark: o.errorMsg ?? '', userMark: o.userMark ?? '', openTime: n(o.openTime),
     updateTime: n(o.updateTime ?? o.timestamp),
@@ -93,7 +94,7 @@ export function fillFromPush(f: OrderTransactionDataMsg): Fill {
 
 export function positionFromPush(p: PositionDataMsg): Position {
   return {
-    account: p.account ?? '', symbol: p.symbol ?? '', quantity: n(p.position), averageCost: p.averageCost ?? 0, latestPrice: p.latestPrice ?? 0,
+    account: p.account ?? '', symbol: p.symbol ?? '', quantity: p.positionScale ? scaledQuantity(n(p.position), p.positionScale) : n(p.position), averageCost: p.averageCost ?? 0, latestPrice: p.latestPrice ?? 0,
     marketValue: p.marketValue ?? 0, realizedPnl: 0, unrealizedPnl: p.unrealizedPnl ?? 0,
   };
 }

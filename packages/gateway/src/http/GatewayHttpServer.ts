@@ -4,8 +4,10 @@ import type { KeyObject } from 'node:crypto';
 import { parseBigJson, perMinuteLimit, signContent, signWithKey, stringifyBigJson, TIMESTAMP_FORMAT, TokenBucket, verifyWithKey, type Logger } from '@pounce/core';
 import { respellOrderStatuses, type OrderStatusWire } from '../methods/wireShapes.ts';
 import { bizParam, commonParam, GatewayError } from './GatewayError.ts';
+import { scaleQuantities } from '../methods/quantityScale.ts';
 
-export type MethodHandler = (biz: Record<string, unknown>, tigerId: string) => unknown;
+/** A method's handler: biz, the caller's tiger_id, its device_id and its Authorization header. */
+export type MethodHandler = (biz: Record<string, unknown>, tigerId: string, caller: { deviceId: string | undefined; authorization: string | undefined }) => unknown;
 
 export interface HttpFaults {
   /** Extra delay before answering, ms. */
@@ -36,6 +38,15 @@ export interface HttpFaults {
    * the first lookups by userMark find nothing. Reset to 0 once taken.
    */
   placeAfterLookups: number;
+  /** `GET /garden` answers (`up`) or fails with HTTP 503 (`down`): the SDKs then fall back. */
+  discovery: 'up' | 'down';
+  /** What `user_license` answers. */
+  license: string;
+  /**
+   * Quantities in REST order/position/transaction replies (and pushes) sent as integer × 10^scale
+   * with `totalQuantityScale` / `filledQuantityScale` / `positionScale` (fractional shares); 0 = plain.
+   */
+  quantityScale: number;
 }
 
 /** A request held back by the placeAfterLookups fault. */
@@ -58,6 +69,16 @@ export interface GatewayHttpOptions {
   rateLimit: boolean;
   faults: HttpFaults;
   logger: Logger;
+  /** Checks made before any method runs (quote permission, TBHK token); throw a GatewayError to refuse. */
+  admit?: (method: string, tigerId: string, caller: { deviceId: string | undefined; authorization: string | undefined }) => void;
+  /** The domain-garden answer (`tradeup`: asked with ?appName=tradeup). */
+  garden?: (tradeup: boolean) => unknown;
+}
+
+/** One answered request: the path it came on (routing tests) and its method. */
+export interface RoutedRequest {
+  path: string;
+  method: string;
 }
 
 const MAX_BODY = 1 << 20;
@@ -71,6 +92,8 @@ export class GatewayHttpServer {
   private server: Server | undefined;
   private readonly buckets = new Map<string, TokenBucket>();
   private held: HeldRequest[] = [];
+  /** The last requests answered (path and method), newest last; at most 1000 kept. */
+  readonly requests: RoutedRequest[] = [];
 
   constructor(private readonly o: GatewayHttpOptions) {}
 
@@ -98,11 +121,18 @@ export class GatewayHttpServer {
       req.socket.destroy();
       return;
     }
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'POST' || !['/gateway', '/hkg/gateway', '/hkg-quote/gateway'].includes(path ?? '')) {
+    const [path = '', query = ''] = (req.url ?? '').split('?');
+    if (req.method === 'GET' && path === '/garden' && this.o.garden) {
+      if (f.discovery === 'down') res.writeHead(503, { 'content-type': 'text/plain' }).end('garden down (gateway fault discovery=down)');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.o.garden(/(^|&)appName=tradeup(&|$)/.test(query))));
+      return;
+    }
+    // `/gateway`, or a discovered route `/{x}/gateway` (see discovery.ts).
+    if (req.method !== 'POST' || !/^(\/[a-z-]+)?\/gateway$/.test(path)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: POST /gateway');
       return;
     }
+    const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
     let body = '';
     let size = 0;
     for await (const chunk of req) {
@@ -125,6 +155,10 @@ export class GatewayHttpServer {
       const env = this.parseEnvelope(body);
       timestamp = env.timestamp;
       method = env.method;
+      this.requests.push({ path, method });
+      if (this.requests.length > 1000) this.requests.splice(0, this.requests.length - 1000);
+      const caller = { deviceId: env.deviceId, authorization };
+      this.o.admit?.(method, env.tigerId, caller);
       if (f.rateLimitNext > 0) {
         f.rateLimitNext--;
         throw new GatewayError(5, `rate limit error(current limiting interface:${method}, up to ${perMinuteLimit(method)} times per minute)`, 429);
@@ -145,7 +179,7 @@ export class GatewayHttpServer {
       }
       if (method === 'place_order' && f.placeAfterLookups > 0) {
         const tigerId = env.tigerId;
-        this.held.push({ run: () => void handler(biz, tigerId), lookupsLeft: f.placeAfterLookups });
+        this.held.push({ run: () => void handler(biz, tigerId, caller), lookupsLeft: f.placeAfterLookups });
         f.placeAfterLookups = 0;
         this.o.logger.info('fault: place_order held back, its reply lost', { lookups: this.held.at(-1)!.lookupsLeft });
         req.socket.destroy();
@@ -155,7 +189,7 @@ export class GatewayHttpServer {
         f.refuseOrdersInside--;
         reply = { code: 0, message: 'success', data: { ...INNER_REFUSAL } };
       } else {
-        reply = { code: 0, message: 'success', data: this.faultShaped(method, handler(biz, env.tigerId)) };
+        reply = { code: 0, message: 'success', data: this.faultShaped(method, handler(biz, env.tigerId, caller)) };
       }
       if (method === 'orders') this.releaseHeld();
       if (f.loseReplyOf.delete(method)) {
@@ -185,7 +219,7 @@ export class GatewayHttpServer {
       const { order_id: orderId, ...rest } = d as Record<string, unknown>;
       d = { ...rest, orderId };
     }
-    return d;
+    return f.quantityScale > 0 ? scaleQuantities(d, f.quantityScale) : d;
   }
 
   /** Counts an answered `orders` query against each held place_order; runs those that are due. */
@@ -201,7 +235,7 @@ export class GatewayHttpServer {
     }
   }
 
-  private parseEnvelope(body: string): { tigerId: string; method: string; timestamp: string; bizContent: string | undefined } {
+  private parseEnvelope(body: string): { tigerId: string; method: string; timestamp: string; bizContent: string | undefined; deviceId: string | undefined } {
     let raw: unknown;
     try {
       raw = JSON.parse(body);
@@ -223,7 +257,7 @@ export class GatewayHttpServer {
       throw commonParam('failed to verify signature, please make sure you use the correct rsa private key');
     }
     if (!TIMESTAMP_FORMAT.test(params.timestamp!)) throw commonParam("time parse error, support time format is 'yyyy-MM-dd HH:mm:ss'");
-    return { tigerId: params.tiger_id!, method: params.method!, timestamp: params.timestamp!, bizContent: params.biz_content };
+    return { tigerId: params.tiger_id!, method: params.method!, timestamp: params.timestamp!, bizContent: params.biz_content, deviceId: params.device_id };
   }
 
   private throttle(tigerId: string, method: string): void {

@@ -34,10 +34,6 @@ function known(ctx: QuoteContext, symbols: string[]): void {
 
 /** Quote methods, all answered as of the replay clock. */
 export const quoteMethods: Record<string, Handler> = {
-  user_license: () => ({ license: 'TBUS' }),
-  grab_quote_permission: () => [{ name: 'usQuoteBasic', expireAt: -1 }, { name: 'usStockQuoteLv2Totalview', expireAt: -1 }],
-  get_quote_permission: () => [{ name: 'usQuoteBasic', expireAt: -1 }, { name: 'usStockQuoteLv2Totalview', expireAt: -1 }],
-
   market_state: (biz, ctx) => {
     const market = optStr(biz, 'market') ?? 'ALL';
     if (!['US', 'ALL'].includes(market)) throw bizParam(`market ${market} is not served by the local gateway (US only)`);

@@ -22,10 +22,15 @@ export interface PushFaults {
   duplicateTradePushes: boolean;
   /** Swap each trade push with the next one (held at most 50 ms), so they arrive out of order. */
   reorderTradePushes: boolean;
+  /** Symbols per quote-like data type a tiger_id may subscribe (the service's per-level quota). */
+  quoteLimit: number;
+  /** `code` set on data MESSAGEs (0 = none); the SDKs treat any code but 111/112/113/200 as data. */
+  pushDataCode: number;
 }
 
 const TRADE_TYPES = new Set<DataTypeCode>([DataType.Asset, DataType.Position, DataType.OrderStatus, DataType.OrderTransaction]);
-const QUOTE_LIMIT = 2000;
+/** The default quota (the gateway's user level). */
+export const QUOTE_LIMIT = 2000;
 
 /**
  * The push server: TLS, varint32 framing, CONNECT verified against the registered client key,
@@ -172,8 +177,9 @@ export class PushServer {
         return;
       }
       if (!set) sess.subs.set(sub.dataType, (set = new Set()));
-      if (set.size + keys.length > QUOTE_LIMIT) {
-        this.send(sess, { command: Command.ERROR, id: req.id, code: 4, msg: `According to your user level, you can only subscribe to ${QUOTE_LIMIT} symbols` });
+      const limit = this.o.faults.quoteLimit;
+      if (!TRADE_TYPES.has(sub.dataType) && new Set([...set, ...keys]).size > limit) {
+        this.send(sess, { command: Command.ERROR, id: req.id, code: 4, msg: `According to your user level, you can only subscribe to ${limit} symbols` });
         return;
       }
       for (const k of keys) set.add(k);
@@ -186,6 +192,7 @@ export class PushServer {
 
   private listing(sess: Session): Record<string, unknown> {
     const list = (t: DataTypeCode) => [...(sess.subs.get(t) ?? [])];
+    const QUOTE_LIMIT = this.o.faults.quoteLimit;
     return {
       limit: QUOTE_LIMIT, used: list(DataType.Quote).length, subscribedSymbols: list(DataType.Quote), askBidLimit: QUOTE_LIMIT, askBidUsed: list(DataType.QuoteDepth).length,
       subscribedAskBidSymbols: list(DataType.QuoteDepth), tradeTickLimit: QUOTE_LIMIT, tradeTickUsed: list(DataType.TradeTick).length,
@@ -199,9 +206,15 @@ export class PushServer {
     let bytes: Buffer | undefined;
     for (const s of this.sessions) {
       if (!s.tigerId || !s.subs.get(dataType)?.has(symbol)) continue;
-      bytes ??= encodeFrame(encodeResponse({ command: Command.MESSAGE, body }));
+      bytes ??= encodeFrame(encodeResponse(this.dataMessage(body)));
       this.write(s, bytes);
     }
+  }
+
+  /** A data MESSAGE, with the `pushDataCode` fault's code when set. */
+  private dataMessage(body: PushDataMsg): PushResponse {
+    const code = this.o.faults.pushDataCode;
+    return code ? { command: Command.MESSAGE, code, body } : { command: Command.MESSAGE, body };
   }
 
   private held: { dataType: DataTypeCode; account: string; body: PushDataMsg; timer: NodeJS.Timeout } | undefined;
@@ -239,7 +252,7 @@ export class PushServer {
     for (const s of this.sessions) {
       const set = s.subs.get(dataType);
       if (!s.tigerId || !set || !(set.has('') || set.has(account))) continue;
-      bytes ??= encodeFrame(encodeResponse({ command: Command.MESSAGE, body }));
+      bytes ??= encodeFrame(encodeResponse(this.dataMessage(body)));
       this.write(s, bytes);
       if (this.o.faults.duplicateTradePushes) this.write(s, bytes);
     }
