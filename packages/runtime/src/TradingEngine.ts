@@ -323,11 +323,22 @@ export class TradingEngine {
       orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
       positions$: this.guard(venue.positions$, 'positions$'),
       account$: this.guard(venue.assets$, 'account$'),
-      submit: (i) => exec.submit(i),
+      submit: async (i) => {
+        const r = await exec.submit(i);
+        const id = r.orderId;
+        const notAccepted = () => Promise.reject(new Error(`order ${r.clientOrderId} was not accepted (${r.rejected ?? r.pending ?? 'no order id'})`));
+        return {
+          clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}),
+          status$: this.guard(r.status$, 'order status$'), fills$: this.guard(r.fills$, 'order fills$'),
+          cancel: () => (id === undefined ? notAccepted() : exec.cancel(id)),
+          modify: (ch) => (id === undefined ? notAccepted() : exec.modify(id, ch)),
+        };
+      },
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
       flatten: (symbol) => this.flatten(symbol),
-      position: (s) => this.portfolio.position(s),
+      position: (s) => this.portfolio.view(s),
+      workingOrders: (symbol) => exec.workingOrders().filter((w) => symbol === undefined || w.symbol === symbol).length,
       get cash() {
         return engine.portfolio.cash;
       },

@@ -7,6 +7,7 @@ import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
 import type { Venue } from '../venue/Venue.ts';
 import { formatClientOrderId } from './clientOrderId.ts';
 import { IdRunSet } from './IdRunSet.ts';
+import { OrderHandles, type OrderTrack } from './OrderHandles.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
 
 // 'Unknown' (a status no SDK table names) is not final: the order stays open until a later update or lookup.
@@ -45,6 +46,8 @@ interface OrderMark {
 export class ExecutionEngine {
   readonly fills$ = new Subject<Fill>();
   readonly orders$ = new Subject<Order>();
+  /** Each submitted order's own status and fill streams (what `submit`'s handle exposes). */
+  readonly handles = new OrderHandles();
   private readonly seenFills = new IdRunSet();
   private readonly open = new Map<string, Order>();
   /**
@@ -134,6 +137,7 @@ export class ExecutionEngine {
     for (const s of this.subs) s.unsubscribe();
     this.fills$.complete();
     this.orders$.complete();
+    this.handles.closeAll();
   }
 
   /** Delivers a fill unless it was seen before; true when it was new. */
@@ -144,6 +148,7 @@ export class ExecutionEngine {
     this.portfolio.applyFill(f);
     this.fillCount++;
     this.fills$.next(f);
+    this.handles.onFill(f);
     return true;
   }
 
@@ -169,6 +174,7 @@ export class ExecutionEngine {
     else this.forget(o.id);
     this.portfolio.applyOrder(o);
     this.orders$.next(o);
+    this.handles.onOrder(o);
   }
 
   /** Orders sent whose outcome the venue has not confirmed yet (never re-sent). */
@@ -221,11 +227,13 @@ export class ExecutionEngine {
     this.rejectedCount++;
     this.journal.append({ t: Date.now(), e: 'rejected', cid, reason, req });
     const now = this.venue.now();
-    this.orders$.next({
+    const inactive: Order = {
       id: '', account: this.venue.account, symbol: req.symbol, action: req.action, orderType: req.orderType, limitPrice: req.limitPrice,
       auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, totalQuantity: req.quantity, filledQuantity: 0, avgFillPrice: 0,
       timeInForce: req.timeInForce ?? 'DAY', status: 'Inactive', commission: 0, realizedPnl: 0, remark: reason, userMark: cid, openTime: now, updateTime: now,
-    });
+    };
+    this.orders$.next(inactive);
+    this.handles.onOrder(inactive);
     return { clientOrderId: cid, orderId: undefined, rejected: reason };
   }
 
@@ -240,9 +248,15 @@ export class ExecutionEngine {
    *   connection, any error other than the venue's answer). The order is looked up by its client
    *   id, never re-sent; it resolves later on `orders$` (accepted, or Inactive "not received").
    */
-  async submit(intent: OrderIntent): Promise<SubmittedOrder> {
+  async submit(intent: OrderIntent): Promise<SubmittedOrder & OrderTrack> {
     // Taken before the checks: a refused order journals its id too, and resume continues after it.
     const cid = formatClientOrderId({ ...this.ids, n: ++this.seq });
+    // Opened before the send: the venue's first events may come before its reply.
+    const track = this.handles.open(cid);
+    return { ...(await this.send(intent, cid)), ...track };
+  }
+
+  private async send(intent: OrderIntent, cid: string): Promise<SubmittedOrder> {
     let req: OrderRequest;
     try {
       req = toOrderRequest(intent, cid);
@@ -290,6 +304,7 @@ export class ExecutionEngine {
 
   /** The reply named the order: it works until its first order event (which may have come already). */
   private placedAs(cid: string, orderId: string): void {
+    this.handles.placed(cid, orderId);
     const u = this.unconfirmed.get(cid);
     if (!u) return;
     if (this.latest.has(orderId) || this.previous.has(orderId)) {
