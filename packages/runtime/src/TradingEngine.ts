@@ -13,7 +13,8 @@ import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
 import { ContainedObservable } from './strategy/ContainedObservable.ts';
 import { parseParams } from './strategy/params.ts';
-import type { ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition } from './strategy/types.ts';
+import type { OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition, SubmittedOrder } from './strategy/types.ts';
+import type { OrderTrack } from './execution/OrderHandles.ts';
 import type { Venue } from './venue/Venue.ts';
 
 export interface RunOptions {
@@ -323,17 +324,8 @@ export class TradingEngine {
       orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
       positions$: this.guard(venue.positions$, 'positions$'),
       account$: this.guard(venue.assets$, 'account$'),
-      submit: async (i) => {
-        const r = await exec.submit(i);
-        const id = r.orderId;
-        const notAccepted = () => Promise.reject(new Error(`order ${r.clientOrderId} was not accepted (${r.rejected ?? r.pending ?? 'no order id'})`));
-        return {
-          clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}),
-          status$: this.guard(r.status$, 'order status$'), fills$: this.guard(r.fills$, 'order fills$'),
-          cancel: () => (id === undefined ? notAccepted() : exec.cancel(id)),
-          modify: (ch) => (id === undefined ? notAccepted() : exec.modify(id, ch)),
-        };
-      },
+      submit: async (i) => this.handle(await exec.submit(i)),
+      submitOca: async (is) => (await exec.submitOca(is)).map((r) => this.handle(r)),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
       flatten: (symbol) => this.flatten(symbol),
@@ -345,6 +337,19 @@ export class TradingEngine {
       now: () => venue.now(),
       log: this.log,
       state,
+    };
+  }
+
+  /** A submitted order's handle for strategy code: its streams contained like every other stream. */
+  private handle(r: SubmittedOrder & OrderTrack): OrderHandle {
+    const exec = this.execution;
+    const id = r.orderId;
+    const notAccepted = () => Promise.reject(new Error(`order ${r.clientOrderId} was not accepted (${r.rejected ?? r.pending ?? 'no order id'})`));
+    return {
+      clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}),
+      status$: this.guard(r.status$, 'order status$'), fills$: this.guard(r.fills$, 'order fills$'),
+      cancel: () => (id === undefined ? notAccepted() : exec.cancel(id)),
+      modify: (ch) => (id === undefined ? notAccepted() : exec.modify(id, ch)),
     };
   }
 

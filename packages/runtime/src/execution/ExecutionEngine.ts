@@ -302,6 +302,71 @@ export class ExecutionEngine {
     }
   }
 
+  /**
+   * Sends an OCA group in one venue call. Each order has its own client id, journaled intent and
+   * track; the risk checks see the group whole (a refusal of one refuses all), and so does a
+   * venue refusal. After an unknown outcome each order is looked up by its client id, never re-sent.
+   */
+  async submitOca(intents: readonly OrderIntent[]): Promise<Array<SubmittedOrder & OrderTrack>> {
+    const cids = intents.map(() => formatClientOrderId({ ...this.ids, n: ++this.seq }));
+    const tracks = cids.map((cid) => this.handles.open(cid));
+    const results = await this.sendOca(intents, cids);
+    return results.map((r, k) => ({ ...r, ...tracks[k]! }));
+  }
+
+  private async sendOca(intents: readonly OrderIntent[], cids: string[]): Promise<SubmittedOrder[]> {
+    const rejectAll = (reqs: OrderRequest[], reason: string) => reqs.map((r, k) => this.reject(cids[k]!, r, reason));
+    const fallback = intents.map((i): OrderRequest => ({ symbol: i.symbol, action: i.side, orderType: 'MKT', quantity: i.quantity }));
+    let reqs: OrderRequest[];
+    try {
+      if (intents.length < 2) throw new Error(`an OCA group needs at least two orders, got ${intents.length}`);
+      if (new Set(intents.map((i) => i.symbol)).size !== 1) throw new Error('the orders of an OCA group must share one symbol');
+      reqs = intents.map((i, k) => toOrderRequest(i, cids[k]!));
+      if (reqs.some((r) => r.legs)) throw new Error('OCA orders cannot carry takeProfit/stopLoss legs');
+    } catch (err) {
+      return rejectAll(fallback, (err as Error).message);
+    }
+    for (const r of reqs) {
+      const refusal = this.risk.check(r);
+      if (refusal) return rejectAll(reqs, `risk: ${refusal} (one order of the OCA group; the group is refused whole)`);
+    }
+    const sentAt = Date.now();
+    reqs.forEach((req, k) => {
+      this.journal.append({ t: sentAt, e: 'intent', cid: cids[k]!, req });
+      this.unconfirmed.set(cids[k]!, { req, orderId: undefined });
+    });
+    this.orderCount += reqs.length;
+    this.inFlight++;
+    try {
+      const placed = await this.venue.placeOcaOrders(reqs);
+      return placed.map((p, k) => {
+        this.journal.append({ t: Date.now(), e: 'accepted', cid: cids[k]!, orderId: p.id });
+        this.placedAs(cids[k]!, p.id);
+        return { clientOrderId: cids[k]!, orderId: p.id };
+      });
+    } catch (err) {
+      if (err instanceof ApiResponseError) return rejectAll(reqs, `venue: ${err.serverMessage} (code ${err.code})`);
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn('place_order (OCA) outcome unknown; looking the orders up', { cids, error: message });
+      const out: SubmittedOrder[] = [];
+      for (const [k, cid] of cids.entries()) {
+        this.pendingIntents.set(cid, reqs[k]!);
+        this.sentAt.set(cid, sentAt);
+        const found = await this.lookup(cid);
+        if (typeof found === 'string') out.push({ clientOrderId: cid, orderId: found });
+        else if (found === undefined) out.push({ clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` });
+        else {
+          this.pendingIntents.delete(cid);
+          out.push(this.reject(cid, reqs[k]!, `not received by the venue (${message}); looked up by client id and not found, not re-sent`));
+        }
+      }
+      return out;
+    } finally {
+      this.inFlight--;
+      for (const cid of cids) if (!this.pendingIntents.has(cid) && this.unconfirmed.get(cid)?.orderId === undefined) this.unconfirmed.delete(cid);
+    }
+  }
+
   /** The reply named the order: it works until its first order event (which may have come already). */
   private placedAs(cid: string, orderId: string): void {
     this.handles.placed(cid, orderId);

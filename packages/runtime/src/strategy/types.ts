@@ -27,6 +27,16 @@ export interface OrderIntent {
   trailAmount?: number;
   trailPercent?: number;
   timeInForce?: 'DAY' | 'GTC';
+  /**
+   * Take-profit leg attached at the venue (a bracket; the order must be a limit order): a limit
+   * order on the other side, for what this order fills.
+   */
+  takeProfit?: { limitPrice: number; timeInForce?: 'DAY' | 'GTC' };
+  /**
+   * Stop-loss leg attached at the venue (a bracket; the order must be a limit order): a stop at
+   * `stopPrice` (stop-limit with `limitPrice`) or a trailing stop (`trailPercent` or `trailAmount`).
+   */
+  stopLoss?: { stopPrice?: number; limitPrice?: number; trailPercent?: number; trailAmount?: number; timeInForce?: 'DAY' | 'GTC' };
 }
 
 /**
@@ -128,6 +138,12 @@ export interface StrategyContext<P = Record<string, unknown>> {
    * `fills$`, `cancel()` and `modify()`.
    */
   submit(intent: OrderIntent): Promise<OrderHandle>;
+  /**
+   * Sends orders of one symbol as an OCA group in one venue call (the SDKs' OCA order): when one
+   * fills, each other shrinks by the filled quantity and is cancelled once nothing is left. The
+   * group passes the risk checks whole or not at all. Resolves with one handle per order, in order.
+   */
+  submitOca(intents: readonly OrderIntent[]): Promise<OrderHandle[]>;
   cancel(orderId: string): Promise<void>;
   modify(orderId: string, changes: OrderChanges): Promise<void>;
   /** Cancels open orders of `symbol` (all symbols if omitted) and closes the positions with market orders. */
