@@ -116,11 +116,11 @@ export class MatchingEngine {
         throw new OrderValidationError('order_type', 'one of MKT, LMT, STP, STP_LMT, TRAIL');
     }
     if (req.timeInForce !== undefined && req.timeInForce !== 'DAY' && req.timeInForce !== 'GTC') throw new OrderValidationError('time_in_force', 'DAY or GTC');
-    if (req.legs !== undefined) MatchingEngine.validateLegs(req.legs, req.orderType);
+    if (req.legs !== undefined) MatchingEngine.validateLegs(req.legs);
   }
 
-  private static validateLegs(legs: AttachedLegs, parentType: string): void {
-    if (parentType !== 'LMT') throw new OrderValidationError('order_type', 'LMT for an order with attached legs');
+  /** Leg prices; that the parent is a limit order is a venue rule (rules/orderRules.ts `limitParent`), checked again at submit. */
+  private static validateLegs(legs: AttachedLegs): void {
     if (!legs.profit && !legs.loss) throw new OrderValidationError('attach_type', 'a PROFIT or LOSS leg');
     if (legs.profit && !isPositive(legs.profit.limitPrice)) throw new OrderValidationError('profit_taker_price', 'a positive price');
     const l = legs.loss;
@@ -170,6 +170,7 @@ export class MatchingEngine {
    */
   submit(req: NewOrder, now: number): { order: EngineOrder; events: EngineEvent[] } {
     MatchingEngine.validate(req);
+    if (req.legs !== undefined && req.orderType !== 'LMT') throw new OrderValidationError('order_type', 'LMT for an order with attached legs');
     return this.create(req, now, undefined);
   }
 
