@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketBar } from '@pounce/matching';
 import { orderRefusal } from '@pounce/matching';
-import { defineStrategy, type Fill, type Order, type OrderHandle, type PositionView } from '@pounce/runtime';
+import type { Fill, Order } from '@pounce/core';
+import { defineStrategy, type OrderHandle, type PositionView } from '@pounce/runtime';
 import { runBacktest } from '../src/index.ts';
 
 const STEP = 5 * 60_000; // five-minute bars of one session: DAY orders and legs live through them
