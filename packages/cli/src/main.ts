@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       const { runParityCommand } = await import('./commands/parity.ts');
       return runParityCommand(rest, print);
     }
+    case 'new': return (await import('./commands/new.ts')).runNewCommand(rest, print);
     case 'replay-check': {
       const { runReplayCheckCommand } = await import('./commands/replayCheck.ts');
       return runReplayCheckCommand(rest, print);
