@@ -72,6 +72,26 @@ describe('order handles (what submit resolves with)', () => {
     expect(legs.filter((o) => o.status === 'Cancelled').map((o) => o.orderType)).toEqual(['STP']);
   });
 
+  it('an OCA group passes the risk checks whole or not at all', async () => {
+    const handles: OrderHandle[][] = [];
+    const def = defineStrategy({
+      name: 'oca-risk', params: {}, symbols: ['XYZ'],
+      setup(ctx) {
+        ctx.bars$().subscribe(async (bar) => {
+          if (handles.length > 0) return;
+          handles.push([]);
+          handles[0] = await ctx.submitOca([
+            { symbol: 'XYZ', side: 'BUY', quantity: 10, type: 'stop', stopPrice: bar.close + 1 },
+            { symbol: 'XYZ', side: 'SELL', quantity: 50, type: 'stop', stopPrice: bar.close - 1 },
+          ]);
+        });
+      },
+    });
+    const r = await runBacktest({ def, bars, fees: 'zero', risk: { maxOrderQuantity: 20 } });
+    expect(handles[0]!.map((h) => h.rejected)).toEqual([expect.stringMatching(/OCA group; the group is refused whole/), expect.stringMatching(/OCA group; the group is refused whole/)]);
+    expect(r.fills).toEqual([]);
+  });
+
   it('paper accounts refuse GTC on attached legs as on the order itself', () => {
     const ctx = { accountKind: 'paper' as const, knownSymbol: () => true, position: () => 0 };
     const order = { account: 'A', symbol: 'XYZ', action: 'BUY' as const, orderType: 'LMT' as const, quantity: 1, limitPrice: 10, attachType: 'LOSS' as const };
