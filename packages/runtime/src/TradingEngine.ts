@@ -324,7 +324,7 @@ export class TradingEngine {
       orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
       positions$: this.guard(venue.positions$, 'positions$'),
       account$: this.guard(venue.assets$, 'account$'),
-      submit: async (i) => this.handle(await exec.submit(i)),
+      submit: async (i) => this.handle(await exec.submitTracked(i)),
       submitOca: async (is) => (await exec.submitOca(is)).map((r) => this.handle(r)),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
@@ -341,16 +341,20 @@ export class TradingEngine {
   }
 
   /** A submitted order's handle for strategy code: its streams contained like every other stream. */
-  private handle(r: SubmittedOrder & OrderTrack): OrderHandle {
+  private handle({ outcome: r, track }: { outcome: SubmittedOrder; track: OrderTrack }): OrderHandle {
     const exec = this.execution;
     const id = r.orderId;
     const notAccepted = () => Promise.reject(new Error(`order ${r.clientOrderId} was not accepted (${r.rejected ?? r.pending ?? 'no order id'})`));
-    return {
-      clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}),
-      status$: this.guard(r.status$, 'order status$'), fills$: this.guard(r.fills$, 'order fills$'),
+    // The outcome fields stay the handle's own enumerable data (equal to the SubmittedOrder they
+    // were, in tests, logs and JSON); the streams and commands are non-enumerable members.
+    const outcome: SubmittedOrder = { clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}) };
+    const members: Omit<OrderHandle, keyof SubmittedOrder> = {
+      status$: this.guard(track.status$, 'order status$'), fills$: this.guard(track.fills$, 'order fills$'),
       cancel: () => (id === undefined ? notAccepted() : exec.cancel(id)),
       modify: (ch) => (id === undefined ? notAccepted() : exec.modify(id, ch)),
     };
+    for (const [k, v] of Object.entries(members)) Object.defineProperty(outcome, k, { value: v, enumerable: false });
+    return outcome as OrderHandle;
   }
 
   get strategyName(): string {

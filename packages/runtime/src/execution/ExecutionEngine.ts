@@ -248,12 +248,17 @@ export class ExecutionEngine {
    *   connection, any error other than the venue's answer). The order is looked up by its client
    *   id, never re-sent; it resolves later on `orders$` (accepted, or Inactive "not received").
    */
-  async submit(intent: OrderIntent): Promise<SubmittedOrder & OrderTrack> {
+  async submit(intent: OrderIntent): Promise<SubmittedOrder> {
+    return (await this.submitTracked(intent)).outcome;
+  }
+
+  /** `submit`, with the order's own status and fill streams (what a strategy's order handle carries). */
+  async submitTracked(intent: OrderIntent): Promise<{ outcome: SubmittedOrder; track: OrderTrack }> {
     // Taken before the checks: a refused order journals its id too, and resume continues after it.
     const cid = formatClientOrderId({ ...this.ids, n: ++this.seq });
     // Opened before the send: the venue's first events may come before its reply.
     const track = this.handles.open(cid);
-    return { ...(await this.send(intent, cid)), ...track };
+    return { outcome: await this.send(intent, cid), track };
   }
 
   private async send(intent: OrderIntent, cid: string): Promise<SubmittedOrder> {
@@ -307,11 +312,11 @@ export class ExecutionEngine {
    * track; the risk checks see the group whole (a refusal of one refuses all), and so does a
    * venue refusal. After an unknown outcome each order is looked up by its client id, never re-sent.
    */
-  async submitOca(intents: readonly OrderIntent[]): Promise<Array<SubmittedOrder & OrderTrack>> {
+  async submitOca(intents: readonly OrderIntent[]): Promise<Array<{ outcome: SubmittedOrder; track: OrderTrack }>> {
     const cids = intents.map(() => formatClientOrderId({ ...this.ids, n: ++this.seq }));
     const tracks = cids.map((cid) => this.handles.open(cid));
     const results = await this.sendOca(intents, cids);
-    return results.map((r, k) => ({ ...r, ...tracks[k]! }));
+    return results.map((outcome, k) => ({ outcome, track: tracks[k]! }));
   }
 
   private async sendOca(intents: readonly OrderIntent[], cids: string[]): Promise<SubmittedOrder[]> {

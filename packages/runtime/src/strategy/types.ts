@@ -71,7 +71,8 @@ export interface OrderChanges {
 
 /**
  * What `submit` resolves with: the outcome fields of `SubmittedOrder` plus the order's own streams
- * and commands, so a strategy follows its order without keeping flags or ids.
+ * and commands, so a strategy follows its order without keeping flags or ids. The outcome fields
+ * are its only enumerable ones (a spread or JSON of a handle is the `SubmittedOrder`).
  *
  * @example
  * ```ts
