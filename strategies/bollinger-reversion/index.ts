@@ -1,9 +1,11 @@
-import { defineStrategy, RollingWindow } from '@pounce/runtime';
+import { bollinger, bySymbol, defineStrategy } from '@pounce/runtime';
+
+const cents = (x: number) => Math.round(x * 100) / 100;
 
 /**
  * Bollinger-band mean reversion with limit orders: when the close falls below the lower band,
- * bid at the lower band; once long, offer at the middle band. DAY limit orders, re-placed each bar
- * while the condition holds.
+ * bid at the lower band; once long, offer at the middle band. DAY limit orders, one at a time per
+ * symbol, re-placed each bar while the condition holds.
  */
 export default defineStrategy({
   name: 'bollinger-reversion',
@@ -16,27 +18,11 @@ export default defineStrategy({
   symbols: ['ORCL'],
   setup(ctx) {
     const { period, k, size } = ctx.params;
-    const windows = new Map(ctx.symbols.map((s) => [s, new RollingWindow(period)]));
-    const working = new Set<string>();
-    ctx.orders$.subscribe((o) => {
-      if (['Filled', 'Cancelled', 'Inactive', 'Invalid'].includes(o.status)) working.delete(o.symbol);
-    });
-    ctx.bars$().subscribe((bar) => {
-      const w = windows.get(bar.symbol);
-      if (!w) return;
-      w.push(bar.close);
-      if (!w.full || working.has(bar.symbol)) return;
-      const mid = w.mean;
-      const lower = mid - k * w.stddev;
-      const held = ctx.position(bar.symbol);
-      const round = (x: number) => Math.round(x * 100) / 100;
-      if (held === 0 && bar.close < lower) {
-        working.add(bar.symbol);
-        void ctx.submit({ symbol: bar.symbol, side: 'BUY', quantity: size, type: 'limit', limitPrice: round(lower) }).then((r) => r.rejected && working.delete(bar.symbol));
-      } else if (held > 0) {
-        working.add(bar.symbol);
-        void ctx.submit({ symbol: bar.symbol, side: 'SELL', quantity: held, type: 'limit', limitPrice: round(Math.max(mid, bar.close)) }).then((r) => r.rejected && working.delete(bar.symbol));
-      }
+    ctx.bars$().pipe(bySymbol(bollinger(period, k))).subscribe(({ bar: { symbol, close }, value: band }) => {
+      if (ctx.workingOrders(symbol) > 0) return;
+      const held = ctx.position(symbol).quantity;
+      if (held === 0 && close < band.lower) void ctx.submit({ symbol, side: 'BUY', quantity: size, type: 'limit', limitPrice: cents(band.lower) });
+      else if (held > 0) void ctx.submit({ symbol, side: 'SELL', quantity: held, type: 'limit', limitPrice: cents(Math.max(band.middle, close)) });
     });
   },
 });

@@ -40,10 +40,10 @@ export default defineStrategy({
         if (r > best) [leader, best] = [s, r];
       }
       for (const s of ctx.symbols) {
-        const held = ctx.position(s);
+        const held = ctx.position(s).quantity;
         if (s !== leader && held > 0) send(s, 'SELL', held);
       }
-      if (leader && ctx.position(leader) === 0) send(leader, 'BUY', size);
+      if (leader && ctx.position(leader).quantity === 0) send(leader, 'BUY', size);
     });
   },
 });

@@ -1,9 +1,9 @@
-import { defineStrategy, ParamError, RollingWindow } from '@pounce/runtime';
+import { bySymbol, cross, defineStrategy, ParamError, sma } from '@pounce/runtime';
 
 /**
- * Moving-average crossover: buys `size` when the fast SMA crosses above the slow one
- * (fast[t-1] < slow[t-1] and fast[t] > slow[t]) and closes the position on the opposite cross.
- * Market orders; long only.
+ * Moving-average crossover: buys `size` when the fast SMA crosses above the slow one and closes
+ * the position on the cross back down (a cross as backtrader's CrossOver counts it). Market
+ * orders; long only. No value before both averages are warm.
  */
 export default defineStrategy({
   name: 'sma-cross',
@@ -17,32 +17,10 @@ export default defineStrategy({
   setup(ctx) {
     const { fast, slow, size } = ctx.params;
     if (fast >= slow) throw new ParamError(`parameter fast (${fast}) must be below slow (${slow})`);
-    const state = new Map(ctx.symbols.map((s) => [s, { f: new RollingWindow(fast), s: new RollingWindow(slow), prevF: NaN, prevS: NaN, busy: false }]));
-
-    // One order in flight per symbol: it is done when it fills completely or ends otherwise.
-    ctx.orders$.subscribe((o) => {
-      const st = state.get(o.symbol);
-      if (st && ['Filled', 'Cancelled', 'Inactive', 'Invalid'].includes(o.status)) st.busy = false;
-    });
-
-    ctx.bars$().subscribe((bar) => {
-      const st = state.get(bar.symbol);
-      if (!st) return;
-      st.f.push(bar.close);
-      st.s.push(bar.close);
-      if (!st.s.full) return;
-      const f = st.f.mean;
-      const s = st.s.mean;
-      const held = ctx.position(bar.symbol);
-      if (!st.busy && st.prevF < st.prevS && f > s && held <= 0) {
-        st.busy = true;
-        void ctx.submit({ symbol: bar.symbol, side: 'BUY', quantity: size, type: 'market' }).then((r) => r.rejected && (st.busy = false));
-      } else if (!st.busy && st.prevF > st.prevS && f < s && held > 0) {
-        st.busy = true;
-        void ctx.submit({ symbol: bar.symbol, side: 'SELL', quantity: held, type: 'market' }).then((r) => r.rejected && (st.busy = false));
-      }
-      st.prevF = f;
-      st.prevS = s;
+    ctx.bars$().pipe(bySymbol(cross(sma(fast), sma(slow)))).subscribe(({ bar: { symbol }, value: crossed }) => {
+      const held = ctx.position(symbol).quantity;
+      if (crossed > 0 && held <= 0) void ctx.submit({ symbol, side: 'BUY', quantity: size, type: 'market' });
+      else if (crossed < 0 && held > 0) void ctx.submit({ symbol, side: 'SELL', quantity: held, type: 'market' });
     });
   },
 });

@@ -1,11 +1,11 @@
 import { BehaviorSubject, map, Observable, Subject, type Subscriber } from 'rxjs';
 import { errorForCode, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
 import {
-  engineErrorRefusal, MatchingEngine, modifyRefusal, orderRefusal, refusalCode, type AccountKind, type EngineEvent, type MarketBar, type MatchingConfig, type OrderRefusal,
+  engineErrorRefusal, MatchingEngine, modifyRefusal, orderRefusal, refusalCode, type AccountKind, type EngineEvent, type MarketBar, type MatchingConfig, type NewOrder, type OrderRefusal,
   type RuleContext,
 } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
-import { assetsModel, fillModel, orderModel, positionModel } from './engineModels.ts';
+import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
 import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
 
@@ -244,16 +244,33 @@ export class BacktestVenue implements Venue {
    */
   async placeOrder(req: OrderRequest): Promise<PlacedOrder> {
     this.activity = true;
-    const order = {
-      account: BACKTEST_ACCOUNT, symbol: req.symbol, action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice,
-      auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, timeInForce: req.timeInForce ?? 'DAY', userMark: req.userMark,
-    };
-    const refusal = orderRefusal({ ...order, secType: req.secType, outsideRth: req.outsideRth }, this.rules);
-    if (refusal) throw refusalError(refusal, this.accountKind, 'place_order');
+    const order = this.engineOrder(req, 'place_order');
     // Submitted synchronously: the order is working before the next bar, whatever the caller awaits.
     const placed = this.engineCall('place_order', () => this.engine.submit(order, this.now()));
     this.publish(placed.events);
     return { id: placed.order.id, orderId: placed.order.seq, order: orderModel(placed.order) };
+  }
+
+  /** An order request as the engine takes it, after the venue rules (as the gateway parses the wire). */
+  private engineOrder(req: OrderRequest, method: string): NewOrder {
+    const attached = req.legs ? engineLegs(req.legs) : undefined;
+    const order: NewOrder = {
+      account: BACKTEST_ACCOUNT, symbol: req.symbol, action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice,
+      auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, timeInForce: req.timeInForce ?? 'DAY', userMark: req.userMark,
+      ...(attached ? { legs: attached.legs } : {}),
+    };
+    const refusal = orderRefusal({ ...order, secType: req.secType, outsideRth: req.outsideRth, attachType: attached?.attachType }, this.rules);
+    if (refusal) throw refusalError(refusal, this.accountKind, method);
+    return order;
+  }
+
+  /** Places an OCA group as the gateway does (each order through the rules, then the engine's group). */
+  async placeOcaOrders(reqs: readonly OrderRequest[]): Promise<PlacedOrder[]> {
+    this.activity = true;
+    const orders = reqs.map((r) => this.engineOrder(r, 'place_order'));
+    const placed = this.engineCall('place_order', () => this.engine.submitOca(orders, this.now()));
+    this.publish(placed.events);
+    return placed.orders.map((o) => ({ id: o.id, orderId: o.seq, order: orderModel(o) }));
   }
 
   async cancelOrder(orderId: string): Promise<void> {

@@ -1,12 +1,25 @@
-import type { AccountAssets, Fill, Order, Position } from '@pounce/core';
-import type { AccountSummary, EngineFill, EngineOrder, PositionState } from '@pounce/matching';
+import type { AccountAssets, Fill, Order, OrderLegs, Position } from '@pounce/core';
+import type { AccountSummary, AttachedLegs, AttachType, EngineFill, EngineOrder, PositionState } from '@pounce/matching';
 
-/** Engine state as the models the runtime gets from any venue (the gateway sends the same over the wire). */
+/* Engine state as the models the runtime gets from any venue (the gateway sends the same over the wire). */
+
+/**
+ * An order request's attached legs as the engine takes them: the same mapping the gateway applies
+ * to the wire's `attach_type` / `profit_taker_*` / `stop_loss_*` fields.
+ */
+export function engineLegs(l: OrderLegs): { attachType: AttachType; legs: AttachedLegs } {
+  const legs: AttachedLegs = {};
+  if (l.profit) legs.profit = { limitPrice: l.profit.price, timeInForce: l.profit.timeInForce ?? 'DAY' };
+  if (l.loss) legs.loss = { stopPrice: l.loss.price, limitPrice: l.loss.limitPrice, trailingPercent: l.loss.trailingPercent, trailingAmount: l.loss.trailingAmount, timeInForce: l.loss.timeInForce ?? 'DAY' };
+  return { attachType: l.profit && l.loss ? 'BRACKETS' : l.profit ? 'PROFIT' : 'LOSS', legs };
+}
+
 export function orderModel(o: Readonly<EngineOrder>): Order {
   return {
     id: o.id, account: o.account, symbol: o.symbol, action: o.action, orderType: o.orderType, limitPrice: o.limitPrice, auxPrice: o.auxPrice,
     trailingPercent: o.trailingPercent, totalQuantity: o.quantity, filledQuantity: o.filled, avgFillPrice: o.avgFillPrice, timeInForce: o.timeInForce,
     status: o.status, commission: o.commission, realizedPnl: o.realizedPnl, remark: o.remark, userMark: o.userMark, openTime: o.createdAt, updateTime: o.updatedAt,
+    ...(o.parentId !== undefined ? { parentId: o.parentId } : {}),
   };
 }
 

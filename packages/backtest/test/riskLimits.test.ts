@@ -147,7 +147,7 @@ describe('cash on the BacktestVenue', () => {
     const { venue } = await backtest(dailyBars([10, 11, 12, 13]), {}, (ctx, i) => {
       if (!ctxRef) {
         ctxRef = ctx;
-        ctx.fills$.subscribe((fill) => inFills.push({ fill, cash: ctx.cash, position: ctx.position('XYZ') }));
+        ctx.fills$.subscribe((fill) => inFills.push({ fill, cash: ctx.cash, position: ctx.position('XYZ').quantity }));
       }
       if (i === 0) void ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 100 });
       if (i === 2) void ctx.submit({ symbol: 'XYZ', side: 'SELL', quantity: 40 });

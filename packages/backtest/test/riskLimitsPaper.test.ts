@@ -27,7 +27,7 @@ function recorder() {
       ctx.bars$().subscribe((bar) => {
         const i = seen.get(bar.symbol) ?? 0;
         seen.set(bar.symbol, i + 1);
-        const held = ctx.position(bar.symbol);
+        const held = ctx.position(bar.symbol).quantity;
         let order: { side: 'BUY' | 'SELL'; quantity: number } | undefined;
         if (bar.symbol === 'AAA') order = i % 7 === 6 && held > 0 ? { side: 'SELL', quantity: Math.min(held, 50) } : { side: 'BUY', quantity: QUANTITIES[i % QUANTITIES.length]! };
         else if (i % 10 === 0) order = { side: 'BUY', quantity: 10 };

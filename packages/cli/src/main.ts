@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       return runParityCommand(rest, print);
     }
     case 'doctor': return (await import('./commands/doctor.ts')).runDoctorCommand(rest, print);
+    case 'new': return (await import('./commands/new.ts')).runNewCommand(rest, print);
     case 'replay-check': {
       const { runReplayCheckCommand } = await import('./commands/replayCheck.ts');
       return runReplayCheckCommand(rest, print);

@@ -40,7 +40,7 @@ describe('backtest-to-paper parity for every shipped strategy', () => {
         let prev: number | undefined;
         ctx.bars$().subscribe((b) => {
           if (b.symbol !== 'AAA') return;
-          const held = ctx.position('ZZZ');
+          const held = ctx.position('ZZZ').quantity;
           if (prev !== undefined && b.close > prev && held <= 0) void ctx.submit({ symbol: 'ZZZ', side: 'BUY', quantity: 10 });
           if (prev !== undefined && b.close < prev && held > 0) void ctx.submit({ symbol: 'ZZZ', side: 'SELL', quantity: held });
           prev = b.close;

@@ -176,7 +176,8 @@ export class Gateway {
       engine: this.engine,
       now: () => this.replay.now(),
       knownSymbol: (s) => this.replay.has(s),
-      place: (req) => this.apply({ c: this.replay.position, k: 'place', req })!,
+      place: (req) => this.apply({ c: this.replay.position, k: 'place', req })[0]!,
+      placeOca: (reqs) => this.apply({ c: this.replay.position, k: 'place-oca', reqs }),
       cancel: (id) => void this.apply({ c: this.replay.position, k: 'cancel', id }),
       modify: (id, ch) => void this.apply({ c: this.replay.position, k: 'modify', id, ch }),
     };
@@ -186,14 +187,18 @@ export class Gateway {
    * Runs one command (the engine validates before it records anything), logs it, publishes its
    * events. Returns the order a `place` created.
    */
-  private apply(cmd: GatewayCommand, publish = true): Readonly<EngineOrder> | undefined {
+  private apply(cmd: GatewayCommand, publish = true): readonly Readonly<EngineOrder>[] {
     const now = this.replay.now();
     let events: readonly EngineEvent[];
-    let order: Readonly<EngineOrder> | undefined;
+    let orders: readonly Readonly<EngineOrder>[] = [];
     if (cmd.k === 'place') {
       const r = this.engine.submit(cmd.req, now);
-      order = r.order;
+      orders = [r.order];
       // The engine's events start with the Initial the service reports (the backtest's too).
+      events = r.events;
+    } else if (cmd.k === 'place-oca') {
+      const r = this.engine.submitOca(cmd.reqs, now);
+      orders = r.orders;
       events = r.events;
     } else if (cmd.k === 'cancel') {
       events = this.engine.cancel(cmd.id, now);
@@ -204,7 +209,7 @@ export class Gateway {
       this.log.append(cmd);
       this.publishEvents(events);
     }
-    return order;
+    return orders;
   }
 
   private recover(): void {

@@ -2,7 +2,7 @@ import { tieredFees, type FeeModel } from './FeeModel.ts';
 import { fillPrice } from './fillPrice.ts';
 import { Ledger, type AccountSummary } from './Ledger.ts';
 import { SessionDay } from './SessionDay.ts';
-import type { EngineEvent, EngineFill, EngineOrder, MarketBar, NewOrder, PositionState } from './types.ts';
+import type { AttachedLegs, EngineEvent, EngineFill, EngineOrder, MarketBar, NewOrder, PositionState, Side } from './types.ts';
 
 /** Starting cash of an account, the same for backtests, the embedded gateway and parity runs. */
 export const DEFAULT_STARTING_CASH = 100_000;
@@ -80,6 +80,10 @@ export class MatchingEngine {
   private readonly session: SessionDay;
   private orderSeq = 0;
   private fillSeq = 0;
+  /** Working orders of each OCA group (a bracket's two legs are one group). */
+  private readonly groups = new Map<string, Set<EngineOrder>>();
+  /** The exit legs working for each parent's filled quantity, created and grown as it fills. */
+  private readonly legsOf = new Map<string, EngineOrder[]>();
 
   constructor(private readonly cfg: MatchingConfig = {}) {
     this.ledger = new Ledger(cfg.initialCash ?? DEFAULT_STARTING_CASH);
@@ -112,6 +116,52 @@ export class MatchingEngine {
         throw new OrderValidationError('order_type', 'one of MKT, LMT, STP, STP_LMT, TRAIL');
     }
     if (req.timeInForce !== undefined && req.timeInForce !== 'DAY' && req.timeInForce !== 'GTC') throw new OrderValidationError('time_in_force', 'DAY or GTC');
+    if (req.legs !== undefined) MatchingEngine.validateLegs(req.legs);
+  }
+
+  /** Leg prices; that the parent is a limit order is a venue rule (rules/orderRules.ts `limitParent`), checked again at submit. */
+  private static validateLegs(legs: AttachedLegs): void {
+    if (!legs.profit && !legs.loss) throw new OrderValidationError('attach_type', 'a PROFIT or LOSS leg');
+    if (legs.profit && !isPositive(legs.profit.limitPrice)) throw new OrderValidationError('profit_taker_price', 'a positive price');
+    const l = legs.loss;
+    if (l) {
+      const kinds = [isPositive(l.stopPrice), isPositive(l.trailingPercent), isPositive(l.trailingAmount)].filter(Boolean).length;
+      if (kinds !== 1) throw new OrderValidationError('stop_loss_price', 'exactly one of a stop price, a trailing percent or a trailing amount');
+      if (l.limitPrice !== undefined && (!isPositive(l.limitPrice) || !isPositive(l.stopPrice))) throw new OrderValidationError('stop_loss_limit_price', 'a positive price, with a stop price');
+    }
+  }
+
+  /**
+   * Places the orders of one OCA group (the wire's order_type OCA with `oca_orders`): each is
+   * checked and accepted or refused on its own as by `submit`; the accepted ones share a group, in
+   * which a fill of one reduces every other by the filled quantity and cancels it once nothing is
+   * left (so a group never trades more than its largest order). Throws before recording anything
+   * when one of them is malformed.
+   */
+  submitOca(reqs: readonly NewOrder[], now: number): { orders: EngineOrder[]; events: EngineEvent[] } {
+    if (reqs.length < 2) throw new OrderValidationError('oca_orders', 'at least two orders');
+    for (const r of reqs) {
+      MatchingEngine.validate(r);
+      if (r.legs) throw new OrderValidationError('oca_orders', 'orders without attached legs');
+    }
+    const orders: EngineOrder[] = [];
+    const events: EngineEvent[] = [];
+    let group: string | undefined;
+    for (const r of reqs) {
+      const placed = this.submit(r, now);
+      group ??= placed.order.id;
+      if (placed.order.status === 'Submitted') this.joinGroup(placed.order, group);
+      orders.push(placed.order);
+      events.push(...placed.events);
+    }
+    return { orders, events };
+  }
+
+  private joinGroup(o: EngineOrder, group: string): void {
+    o.ocaGroup = group;
+    let members = this.groups.get(group);
+    if (!members) this.groups.set(group, (members = new Set()));
+    members.add(o);
   }
 
   /**
@@ -120,6 +170,11 @@ export class MatchingEngine {
    */
   submit(req: NewOrder, now: number): { order: EngineOrder; events: EngineEvent[] } {
     MatchingEngine.validate(req);
+    if (req.legs !== undefined && req.orderType !== 'LMT') throw new OrderValidationError('order_type', 'LMT for an order with attached legs');
+    return this.create(req, now, undefined);
+  }
+
+  private create(req: NewOrder, now: number, parentId: string | undefined): { order: EngineOrder; events: EngineEvent[] } {
     const seq = ++this.orderSeq;
     const o: EngineOrder = {
       id: ((this.cfg.orderIdBase ?? 40132638459956224n) + BigInt(seq)).toString(), seq, account: req.account, symbol: req.symbol,
@@ -128,8 +183,11 @@ export class MatchingEngine {
       filled: 0, avgFillPrice: 0, commission: 0, realizedPnl: 0, remark: '', createdAt: now, updatedAt: now, liveDay: undefined,
       trailStop: undefined, triggered: false,
     };
+    if (req.legs) o.legs = req.legs;
+    if (parentId !== undefined) o.parentId = parentId;
     this.orders.set(o.id, o);
-    const refusal = this.refusal(o);
+    // Exit legs close what their parent bought: no buying-power or shorting check.
+    const refusal = parentId === undefined ? this.refusal(o) : undefined;
     if (refusal) {
       o.status = 'Inactive';
       o.remark = refusal;
@@ -249,6 +307,16 @@ export class MatchingEngine {
       if (i >= 0) list.splice(i, 1);
     }
     this.workingByAccount.get(o.account)?.delete(o);
+    if (o.ocaGroup !== undefined) {
+      const members = this.groups.get(o.ocaGroup);
+      members?.delete(o);
+      if (members?.size === 0) this.groups.delete(o.ocaGroup);
+    }
+    if (o.parentId !== undefined) {
+      const pair = this.legsOf.get(o.parentId)?.filter((c) => c.status === 'Submitted');
+      const parent = this.orders.get(o.parentId);
+      if (!pair?.length && parent?.status !== 'Submitted') this.legsOf.delete(o.parentId);
+    }
   }
 
   /**
@@ -267,6 +335,8 @@ export class MatchingEngine {
     let capacity = bar.volume > 0 ? Math.floor(bar.volume * (this.cfg.participation ?? 0.1)) : Infinity;
     let day = -1;
     for (const o of [...list]) {
+      // An OCA partner filled earlier in this bar may have ended this one.
+      if (o.status !== 'Submitted') continue;
       if (o.timeInForce === 'DAY') {
         if (day < 0) day = this.session.of(bar.time);
         if (o.liveDay === undefined) o.liveDay = day;
@@ -313,6 +383,69 @@ export class MatchingEngine {
     }
     if (o.filled === o.quantity) this.retire(o, 'Filled', time, '');
     events.push({ kind: 'fill', fill }, { kind: 'order', order: o }, { kind: 'position', position: this.ledger.position(o.account, o.symbol) }, { kind: 'account', account: o.account });
+    if (o.ocaGroup !== undefined) this.reduceGroup(o, qty, time, events);
+    if (o.legs !== undefined) this.growLegs(o, qty, time, events);
+  }
+
+  /**
+   * One order of an OCA group filled `qty`: every other working order of the group shrinks by as
+   * much and is cancelled when no unfilled quantity is left (a partial fill leaves the rest of the
+   * others working, smaller).
+   */
+  private reduceGroup(o: EngineOrder, qty: number, time: number, events: EngineEvent[]): void {
+    for (const other of [...(this.groups.get(o.ocaGroup!) ?? [])]) {
+      if (other === o || other.status !== 'Submitted') continue;
+      other.quantity = Math.max(other.filled, other.quantity - qty);
+      other.updatedAt = time;
+      this.bookGen++;
+      if (other.quantity === other.filled) this.retire(other, 'Cancelled', time, `OCA: order ${o.id} of its group filled`);
+      events.push({ kind: 'order', order: other });
+    }
+  }
+
+  /**
+   * A parent with attached legs filled `qty`: its take-profit and stop-loss cover what it has
+   * filled. The first fill creates them (one OCA group, other side, working from the next bar);
+   * later fills grow the working pair; once a pair is done (one leg filled, the other cancelled), a
+   * further parent fill starts a new pair for the new quantity.
+   */
+  private growLegs(parent: EngineOrder, qty: number, time: number, events: EngineEvent[]): void {
+    const working = (this.legsOf.get(parent.id) ?? []).filter((c) => c.status === 'Submitted');
+    if (working.length > 0) {
+      for (const c of working) {
+        c.quantity += qty;
+        c.updatedAt = time;
+        events.push({ kind: 'order', order: c });
+      }
+      this.bookGen++;
+      return;
+    }
+    const legs = parent.legs!;
+    const side: Side = parent.action === 'BUY' ? 'SELL' : 'BUY';
+    const base = { account: parent.account, symbol: parent.symbol, action: side, quantity: qty, userMark: '' };
+    const reqs: NewOrder[] = [];
+    if (legs.profit) reqs.push({ ...base, orderType: 'LMT', limitPrice: legs.profit.limitPrice, timeInForce: legs.profit.timeInForce ?? 'DAY' });
+    const l = legs.loss;
+    if (l) {
+      const tif = l.timeInForce ?? 'DAY';
+      if (l.trailingPercent !== undefined || l.trailingAmount !== undefined) reqs.push({ ...base, orderType: 'TRAIL', trailingPercent: l.trailingPercent, auxPrice: l.trailingAmount, timeInForce: tif });
+      else if (l.limitPrice !== undefined) reqs.push({ ...base, orderType: 'STP_LMT', auxPrice: l.stopPrice, limitPrice: l.limitPrice, timeInForce: tif });
+      else reqs.push({ ...base, orderType: 'STP', auxPrice: l.stopPrice, timeInForce: tif });
+    }
+    const pair: EngineOrder[] = [];
+    for (const r of reqs) {
+      const child = this.create(r, time, parent.id);
+      if (reqs.length > 1) this.joinGroup(child.order, pair[0]?.ocaGroup ?? child.order.id);
+      pair.push(child.order);
+      events.push(...child.events);
+    }
+    this.bookGen++;
+    this.legsOf.set(parent.id, pair);
+  }
+
+  /** The attached legs working now for a parent's filled quantity (none before its first fill). */
+  legsOfParent(parentId: string): readonly Readonly<EngineOrder>[] {
+    return (this.legsOf.get(parentId) ?? []).filter((c) => c.status === 'Submitted');
   }
 
   order(id: string): Readonly<EngineOrder> | undefined {
@@ -324,10 +457,20 @@ export class MatchingEngine {
     return [...this.orders.values()].filter((o) => o.account === account);
   }
 
-  /** Unfilled quantity of the account's working orders on one side of a symbol. */
+  /**
+   * Unfilled quantity of the account's working orders on one side of a symbol. Orders of one OCA
+   * group (a bracket's two exit legs) can fill only as one: the group counts its largest.
+   */
   workingQuantity(account: string, symbol: string, action: 'BUY' | 'SELL'): number {
     let n = 0;
-    for (const w of this.workingByAccount.get(account) ?? []) if (w.symbol === symbol && w.action === action) n += w.quantity - w.filled;
+    const groups = new Map<string, number>();
+    for (const w of this.workingByAccount.get(account) ?? []) {
+      if (w.symbol !== symbol || w.action !== action) continue;
+      const left = w.quantity - w.filled;
+      if (w.ocaGroup === undefined) n += left;
+      else groups.set(w.ocaGroup, Math.max(groups.get(w.ocaGroup) ?? 0, left));
+    }
+    for (const g of groups.values()) n += g;
     return n;
   }
 

@@ -15,6 +15,18 @@ export interface MarketBar {
   volume: number;
 }
 
+/**
+ * Exit legs attached to a limit order (the wire's `attach_type` with `profit_taker_*` and
+ * `stop_loss_*`, what the SDKs' `order_legs` PROFIT and LOSS become). They work only for what the
+ * parent has filled: see MatchingEngine for the partial-fill rules.
+ */
+export interface AttachedLegs {
+  /** Take-profit: a limit order on the other side at this price. */
+  profit?: { limitPrice: number; timeInForce?: Tif };
+  /** Stop-loss: a stop (STP), stop-limit (with `limitPrice`) or trailing stop (with a trailing amount or percent). */
+  loss?: { stopPrice?: number; limitPrice?: number; trailingPercent?: number; trailingAmount?: number; timeInForce?: Tif };
+}
+
 export interface NewOrder {
   account: string;
   symbol: string;
@@ -26,6 +38,8 @@ export interface NewOrder {
   trailingPercent?: number;
   timeInForce?: Tif;
   userMark?: string;
+  /** Exit legs to attach (the order must then be LMT). */
+  legs?: AttachedLegs;
 }
 
 /** An order as the engine holds it; snapshots of it are what venues publish. */
@@ -55,6 +69,12 @@ export interface EngineOrder {
   /** Current stop level of a TRAIL order, or whether a STP_LMT has triggered. */
   trailStop: number | undefined;
   triggered: boolean;
+  /** The order this one is an attached leg of. */
+  parentId?: string;
+  /** Exit legs to create as this order fills. */
+  legs?: AttachedLegs;
+  /** Orders of one OCA group share this id (a bracket's two legs form one too). */
+  ocaGroup?: string;
 }
 
 export interface EngineFill {

@@ -13,7 +13,8 @@ import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
 import { ContainedObservable } from './strategy/ContainedObservable.ts';
 import { parseParams } from './strategy/params.ts';
-import type { ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition } from './strategy/types.ts';
+import type { OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition, SubmittedOrder } from './strategy/types.ts';
+import type { OrderTrack } from './execution/OrderHandles.ts';
 import type { Venue } from './venue/Venue.ts';
 
 export interface RunOptions {
@@ -334,11 +335,13 @@ export class TradingEngine {
       orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
       positions$: this.guard(venue.positions$, 'positions$'),
       account$: this.guard(venue.assets$, 'account$'),
-      submit: (i) => exec.submit(i),
+      submit: async (i) => this.handle(await exec.submitTracked(i)),
+      submitOca: async (is) => (await exec.submitOca(is)).map((r) => this.handle(r)),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
       flatten: (symbol) => this.flatten(symbol),
-      position: (s) => this.portfolio.position(s),
+      position: (s) => this.portfolio.view(s),
+      workingOrders: (symbol) => exec.workingOrders().filter((w) => symbol === undefined || w.symbol === symbol).length,
       get cash() {
         return engine.portfolio.cash;
       },
@@ -346,6 +349,23 @@ export class TradingEngine {
       log: this.log,
       state,
     };
+  }
+
+  /** A submitted order's handle for strategy code: its streams contained like every other stream. */
+  private handle({ outcome: r, track }: { outcome: SubmittedOrder; track: OrderTrack }): OrderHandle {
+    const exec = this.execution;
+    const id = r.orderId;
+    const notAccepted = () => Promise.reject(new Error(`order ${r.clientOrderId} was not accepted (${r.rejected ?? r.pending ?? 'no order id'})`));
+    // The outcome fields stay the handle's own enumerable data (equal to the SubmittedOrder they
+    // were, in tests, logs and JSON); the streams and commands are non-enumerable members.
+    const outcome: SubmittedOrder = { clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}) };
+    const members: Omit<OrderHandle, keyof SubmittedOrder> = {
+      status$: this.guard(track.status$, 'order status$'), fills$: this.guard(track.fills$, 'order fills$'),
+      cancel: () => (id === undefined ? notAccepted() : exec.cancel(id)),
+      modify: (ch) => (id === undefined ? notAccepted() : exec.modify(id, ch)),
+    };
+    for (const [k, v] of Object.entries(members)) Object.defineProperty(outcome, k, { value: v, enumerable: false });
+    return outcome as OrderHandle;
   }
 
   get strategyName(): string {

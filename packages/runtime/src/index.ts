@@ -12,6 +12,6 @@ export * from './execution/ExecutionEngine.ts';
 export * from './execution/toOrderRequest.ts';
 export * from './portfolio/Portfolio.ts';
 export * from './data/BarAggregator.ts';
-export * from './indicators/RollingWindow.ts';
+export * from './indicators/index.ts';
 export * from './TradingEngine.ts';
 export * from './dashboard/DashboardServer.ts';

@@ -47,7 +47,7 @@ describe('risk and cash against the local gateway', () => {
     expect(results.filter((r) => r.orderId !== undefined)).toHaveLength(1);
     expect(results.filter((r) => r.rejected !== undefined)).toHaveLength(4);
     gw.advance(1);
-    await until(() => ctx.position('AAA') === 100);
+    await until(() => ctx.position('AAA').quantity === 100);
     expect(gw.engine.ordersOf(gw.account)).toHaveLength(1);
     // The order is filled and gone from the working set: the limit has room for sells only.
     await until(() => engine!.execution.workingOrders().length === 0);

@@ -74,7 +74,7 @@ describe('TradingEngine against the local gateway', () => {
       gw!.advance(1);
     }
     await until(() => seen.fills.length === 3);
-    await until(() => seen.ctx!.position('AAA') === 30);
+    await until(() => seen.ctx!.position('AAA').quantity === 30);
     expect(new Set(seen.fills.map((f) => f.id)).size).toBe(3);
     expect(gw!.engine.position(gw!.account, 'AAA').quantity).toBe(30);
   });
@@ -97,7 +97,7 @@ describe('TradingEngine against the local gateway', () => {
     await tick(200);
     expect(seen.fills.map((f) => f.quantity).sort()).toEqual([10, 3, 7].sort());
     expect(engine!.status().fills).toBe(3);
-    expect(seen.ctx!.position('AAA')).toBe(14);
+    expect(seen.ctx!.position('AAA').quantity).toBe(14);
     const journal = replayJournal(OrderJournal.read(engine!.journal.dir));
     expect(journal.fills.size).toBe(3);
     expect(gw!.engine.fillsOf(gw!.account).map((f) => f.id).sort()).toEqual([...journal.fills.keys()].sort());
@@ -117,7 +117,7 @@ describe('TradingEngine against the local gateway', () => {
     expect(seen.fills).toHaveLength(6);
     expect(new Set(seen.fills.map((f) => f.id)).size).toBe(6);
     const expected = gw!.engine.position(gw!.account, 'AAA').quantity;
-    expect(seen.ctx!.position('AAA')).toBe(expected);
+    expect(seen.ctx!.position('AAA').quantity).toBe(expected);
     // Per order, the statuses the strategy saw only move forward (as does the filled quantity) and end Filled.
     const rank: Record<string, number> = { Initial: 0, PendingSubmit: 0, Submitted: 1, PendingCancel: 2, Filled: 3, Cancelled: 3, Inactive: 3, Invalid: 3 };
     const byId = new Map<string, Order[]>();
@@ -154,7 +154,7 @@ describe('TradingEngine against the local gateway', () => {
     const { seen } = await run();
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
     gw!.advance(1);
-    await until(() => seen.ctx!.position('AAA') === 10);
+    await until(() => seen.ctx!.position('AAA').quantity === 10);
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 1 });
     await until(() => engine!.execution.openOrders.length === 1);
     expect(await engine!.kill('test')).toBe(1);
@@ -163,7 +163,7 @@ describe('TradingEngine against the local gateway', () => {
     expect((await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).rejected).toBe('risk: trading halted: test');
     await seen.ctx!.flatten('AAA');
     gw!.advance(1);
-    await until(() => seen.ctx!.position('AAA') === 0);
+    await until(() => seen.ctx!.position('AAA').quantity === 0);
   });
 
   it('a kick-out (4001: the same tiger_id logged in elsewhere) halts new orders in the runtime', async () => {

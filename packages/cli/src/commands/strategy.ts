@@ -13,7 +13,8 @@ import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_OPTIO
 import { formatStatus } from './statusLine.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const STRATEGIES_DIR = join(ROOT, 'strategies');
+/** The strategies folder: the repo's `strategies/`, or `POUNCE_STRATEGIES_DIR` when set (`new` writes there too). */
+export const STRATEGIES_DIR = process.env.POUNCE_STRATEGIES_DIR ? resolve(process.env.POUNCE_STRATEGIES_DIR) : join(ROOT, 'strategies');
 
 const OPTIONS = {
   list: { type: 'boolean' },

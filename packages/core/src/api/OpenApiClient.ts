@@ -5,7 +5,7 @@ import { errorForCode } from '../http/errors.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
 import { OncePerKeyLog } from '../log/OncePerKeyLog.ts';
 import type { AccountAssets, Bar, Contract, Depth, Fill, KlinePage, MarketState, Order, OrderPreview, OrderQuery, OrderRequest, PlacedOrder, Position, QuoteBrief, Tick } from './models.ts';
-import { orderBiz } from './orderBiz.ts';
+import { ocaOrderBiz, orderBiz } from './orderBiz.ts';
 import {
   parseContract, parseDepth, parseFill, parseGlobalAssets, parseKlinePage, parseMarketState, parseOrder, parseOrderPreview,
   parsePosition, parsePrimeAssets, parseQuoteBrief, parseTradeTicks,
@@ -183,6 +183,17 @@ export class OpenApiClient {
     // The Python SDK reads `orderId` first, then `order_id` (trade/response/order_id_response.py).
     const orderId = data.orderId !== undefined && data.orderId !== null ? num(data, 'orderId') : num(data, 'order_id', 0);
     return { id: id(data, 'id'), orderId, order: orders[0] ? this.readOrder(orders[0]) : undefined };
+  }
+
+  /**
+   * Places an OCA group (order_type OCA): one order per request, in order; never retried (look
+   * each up by its userMark after a timeout). The reply names the orders in `orders`.
+   */
+  async placeOcaOrders(reqs: readonly OrderRequest[], o?: CallOptions): Promise<PlacedOrder[]> {
+    const data = orderReply(await this.http.call('place_order', ocaOrderBiz(this.account, reqs, this.secretKey), o), 'place_order');
+    const orders = Array.isArray(data.orders) ? data.orders.map((x) => this.readOrder(x)) : [];
+    if (orders.length !== reqs.length) throw new WireFormatError('orders', `one order per OCA member (${reqs.length})`, orders.length);
+    return orders.map((order) => ({ id: order.id, orderId: 0, order }));
   }
 
   async previewOrder(req: OrderRequest, o?: CallOptions): Promise<OrderPreview> {

@@ -25,6 +25,17 @@ export interface Tick { symbol: string; sn: number; time: number; price: number;
 
 export interface Contract { symbol: string; secType: string; currency: string; market: string; name: string; lotSize: number; minTick: number; multiplier: number; tradeable: boolean; shortable: boolean }
 
+/**
+ * Exit legs attached to a limit order: the SDKs' `order_legs` (PROFIT, LOSS), sent as
+ * `attach_type` with `profit_taker_*` / `stop_loss_*` fields. The broker requires the parent to be LMT.
+ */
+export interface OrderLegs {
+  /** Take-profit leg: a limit order at `price`. */
+  profit?: { price: number; timeInForce?: TimeInForce };
+  /** Stop-loss leg: a stop at `price` (stop-limit with `limitPrice`), or a trailing stop (percent or amount). */
+  loss?: { price?: number; limitPrice?: number; trailingPercent?: number; trailingAmount?: number; timeInForce?: TimeInForce };
+}
+
 /** What a strategy or user asks for; converted to the snake_case `place_order` biz. */
 export interface OrderRequest {
   symbol: string;
@@ -42,6 +53,8 @@ export interface OrderRequest {
   userMark?: string;
   secType?: string;
   currency?: string;
+  /** Attached take-profit / stop-loss legs (LMT orders only). */
+  legs?: OrderLegs;
 }
 
 export interface Order {
@@ -52,6 +65,8 @@ export interface Order {
   openTime: number; updateTime: number;
   /** The service's own status text, kept when `status` is `'Unknown'` (absent otherwise). */
   rawStatus?: string;
+  /** The order this one is an attached leg of (the wire's `parentId`). */
+  parentId?: string;
 }
 
 export interface PlacedOrder { id: string; orderId: number; order: Order | undefined }

@@ -79,6 +79,8 @@ export function parseOrder(v: unknown): Order {
     openTime: num(o, 'openTime', 0), updateTime: num(o, 'updateTime', 0),
   };
   if (status === 'Unknown') order.rawStatus = rawStatusText(o.status);
+  // Attached legs name their parent; 0 or absent means none.
+  if (o.parentId !== undefined && o.parentId !== null && String(o.parentId) !== '0') order.parentId = id(o, 'parentId');
   return order;
 }
 

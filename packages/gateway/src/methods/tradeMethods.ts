@@ -1,5 +1,5 @@
 import { accountKind as coreAccountKind } from '@pounce/core';
-import type { AccountKind, EngineFill, EngineOrder, MatchingEngine, NewOrder, OrderRefusal, RuleContext, RuleOrder } from '@pounce/matching';
+import type { AccountKind, AttachedLegs, AttachType, EngineFill, EngineOrder, MatchingEngine, NewOrder, OrderRefusal, RuleContext, RuleOrder } from '@pounce/matching';
 import { engineErrorRefusal, modifyRefusal, orderRefusal, refusalCode, tieredFees } from '@pounce/matching';
 import { bizParam, GatewayError, tradeError } from '../http/GatewayError.ts';
 import { optId, optNum, optStr, reqNum, reqStr, type Biz } from './bizFields.ts';
@@ -12,6 +12,8 @@ export interface TradeDesk {
   now(): number;
   knownSymbol(symbol: string): boolean;
   place(req: NewOrder): Readonly<EngineOrder>;
+  /** Places an OCA group (order_type OCA): its orders, in the request's order. */
+  placeOca(reqs: NewOrder[]): readonly Readonly<EngineOrder>[];
   cancel(id: string): void;
   modify(id: string, changes: { quantity?: number; limitPrice?: number; auxPrice?: number; trailingPercent?: number }): void;
 }
@@ -46,21 +48,73 @@ function ruleContext(acct: string, desk: TradeDesk): RuleContext {
   return { accountKind: accountKind(acct), knownSymbol: (s) => desk.knownSymbol(s), position: (s) => desk.engine.position(acct, s).quantity, working: (s, action) => desk.engine.workingQuantity(acct, s, action) };
 }
 
+const TIFS = new Set(['DAY', 'GTC']);
+const tif = (biz: Biz, field: string): 'DAY' | 'GTC' | undefined => {
+  const v = optStr(biz, field);
+  if (v !== undefined && !TIFS.has(v)) throw bizParam(`${field}: expected DAY or GTC, got ${v}`);
+  return v as 'DAY' | 'GTC' | undefined;
+};
+
+/**
+ * The attached legs of a place_order biz, as the SDKs send `order_legs`: `attach_type` PROFIT,
+ * LOSS or BRACKETS with `profit_taker_*` / `stop_loss_*` fields.
+ */
+function attachedLegs(biz: Biz): { attachType: AttachType; legs: AttachedLegs } | undefined {
+  const attachType = optStr(biz, 'attach_type');
+  if (attachType === undefined) return undefined;
+  if (attachType !== 'PROFIT' && attachType !== 'LOSS' && attachType !== 'BRACKETS') throw bizParam(`attach_type: expected PROFIT, LOSS or BRACKETS, got ${attachType}`);
+  const legs: AttachedLegs = {};
+  if (attachType !== 'LOSS') {
+    const price = optNum(biz, 'profit_taker_price');
+    if (price === undefined) throw bizParam(`profit_taker_price: expected a price for attach_type ${attachType}`);
+    legs.profit = { limitPrice: price, timeInForce: tif(biz, 'profit_taker_tif') };
+  }
+  if (attachType !== 'PROFIT') {
+    legs.loss = {
+      stopPrice: optNum(biz, 'stop_loss_price'), limitPrice: optNum(biz, 'stop_loss_limit_price'), trailingPercent: optNum(biz, 'stop_loss_trailing_percent'),
+      trailingAmount: optNum(biz, 'stop_loss_trailing_amount'), timeInForce: tif(biz, 'stop_loss_tif'),
+    };
+  }
+  return { attachType, legs };
+}
+
 /** Parses a place/preview biz and applies the venue rules (packages/matching/src/rules). */
 function newOrder(biz: Biz, desk: TradeDesk): NewOrder {
   const acct = account(biz);
+  const attached = attachedLegs(biz);
   const order: RuleOrder = {
     account: acct, symbol: reqStr(biz, 'symbol'), action: reqStr(biz, 'action') as NewOrder['action'], orderType: reqStr(biz, 'order_type') as NewOrder['orderType'],
     quantity: reqNum(biz, 'total_quantity'), limitPrice: optNum(biz, 'limit_price'), auxPrice: optNum(biz, 'aux_price'),
     trailingPercent: optNum(biz, 'trailing_percent'), timeInForce: (optStr(biz, 'time_in_force') ?? 'DAY') as NewOrder['timeInForce'], userMark: optStr(biz, 'user_mark'),
     secType: optStr(biz, 'sec_type'), outsideRth: biz.outside_rth === true,
   };
+  if (attached) {
+    order.attachType = attached.attachType;
+    order.legs = attached.legs;
+  }
   const refusal = orderRefusal(order, ruleContext(acct, desk));
   if (refusal) throw refused(acct, refusal);
   return {
     account: order.account, symbol: order.symbol, action: order.action, orderType: order.orderType, quantity: order.quantity, limitPrice: order.limitPrice,
     auxPrice: order.auxPrice, trailingPercent: order.trailingPercent, timeInForce: order.timeInForce, userMark: order.userMark,
+    ...(order.legs ? { legs: order.legs } : {}),
   };
+}
+
+/**
+ * The orders of an OCA place_order (`order_type` OCA, `oca_orders`): each entry is an order biz,
+ * contract and account fields defaulting to the request's; each passes the venue rules.
+ */
+function ocaOrders(biz: Biz, desk: TradeDesk): NewOrder[] {
+  const list = biz.oca_orders;
+  if (!Array.isArray(list) || list.length < 2) throw bizParam('oca_orders: expected a list of at least two orders for order_type OCA');
+  const inherited = { account: biz.account, symbol: biz.symbol, sec_type: biz.sec_type, currency: biz.currency, action: biz.action };
+  return list.map((entry, i) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw bizParam(`oca_orders[${i}]: expected an order object`);
+    const leg: Biz = { ...inherited, ...(entry as Biz) };
+    if (leg.attach_type !== undefined) throw bizParam(`oca_orders[${i}].attach_type: OCA orders cannot carry attached legs`);
+    return newOrder(leg, desk);
+  });
 }
 
 function page<T>(all: T[], biz: Biz, def = 100, max = 300): { items: T[]; nextPageToken: string } {
@@ -100,6 +154,11 @@ const isOpen = (o: Readonly<EngineOrder>) => o.status === 'Submitted' || o.statu
 
 export const tradeMethods: Record<string, Handler> = {
   place_order: (biz, desk) => {
+    if (biz.order_type === 'OCA') {
+      const reqs = ocaOrders(biz, desk);
+      const orders = guarded(reqs[0]!.account, () => desk.placeOca(reqs));
+      return { id: BigInt(orders[0]!.id), order_id: orders[0]!.seq, subIds: orders.map((o) => BigInt(o.id)), orders: orders.map(orderJson) };
+    }
     const req = newOrder(biz, desk);
     const o = guarded(req.account, () => desk.place(req));
     return { id: BigInt(o.id), order_id: o.seq, subIds: [], orders: [orderJson(o)] };

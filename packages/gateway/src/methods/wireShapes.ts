@@ -58,6 +58,7 @@ export function orderJson(o: Readonly<EngineOrder>): Record<string, unknown> {
     filledQuantityScale: 0, avgFillPrice: o.avgFillPrice, timeInForce: o.timeInForce, outsideRth: false, commission: o.commission,
     realizedPnl: o.realizedPnl, status: o.status, remark: o.remark, userMark: o.userMark, canModify: open, canCancel: open,
     isOpen: open, openTime: o.createdAt, updateTime: o.updatedAt, latestTime: o.updatedAt, source: 'OpenApi',
+    ...(o.parentId !== undefined ? { parentId: BigInt(o.parentId) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { NewOrder } from '@pounce/matching';
 /** One state-changing command, stamped with the replay position it happened at. */
 export type GatewayCommand =
   | { c: number; k: 'place'; req: NewOrder }
+  | { c: number; k: 'place-oca'; reqs: NewOrder[] }
   | { c: number; k: 'cancel'; id: string }
   | { c: number; k: 'modify'; id: string; ch: { quantity?: number; limitPrice?: number; auxPrice?: number; trailingPercent?: number } };
 

@@ -71,8 +71,9 @@ export const knownSymbol: Rule = (o, ctx) => (ctx.knownSymbol(o.symbol) ? undefi
 /** GTC is refused for market orders (every account). */
 export const noMarketGtc: Rule = (o) => (o.orderType === 'MKT' && o.timeInForce === 'GTC' ? trade('market-gtc', say.marketGtc()) : undefined);
 
-/** GTC is refused for every order on a paper account. */
-export const noPaperGtc: Rule = (o, ctx) => (ctx.accountKind === 'paper' && o.timeInForce === 'GTC' ? trade('paper-gtc', say.paperGtc()) : undefined);
+/** GTC is refused for every order on a paper account, attached legs included. */
+export const noPaperGtc: Rule = (o, ctx) =>
+  ctx.accountKind === 'paper' && (o.timeInForce === 'GTC' || o.legs?.profit?.timeInForce === 'GTC' || o.legs?.loss?.timeInForce === 'GTC') ? trade('paper-gtc', say.paperGtc()) : undefined;
 
 /** Market and stop orders trade in regular hours only. */
 export const noMarketOutsideRth: Rule = (o) =>

@@ -7,6 +7,7 @@ import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
 import type { Venue } from '../venue/Venue.ts';
 import { formatClientOrderId } from './clientOrderId.ts';
 import { IdRunSet } from './IdRunSet.ts';
+import { OrderHandles, type OrderTrack } from './OrderHandles.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
 
 // 'Unknown' (a status no SDK table names) is not final: the order stays open until a later update or lookup.
@@ -45,6 +46,8 @@ interface OrderMark {
 export class ExecutionEngine {
   readonly fills$ = new Subject<Fill>();
   readonly orders$ = new Subject<Order>();
+  /** Each submitted order's own status and fill streams (what `submit`'s handle exposes). */
+  readonly handles = new OrderHandles();
   private readonly seenFills = new IdRunSet();
   private readonly open = new Map<string, Order>();
   /**
@@ -135,6 +138,7 @@ export class ExecutionEngine {
     for (const s of this.subs) s.unsubscribe();
     this.fills$.complete();
     this.orders$.complete();
+    this.handles.closeAll();
   }
 
   /** Delivers a fill unless it was seen before; true when it was new. */
@@ -145,6 +149,7 @@ export class ExecutionEngine {
     this.portfolio.applyFill(f);
     this.fillCount++;
     this.fills$.next(f);
+    this.handles.onFill(f);
     return true;
   }
 
@@ -170,6 +175,7 @@ export class ExecutionEngine {
     else this.forget(o.id);
     this.portfolio.applyOrder(o);
     this.orders$.next(o);
+    this.handles.onOrder(o);
   }
 
   /** Orders sent whose outcome the venue has not confirmed yet (never re-sent). */
@@ -222,11 +228,13 @@ export class ExecutionEngine {
     this.rejectedCount++;
     this.journal.append({ t: Date.now(), e: 'rejected', cid, reason, req });
     const now = this.venue.now();
-    this.orders$.next({
+    const inactive: Order = {
       id: '', account: this.venue.account, symbol: req.symbol, action: req.action, orderType: req.orderType, limitPrice: req.limitPrice,
       auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, totalQuantity: req.quantity, filledQuantity: 0, avgFillPrice: 0,
       timeInForce: req.timeInForce ?? 'DAY', status: 'Inactive', commission: 0, realizedPnl: 0, remark: reason, userMark: cid, openTime: now, updateTime: now,
-    });
+    };
+    this.orders$.next(inactive);
+    this.handles.onOrder(inactive);
     return { clientOrderId: cid, orderId: undefined, rejected: reason };
   }
 
@@ -242,8 +250,19 @@ export class ExecutionEngine {
    *   id, never re-sent; it resolves later on `orders$` (accepted, or Inactive "not received").
    */
   async submit(intent: OrderIntent): Promise<SubmittedOrder> {
+    return (await this.submitTracked(intent)).outcome;
+  }
+
+  /** `submit`, with the order's own status and fill streams (what a strategy's order handle carries). */
+  async submitTracked(intent: OrderIntent): Promise<{ outcome: SubmittedOrder; track: OrderTrack }> {
     // Taken before the checks: a refused order journals its id too, and resume continues after it.
     const cid = formatClientOrderId({ ...this.ids, n: ++this.seq });
+    // Opened before the send: the venue's first events may come before its reply.
+    const track = this.handles.open(cid);
+    return { outcome: await this.send(intent, cid), track };
+  }
+
+  private async send(intent: OrderIntent, cid: string): Promise<SubmittedOrder> {
     let req: OrderRequest;
     try {
       req = toOrderRequest(intent, cid);
@@ -289,8 +308,74 @@ export class ExecutionEngine {
     }
   }
 
+  /**
+   * Sends an OCA group in one venue call. Each order has its own client id, journaled intent and
+   * track; the risk checks see the group whole (a refusal of one refuses all), and so does a
+   * venue refusal. After an unknown outcome each order is looked up by its client id, never re-sent.
+   */
+  async submitOca(intents: readonly OrderIntent[]): Promise<Array<{ outcome: SubmittedOrder; track: OrderTrack }>> {
+    const cids = intents.map(() => formatClientOrderId({ ...this.ids, n: ++this.seq }));
+    const tracks = cids.map((cid) => this.handles.open(cid));
+    const results = await this.sendOca(intents, cids);
+    return results.map((outcome, k) => ({ outcome, track: tracks[k]! }));
+  }
+
+  private async sendOca(intents: readonly OrderIntent[], cids: string[]): Promise<SubmittedOrder[]> {
+    const rejectAll = (reqs: OrderRequest[], reason: string) => reqs.map((r, k) => this.reject(cids[k]!, r, reason));
+    const fallback = intents.map((i): OrderRequest => ({ symbol: i.symbol, action: i.side, orderType: 'MKT', quantity: i.quantity }));
+    let reqs: OrderRequest[];
+    try {
+      if (intents.length < 2) throw new Error(`an OCA group needs at least two orders, got ${intents.length}`);
+      if (new Set(intents.map((i) => i.symbol)).size !== 1) throw new Error('the orders of an OCA group must share one symbol');
+      reqs = intents.map((i, k) => toOrderRequest(i, cids[k]!));
+      if (reqs.some((r) => r.legs)) throw new Error('OCA orders cannot carry takeProfit/stopLoss legs');
+    } catch (err) {
+      return rejectAll(fallback, (err as Error).message);
+    }
+    for (const r of reqs) {
+      const refusal = this.risk.check(r);
+      if (refusal) return rejectAll(reqs, `risk: ${refusal} (one order of the OCA group; the group is refused whole)`);
+    }
+    const sentAt = Date.now();
+    reqs.forEach((req, k) => {
+      this.journal.append({ t: sentAt, e: 'intent', cid: cids[k]!, req });
+      this.unconfirmed.set(cids[k]!, { req, orderId: undefined });
+    });
+    this.orderCount += reqs.length;
+    this.inFlight++;
+    try {
+      const placed = await this.venue.placeOcaOrders(reqs);
+      return placed.map((p, k) => {
+        this.journal.append({ t: Date.now(), e: 'accepted', cid: cids[k]!, orderId: p.id });
+        this.placedAs(cids[k]!, p.id);
+        return { clientOrderId: cids[k]!, orderId: p.id };
+      });
+    } catch (err) {
+      if (err instanceof ApiResponseError) return rejectAll(reqs, `venue: ${err.serverMessage} (code ${err.code})`);
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn('place_order (OCA) outcome unknown; looking the orders up', { cids, error: message });
+      const out: SubmittedOrder[] = [];
+      for (const [k, cid] of cids.entries()) {
+        this.pendingIntents.set(cid, reqs[k]!);
+        this.sentAt.set(cid, sentAt);
+        const found = await this.lookup(cid);
+        if (typeof found === 'string') out.push({ clientOrderId: cid, orderId: found });
+        else if (found === undefined) out.push({ clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` });
+        else {
+          this.pendingIntents.delete(cid);
+          out.push(this.reject(cid, reqs[k]!, `not received by the venue (${message}); looked up by client id and not found, not re-sent`));
+        }
+      }
+      return out;
+    } finally {
+      this.inFlight--;
+      for (const cid of cids) if (!this.pendingIntents.has(cid) && this.unconfirmed.get(cid)?.orderId === undefined) this.unconfirmed.delete(cid);
+    }
+  }
+
   /** The reply named the order: it works until its first order event (which may have come already). */
   private placedAs(cid: string, orderId: string): void {
+    this.handles.placed(cid, orderId);
     const u = this.unconfirmed.get(cid);
     if (!u) return;
     if (this.latest.has(orderId) || this.previous.has(orderId)) {

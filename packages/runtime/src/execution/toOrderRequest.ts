@@ -14,5 +14,17 @@ export function toOrderRequest(i: OrderIntent, clientOrderId: string): OrderRequ
     if (i.trailPercent !== undefined) req.trailingPercent = i.trailPercent;
     else req.auxPrice = i.trailAmount;
   }
+  if (i.takeProfit || i.stopLoss) {
+    req.legs = {};
+    if (i.takeProfit) req.legs.profit = { price: i.takeProfit.limitPrice, timeInForce: i.takeProfit.timeInForce ?? 'DAY' };
+    const l = i.stopLoss;
+    if (l) {
+      req.legs.loss = { timeInForce: l.timeInForce ?? 'DAY' };
+      if (l.stopPrice !== undefined) req.legs.loss.price = l.stopPrice;
+      if (l.limitPrice !== undefined) req.legs.loss.limitPrice = l.limitPrice;
+      if (l.trailPercent !== undefined) req.legs.loss.trailingPercent = l.trailPercent;
+      if (l.trailAmount !== undefined) req.legs.loss.trailingAmount = l.trailAmount;
+    }
+  }
   return req;
 }

@@ -1,6 +1,9 @@
+import { CompensatedSum } from './CompensatedSum.ts';
+
 /**
- * Fixed-size rolling window with O(1) mean and standard deviation, for SMA and Bollinger bands
- * without re-summing the window on every bar.
+ * Fixed-size rolling window with O(1) mean and population standard deviation. The sums are
+ * compensated (CompensatedSum) so they do not drift over millions of pushes, and the variance is
+ * taken around the window's mean (no cancellation between two large sums of squares).
  *
  * @example
  * ```ts
@@ -11,8 +14,9 @@ export class RollingWindow {
   private readonly buf: Float64Array;
   private i = 0;
   private n = 0;
-  private sum = 0;
-  private sumSq = 0;
+  private readonly sum = new CompensatedSum();
+  /** Sum of squared deviations from the running mean (Welford, rolled). */
+  private m2 = 0;
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`window size: expected a whole number >= 1, got ${size}`);
@@ -20,19 +24,40 @@ export class RollingWindow {
   }
 
   push(x: number): void {
+    const before = this.n === 0 ? 0 : this.sum.value / this.n;
     if (this.n === this.size) {
       const old = this.buf[this.i]!;
-      this.sum -= old;
-      this.sumSq -= old * old;
-    } else this.n++;
+      this.sum.add(x - old);
+      const after = this.sum.value / this.n;
+      this.m2 += (x - old) * (x - after + old - before);
+    } else {
+      this.n++;
+      this.sum.add(x);
+      const after = this.sum.value / this.n;
+      this.m2 += (x - before) * (x - after);
+    }
+    if (this.m2 < 0) this.m2 = 0;
     this.buf[this.i] = x;
-    this.sum += x;
-    this.sumSq += x * x;
     this.i = (this.i + 1) % this.size;
+    // Rolled deviations accumulate rounding: recompute them exactly once per `size` * 64 pushes (O(1) amortised).
+    if (++this.pushes % (this.size * 64) === 0) this.resync();
+  }
+
+  private pushes = 0;
+
+  private resync(): void {
+    const m = this.mean;
+    let s = 0;
+    for (let k = 0; k < this.n; k++) s += (this.buf[k]! - m) ** 2;
+    this.m2 = s;
   }
 
   get full(): boolean {
     return this.n === this.size;
+  }
+
+  get count(): number {
+    return this.n;
   }
 
   /** The oldest value in the window (NaN when empty). */
@@ -46,13 +71,16 @@ export class RollingWindow {
     return this.n === 0 ? NaN : this.buf[(this.i + this.size - 1) % this.size]!;
   }
 
-  get mean(): number {
-    return this.n === 0 ? NaN : this.sum / this.n;
+  get sumValue(): number {
+    return this.sum.value;
   }
 
+  get mean(): number {
+    return this.n === 0 ? NaN : this.sum.value / this.n;
+  }
+
+  /** Population standard deviation (divides by the count, as backtrader's StdDev). */
   get stddev(): number {
-    if (this.n === 0) return NaN;
-    const m = this.sum / this.n;
-    return Math.sqrt(Math.max(0, this.sumSq / this.n - m * m));
+    return this.n === 0 ? NaN : Math.sqrt(this.m2 / this.n);
   }
 }

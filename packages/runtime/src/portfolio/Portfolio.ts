@@ -1,6 +1,8 @@
 import type { AccountAssets, Fill, Order, Position } from '@pounce/core';
 import type { FeeModel } from '@pounce/matching';
+import type { PositionView } from '../strategy/types.ts';
 import { CashLedger } from './CashLedger.ts';
+
 
 /**
  * The runtime's own view of positions and cash: positions and cash move with each (deduplicated)
@@ -9,6 +11,8 @@ import { CashLedger } from './CashLedger.ts';
  */
 export class Portfolio {
   private readonly qty = new Map<string, number>();
+  /** Average price of the open quantity and realized P&L, per symbol. */
+  private readonly cost = new Map<string, { average: number; realized: number }>();
   private readonly prices = new Map<string, number>();
   private readonly ledger: CashLedger;
   realizedFills = 0;
@@ -19,7 +23,11 @@ export class Portfolio {
   }
 
   applyFill(f: Fill): void {
-    this.qty.set(f.symbol, (this.qty.get(f.symbol) ?? 0) + (f.action === 'BUY' ? f.quantity : -f.quantity));
+    const before = this.qty.get(f.symbol) ?? 0;
+    const signed = f.action === 'BUY' ? f.quantity : -f.quantity;
+    const after = before + signed;
+    this.qty.set(f.symbol, after);
+    this.moveCost(f.symbol, before, signed, f.price);
     this.prices.set(f.symbol, f.price);
     this.ledger.onFill(f);
     this.realizedFills++;
@@ -30,8 +38,28 @@ export class Portfolio {
     this.ledger.onOrder(o);
   }
 
+  /** Average price and realized P&L after a fill of `signed` shares at `price` on a position of `before`. */
+  private moveCost(symbol: string, before: number, signed: number, price: number): void {
+    let c = this.cost.get(symbol);
+    if (!c) this.cost.set(symbol, (c = { average: 0, realized: 0 }));
+    const after = before + signed;
+    if (before === 0 || Math.sign(before) === Math.sign(signed)) {
+      // Opening or adding: the average moves to the new quantity's.
+      c.average = (c.average * Math.abs(before) + price * Math.abs(signed)) / Math.abs(after);
+      return;
+    }
+    // Reducing, closing or crossing through zero: the closed part realizes against the average.
+    const closed = Math.min(Math.abs(signed), Math.abs(before));
+    c.realized += closed * (price - c.average) * Math.sign(before);
+    if (after === 0) c.average = 0;
+    else if (Math.sign(after) !== Math.sign(before)) c.average = price;
+  }
+
   setPosition(p: Position): void {
     this.qty.set(p.symbol, p.quantity);
+    const c = this.cost.get(p.symbol);
+    // The venue's average cost is the truth; realized P&L stays the run's own (the venue's covers more than this run).
+    this.cost.set(p.symbol, { average: p.quantity === 0 ? 0 : p.averageCost, realized: c?.realized ?? 0 });
     if (p.latestPrice > 0) this.prices.set(p.symbol, p.latestPrice);
   }
 
@@ -52,6 +80,15 @@ export class Portfolio {
 
   position(symbol: string): number {
     return this.qty.get(symbol) ?? 0;
+  }
+
+  /** Quantity, average price and P&L of one symbol (all zero when never traded). */
+  view(symbol: string): PositionView {
+    const quantity = this.qty.get(symbol) ?? 0;
+    const c = this.cost.get(symbol);
+    const average = quantity === 0 ? 0 : (c?.average ?? 0);
+    const last = this.prices.get(symbol);
+    return { symbol, quantity, averagePrice: average, unrealizedPnl: quantity === 0 || last === undefined ? 0 : (last - average) * quantity, realizedPnl: c?.realized ?? 0 };
   }
 
   price(symbol: string): number | undefined {

@@ -27,6 +27,16 @@ export interface OrderIntent {
   trailAmount?: number;
   trailPercent?: number;
   timeInForce?: 'DAY' | 'GTC';
+  /**
+   * Take-profit leg attached at the venue (a bracket; the order must be a limit order): a limit
+   * order on the other side, for what this order fills.
+   */
+  takeProfit?: { limitPrice: number; timeInForce?: 'DAY' | 'GTC' };
+  /**
+   * Stop-loss leg attached at the venue (a bracket; the order must be a limit order): a stop at
+   * `stopPrice` (stop-limit with `limitPrice`) or a trailing stop (`trailPercent` or `trailAmount`).
+   */
+  stopLoss?: { stopPrice?: number; limitPrice?: number; trailPercent?: number; trailAmount?: number; timeInForce?: 'DAY' | 'GTC' };
 }
 
 /**
@@ -52,6 +62,54 @@ export interface SubmittedOrder {
   pending?: string;
 }
 
+/** What `modify` may change on a working order. */
+export interface OrderChanges {
+  quantity?: number;
+  limitPrice?: number;
+  stopPrice?: number;
+}
+
+/**
+ * What `submit` resolves with: the outcome fields of `SubmittedOrder` plus the order's own streams
+ * and commands, so a strategy follows its order without keeping flags or ids. The outcome fields
+ * are its only enumerable ones (a spread or JSON of a handle is the `SubmittedOrder`).
+ *
+ * @example
+ * ```ts
+ * const h = await ctx.submit({ symbol: 'NVDA', side: 'BUY', quantity: 100, type: 'limit', limitPrice: 120 });
+ * h.fills$.subscribe((f) => ctx.log.info('filled', { qty: f.quantity, price: f.price }));
+ * h.status$.subscribe({ complete: () => ctx.log.info('order done') });
+ * setTimeout(() => void h.cancel(), 60_000);
+ * ```
+ */
+export interface OrderHandle extends SubmittedOrder {
+  /**
+   * The order's updates: the latest one replayed on subscribe, then each new one; completes when
+   * the order is final (Filled, Cancelled, Inactive, Invalid). A refused order gives its Inactive
+   * update and completes.
+   */
+  readonly status$: Observable<Order>;
+  /** The order's fills (each once; all of them replayed on subscribe); completes once the final order's filled quantity has arrived. */
+  readonly fills$: Observable<Fill>;
+  /** Cancels the order; rejects when it was never accepted or the venue refuses. */
+  cancel(): Promise<void>;
+  /** Changes a working order; rejects when it was never accepted or the venue refuses. */
+  modify(changes: OrderChanges): Promise<void>;
+}
+
+/** A position as a strategy sees it (`ctx.position(symbol)`). */
+export interface PositionView {
+  readonly symbol: string;
+  /** Signed quantity: negative when short. */
+  readonly quantity: number;
+  /** Average price of the open quantity (0 when flat). */
+  readonly averagePrice: number;
+  /** (last price - average price) * quantity at the runtime's last mark; fees not included. */
+  readonly unrealizedPnl: number;
+  /** P&L of the quantity closed in this run, against the average price; fees not included. */
+  readonly realizedPnl: number;
+}
+
 /** JSON state kept in the run folder and restored on --resume. */
 export interface PersistedState {
   get<T>(key: string): T | undefined;
@@ -75,16 +133,33 @@ export interface StrategyContext<P = Record<string, unknown>> {
   readonly account$: Observable<AccountAssets>;
   /**
    * Sends an order through the risk checks to the venue. Never rejects for a refusal or a lost
-   * reply: resolves with `{clientOrderId, orderId}` (accepted), `{rejected}` (refused; an
-   * `Inactive` order follows on `orders$`) or `{pending}` (outcome unknown, resolved on `orders$`).
+   * reply: resolves with a handle whose `{clientOrderId, orderId}` say accepted, `{rejected}`
+   * refused (an `Inactive` order follows on `orders$` and the handle's `status$`) or `{pending}`
+   * outcome unknown (resolved on `orders$`). The handle carries the order's own `status$`,
+   * `fills$`, `cancel()` and `modify()`.
    */
-  submit(intent: OrderIntent): Promise<SubmittedOrder>;
+  submit(intent: OrderIntent): Promise<OrderHandle>;
+  /**
+   * Sends orders of one symbol as an OCA group in one venue call (the SDKs' OCA order): when one
+   * fills, each other shrinks by the filled quantity and is cancelled once nothing is left. The
+   * group passes the risk checks whole or not at all. Resolves with one handle per order, in order.
+   */
+  submitOca(intents: readonly OrderIntent[]): Promise<OrderHandle[]>;
   cancel(orderId: string): Promise<void>;
-  modify(orderId: string, changes: { quantity?: number; limitPrice?: number; stopPrice?: number }): Promise<void>;
+  modify(orderId: string, changes: OrderChanges): Promise<void>;
   /** Cancels open orders of `symbol` (all symbols if omitted) and closes the positions with market orders. */
   flatten(symbol?: string): Promise<void>;
-  /** Current position quantity (signed), as the runtime's portfolio knows it. */
-  position(symbol: string): number;
+  /**
+   * The position as the runtime's portfolio knows it: signed `quantity`, `averagePrice`,
+   * `unrealizedPnl` (at the last mark) and `realizedPnl` (this run's closed quantity).
+   */
+  position(symbol: string): PositionView;
+  /**
+   * How many orders of `symbol` (all symbols if omitted) may still trade: open at the venue, sent
+   * and not yet answered, or with an unknown outcome. Lets a strategy keep one order at a time
+   * without flags of its own.
+   */
+  workingOrders(symbol?: string): number;
   readonly cash: number;
   /** Venue time: replay time in backtest and on the local gateway, wall time live. */
   now(): number;
@@ -99,7 +174,7 @@ export interface StrategyContext<P = Record<string, unknown>> {
  * ```ts
  * export default defineStrategy({
  *   name: 'buy-once', params: { size: { type: 'integer', default: 10, min: 1 } }, symbols: ['NVDA'],
- *   setup(ctx) { ctx.bars$().subscribe(() => { if (ctx.position('NVDA') === 0) void ctx.submit({ symbol: 'NVDA', side: 'BUY', quantity: ctx.params.size }); }); },
+ *   setup(ctx) { ctx.bars$().subscribe(() => { if (ctx.position('NVDA').quantity === 0) void ctx.submit({ symbol: 'NVDA', side: 'BUY', quantity: ctx.params.size }); }); },
  * });
  * ```
  */

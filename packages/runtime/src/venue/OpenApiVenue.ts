@@ -78,6 +78,10 @@ export class OpenApiVenue implements Venue {
     return this.api.placeOrder(req);
   }
 
+  placeOcaOrders(reqs: readonly OrderRequest[]): Promise<PlacedOrder[]> {
+    return this.api.placeOcaOrders(reqs);
+  }
+
   async cancelOrder(orderId: string): Promise<void> {
     await this.api.cancelOrder(orderId);
   }

@@ -32,6 +32,11 @@ export interface Venue {
    * outcome is unknown and the order is looked up by its userMark, never re-sent.
    */
   placeOrder(req: OrderRequest): Promise<PlacedOrder>;
+  /**
+   * Places an OCA group (the wire's order_type OCA): one order per request, in order, each with
+   * its userMark. Errors as `placeOrder`'s; after an unknown outcome each order is looked up.
+   */
+  placeOcaOrders(reqs: readonly OrderRequest[]): Promise<PlacedOrder[]>;
   cancelOrder(orderId: string): Promise<void>;
   modifyOrder(orderId: string, req: OrderRequest): Promise<void>;
   /**
