@@ -51,13 +51,17 @@ async function klineData(syms: string[], v: { period?: string; config?: string; 
   const files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }> = [];
   for (const symbol of syms) {
     const req = { symbol, period: v.period ?? 'day', beginTime: from, endTime: to, cacheDir: v['kline-cache'] ?? join('.pounce', 'klines') };
-    const got = await cachedKlines(existsSync(klineCachePath(req)) ? undefined : connect(), req);
-    if (got.bars.length === 0) throw new Error(`--kline ${symbol}: the venue returned no bars for that range`);
+    const got = await cachedKlines(cacheHasBars(klineCachePath(req)) ? undefined : connect(), req);
     hash.update(symbol).update('\0').update(readFileSync(got.path));
     files.push({ symbol, path: got.path, bars: got.bars.length, first: got.bars[0]!.time, last: got.bars[got.bars.length - 1]!.time });
     bars.push(...got.bars);
   }
   return { bars, fingerprint: hash.digest('hex'), files };
+}
+
+/** A cache file with at least one bar line after its header. */
+function cacheHasBars(path: string): boolean {
+  return existsSync(path) && readFileSync(path, 'utf8').trim().split('\n').length > 1;
 }
 
 /** Total size of the --data files (unreadable ones count 0: loading names them). */
