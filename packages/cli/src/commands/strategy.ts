@@ -254,6 +254,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   clearTimeout(timer);
   killWatch?.stop();
   if (tty) process.stdout.write('\n');
+  // Same tick as the engine's stop: the page's equity path ends with the run's last bar.
+  dashboard?.stopFollowing();
   const s = await run.stop();
   engineStopped = true;
   // After the engine's final reconcile, so open pages get the final figures.

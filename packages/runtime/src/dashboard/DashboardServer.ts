@@ -208,6 +208,14 @@ export class DashboardServer {
     }
   }
 
+  /**
+   * Stops following the run's streams (call it in the same tick as the engine's stop, so the page
+   * and the run's market journal saw the same bars); clients keep getting the status until `stop`.
+   */
+  stopFollowing(): void {
+    for (const s of this.subs.splice(0)) s.unsubscribe();
+  }
+
   get clients(): number {
     return this.wss.clients.size;
   }
