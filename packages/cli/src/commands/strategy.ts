@@ -142,6 +142,12 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     removeUnstartedRun(runDir, createdRunDir);
     throw err;
   }
+  // A finished run's folder is continued with --resume, never appended to as a second run.
+  if (v.resume === undefined && runStarted(runDir)) {
+    lock.release();
+    await dashboard?.stop();
+    throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
+  }
   let opened: OpenedVenue | undefined;
   try {
     opened = await openVenue({
