@@ -103,6 +103,9 @@ describe('every command in README.md and docs/*.md', () => {
       }
       const code = await p.exited;
       const text = p.out();
+      // Every run prints the cash it uses (the same default everywhere).
+      const runs = ['strategy', 'backtest', 'parity', 'gateway'].includes(args[0]!) && !args.includes('--list');
+      if (runs && !/^cash\s+100,000\.00\b/m.test(text)) failures.push(`${c.where}: ${c.line}\n  printed no "cash 100,000.00" line`);
       if (code !== 0 || /^error\b/m.test(text)) failures.push(`${c.where}: ${c.line}\n  ran: pounce ${args.join(' ')}\n  exit ${code}\n${text.split('\n').filter((l) => /error/i.test(l)).slice(0, 5).join('\n')}`);
     }
     expect(failures).toEqual([]);
