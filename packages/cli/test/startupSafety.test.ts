@@ -87,6 +87,12 @@ describe('strategy start-up: validate first, create nothing on failure (real pro
     const journaledFills = journal(join(runs, real!)).filter((e) => e.e === 'fill').length;
     expect(summaryNumber(resumed.out, 'fills')).toBe(journaledFills);
     expect(summaryNumber(resumed.out, 'fills')).toBeGreaterThanOrEqual(firstFills);
+    // The same folder as a new run is refused: before, a second `run` record was appended to its journal.
+    const again = await pounce(['strategy', 'sma-cross', '--paper', '--run-dir', join(runs, real!), '--duration', '1s'], dir);
+    expect(again.code).toBe(1);
+    expect(again.out).toContain(`run folder ${join(runs, real!)} already holds a run; continue it with --resume`);
+    expect(journal(join(runs, real!)).filter((e) => e.e === 'run')).toHaveLength(1);
+    expect(existsSync(join(runs, real!, 'LOCK'))).toBe(false);
   }, 90_000);
 
   it('prints what is active: venue, new run, cash, risk, params with their source; every rejection with its reason; the orders left working', async () => {
