@@ -8,6 +8,7 @@ import type { Venue } from '@pounce/runtime';
 import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
 import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
+import type { BuyAndHold } from './benchmark.ts';
 
 export const BACKTEST_ACCOUNT = 'BACKTEST';
 
@@ -40,6 +41,8 @@ export interface BacktestVenueOptions {
    * without them knows a symbol once its first bar has been replayed.
    */
   symbols?: readonly string[];
+  /** A buy-and-hold benchmark to value at every step (its value goes into each equity point). */
+  benchmark?: BuyAndHold;
 }
 
 /** A venue refusal as the OpenAPI path raises it: the service's error class, code and words. */
@@ -53,6 +56,8 @@ export interface EquityPoint {
   equity: number;
   /** Gross position value / equity at that step (for exposure). */
   gross: number;
+  /** The buy-and-hold benchmark's value at that step, when the run has one. */
+  benchmark?: number;
 }
 
 /**
@@ -94,6 +99,7 @@ export class BacktestVenue implements Venue {
   /** The metrics' running sums, updated every step whether or not the points are kept. */
   readonly curve = new CurveStats();
   private readonly keepEquity: boolean;
+  private readonly benchmark: BuyAndHold | undefined;
   /** Set when a step had order events or venue calls: the strategy may have promise chains to settle. */
   private activity = false;
 
@@ -107,8 +113,9 @@ export class BacktestVenue implements Venue {
   constructor(
     source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number; symbols?: readonly string[] },
     config: MatchingConfig,
-    { keepEquity = true, accountKind = 'paper', symbols }: BacktestVenueOptions = {},
+    { keepEquity = true, accountKind = 'paper', symbols, benchmark }: BacktestVenueOptions = {},
   ) {
+    this.benchmark = benchmark;
     this.engine = new MatchingEngine(config);
     this.keepEquity = keepEquity;
     this.accountKind = accountKind;
@@ -172,7 +179,8 @@ export class BacktestVenue implements Venue {
       this.finalEquity = s.netLiquidation;
       // The metrics' sums every step; the point itself only for a report that draws the curve.
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
-      if (this.keepEquity) this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue });
+      const benchmark = this.benchmark?.step(slice);
+      if (this.keepEquity) this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, ...(benchmark !== undefined ? { benchmark } : {}) });
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.
         this.activity = false;

@@ -2,6 +2,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { parseCsvBars, type Bar, type OpenApiClient } from '@pounce/core';
 
+/** The venue answered a kline request with no bars (nothing is cached). */
+export class EmptyKlinesError extends Error {
+  override readonly name = 'EmptyKlinesError';
+}
+
 export interface KlineCacheRequest {
   symbol: string;
   /** kline period, e.g. `day`, `5min`. */
@@ -35,9 +40,16 @@ function row(b: Bar): string {
  */
 export async function cachedKlines(client: Pick<OpenApiClient, 'kline'> | undefined, r: KlineCacheRequest): Promise<{ bars: Bar[]; path: string; cached: boolean }> {
   const path = klineCachePath(r);
-  if (existsSync(path)) return { bars: parseCsvBars(readFileSync(path, 'utf8'), { symbol: r.symbol, source: path, zone: 'UTC' }), path, cached: true };
+  // A cache file without bars (an older version cached empty answers) is no cache: fetch again.
+  if (existsSync(path)) {
+    const bars = parseCsvBars(readFileSync(path, 'utf8'), { symbol: r.symbol, source: path, zone: 'UTC' });
+    if (bars.length > 0) return { bars, path, cached: true };
+  }
   if (!client) throw new Error(`no cached klines at ${path} and no connection to fetch them (pass --config)`);
   const bars = await client.kline(r.symbol, { period: r.period, beginTime: r.beginTime, endTime: r.endTime, limit: 1200 });
+  // Never cache an empty answer: a venue that had no bars yet (a gateway that has not replayed
+  // that range) would otherwise answer every later run from the file.
+  if (bars.length === 0) throw new EmptyKlinesError(`--kline ${r.symbol}: the venue returned no bars for ${r.period} bars from ${new Date(r.beginTime).toISOString()} to ${new Date(r.endTime).toISOString()} (nothing was cached)`);
   mkdirSync(r.cacheDir, { recursive: true });
   // Written whole then renamed: a crash never leaves a half file that later reads as the cache.
   const tmp = `${path}.tmp`;

@@ -30,8 +30,13 @@ export function metricRows(m: Metrics): Array<[string, string]> {
   ];
 }
 
-export function metricsTable(m: Metrics): string {
-  const rows = metricRows(m);
+/** The buy-and-hold benchmark's return beside the strategy's (none in reports written before it). */
+export function benchmarkRows(r: { benchmark?: { totalReturn: number; symbols: string[] } }): Array<[string, string]> {
+  return r.benchmark ? [['Buy and hold return', pct(r.benchmark.totalReturn)]] : [];
+}
+
+export function metricsTable(m: Metrics, r: { benchmark?: { totalReturn: number; symbols: string[] } } = {}): string {
+  const rows = [...metricRows(m), ...benchmarkRows(r)];
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(12)}`).join('\n');
 }
@@ -47,25 +52,26 @@ export function reportHtml(r: ReportData): string {
   const step = Math.max(1, Math.ceil(r.equity.length / 4000));
   const pts = r.equity.filter((_, i) => i % step === 0 || i === r.equity.length - 1);
   let peak = -Infinity;
-  const series = { t: pts.map((p) => p.time / 1000), eq: pts.map((p) => p.equity), dd: pts.map((p) => ((peak = Math.max(peak, p.equity)), -(1 - p.equity / peak) * 100)) };
-  const trades = r.trades.slice(-500).map((t) => `<tr><td>${t.symbol}</td><td>${t.side}</td><td>${t.quantity}</td><td>${new Date(t.entryTime).toISOString().slice(0, 10)}</td><td>${t.entryPrice.toFixed(4)}</td><td>${new Date(t.exitTime).toISOString().slice(0, 10)}</td><td>${t.exitPrice.toFixed(4)}</td><td class="${t.pnl >= 0 ? 'up' : 'down'}">${t.pnl.toFixed(2)}</td></tr>`).join('');
+  const series = { t: pts.map((p) => p.time / 1000), eq: pts.map((p) => p.equity), bench: pts.map((p) => p.benchmark ?? null), dd: pts.map((p) => ((peak = Math.max(peak, p.equity)), -(1 - p.equity / peak) * 100)) };
+  const trades = r.trades.slice(-500).map((t) => `<tr><td>${t.symbol}</td><td>${t.side}</td><td>${t.quantity}</td><td>${new Date(t.entryTime).toISOString().slice(0, 10)}</td><td>${t.entryPrice.toFixed(4)}</td><td>${new Date(t.exitTime).toISOString().slice(0, 10)}</td><td>${t.exitPrice.toFixed(4)}</td><td>${(t.fees ?? 0).toFixed(2)}</td><td class="${t.pnl >= 0 ? 'up' : 'down'}">${t.pnl.toFixed(2)}</td></tr>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(r.strategy)} backtest</title>
 <style>${css}
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left}.up{color:#0a7d28}.down{color:#b3261e}.row{display:flex;gap:32px;flex-wrap:wrap}.chart{margin:12px 0}</style></head><body>
 <h1>${esc(r.strategy)} — ${esc(r.symbols.join(', '))}</h1>
 <p>Params: ${esc(Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' '))} · cash ${r.config.cash} · fees ${esc(r.config.fees)} · slippage ${r.config.slippageBps} bps · data ${r.data.fingerprint.slice(0, 12)}</p>
-<div class="row"><table id="metrics"><tbody>${metricRows(r.metrics).map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</tbody></table>
+<div class="row"><table id="metrics"><tbody>${[...metricRows(r.metrics), ...benchmarkRows(r)].map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</tbody></table>
 <div><div id="equity" class="chart"></div><div id="drawdown" class="chart"></div></div></div>
 <h2>Trades (last ${Math.min(500, r.trades.length)} of ${r.trades.length})</h2>
-<table><thead><tr><th>Symbol</th><th>Side</th><th>Qty</th><th>Entry</th><th>Price</th><th>Exit</th><th>Price</th><th>P&amp;L</th></tr></thead><tbody>${trades}</tbody></table>
+<table><thead><tr><th>Symbol</th><th>Side</th><th>Qty</th><th>Entry</th><th>Price</th><th>Exit</th><th>Price</th><th>Fees</th><th>P&amp;L after fees</th></tr></thead><tbody>${trades}</tbody></table>
+<p id="benchmark-note">${r.benchmark ? `Benchmark: ${esc(r.benchmark.description)}.` : ''} Trade P&amp;L is after fees (each fill's fee, pro rata).</p>
 <script>${js}</script>
 <script>
 const d = ${JSON.stringify(series)};
 const w = Math.min(900, window.innerWidth - 420);
 // Wide y axes: equity labels like 1,000,000 must not be clipped.
 const axes = [{}, { size: 90 }];
-new uPlot({ title: 'Equity', width: w, height: 280, axes, series: [{}, { label: 'Equity', stroke: '#1f6feb', width: 1.5 }] }, [d.t, d.eq], document.getElementById('equity'));
+new uPlot({ title: 'Equity', width: w, height: 280, axes, series: [{}, { label: 'Equity', stroke: '#1f6feb', width: 1.5 }, { label: 'Buy and hold', stroke: '#888', width: 1, dash: [4, 4] }] }, [d.t, d.eq, d.bench], document.getElementById('equity'));
 new uPlot({ title: 'Drawdown %', width: w, height: 180, axes, series: [{}, { label: 'Drawdown', stroke: '#b3261e', fill: 'rgba(179,38,30,0.15)' }] }, [d.t, d.dd], document.getElementById('drawdown'));
 document.body.dataset.ready = 'true';
 </script></body></html>`;
@@ -115,8 +121,8 @@ export function fillJson(f: BacktestFill): string {
  * key of millions of points was most of the report's time. Non-finite values take the slow path.
  */
 function equityPointJson(p: EquityPoint): string {
-  if (!Number.isFinite(p.equity) || !Number.isFinite(p.gross)) return JSON.stringify(p, finite);
-  return `{"time":${p.time},"equity":${p.equity},"gross":${p.gross}}`;
+  if (!Number.isFinite(p.equity) || !Number.isFinite(p.gross) || (p.benchmark !== undefined && !Number.isFinite(p.benchmark))) return JSON.stringify(p, finite);
+  return `{"time":${p.time},"equity":${p.equity},"gross":${p.gross}${p.benchmark !== undefined ? `,"benchmark":${p.benchmark}` : ''}}`;
 }
 
 /** Writes `items` as a JSON array, one item per line, 10,000 lines per write. */

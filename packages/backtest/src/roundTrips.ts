@@ -9,6 +9,9 @@ export interface Trade {
   entryPrice: number;
   exitTime: number;
   exitPrice: number;
+  /** Fees of this round trip: the entry and exit fills' fees, pro rata to its quantity. */
+  fees: number;
+  /** Profit after fees: (exit - entry) x quantity for a long (reversed for a short), minus `fees`. */
   pnl: number;
 }
 
@@ -21,11 +24,12 @@ export interface TradeStats {
 }
 
 /**
- * Pairs fills into round trips as they come, first in first out, per symbol. Fees are not in
- * `pnl` (they are in the equity curve); open quantity at the end is not a trade.
+ * Pairs fills into round trips as they come, first in first out, per symbol. A trade's `pnl` is
+ * after fees (each fill's fee split pro rata over the quantities it opened or closed), so trade
+ * P&L adds up to the equity change of a run that ends flat; open quantity at the end is not a trade.
  */
 export class RoundTripBook {
-  private readonly lots = new Map<string, Array<{ qty: number; price: number; time: number }>>();
+  private readonly lots = new Map<string, Array<{ qty: number; price: number; time: number; feePerShare: number }>>();
   readonly stats: TradeStats = { count: 0, wins: 0, grossWin: 0, grossLoss: 0 };
 
   constructor(private readonly onTrade?: (t: Trade) => void) {}
@@ -37,19 +41,21 @@ export class RoundTripBook {
     let book = lots.get(f.symbol);
     if (!book) lots.set(f.symbol, (book = []));
     let remaining = signed;
+    const feePerShare = f.quantity > 0 ? (f.commission ?? 0) / f.quantity : 0;
     while (remaining !== 0 && book.length > 0 && Math.sign(book[0]!.qty) !== Math.sign(remaining)) {
       const lot = book[0]!;
       const q = Math.min(Math.abs(lot.qty), Math.abs(remaining));
       const long = lot.qty > 0;
+      const fees = (lot.feePerShare + feePerShare) * q;
       out.push({
         symbol: f.symbol, side: long ? 'long' : 'short', quantity: q, entryTime: lot.time, entryPrice: lot.price, exitTime: f.time, exitPrice: f.price,
-        pnl: (f.price - lot.price) * q * (long ? 1 : -1),
+        fees, pnl: (f.price - lot.price) * q * (long ? 1 : -1) - fees,
       });
       lot.qty -= Math.sign(lot.qty) * q;
       remaining -= Math.sign(remaining) * q;
       if (lot.qty === 0) book.shift();
     }
-    if (remaining !== 0) book.push({ qty: remaining, price: f.price, time: f.time });
+    if (remaining !== 0) book.push({ qty: remaining, price: f.price, time: f.time, feePerShare });
     for (const t of out) {
       this.stats.count++;
       if (t.pnl > 0) {

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { perShareFees, tieredFees, type AccountKind, type FeeModel, type MarketBar } from '@pounce/matching';
+import { DEFAULT_STARTING_CASH, perShareFees, tieredFees, type AccountKind, type FeeModel, type MarketBar } from '@pounce/matching';
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
+import { BuyAndHold, type BenchmarkSummary } from './benchmark.ts';
 import { FillAudit, type BacktestFill } from './fillAudit.ts';
 import type { Metrics } from './metrics.ts';
 import { RoundTripBook, type Trade } from './roundTrips.ts';
@@ -70,6 +71,8 @@ export interface BacktestResult {
   /** Orders refused by the risk checks or by the venue, and why. */
   rejected: RejectionSummary;
   equity: EquityPoint[];
+  /** Buy-and-hold of the run's symbols with the same cash (each equity point has its value too). */
+  benchmark: BenchmarkSummary;
 }
 
 /** Refused orders: how many, and how many per reason (the first 100 distinct reasons). */
@@ -92,14 +95,15 @@ const MAX_REASONS = 100;
  * ```
  */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
-  const cash = o.cash ?? 100_000;
+  const cash = o.cash ?? DEFAULT_STARTING_CASH;
   const fees = o.fees ?? 'tradeup';
   const slippageBps = o.slippageBps ?? 0;
   const participation = o.participation ?? 0.1;
   const keep = o.keepDetail ?? true;
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind });
+  const benchmark = new BuyAndHold(cash, o.symbols && o.symbols.length > 0 ? o.symbols : o.def.symbols);
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind, benchmark });
   const tmp = o.journalDir ? undefined : mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   const runDir = o.journalDir ?? join(tmp!, 'backtest');
   try {
@@ -108,15 +112,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const book = new RoundTripBook(keep ? (t) => trades.push(t) : undefined);
     let notional = 0;
     const rejected: RejectionSummary = { count: 0, reasons: [] };
+    // Round trips from the audited fills: each carries its fee, so trade P&L is after fees.
     const audit = new FillAudit((f) => {
       if (keepFills) fills.push(f);
+      book.add({ ...f, commission: f.fee });
       o.onFill?.(f);
     });
     const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: o.journalDir ? 'file' : 'none', marketJournal: false, risk, idNonce: BACKTEST_ID_NONCE });
     const subs = [
       engine.execution.fills$.subscribe((f) => {
         audit.fill(f);
-        book.add(f);
         notional += f.price * f.quantity;
       }),
       engine.execution.orders$.subscribe((ord) => {
@@ -134,7 +139,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     return {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
-      equity: venue.equity, fillCount: engine.status().fills, rejected,
+      equity: venue.equity, fillCount: engine.status().fills, rejected, benchmark: benchmark.summary(),
     };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

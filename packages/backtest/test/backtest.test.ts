@@ -47,7 +47,8 @@ describe('runBacktest', () => {
     ]);
     // +2 per share on 100 shares, minus 1.00 commission each way.
     expect(r.endEquity).toBeCloseTo(10_000 + 200 - 2, 9);
-    expect(r.trades).toEqual([{ symbol: 'XYZ', side: 'long', quantity: 100, entryTime: T0 + DAY, entryPrice: 11, exitTime: T0 + 3 * DAY, exitPrice: 13, pnl: 200 }]);
+    // Trade P&L is after fees: it adds up to the equity change.
+    expect(r.trades).toEqual([{ symbol: 'XYZ', side: 'long', quantity: 100, entryTime: T0 + DAY, entryPrice: 11, exitTime: T0 + 3 * DAY, exitPrice: 13, fees: 2, pnl: 198 }]);
     expect(r.metrics.tradeCount).toBe(1);
     expect(r.metrics.winRate).toBe(1);
   });

@@ -26,7 +26,8 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
 
     const paper = run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--duration', '2s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
     expect(paper.status).toBe(0);
-    expect(paper.stdout).toMatch(/params\s+fast=5 slow=20 size=100/);
+    // Params name where each came from (item 4 of issue 13).
+    expect(paper.stdout).toMatch(/params\s+fast=5 \(report\) slow=20 \(report\) size=100 \(report\)  \[from report /);
   });
 
   it('--stream gives the report a loaded run gives; only a loaded run accepts rows out of time order', () => {

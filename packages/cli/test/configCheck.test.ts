@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TSX_LOADER } from './childProcess.ts';
 
 
@@ -28,5 +30,18 @@ describe('pounce config check (real process)', () => {
     const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', '/nonexistent.properties'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/config error: config path: .* does not exist/);
+  });
+
+  it('with no config anywhere, says "no config found" and lists where it looked', () => {
+    // Before: `config error: tiger_id: is missing. Add tiger_id=...`, as if a file had been read.
+    const home = mkdtempSync(join(tmpdir(), 'pounce-home-'));
+    try {
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TIGEROPEN_')));
+      const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check'], { encoding: 'utf8', cwd: home, env: { ...env, HOME: home } });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toContain(`config error: config: no config found; looked in: --config (not given), TIGEROPEN_PROPS_PATH (not set), ${join(home, 'tiger_openapi_config.properties')}, ${join(home, '.tigeropen', 'tiger_openapi_config.properties')}`);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

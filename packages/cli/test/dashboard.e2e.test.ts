@@ -69,6 +69,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('live dashboard in headless Chr
       expect(shown).toBe(journaled);
       expect(Number(/fills\s+(\d+)/.exec(out().split('summary')[1] ?? '')?.[1])).toBe(journaled);
       expect(readFileSync(join(runDir, 'journal.jsonl'), 'utf8')).toMatch(/kill switch: dashboard kill switch/);
+      // The equity chart draws the path: one point per bar the run received (market.csv lists them),
+      // not a line from the start to now. Before: one point per update sent to a page.
+      await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'disconnected', null, { timeout: 15_000 });
+      const bars = readFileSync(join(runDir, 'market.csv'), 'utf8').split('\n').filter((l) => l.startsWith('b,')).length;
+      expect(bars).toBeGreaterThan(10);
+      expect(Number(await page.locator('#equity-chart').getAttribute('data-points'))).toBe(bars);
+      // Exchange time, zone named: the status shows New York time.
+      expect(await page.locator('#time').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d New York$/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

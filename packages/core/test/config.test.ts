@@ -165,3 +165,36 @@ describe('parseTokenFile', () => {
     expect(() => parseTokenFile('token=' + Buffer.from('hello').toString('base64'))).toThrow(ConfigError);
   });
 });
+
+describe('first-hour config messages', () => {
+  it('accepts a multi-line PEM key as users paste it (BEGIN/END on their own lines, or below an empty key=)', () => {
+    // Before: `private_key_pk1: is empty`.
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString().trim();
+    const expected = privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64');
+    const lines = ['tiger_id=20150001', 'account=20191106192858300', 'license=TBUS'];
+    for (const text of [[...lines, `private_key_pk1=${pem}`], [...lines, 'private_key_pk1=', pem]]) {
+      const path = writeConfig({});
+      writeFileSync(path, text.join('\n') + '\n# end\n');
+      chmodSync(path, 0o600);
+      const cfg = loadConfig({ path, env: noEnv });
+      expect(cfg.keySource).toMatchObject({ field: 'private_key_pk1', armor: 'pem', encoding: 'PKCS#1' });
+      expect(cfg.privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64')).toBe(expected);
+      expect(cfg.license).toBe('TBUS');
+    }
+  });
+
+  it('warns about a license code the SDKs do not know', () => {
+    // Before: license=XXXX was accepted silently.
+    const path = writeConfig({ ...base, license: 'XXXX', private_key_pk1: pk1 });
+    expect(loadConfig({ path, env: noEnv }).warnings.join()).toMatch(/license XXXX is not one the OpenAPI SDKs know \(TBNZ, TBSG, TBHK, TBAU, TBUS\)/);
+    expect(loadConfig({ path: writeConfig({ ...base, license: 'TBSG', private_key_pk1: pk1 }), env: noEnv }).warnings).toEqual([]);
+  });
+
+  it('an error in a TIGEROPEN_* override names the environment variable', () => {
+    // Before: `account: ...` with no word about the variable that set it.
+    const path = writeConfig({ ...base, private_key_pk1: pk1 });
+    expect(() => loadConfig({ path, env: { TIGEROPEN_ACCOUNT: 'acct-12' } })).toThrow(/^account: .*\(the value comes from the environment variable TIGEROPEN_ACCOUNT, which overrides the file\)/);
+    expect(() => loadConfig({ path, env: { TIGEROPEN_ACCOUNT: 'acct-12' } })).toThrow(/or unset TIGEROPEN_ACCOUNT$/);
+  });
+});

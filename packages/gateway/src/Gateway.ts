@@ -37,6 +37,13 @@ export interface GatewayOptions {
   rateLimit?: boolean;
   /** Rebuild state from the command log in stateDir instead of starting fresh. */
   resume?: boolean;
+  /**
+   * When the timed replay starts: `now` (default), or `first-subscribe`: when the first client
+   * subscribes to market data, so a strategy connecting later does not miss the start of the data.
+   */
+  startReplay?: 'now' | 'first-subscribe';
+  /** Called once when the timed replay starts. */
+  onReplayStart?: () => void;
   logger?: Logger;
 }
 
@@ -118,7 +125,7 @@ export class Gateway {
   static async start(o: GatewayOptions): Promise<Gateway> {
     const gw = new Gateway(o);
     await gw.listen(o.httpPort ?? 0, o.pushPort ?? 0);
-    gw.resume();
+    if (o.startReplay !== 'first-subscribe') gw.startReplay();
     return gw;
   }
 
@@ -132,6 +139,16 @@ export class Gateway {
   /** The requests answered so far (path and method), for routing tests. */
   get requests(): readonly { path: string; method: string }[] {
     return this.http.requests;
+  }
+
+  private replayStarted = false;
+
+  /** Starts the timed replay once (see `GatewayOptions.startReplay`). */
+  private startReplay(): void {
+    if (this.replayStarted) return;
+    this.replayStarted = true;
+    this.resume();
+    this.o.onReplayStart?.();
   }
 
   get httpUrl(): string {
@@ -164,7 +181,8 @@ export class Gateway {
       },
       garden: (tradeup) => gardenAnswer(`http://127.0.0.1:${this.httpPort}`, this.pushPort, tradeup),
     });
-    this.push = new PushServer({ host: '127.0.0.1', port: pushPort, keyPem: this.identity.tlsKeyPem, certPem: this.identity.tlsCertPem, clients: this.clients, faults: this.faults, logger: this.logger });
+    this.push = new PushServer({ host: '127.0.0.1', port: pushPort, keyPem: this.identity.tlsKeyPem, certPem: this.identity.tlsCertPem, clients: this.clients, faults: this.faults, logger: this.logger,
+      onMarketSubscribe: this.o.startReplay === 'first-subscribe' ? () => this.startReplay() : undefined });
     this.httpPort = await this.http.listen();
     this.pushPort = await this.push.listen();
     this.clientConfigPath = writeClientConfig(this.identity, { tigerId: this.tigerId, account: this.account, httpPort: this.httpPort, pushPort: this.pushPort });

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles } from '@pounce/gateway';
-import type { MarketBar } from '@pounce/matching';
+import { DEFAULT_STARTING_CASH, type MarketBar } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
@@ -51,13 +51,17 @@ async function klineData(syms: string[], v: { period?: string; config?: string; 
   const files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }> = [];
   for (const symbol of syms) {
     const req = { symbol, period: v.period ?? 'day', beginTime: from, endTime: to, cacheDir: v['kline-cache'] ?? join('.pounce', 'klines') };
-    const got = await cachedKlines(existsSync(klineCachePath(req)) ? undefined : connect(), req);
-    if (got.bars.length === 0) throw new Error(`--kline ${symbol}: the venue returned no bars for that range`);
+    const got = await cachedKlines(cacheHasBars(klineCachePath(req)) ? undefined : connect(), req);
     hash.update(symbol).update('\0').update(readFileSync(got.path));
     files.push({ symbol, path: got.path, bars: got.bars.length, first: got.bars[0]!.time, last: got.bars[got.bars.length - 1]!.time });
     bars.push(...got.bars);
   }
   return { bars, fingerprint: hash.digest('hex'), files };
+}
+
+/** A cache file with at least one bar line after its header. */
+function cacheHasBars(path: string): boolean {
+  return existsSync(path) && readFileSync(path, 'utf8').trim().split('\n').length > 1;
 }
 
 /** Total size of the --data files (unreadable ones count 0: loading names them). */
@@ -96,13 +100,14 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : stream ? streamData(csv, { from, to }) : loadData(csv, { from, to });
   const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
   if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
-  const cash = numberFlag('cash', v.cash, 100_000, (n) => n > 0);
+  const cash = numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0);
   const fees = v.fees ?? 'tradeup';
   const slippageBps = numberFlag('slippage-bps', v['slippage-bps'], 0, (n) => n >= 0 && n < 10_000);
   const participation = numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1);
   const fixed = paramPairs(v.param ?? []);
   const size = 'bars' in data ? `bars ${data.bars.length}` : `files ${data.files.length} (streamed)`;
   out(`strategy  ${def.name}   symbols ${symbols.join(',')}   ${size}   data ${data.fingerprint.slice(0, 12)}`);
+  out(`cash      ${cash.toLocaleString('en-US', { minimumFractionDigits: 2 })}${v.cash === undefined ? ' (default)' : ''}`);
   out(`risk      ${describeRisk(risk)}`);
 
   if (sweeping && 'bars' in data) {
@@ -151,7 +156,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   }
   out('');
   if (!('bars' in data)) out(`bars      ${data.files.reduce((n, f) => n + f.bars, 0)} from ${data.files.length} file(s)`);
-  out(metricsTable(result.metrics));
+  out(metricsTable(result.metrics, result));
   out(`  ${'Equity'.padEnd(21)}  ${result.startEquity.toFixed(2)} -> ${result.endEquity.toFixed(2)}`);
   out(`  ${'Fills'.padEnd(21)}  ${String(result.fillCount).padStart(12)}`);
   out(`  ${'Rejected orders'.padEnd(21)}  ${String(result.rejected.count).padStart(12)}`);

@@ -26,8 +26,10 @@ export async function runParityCommand(argv: string[], out: (l: string) => void)
   const symbols = v.symbols ? v.symbols.split(',') : [...def.symbols];
   const data = loadData(v.data ?? defaultDataFiles(symbols));
   out(`parity    ${def.name} on ${symbols.join(',')} (${data.bars.length} bars): backtest vs local gateway`);
+  const cash = numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0);
+  out(`cash      ${cash.toLocaleString('en-US', { minimumFractionDigits: 2 })} on both sides${v.cash === undefined ? ' (default)' : ''}`);
   out(`risk      ${describeRisk(risk)}`);
-  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0), fees: v.fees, risk, onProgress: progressBar('paper') });
+  const r = await runParity({ def, rawParams: paramPairs(v.param ?? []), symbols, bars: data.bars, cash, fees: v.fees, risk, onProgress: progressBar('paper') });
   out(`fills     backtest ${r.backtest.length}, paper ${r.paper.length}`);
   if (r.differences.length === 0) {
     out('identical fill lists');

@@ -1,15 +1,18 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readReportParams } from '@pounce/backtest';
 import { createLogger, type LogLevel } from '@pounce/core';
-import { DashboardServer, listStrategies, loadStrategy, paramPairs, RunDirLock, TradingEngine, type RiskLimits } from '@pounce/runtime';
+import type { Order } from '@pounce/core';
+import { DashboardServer, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_OPTIONS } from './riskFlags.ts';
+import { KILL_FILE, KillFileWatcher } from './killFile.ts';
+import { journalCounts, latestStartedRun, removeUnstartedRun, runStarted, type JournalCounts } from './runFolders.ts';
 import { formatStatus } from './statusLine.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -42,13 +45,8 @@ const OPTIONS = {
   'no-grab-permission': { type: 'boolean' },
   'dashboard-port': { type: 'string' },
   'on-strategy-error': { type: 'string' },
+  'clear-kill': { type: 'boolean' },
 } as const;
-
-function latestRun(base: string): string {
-  const runs = existsSync(base) ? readdirSync(base).sort() : [];
-  if (runs.length === 0) throw new Error(`--resume latest: no runs in ${base}`);
-  return join(base, runs[runs.length - 1]!);
-}
 
 /**
  * `pounce strategy <name> [--paper|--live] ...`: runs a strategy plugin, prints a live status
@@ -69,6 +67,9 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const name = positionals[0];
   if (!name) throw new Error('usage: npm run strategy -- <name> [--paper|--live] (see --list)');
   if (v.paper && v.live) throw new Error('choose one of --paper or --live');
+
+  // Everything the command line says is checked here, before a run folder, a gateway or a
+  // connection exists: a mistake leaves nothing behind.
   const { def } = await loadStrategy(name, STRATEGIES_DIR);
   const level = (v['log-level'] ?? 'warn') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
@@ -77,23 +78,79 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const fromReport = v['from-report'] ? readReportParams(resolve(v['from-report'])) : undefined;
   if (fromReport && fromReport.strategy !== def.name) throw new Error(`--from-report: the report is for strategy ${fromReport.strategy}, not ${def.name}`);
   const symbols = v.symbols ? v.symbols.split(',').map((s) => s.trim()).filter(Boolean) : fromReport ? fromReport.symbols : [...def.symbols];
-  const rawParams = { ...(fromReport?.params ?? {}), ...paramPairs(v.param ?? []) };
+  const cliParams = paramPairs(v.param ?? []);
+  const rawParams = { ...(fromReport?.params ?? {}), ...cliParams };
+  const params = parseParams(def.params, rawParams);
+  const paramSource = (k: string) => (k in cliParams ? 'command line' : fromReport && k in fromReport.params ? 'report' : 'default');
   // Risk limits as params merge: a flag on the command line wins over the report's value for that limit.
   const cliRisk = parseRiskFlags(v);
   const reportRisk = fromReport ? riskFromReport(fromReport.risk, `--from-report ${v['from-report']!}`) : {};
   const risk: RiskLimits = { ...reportRisk, ...cliRisk };
-  const runsBase = resolve('.pounce', 'runs');
-  const runDir = v.resume ? (v.resume === 'latest' ? latestRun(runsBase) : resolve(v.resume)) : resolve(v['run-dir'] ?? join(runsBase, `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
   const speed = parseSpeed(v.speed);
   if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
   const onStrategyError = v['on-strategy-error'] ?? 'halt';
   if (onStrategyError !== 'halt' && onStrategyError !== 'continue') throw new Error(`--on-strategy-error: expected halt or continue, got "${onStrategyError}"`);
+  const tty = process.stdout.isTTY;
+  const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : tty ? 1000 : 5000;
+  if (every < 100) throw new Error(`--status-every: expected at least 100ms, got "${v['status-every']!}"`);
+  const dashboardPort = numberFlag('dashboard-port', v['dashboard-port'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
+  if (v['dashboard-port'] !== undefined && !v.dashboard) throw new Error('--dashboard-port needs --dashboard');
+  const seed = numberFlag('seed', v.seed, 1, Number.isInteger);
+  if (v['clear-kill'] && v.resume === undefined) throw new Error('--clear-kill goes with --resume: it removes a stopped run\'s KILL file so the run may continue');
+
+  const runsBase = resolve('.pounce', 'runs');
+  const runDir = v.resume ? (v.resume === 'latest' ? latestStartedRun(runsBase) : resolve(v.resume)) : resolve(v['run-dir'] ?? join(runsBase, `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
+  const killPath = join(runDir, KILL_FILE);
+  if (v.resume !== undefined) {
+    if (!runStarted(runDir)) throw new Error(`--resume ${v.resume}: ${runDir} holds no started run (no journal with a run line); nothing to resume`);
+    if (existsSync(killPath) && !v['clear-kill']) {
+      throw new Error(`run ${runDir} was stopped by its kill switch (the KILL file is there); check why, then resume with --clear-kill, which removes it`);
+    }
+  } else if (existsSync(killPath)) {
+    throw new Error(`${killPath} exists: the kill switch is set for this run folder; remove it, or use another --run-dir`);
+  }
+  const prior: JournalCounts = v.resume !== undefined ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
+
+  // Side services that could fail are opened before the venue: a busy dashboard port stops the
+  // start here, with nothing traded.
+  let engine: TradingEngine | undefined;
+  let stopRun: () => void = () => undefined;
+  const dashboard = v.dashboard
+    ? await DashboardServer.listen({
+      port: dashboardPort,
+      onKill: () => {
+        out('\nkill switch pressed on the dashboard: cancelling open orders and stopping');
+        void engine?.kill('dashboard kill switch').finally(() => stopRun());
+      },
+      onError: (e) => sideServiceFailed(`dashboard failed: ${e.message}`),
+    })
+    : undefined;
+  /** A side service failed while trading: no new exposure, said on the terminal and journaled. */
+  const sideServiceFailed = (text: string) => {
+    if (!engine || engine.risk.currentHalt) return;
+    engine.halt(text);
+    out(`\n${text}: new orders halted (orders that reduce a position still pass); Ctrl-C stops the run`);
+  };
 
   // The run folder's lock comes first: the embedded gateway keeps its state in <run>/gateway, so
   // a second process on the same folder must be refused before it touches anything there.
-  const lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
-  let opened: OpenedVenue;
+  const createdRunDir = !existsSync(runDir);
+  let lock: RunDirLock;
+  try {
+    lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
+  } catch (err) {
+    await dashboard?.stop();
+    removeUnstartedRun(runDir, createdRunDir);
+    throw err;
+  }
+  // A finished run's folder is continued with --resume, never appended to as a second run.
+  if (v.resume === undefined && runStarted(runDir)) {
+    lock.release();
+    await dashboard?.stop();
+    throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
+  }
+  let opened: OpenedVenue | undefined;
   try {
     opened = await openVenue({
       mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'], grabPermission: !v['no-grab-permission'],
@@ -108,67 +165,77 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       symbols,
       gateway: {
         dataFiles: v.data, speed, stateDir: join(runDir, 'gateway'), resume: v.resume !== undefined,
-        synthetic: v.synthetic ? { symbols, bars: 20_000, seed: numberFlag('seed', v.seed, 1, Number.isInteger) } : undefined,
+        synthetic: v.synthetic ? { symbols, bars: 20_000, seed } : undefined,
       },
       logger,
     });
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
-  out(`strategy   ${def.name}`);
-  out(`venue      ${opened.description}`);
-  out(`run        ${runDir}`);
-  out(`risk       ${describeRisk(risk, fromReport ? (l) => (l in cliRisk ? 'command line' : 'report') : undefined)}`);
-  let engine: TradingEngine;
-  try {
+    out(`strategy   ${def.name}`);
+    out(`venue      ${opened.description}`);
+    out(`run        ${runDir} (${v.resume !== undefined ? 'resumed' : 'new'})`);
+    out(`risk       ${describeRisk(risk, fromReport ? (l) => (l in cliRisk ? 'command line' : 'report') : undefined)}`);
+    out(`params     ${Object.entries(params).map(([k, x]) => `${k}=${String(x)} (${paramSource(k)})`).join(' ') || 'none'}${fromReport ? `  [from report ${v['from-report']!}]` : ''}`);
+    if (v['clear-kill']) {
+      rmSync(killPath, { force: true });
+      out(`kill       KILL file removed (--clear-kill)`);
+    }
     engine = await TradingEngine.start({
       def, rawParams, symbols, venue: opened.venue, runDir, lock, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true,
       marketJournal: !v['no-market-journal'], venueModel: opened.model,
     });
   } catch (err) {
-    await opened.venue.stop().catch(() => undefined);
+    await opened?.venue.stop().catch(() => undefined);
+    await dashboard?.stop();
     lock.release();
+    removeUnstartedRun(runDir, createdRunDir);
     throw err;
   }
-  out(`params     ${Object.entries(engine.params).map(([k, x]) => `${k}=${String(x)}`).join(' ')}`);
+  const run = engine;
+  if (v['clear-kill']) run.journal.append({ t: Date.now(), e: 'note', text: 'kill switch cleared by --clear-kill' });
+  const first = run.status();
+  out(`cash       ${money(run.portfolio.cash)} (equity ${money(first.equity)})`);
+  if (v.resume !== undefined) {
+    out(`resumed    journal: ${prior.orders} orders, ${prior.fills} fills, ${prior.rejected} rejected; venue now: ${first.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}, ${first.openOrders} open order(s)`);
+  }
+  // Every refusal with its reason (risk, the venue's rules, buying power), not only a count.
+  const shownRefusals = new Set<string>();
+  run.execution.orders$.subscribe((o) => {
+    if (o.status !== 'Inactive' || !o.remark) return;
+    const key = o.userMark || o.id;
+    if (shownRefusals.has(key)) return;
+    shownRefusals.add(key);
+    out(`${tty ? '\n' : ''}rejected   ${o.action} ${o.totalQuantity} ${o.symbol} ${o.orderType}: ${o.remark}`);
+  });
+  if (dashboard) {
+    dashboard.attach(run, opened.venue);
+    out(`dashboard  ${dashboard.url}`);
+  }
 
   const started = Date.now();
-  const tty = process.stdout.isTTY;
-  const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : tty ? 1000 : 5000;
   let sigints = 0;
   let status: NodeJS.Timeout | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let stopRun: () => void = () => undefined;
-  let dashboard: DashboardServer | undefined;
-  if (v.dashboard) {
-    dashboard = await DashboardServer.start({
-      engine, venue: opened.venue, port: numberFlag('dashboard-port', v['dashboard-port'], 0, Number.isInteger),
-      onKill: () => {
-        out('\nkill switch pressed on the dashboard: cancelling open orders and stopping');
-        void engine.kill('dashboard kill switch').finally(() => stopRun());
-      },
-    });
-    out(`dashboard  ${dashboard.url}`);
-  }
+  let killWatch: KillFileWatcher | undefined;
+  let engineStopped = false;
+  const counted = (s: RunStatus): RunStatus => ({ ...s, orders: s.orders + prior.orders, fills: s.fills + prior.fills, rejected: s.rejected + prior.rejected });
+  const replay = opened.replay;
   const finished = new Promise<void>((resolveDone) => {
     stopRun = resolveDone;
     status = setInterval(() => {
-      const line = formatStatus(engine.status(), Date.now() - started);
+      const line = formatStatus(counted(run.status()), Date.now() - started);
       if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns ? process.stdout.columns - 1 : 200)}`);
       else out(line);
-      if (existsSync(join(runDir, 'KILL'))) {
-        out('\nKILL file found: cancelling open orders and stopping');
-        void engine.kill('KILL file').finally(() => resolveDone());
-      }
     }, every);
+    killWatch = KillFileWatcher.start(runDir, () => {
+      out('\nKILL file found: cancelling open orders and stopping');
+      void run.kill('KILL file').finally(() => resolveDone());
+    });
     if (durationMs !== undefined) timer = setTimeout(resolveDone, durationMs);
     // The embedded replay runs in lockstep with this client; the run ends when the data has run
     // out (DAY orders then expire with the last session).
-    opened.replay?.holdWhile(() => engine.execution.lookupsInProgress > 0);
-    opened.replay?.start().then(
+    replay?.holdWhile(() => run.execution.lookupsInProgress > 0);
+    replay?.start().then(
       () => {
-        if (!opened.replay?.done) return;
+        if (!replay.done) return;
         out('\nreplay finished');
         resolveDone();
       },
@@ -182,8 +249,11 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       if (sigints === 1) {
         out('\nstopping (Ctrl-C again to cancel open orders and stop now)');
         resolveDone();
+      } else if (!engineStopped) {
+        out('\nCtrl-C again: kill switch, cancelling open orders');
+        void run.kill('SIGINT twice').then((n) => out(`kill switch: ${n} cancel request(s) sent`)).finally(() => resolveDone());
       } else {
-        void engine.kill('SIGINT twice').finally(() => resolveDone());
+        out('\nCtrl-C again: the run has already stopped; the orders still working are listed below');
       }
     });
     process.once('SIGTERM', () => resolveDone());
@@ -191,20 +261,35 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   await finished;
   clearInterval(status);
   clearTimeout(timer);
+  killWatch?.stop();
   if (tty) process.stdout.write('\n');
-  const s = await engine.stop();
+  // Same tick as the engine's stop: the page's equity path ends with the run's last bar.
+  dashboard?.stopFollowing();
+  const s = await run.stop();
+  engineStopped = true;
   // After the engine's final reconcile, so open pages get the final figures.
   await dashboard?.stop();
+  const total = counted(s);
   out('');
   out('summary');
-  out(`  fills        ${s.fills}`);
-  out(`  orders       ${s.orders} (rejected ${s.rejected})`);
+  out(`  fills        ${total.fills}${prior.fills ? ` (${s.fills} in this session)` : ''}`);
+  out(`  orders       ${total.orders} (rejected ${total.rejected})`);
   out(`  positions    ${s.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}`);
   out(`  equity       ${s.startEquity.toFixed(2)} -> ${s.equity.toFixed(2)}`);
   out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
   if (s.missedFillsRecovered) out(`  recovered    ${s.missedFillsRecovered} fills missed on the push stream (via order_transactions)`);
   if (s.halted) out(`  halted       ${s.halted}`);
   if (s.strategyErrors) out(`  strategy     ${s.strategyErrors} error(s), last: ${s.lastStrategyError ?? ''}`);
+  out(`  working      ${describeWorking(run.execution.openOrders)}`);
   out(`  journal      ${s.journalPath}`);
   return 0;
+}
+
+const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The orders left working at the venue when the run stopped (a GTC order outlives the run). */
+function describeWorking(orders: readonly Order[]): string {
+  if (orders.length === 0) return 'none: no order left at the venue';
+  const list = orders.map((o) => `${o.action} ${o.totalQuantity - o.filledQuantity} ${o.symbol} ${o.orderType}${o.limitPrice !== undefined ? ` @ ${o.limitPrice}` : ''} ${o.timeInForce} (order ${o.id})`);
+  return `${orders.length} order(s) left working at the venue: ${list.join('; ')}`;
 }

@@ -72,6 +72,22 @@ export interface LoadConfigOptions {
   overrides?: Partial<Record<string, string>>;
 }
 
+/**
+ * The places `resolveConfigPath` looks, in order, for a "no config found" message: the explicit
+ * path, TIGEROPEN_PROPS_PATH, this folder, ~/.tigeropen.
+ */
+export function configSearchPlaces(path: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  return [
+    path ? resolve(path) : '--config (not given)',
+    env.TIGEROPEN_PROPS_PATH ? resolve(env.TIGEROPEN_PROPS_PATH) : 'TIGEROPEN_PROPS_PATH (not set)',
+    join(process.cwd(), CONFIG_FILE_NAME),
+    join(homedir(), '.tigeropen', CONFIG_FILE_NAME),
+  ];
+}
+
+/** The license codes the official SDKs know (python tigeropen/common/consts License). */
+export const KNOWN_LICENSES = ['TBNZ', 'TBSG', 'TBHK', 'TBAU', 'TBUS'] as const;
+
 /** Where the official Go/TS SDKs look, after an explicit path and TIGEROPEN_PROPS_PATH. */
 export function resolveConfigPath(path: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = [path, env.TIGEROPEN_PROPS_PATH, join(process.cwd(), CONFIG_FILE_NAME), join(homedir(), '.tigeropen', CONFIG_FILE_NAME)];
@@ -159,11 +175,37 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   const env = options.env ?? process.env;
   const path = resolveConfigPath(options.path, env);
   const props = path ? parseProperties(readFileSync(path, 'utf8')) : new Map<string, string>();
+  /** Fields whose value came from a TIGEROPEN_* variable: their errors name it. */
+  const fromEnv = new Map<string, string>();
   for (const [envKey, field] of Object.entries(ENV_KEYS)) {
     const v = env[envKey];
-    if (v !== undefined && v !== '') props.set(field, v);
+    if (v !== undefined && v !== '') {
+      props.set(field, v);
+      fromEnv.set(field, envKey);
+    }
   }
-  for (const [k, v] of Object.entries(options.overrides ?? {})) if (v !== undefined) props.set(k, v);
+  for (const [k, v] of Object.entries(options.overrides ?? {})) {
+    if (v === undefined) continue;
+    props.set(k, v);
+    fromEnv.delete(k);
+  }
+  if (!path && props.size === 0) {
+    throw new ConfigError('config', `no config found; looked in: ${configSearchPlaces(options.path, env).join(', ')}; and no TIGEROPEN_* environment variables are set`,
+      `Pass --config FILE, set TIGEROPEN_PROPS_PATH, or put ${CONFIG_FILE_NAME} in this folder or in ~/.tigeropen/ (npm run gateway writes one for the local gateway)`);
+  }
+  try {
+    return validate(props, path);
+  } catch (err) {
+    const envKey = err instanceof ConfigError ? fromEnv.get(err.field) : undefined;
+    if (err instanceof ConfigError && envKey) {
+      throw new ConfigError(err.field, `${err.problem} (the value comes from the environment variable ${envKey}, which overrides the file)`, `${err.fix}, or unset ${envKey}`);
+    }
+    throw err;
+  }
+}
+
+/** Checks every field of the merged properties (file, env, overrides). */
+function validate(props: Map<string, string>, path: string | undefined): OpenApiConfig {
   // A key given by env var may be the path of a PEM file, as in the Python SDK.
   const envKey = props.get('private_key');
   if (envKey && !envKey.includes('MII') && existsSync(envKey)) props.set('private_key', readFileSync(envKey, 'utf8'));
@@ -183,7 +225,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   }
   const license = props.get('license') || undefined;
   if (license !== undefined && !/^[A-Z]{4}$/.test(license)) {
-    throw new ConfigError('license', `"${license}" is not a license code`, 'Use one of TBSG, TBNZ, TBHK, TBAU, TBUS');
+    throw new ConfigError('license', `"${license}" is not a license code`, `Use one of ${KNOWN_LICENSES.join(', ')}`);
   }
   const { key, source } = readKey(props);
 
@@ -250,6 +292,9 @@ export function loadConfig(options: LoadConfigOptions = {}): OpenApiConfig {
   }
   if (insecure) warnings.push('push_tls_insecure=true: the push server certificate is not verified (prefer push_cert_sha256)');
   if (token && token.expiresAt < Date.now()) warnings.push(`the TBHK token expired at ${new Date(token.expiresAt).toISOString()}; download a new ${TOKEN_FILE_NAME} from the developer portal`);
+  if (license !== undefined && !(KNOWN_LICENSES as readonly string[]).includes(license)) {
+    warnings.push(`license ${license} is not one the OpenAPI SDKs know (${KNOWN_LICENSES.join(', ')}); copy it from the developer portal, or requests may go to the wrong server`);
+  }
   if (license === 'TBHK' && !token) warnings.push(`license TBHK needs ${TOKEN_FILE_NAME} beside the config file; requests will be refused without it`);
 
   return {

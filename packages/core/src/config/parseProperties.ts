@@ -1,7 +1,9 @@
 /**
  * Parses Java-properties text the way the official SDKs read `tiger_openapi_config.properties`:
  * `#`/`!` comments, `=` or `:` separators (first one wins), trimmed keys and values,
- * a leading UTF-8 BOM stripped, and backslash line continuation.
+ * a leading UTF-8 BOM stripped, and backslash line continuation. A PEM block pasted over several
+ * lines (`key=-----BEGIN ... -----`, or `key=` with the BEGIN line below it, up to the END line)
+ * is one value, its lines joined with newlines: that is how users paste keys.
  *
  * @example
  * ```ts
@@ -23,7 +25,23 @@ export function parseProperties(text: string): Map<string, string> {
       out.set(line, '');
       continue;
     }
-    out.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if (value === '' && PEM_BEGIN.test((lines[i + 1] ?? '').trim())) value = (lines[++i] ?? '').trim();
+    if (PEM_BEGIN.test(value) && !PEM_END.test(value)) {
+      const block = [value];
+      let j = i + 1;
+      while (j < lines.length && !PEM_END.test(block[block.length - 1]!)) block.push((lines[j++] ?? '').trim());
+      // Only a complete block is taken; an unterminated one stays the single line it was.
+      if (PEM_END.test(block[block.length - 1]!)) {
+        value = block.join('\n');
+        i = j - 1;
+      }
+    }
+    out.set(key, value);
   }
   return out;
 }
+
+const PEM_BEGIN = /^-----BEGIN [A-Z ]+-----/;
+const PEM_END = /-----END [A-Z ]+-----$/;

@@ -43,7 +43,9 @@ export class PushServer {
   private nextId = 1;
 
   constructor(
-    private readonly o: { host: string; port: number; keyPem: string; certPem: string; clients: ReadonlyMap<string, KeyObject>; faults: PushFaults; logger: Logger },
+    private readonly o: { host: string; port: number; keyPem: string; certPem: string; clients: ReadonlyMap<string, KeyObject>; faults: PushFaults; logger: Logger;
+      /** Called on every market data (quote, bar, tick, depth) subscription. */
+      onMarketSubscribe?: () => void },
   ) {}
 
   async listen(): Promise<number> {
@@ -183,6 +185,7 @@ export class PushServer {
         return;
       }
       for (const k of keys) set.add(k);
+      if (!TRADE_TYPES.has(sub.dataType)) this.o.onMarketSubscribe?.();
     } else if (set) {
       if (TRADE_TYPES.has(sub.dataType) || keys.length === 0) set.clear();
       else for (const k of keys) set.delete(k);

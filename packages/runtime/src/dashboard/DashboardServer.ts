@@ -8,17 +8,35 @@ import type { TradingEngine } from '../TradingEngine.ts';
 import type { Venue } from '../venue/Venue.ts';
 import { dashboardPage } from './dashboardPage.ts';
 
-export interface DashboardOptions {
-  engine: TradingEngine;
-  venue: Venue;
+export interface DashboardListenOptions {
   /** Called when a user confirms the kill switch on the page. */
   onKill: () => void;
+  /**
+   * Called when the server fails after it started listening (its socket errors). A run halts new
+   * orders on it: a trader watching a dead page must not believe the strategy is supervised.
+   */
+  onError?: (err: Error) => void;
   port?: number;
   /** How often updates are sent, ms. */
   intervalMs?: number;
   /** A client with more than this many bytes unsent gets no update until it drains (it is dropped, not queued). */
   maxBufferedBytes?: number;
 }
+
+export interface DashboardOptions extends DashboardListenOptions {
+  engine: TradingEngine;
+  venue: Venue;
+}
+
+/** The dashboard's port could not be opened (in use, not allowed): the run must not start. */
+export class DashboardPortError extends Error {
+  override readonly name = 'DashboardPortError';
+}
+
+/** The exchange's time zone: the page shows times in it, naming it. */
+const EXCHANGE_ZONE = 'America/New_York';
+/** Equity points kept (one per bar); older ones are dropped. */
+const MAX_EQUITY_POINTS = 20_000;
 
 const MAX_BARS = 300;
 const MAX_FILLS = 500;
@@ -49,11 +67,23 @@ export class DashboardServer {
   readonly dropped = new Map<WebSocket, number>();
   port = 0;
 
-  private constructor(private readonly o: DashboardOptions) {}
+  private engine: TradingEngine | undefined;
+
+  private constructor(private readonly o: DashboardListenOptions) {}
+
+  /**
+   * Opens the port first, before a run touches its venue: a busy port fails the start
+   * (`DashboardPortError`), not a run already trading. `attach` then connects it to the run.
+   */
+  static async listen(o: DashboardListenOptions): Promise<DashboardServer> {
+    const d = new DashboardServer(o);
+    await d.open();
+    return d;
+  }
 
   static async start(o: DashboardOptions): Promise<DashboardServer> {
-    const d = new DashboardServer(o);
-    await d.listen();
+    const d = await DashboardServer.listen(o);
+    d.attach(o.engine, o.venue);
     return d;
   }
 
@@ -67,7 +97,7 @@ export class DashboardServer {
     return given.length === want.length && timingSafeEqual(given, want);
   }
 
-  private async listen(): Promise<void> {
+  private async open(): Promise<void> {
     this.server = createServer((req, res) => {
       if (!this.authorized(req)) {
         res.writeHead(401, { 'content-type': 'text/plain' }).end('wrong or missing token: use the URL printed by the run');
@@ -84,11 +114,22 @@ export class DashboardServer {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onClient(ws));
     });
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
+      this.server.once('error', (e: NodeJS.ErrnoException) => {
+        const port = this.o.port ?? 0;
+        reject(new DashboardPortError(e.code === 'EADDRINUSE'
+          ? `--dashboard-port ${port}: 127.0.0.1:${port} is already in use (EADDRINUSE); stop what uses it, or pass another port (0 picks a free one)`
+          : `--dashboard-port ${port}: cannot listen on 127.0.0.1:${port}: ${e.message}`));
+      });
       this.server.listen(this.o.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.port = (this.server.address() as AddressInfo).port;
-    const { engine, venue } = this.o;
+    this.server.on('error', (e) => this.o.onError?.(e));
+    this.wss.on('error', (e) => this.o.onError?.(e));
+  }
+
+  /** Connects the listening server to a started run: its bars, fills, orders and status. */
+  attach(engine: TradingEngine, venue: Venue): void {
+    this.engine = engine;
     this.subs.push(
       venue.bars$(engine.symbols).subscribe({ next: (b) => this.onBar(b), error: () => undefined }),
       engine.execution.fills$.subscribe((f) => {
@@ -100,27 +141,38 @@ export class DashboardServer {
     this.timer = setInterval(() => this.broadcast(), this.o.intervalMs ?? 250);
   }
 
+  /**
+   * One bar: kept for the candles, and one equity point at the bar's time (the engine marked its
+   * book with it first, having subscribed before this page), so the equity chart draws the path.
+   */
   private onBar(b: Bar): void {
     let list = this.bars.get(b.symbol);
     if (!list) this.bars.set(b.symbol, (list = []));
     list.push(b);
     if (list.length > MAX_BARS) list.shift();
+    if (this.engine) {
+      this.equity.push([b.time, this.engine.status().equity]);
+      if (this.equity.length > MAX_EQUITY_POINTS) this.equity.shift();
+    }
   }
 
-  private snapshot(): Record<string, unknown> {
-    const s = this.o.engine.status();
-    this.equity.push([s.venueTime, s.equity]);
-    if (this.equity.length > 2000) this.equity.shift();
+  /** Equity points sent so far (one per bar the run received). */
+  get equityPoints(): number {
+    return this.equity.length;
+  }
+
+  private snapshot(engine: TradingEngine): Record<string, unknown> {
+    const s = engine.status();
     const open = [...this.orders.values()].filter((o) => ['Initial', 'Submitted', 'PendingSubmit', 'PendingCancel'].includes(o.status));
     return {
-      type: 'state', seq: ++this.seq, strategy: this.o.engine.strategyName, status: s, symbols: this.o.engine.symbols, bars: Object.fromEntries(this.bars), fills: this.fills.slice(-200),
-      fillCount: s.fills, openOrders: open, equity: this.equity, risk: this.riskUsage(s.positions),
+      type: 'state', seq: ++this.seq, strategy: engine.strategyName, status: s, symbols: engine.symbols, bars: Object.fromEntries(this.bars), fills: this.fills.slice(-200),
+      fillCount: s.fills, openOrders: open, equity: this.equity, zone: EXCHANGE_ZONE, risk: this.riskUsage(engine, s.positions),
     };
   }
 
-  private riskUsage(positions: ReadonlyArray<{ quantity: number }>): Array<{ limit: string; used: number; max: number }> {
-    const usage = this.o.engine.risk.usage();
-    const maxPos = this.o.engine.risk.limits.maxPositionPerSymbol;
+  private riskUsage(engine: TradingEngine, positions: ReadonlyArray<{ quantity: number }>): Array<{ limit: string; used: number; max: number }> {
+    const usage = engine.risk.usage();
+    const maxPos = engine.risk.limits.maxPositionPerSymbol;
     if (maxPos !== undefined) usage.push({ limit: 'largest position', used: Math.max(0, ...positions.map((p) => Math.abs(p.quantity))), max: maxPos });
     return usage;
   }
@@ -138,13 +190,13 @@ export class DashboardServer {
     });
     ws.on('close', () => this.dropped.delete(ws));
     ws.on('error', () => ws.terminate());
-    ws.send(JSON.stringify(this.snapshot()));
+    if (this.engine) ws.send(JSON.stringify(this.snapshot(this.engine)));
   }
 
   private broadcast(): void {
-    if (this.wss.clients.size === 0) return;
+    if (this.wss.clients.size === 0 || !this.engine) return;
     // One serialization for every client; a client still holding unsent data is skipped.
-    const text = JSON.stringify(this.snapshot());
+    const text = JSON.stringify(this.snapshot(this.engine));
     const max = this.o.maxBufferedBytes ?? 512 * 1024;
     for (const ws of this.wss.clients) {
       if (ws.readyState !== ws.OPEN) continue;
@@ -154,6 +206,14 @@ export class DashboardServer {
       }
       ws.send(text);
     }
+  }
+
+  /**
+   * Stops following the run's streams (call it in the same tick as the engine's stop, so the page
+   * and the run's market journal saw the same bars); clients keep getting the status until `stop`.
+   */
+  stopFollowing(): void {
+    for (const s of this.subs.splice(0)) s.unsubscribe();
   }
 
   get clients(): number {

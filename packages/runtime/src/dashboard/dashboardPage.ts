@@ -28,7 +28,18 @@ table{border-collapse:collapse}td,th{padding:2px 8px;text-align:right;border-bot
 const token = new URLSearchParams(location.search).get('token') || '';
 const $ = (id) => document.getElementById(id);
 const money = (x) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const day = (t) => new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+// Times in the exchange's zone, named (13:30 UTC is 09:30 in New York).
+let zoneFormat = null;
+function day(t) {
+  const zone = (state && state.zone) || 'UTC';
+  if (!zoneFormat || zoneFormat.zone !== zone) {
+    const f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    zoneFormat = { zone, f };
+  }
+  const p = Object.fromEntries(zoneFormat.f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+  return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute;
+}
+const zoneName = () => ((state && state.zone) || 'UTC').split('/').pop().replace(/_/g, ' ');
 let state = null;
 let ws;
 function connect() {
@@ -44,7 +55,7 @@ function render() {
   const s = state.status;
   $('strategy').textContent = '— ' + state.strategy;
   $('venue').textContent = s.connection + (s.halted ? ' · HALTED: ' + s.halted : '') + (s.strategyErrors ? ' · strategy errors: ' + s.strategyErrors + ' (last: ' + s.lastStrategyError + ')' : '');
-  $('time').textContent = day(s.venueTime);
+  $('time').textContent = day(s.venueTime) + ' ' + zoneName();
   $('equity').textContent = money(s.equity);
   $('pnl').textContent = (s.pnl >= 0 ? '+' : '') + money(s.pnl);
   $('pnl').className = s.pnl >= 0 ? 'up' : 'down';
@@ -55,18 +66,32 @@ function render() {
   table($('positions'), ['symbol', 'qty'], s.positions.map((p) => [p.symbol, p.quantity]));
   table($('open-orders'), ['symbol', 'side', 'type', 'qty', 'price', 'status'], state.openOrders.map((o) => [o.symbol, o.action, o.orderType, o.totalQuantity - o.filledQuantity, o.limitPrice ?? o.auxPrice ?? 'mkt', o.status]));
   table($('risk'), ['limit', 'used', ''], state.risk.map((r) => [r.limit, money(r.used) + ' / ' + money(r.max), '<span class="bar"><i style="width:' + Math.min(100, (100 * r.used) / r.max).toFixed(0) + '%"></i></span>']));
-  table($('fills'), ['time', 'symbol', 'side', 'qty', 'price'], state.fills.slice(-12).reverse().map((f) => [day(f.time), f.symbol, f.action, f.quantity, f.price.toFixed(4)]));
+  table($('fills'), ['time (' + zoneName() + ')', 'symbol', 'side', 'qty', 'price'], state.fills.slice(-12).reverse().map((f) => [day(f.time), f.symbol, f.action, f.quantity, f.price.toFixed(4)]));
   drawCandles(sel.value || state.symbols[0]);
   drawEquity();
 }
 function scale(min, max, from, to) { const k = max > min ? (to - from) / (max - min) : 0; return (v) => to - (v - min) * k; }
+// Chart area inside each canvas: room on the left for prices, below for times.
+const PAD = { left: 70, right: 10, top: 10, bottom: 34 };
+/** Axes: three price labels on the left, first and last time below (exchange time, zone named). */
+function axes(g, c, lo, hi, t0, t1, money) {
+  g.strokeStyle = '#999'; g.fillStyle = '#555'; g.lineWidth = 1; g.font = '11px system-ui,sans-serif';
+  g.beginPath(); g.moveTo(PAD.left, PAD.top); g.lineTo(PAD.left, c.height - PAD.bottom); g.lineTo(c.width - PAD.right, c.height - PAD.bottom); g.stroke();
+  const y = scale(lo, hi, PAD.top, c.height - PAD.bottom);
+  g.textAlign = 'right'; g.textBaseline = 'middle';
+  for (const v of [lo, (lo + hi) / 2, hi]) g.fillText(money(v), PAD.left - 4, y(v));
+  g.textBaseline = 'top'; g.textAlign = 'left'; g.fillText(day(t0), PAD.left, c.height - PAD.bottom + 4);
+  g.textAlign = 'right'; g.fillText(day(t1), c.width - PAD.right, c.height - PAD.bottom + 4);
+  g.textAlign = 'center'; g.fillText('time (' + zoneName() + ')', (PAD.left + c.width - PAD.right) / 2, c.height - PAD.bottom + 18);
+}
 function drawCandles(symbol) {
   const c = $('candles'); const g = c.getContext('2d'); g.clearRect(0, 0, c.width, c.height);
   const bars = (state.bars[symbol] || []).slice(-120); if (!bars.length) return;
   const lo = Math.min(...bars.map((b) => b.low)); const hi = Math.max(...bars.map((b) => b.high));
-  const y = scale(lo, hi, 10, c.height - 10); const w = (c.width - 20) / bars.length;
+  axes(g, c, lo, hi, bars[0].time, bars[bars.length - 1].time, (v) => v.toFixed(2));
+  const y = scale(lo, hi, PAD.top, c.height - PAD.bottom); const w = (c.width - PAD.left - PAD.right) / bars.length;
   bars.forEach((b, i) => {
-    const x = 10 + i * w + w / 2; const up = b.close >= b.open;
+    const x = PAD.left + i * w + w / 2; const up = b.close >= b.open;
     g.strokeStyle = g.fillStyle = up ? '#0a7d28' : '#b3261e';
     g.beginPath(); g.moveTo(x, y(b.high)); g.lineTo(x, y(b.low)); g.stroke();
     g.fillRect(x - w * 0.35, Math.min(y(b.open), y(b.close)), w * 0.7, Math.max(1, Math.abs(y(b.open) - y(b.close))));
@@ -76,18 +101,21 @@ function drawCandles(symbol) {
   for (const f of state.fills) {
     if (f.symbol !== symbol || f.time < first) continue;
     const i = bars.findIndex((b) => b.time >= f.time); if (i < 0) continue;
-    const x = 10 + i * w + w / 2; const py = y(f.price); const buy = f.action === 'BUY';
+    const x = PAD.left + i * w + w / 2; const py = y(f.price); const buy = f.action === 'BUY';
     g.fillStyle = buy ? '#1f6feb' : '#e36209'; g.beginPath();
     g.moveTo(x, py); g.lineTo(x - 6, py + (buy ? 10 : -10)); g.lineTo(x + 6, py + (buy ? 10 : -10)); g.fill();
   }
 }
 function drawEquity() {
   const c = $('equity-chart'); const g = c.getContext('2d'); g.clearRect(0, 0, c.width, c.height);
-  const pts = state.equity; if (pts.length < 2) return;
-  const lo = Math.min(...pts.map((p) => p[1])); const hi = Math.max(...pts.map((p) => p[1]));
-  const y = scale(lo, hi, 10, c.height - 10); const dx = (c.width - 20) / (pts.length - 1);
+  // One point per bar the run received: the path, not a line from start to now.
+  const pts = state.equity; c.dataset.points = String(pts.length); if (pts.length < 2) return;
+  let lo = Infinity; let hi = -Infinity;
+  for (const p of pts) { if (p[1] < lo) lo = p[1]; if (p[1] > hi) hi = p[1]; }
+  axes(g, c, lo, hi, pts[0][0], pts[pts.length - 1][0], (v) => Math.round(v).toLocaleString('en-US'));
+  const y = scale(lo, hi, PAD.top, c.height - PAD.bottom); const dx = (c.width - PAD.left - PAD.right) / (pts.length - 1);
   g.strokeStyle = '#1f6feb'; g.lineWidth = 1.5; g.beginPath();
-  pts.forEach((p, i) => (i ? g.lineTo(10 + i * dx, y(p[1])) : g.moveTo(10, y(p[1])))); g.stroke();
+  pts.forEach((p, i) => (i ? g.lineTo(PAD.left + i * dx, y(p[1])) : g.moveTo(PAD.left, y(p[1])))); g.stroke();
 }
 $('symbol').onchange = () => state && render();
 $('kill').onclick = () => {
