@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { CommandSpec, OptionTable } from './CommandSpec.ts';
 
+/** What `parseArgs` returns for a command's options (values typed by the table). */
+export type ParsedCommandArgs<O extends OptionTable> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+
 /** True when the arguments ask for help (`--help` or `-h` as an option, not as another option's value). */
 export function wantsHelp(argv: readonly string[], options: OptionTable): boolean {
   const { tokens } = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true });
@@ -22,9 +25,9 @@ function flagIn(message: string): string | undefined {
  * the flag and what is accepted: an unknown flag lists the command's flags, a missing or extra value
  * says what the flag takes, and a value outside an option's `choices` lists them.
  */
-export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, argv: string[]) {
+export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, argv: string[]): ParsedCommandArgs<O> {
   const see = `(pounce ${spec.name} --help)`;
-  let parsed;
+  let parsed: ParsedCommandArgs<O>;
   try {
     parsed = parseArgs({ args: argv, options: spec.options, allowPositionals: true, strict: true });
   } catch (err) {
