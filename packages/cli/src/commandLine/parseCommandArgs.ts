@@ -24,6 +24,9 @@ function flagIn(message: string): string | undefined {
  * Parses a command's arguments with `parseArgs` against its declared options, with errors that name
  * the flag and what is accepted: an unknown flag lists the command's flags, a missing or extra value
  * says what the flag takes, and a value outside an option's `choices` lists them.
+ * @example
+ * const spec = { name: 'demo', usage: '[options]', summary: 'A demo.', options: { level: { type: 'string', choices: ['low', 'high'], help: 'how much' } } } as const;
+ * parseCommandArgs(spec, ['--level', 'high']).values.level; // 'high'
  */
 export function parseCommandArgs<O extends OptionTable>(spec: CommandSpec<O>, argv: string[]): ParsedCommandArgs<O> {
   const see = `(pounce ${spec.name} --help)`;
