@@ -74,7 +74,8 @@ function writeOutsideProject(at: string, tarballs: string[]): void {
 let dir = '';
 const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 180_000 });
 
-describe('packed packages, installed outside the repo', () => {
+// Whole processes of the installed CLI: a loaded 2-core machine needs more than the default 30 s.
+describe('packed packages, installed outside the repo', { timeout: 180_000 }, () => {
   beforeAll(() => {
     // The tarballs hold dist/: make sure it is built from the current sources (cached by turbo).
     execFileSync(NPM, ['run', 'build', '--', '--output-logs=errors-only'], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
