@@ -101,8 +101,10 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     expect(files).toContain('index.js');
     expect(files).toContain('index.d.ts');
     expect(readdirSync(runtime)).not.toContain('test');
-    // The dashboard server is its own package; the runtime no longer carries it (nor ws).
-    expect(JSON.parse(readFileSync(join(runtime, 'package.json'), 'utf8')).dependencies).not.toHaveProperty('ws');
+    // The dashboard server is its own package; the runtime carries neither it (nor ws) nor the gateway.
+    const runtimeDeps = JSON.parse(readFileSync(join(runtime, 'package.json'), 'utf8')).dependencies as Record<string, string>;
+    expect(runtimeDeps).not.toHaveProperty('ws');
+    expect(runtimeDeps).not.toHaveProperty('@pounce/gateway');
     expect(readdirSync(join(dir, 'node_modules', '@pounce', 'dashboard', 'dist'))).toContain('DashboardServer.js');
   });
 
