@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,21 +72,36 @@ function writeOutsideProject(at: string, tarballs: string[]): void {
 }
 
 let dir = '';
-const run = (cmd: string, args: string[], cwd: string) => spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 180_000 });
+/**
+ * Runs a command to its end without blocking the test worker (a long synchronous spawn stalls
+ * vitest's own messages and fails the run).
+ */
+function run(cmd: string, args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 // Whole processes of the installed CLI: a loaded 2-core machine needs more than the default 30 s.
 describe('packed packages, installed outside the repo', { timeout: 180_000 }, () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     // The tarballs hold dist/: make sure it is built from the current sources (cached by turbo).
-    execFileSync(NPM, ['run', 'build', '--', '--output-logs=errors-only'], { cwd: ROOT, stdio: 'pipe', timeout: 300_000 });
+    const built = await run(NPM, ['run', 'build', '--', '--output-logs=errors-only'], ROOT);
+    if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
     dir = mkdtempSync(join(tmpdir(), 'pounce-outside-'));
     mkdirSync(join(dir, 'tarballs'));
-    const packed = run(NPM, ['pack', '--ignore-scripts', '--pack-destination', join(dir, 'tarballs'), ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT);
+    const packed = await run(NPM, ['pack', '--ignore-scripts', '--pack-destination', join(dir, 'tarballs'), ...PACKAGES.flatMap((p) => ['--workspace', `packages/${p}`])], ROOT);
     if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
     const tarballs = readdirSync(join(dir, 'tarballs'));
     expect(tarballs).toHaveLength(PACKAGES.length);
     writeOutsideProject(dir, tarballs);
-    const installed = run(NPM, ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
+    const installed = await run(NPM, ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
     if (installed.status !== 0) throw new Error(`npm install --offline of the tarballs failed (is a dependency missing from the npm cache? run npm install in the repo first):\n${installed.stderr}`);
     mkdirSync(join(dir, 'my-strategy'));
     writeFileSync(join(dir, 'my-strategy', 'index.ts'), STRATEGY);
@@ -108,9 +123,9 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     expect(readdirSync(join(dir, 'node_modules', '@pounce', 'dashboard', 'dist'))).toContain('DashboardServer.js');
   });
 
-  it('backtests a strategy written outside the repo with the installed pounce command', () => {
+  it('backtests a strategy written outside the repo with the installed pounce command', async () => {
     const bin = join(dir, 'node_modules', '.bin', 'pounce');
-    const r = run(bin, ['backtest', './my-strategy/index.ts', '--report', 'report'], dir);
+    const r = await run(bin, ['backtest', './my-strategy/index.ts', '--report', 'report'], dir);
     expect(r.stderr).not.toMatch(/error|warning/i); // progress lines only
     expect(r.status).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')) as { fills: unknown[]; config: { strategy: string } };
@@ -119,21 +134,21 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     expect(r.stdout).toContain('report');
   });
 
-  it('runs a parameter sweep on worker threads from the build', () => {
+  it('runs a parameter sweep on worker threads from the build', async () => {
     const bin = join(dir, 'node_modules', '.bin', 'pounce');
-    const r = run(bin, ['backtest', './my-strategy/index.ts', '--sweep', 'lookback=3,8', '--workers', '2', '--report', 'sweep'], dir);
+    const r = await run(bin, ['backtest', './my-strategy/index.ts', '--sweep', 'lookback=3,8', '--workers', '2', '--report', 'sweep'], dir);
     expect(r.stderr).not.toMatch(/error|warning/i); // progress lines only
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/lookback=3/);
     expect(r.stdout).toMatch(/lookback=8/);
   });
 
-  it('type-checks the outside strategy against the installed declarations', () => {
+  it('type-checks the outside strategy against the installed declarations', async () => {
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: [] },
       include: ['my-strategy/**/*.ts'],
     }));
-    const r = run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
+    const r = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
