@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import SummaryLineReporter from './scripts/SummaryLineReporter.ts';
 
+// Tests run on the sources: `@pounce/*` resolves through the `pounce-source` export condition to src/,
+// so no build is needed and an edit is tested at once (child processes get the same condition from
+// scripts/sourceLoader.mjs). Only the packaging test (packages/cli/test/pack.test.ts) uses dist/.
+const conditions = ['pounce-source', 'module', 'node', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'strategies/**/*.test.ts', 'scripts/test/*.test.ts'],
     reporters: ['default', new SummaryLineReporter()],

@@ -54,6 +54,9 @@ export interface SweepResult {
  * Runs every combination across worker threads (one per core by default), each worker running
  * full backtests through the same engine. Results come back in input order.
  */
+/** From the build the worker is plain JavaScript; from sources it first needs a TypeScript loader. */
+const WORKER = import.meta.url.endsWith('.ts') ? new URL('./sweepWorkerEntry.mjs', import.meta.url) : new URL('./sweepWorker.js', import.meta.url);
+
 export async function runSweep(job: SweepJob, combos: Array<Record<string, string | number | boolean>>, workers = availableParallelism(), onDone?: (n: number) => void): Promise<SweepResult[]> {
   const results: SweepResult[] = new Array(combos.length);
   let next = 0;
@@ -61,7 +64,7 @@ export async function runSweep(job: SweepJob, combos: Array<Record<string, strin
   const n = Math.max(1, Math.min(workers, combos.length));
   await Promise.all(
     Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL('./sweepWorkerEntry.mjs', import.meta.url), { workerData: job });
+      const w = new Worker(WORKER, { workerData: job });
       const feed = () => {
         if (next >= combos.length) {
           void w.terminate().then(() => resolve());

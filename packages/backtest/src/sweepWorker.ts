@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import type { StrategyDefinition } from '@pounce/runtime';
+import { importPlugin, type StrategyDefinition } from '@pounce/runtime';
 import { runBacktest } from './runBacktest.ts';
 import { timeSlices } from './timeSlices.ts';
 import type { SweepJob, SweepResult } from './sweep.ts';
 
 const job = workerData as SweepJob;
-const def = ((await import(pathToFileURL(job.strategyPath).href)) as { default: StrategyDefinition }).default;
+const def = ((await importPlugin(job.strategyPath)) as { default: StrategyDefinition }).default;
 // Sliced once per worker: every combination replays the same data.
 const data = timeSlices(job.bars);
 

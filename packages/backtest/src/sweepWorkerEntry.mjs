@@ -1,6 +1,5 @@
-// Worker threads do not inherit the parent's TypeScript loader on Node 20: register tsx here,
-// then load the real worker.
-import { register } from 'tsx/esm/api';
-
-register();
+// The sweep worker when Pounce runs from its sources (tests, `npm run dev`): worker threads do not
+// inherit the parent's module hooks on Node 20, so load the repo's source loader (tsx and the
+// `pounce-source` condition) here, then the real worker. The build runs dist/sweepWorker.js directly.
+await import('../../../scripts/sourceLoader.mjs');
 await import('./sweepWorker.ts');

@@ -1,59 +1,105 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { redact } from '@pounce/core';
-import { configCheck } from './commands/configCheck.ts';
+import type { CommandSpec } from './commandLine/CommandSpec.ts';
+import { commandHelp } from './commandLine/commandHelp.ts';
+import { wantsHelp } from './commandLine/parseCommandArgs.ts';
 
-const USAGE = `pounce <command>
+type Print = (line: string) => void;
 
-  config check [--config FILE]       validate tiger_openapi_config.properties (never prints keys)
-  gateway [options]                  start the local OpenAPI gateway (see docs/gateway.md)
-  strategy <name> [--paper|--live]   run a strategy plugin (see docs/strategies.md)
-  strategy --list                    list strategies in strategies/
-  backtest <name> [--data FILE...]   backtest on history, write a report (see docs/backtest.md)
-  parity <name> [--data FILE...]     compare backtest fills with local-gateway fills
-  doctor --config FILE [--grab]      read-only checks of a real account's setup (see docs/doctor.md)
-  replay-check <run folder>          replay a paper/live run through the backtester, explain differences
+interface Command {
+  /** One line for `pounce --help`. */
+  synopsis: string;
+  /** Loaded on use only, so `pounce <command>` pays for its own imports alone. */
+  load: () => Promise<{ spec: CommandSpec; run: (argv: string[], print: Print) => Promise<number> | number }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'config check': {
+    synopsis: 'validate tiger_openapi_config.properties (never prints keys)',
+    load: async () => {
+      const { CONFIG_CHECK_COMMAND, configCheck } = await import('./commands/configCheck.ts');
+      const { parseCommandArgs } = await import('./commandLine/parseCommandArgs.ts');
+      return { spec: CONFIG_CHECK_COMMAND, run: (argv, print) => configCheck(parseCommandArgs(CONFIG_CHECK_COMMAND, argv).values, print) };
+    },
+  },
+  gateway: {
+    synopsis: 'start the local OpenAPI gateway (see docs/gateway.md)',
+    load: async () => {
+      const m = await import('./commands/gateway.ts');
+      return { spec: m.GATEWAY_COMMAND, run: m.runGatewayCommand };
+    },
+  },
+  strategy: {
+    synopsis: 'run a strategy plugin on paper, live or the embedded gateway; --list lists them',
+    load: async () => {
+      const m = await import('./commands/strategy.ts');
+      return { spec: m.STRATEGY_COMMAND, run: m.runStrategyCommand };
+    },
+  },
+  backtest: {
+    synopsis: 'backtest on history, write a report; --sweep for parameter sweeps',
+    load: async () => {
+      const m = await import('./commands/backtest.ts');
+      return { spec: m.BACKTEST_COMMAND, run: m.runBacktestCommand };
+    },
+  },
+  parity: {
+    synopsis: 'compare backtest fills with local-gateway fills',
+    load: async () => {
+      const m = await import('./commands/parity.ts');
+      return { spec: m.PARITY_COMMAND, run: m.runParityCommand };
+    },
+  },
+  doctor: {
+    synopsis: 'read-only checks of a real account\'s setup (see docs/doctor.md)',
+    load: async () => {
+      const m = await import('./commands/doctor.ts');
+      return { spec: m.DOCTOR_COMMAND, run: m.runDoctorCommand };
+    },
+  },
+  new: {
+    synopsis: 'create strategies/<name> with a backtest test',
+    load: async () => {
+      const m = await import('./commands/new.ts');
+      return { spec: m.NEW_COMMAND, run: m.runNewCommand };
+    },
+  },
+  'replay-check': {
+    synopsis: 'replay a paper/live run through the backtester, explain differences',
+    load: async () => {
+      const m = await import('./commands/replayCheck.ts');
+      return { spec: m.REPLAY_CHECK_COMMAND, run: m.runReplayCheckCommand };
+    },
+  },
+};
+
+const USAGE = `usage: pounce <command> [options]      (in the repo: npm run pounce -- <command>, or npm run <command> -- ...)
+
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.synopsis}`).join('\n')}
+
+pounce <command> --help shows a command's options.
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  const print = (l: string) => process.stdout.write(redact(l) + '\n');
-  switch (cmd) {
-    case 'config': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' } } });
-      if (positionals[0] !== 'check') break;
-      return configCheck(values, print);
-    }
-    case 'gateway': {
-      const { runGatewayCommand } = await import('./commands/gateway.ts');
-      return runGatewayCommand(rest, print);
-    }
-    case 'strategy': {
-      const { runStrategyCommand } = await import('./commands/strategy.ts');
-      return runStrategyCommand(rest, print);
-    }
-    case 'backtest': {
-      const { runBacktestCommand } = await import('./commands/backtest.ts');
-      return runBacktestCommand(rest, print);
-    }
-    case 'parity': {
-      const { runParityCommand } = await import('./commands/parity.ts');
-      return runParityCommand(rest, print);
-    }
-    case 'doctor': return (await import('./commands/doctor.ts')).runDoctorCommand(rest, print);
-    case 'new': return (await import('./commands/new.ts')).runNewCommand(rest, print);
-    case 'replay-check': {
-      const { runReplayCheckCommand } = await import('./commands/replayCheck.ts');
-      return runReplayCheckCommand(rest, print);
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(USAGE);
-      return 0;
+  const print: Print = (l) => process.stdout.write(redact(l) + '\n');
+  const [first, second] = argv;
+  const name = first !== undefined && second !== undefined && `${first} ${second}` in COMMANDS ? `${first} ${second}` : first;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
   }
-  process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
-  return 64;
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+    return 64;
+  }
+  const rest = argv.slice(name.split(' ').length);
+  const { spec, run } = await command.load();
+  if (wantsHelp(rest, spec.options)) {
+    process.stdout.write(commandHelp(spec));
+    return 0;
+  }
+  return run(rest, print);
 }
 
 main(process.argv.slice(2)).then(

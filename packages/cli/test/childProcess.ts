@@ -4,10 +4,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 /**
- * The tsx loader by absolute URL, for `node --import`: one process per command (the tsx CLI would
- * leave its child running when killed), and it resolves from any working folder.
+ * The source loader by absolute URL, for `node --import`: tsx plus the `pounce-source` export condition,
+ * so child processes run the sources under test, not dist/ (scripts/sourceLoader.mjs). One process per
+ * command (the tsx CLI would leave its child running when killed), and it resolves from any working folder.
  */
-export const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url))).href;
+export const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../scripts/sourceLoader.mjs', import.meta.url))).href;
 
 export interface Started {
   proc: ChildProcess;

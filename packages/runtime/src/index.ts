@@ -1,6 +1,7 @@
 export * from './strategy/types.ts';
 export * from './strategy/params.ts';
 export * from './strategy/discovery.ts';
+export * from './strategy/importPlugin.ts';
 export * from './venue/Venue.ts';
 export * from './venue/OpenApiVenue.ts';
 export * from './risk/RiskEngine.ts';
@@ -14,4 +15,3 @@ export * from './portfolio/Portfolio.ts';
 export * from './data/BarAggregator.ts';
 export * from './indicators/index.ts';
 export * from './TradingEngine.ts';
-export * from './dashboard/DashboardServer.ts';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles } from '@pounce/gateway';
@@ -9,31 +8,44 @@ import { DEFAULT_STARTING_CASH, type MarketBar } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
-import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_OPTIONS } from './riskFlags.ts';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
 
 export const BACKTEST_OPTIONS = {
-  data: { type: 'string', multiple: true },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  symbols: { type: 'string' },
-  cash: { type: 'string' },
-  fees: { type: 'string' },
-  'slippage-bps': { type: 'string' },
-  participation: { type: 'string' },
-  report: { type: 'string' },
-  sweep: { type: 'string', multiple: true },
-  split: { type: 'string' },
-  workers: { type: 'string' },
-  top: { type: 'string' },
-  kline: { type: 'string' },
-  period: { type: 'string' },
-  config: { type: 'string' },
-  'kline-cache': { type: 'string' },
-  stream: { type: 'boolean' },
+  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (symbol from SYM= or the file name); default: the shipped history of the strategy\'s symbols' },
+  from: { type: 'string', value: 'DATE', help: 'first day replayed (e.g. 2004-01-01)' },
+  to: { type: 'string', value: 'DATE', help: 'day the replay stops before' },
+  param: { type: 'string', multiple: true, value: 'k=v', help: 'a strategy parameter, checked against its declaration' },
+  symbols: { type: 'string', value: 'A,B', help: 'symbols to trade instead of the strategy\'s own' },
+  cash: { type: 'string', value: 'N', help: 'starting cash (default 100000)' },
+  fees: { type: 'string', value: 'tradeup|zero|per-share:X', help: 'fee model (default tradeup)' },
+  'slippage-bps': { type: 'string', value: 'N', help: 'slippage on market fills, basis points (default 0)' },
+  participation: { type: 'string', value: 'F', help: 'largest share of a bar\'s volume one symbol may fill (default 0.1)' },
+  report: { type: 'string', value: 'DIR', help: 'report folder (default .pounce/reports/<time>-<strategy>)' },
+  sweep: { type: 'string', multiple: true, value: 'name=start:stop:step|a,b', help: 'sweep a parameter; several multiply the combinations' },
+  split: { type: 'string', value: 'F', help: 'sweep: rank on the first share of the data, test on the rest (e.g. 0.7)' },
+  workers: { type: 'string', value: 'N', help: 'sweep: worker threads (default one per core)' },
+  top: { type: 'string', value: 'N', help: 'sweep: rows of the ranking shown (default 10)' },
+  kline: { type: 'string', value: 'SYM,...', help: 'history from the OpenAPI kline method (needs --from, --to, --config)' },
+  period: { type: 'string', value: 'PERIOD', help: '--kline bar period (default day)' },
+  config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties for --kline' },
+  'kline-cache': { type: 'string', value: 'DIR', help: '--kline cache folder (default .pounce/klines)' },
+  stream: { type: 'boolean', help: 'stream the CSV files instead of loading them (automatic above 64 MB)' },
   ...RISK_OPTIONS,
 } as const;
+
+/** `pounce backtest`: its one declaration, read by the parser and by `--help`. */
+export const BACKTEST_COMMAND = {
+  name: 'backtest',
+  usage: '<strategy|path> [options]',
+  summary: 'Backtests a strategy on history through the matching engine; prints the metrics and writes report.json and report.html. With --sweep, runs every combination on worker threads, ranked by Sharpe.',
+  options: BACKTEST_OPTIONS,
+  groups: [{ title: 'Risk checks (as on paper)', names: RISK_FLAG_NAMES }],
+  examples: ['npm run backtest -- sma-cross', 'npm run backtest -- sma-cross --sweep fast=5:20:5 --sweep slow=20:60:10 --split 0.7'],
+  doc: 'docs/backtest.md',
+} as const satisfies CommandSpec<typeof BACKTEST_OPTIONS>;
 
 /** Above this many bytes of CSV a single backtest streams its files instead of loading them. */
 export const STREAM_ABOVE_BYTES = 64 * 2 ** 20;
@@ -84,7 +96,7 @@ const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=$
  */
 export async function runBacktestCommand(argv: string[], out: (l: string) => void): Promise<number> {
   checkRiskArgs(argv);
-  const { values: v, positionals } = parseArgs({ args: argv, options: BACKTEST_OPTIONS, allowPositionals: true });
+  const { values: v, positionals } = parseCommandArgs(BACKTEST_COMMAND, argv);
   const risk = parseRiskFlags(v);
   const name = positionals[0];
   if (!name) throw new Error(`usage: npm run backtest -- <strategy> --data FILE... (see docs/backtest.md)\nrisk checks, as on paper:\n${riskHelpLines().join('\n')}`);

@@ -1,4 +1,16 @@
 import { ConfigError, loadConfig } from '@pounce/core';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+
+/** `pounce config check`: its one declaration, read by the parser and by `--help`. */
+export const CONFIG_CHECK_COMMAND = {
+  name: 'config check',
+  usage: '[--config FILE]',
+  summary: 'Validates tiger_openapi_config.properties (or the TIGEROPEN_* environment variables) and prints what it found: ids, account kind, key format. Never prints key material.',
+  options: {
+    config: { type: 'string', value: 'FILE', help: 'the config file (default: $TIGEROPEN_PROPS_PATH, ./tiger_openapi_config.properties, then ~/.tigeropen/)' },
+  },
+  doc: 'docs/config.md',
+} as const satisfies CommandSpec;
 
 /**
  * `pounce config check [--config FILE]`: validates the config and prints what was found, never

@@ -2,11 +2,12 @@ import { lookup } from 'node:dns/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
-import { parseArgs } from 'node:util';
 import {
   certificateNames, discoverServers, isLoopbackHost, loadConfig, OpenApiClient, perMinuteLimit, PushClient, QuotePermissionError, readServerCertificate,
   type CertificateNames, type OpenApiConfig,
 } from '@pounce/core';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 
 /** One line of the doctor's table. */
 export interface DoctorCheck {
@@ -218,11 +219,26 @@ export function doctorTable(checks: readonly DoctorCheck[]): string[] {
   return lines;
 }
 
+const DOCTOR_OPTIONS = {
+  config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties of the account to check' },
+  grab: { type: 'boolean', help: 'take the quote permission for this device (otherwise only reported)' },
+  symbol: { type: 'string', value: 'SYMBOL', help: 'symbol for the quote and kline checks (default AAPL)' },
+  'push-seconds': { type: 'string', value: 'N', help: 'how long the push connect + subscribe check listens (default 3)' },
+  'runs-dir': { type: 'string', value: 'DIR', help: 'run folders to look for a live Pounce process (default .pounce/runs)' },
+} as const;
+
+/** `pounce doctor`: its one declaration, read by the parser and by `--help`. */
+export const DOCTOR_COMMAND = {
+  name: 'doctor',
+  usage: '--config FILE [--grab]',
+  summary: 'Read-only checks of a real account\'s setup (config, clock, DNS/TLS, signing, routing, permission, market data, account); never places an order or prints key material.',
+  options: DOCTOR_OPTIONS,
+  examples: ['npm run pounce -- doctor --config path/to/tiger_openapi_config.properties'],
+  doc: 'docs/doctor.md',
+} as const satisfies CommandSpec<typeof DOCTOR_OPTIONS>;
+
 export async function runDoctorCommand(argv: string[], print: (l: string) => void): Promise<number> {
-  const { values: v } = parseArgs({
-    args: argv,
-    options: { config: { type: 'string' }, grab: { type: 'boolean' }, symbol: { type: 'string' }, 'push-seconds': { type: 'string' }, 'runs-dir': { type: 'string' } },
-  });
+  const { values: v } = parseCommandArgs(DOCTOR_COMMAND, argv);
   const checks = await runDoctor({ config: v.config, grab: v.grab, symbol: v.symbol, pushSeconds: v['push-seconds'] ? Number(v['push-seconds']) : undefined, runsDir: v['runs-dir'] });
   for (const l of doctorTable(checks)) print(l);
   const fails = checks.filter((c) => c.status === 'FAIL').length;

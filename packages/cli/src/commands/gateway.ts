@@ -1,29 +1,40 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLogger } from '@pounce/core';
 import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
 import { parseDuration } from './duration.ts';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 
 export const GATEWAY_OPTIONS = {
-  port: { type: 'string' },
-  'push-port': { type: 'string' },
-  data: { type: 'string', multiple: true },
-  synthetic: { type: 'string' },
-  bars: { type: 'string' },
-  speed: { type: 'string' },
-  seed: { type: 'string' },
-  state: { type: 'string' },
-  resume: { type: 'boolean' },
-  'rate-limit': { type: 'boolean' },
-  'client-config': { type: 'string', multiple: true },
-  participation: { type: 'string' },
-  cash: { type: 'string' },
-  zone: { type: 'string' },
-  'start-now': { type: 'boolean' },
-  'status-every': { type: 'string' },
+  port: { type: 'string', value: 'PORT', help: 'HTTP port (default: any free port)' },
+  'push-port': { type: 'string', value: 'PORT', help: 'push (TLS) port (default: any free port)' },
+  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history to replay (default: the shipped NVDA, ORCL and IDX files)' },
+  synthetic: { type: 'string', value: 'A,B', help: 'replay a seeded random-walk market of these symbols instead' },
+  bars: { type: 'string', value: 'N', help: '--synthetic: bars per symbol (default 5000)' },
+  speed: { type: 'string', value: 'STEPS_PER_SECOND|max|manual', help: 'replay steps per second (default 20)' },
+  seed: { type: 'string', value: 'N', help: '--synthetic: seed (default 1)' },
+  state: { type: 'string', value: 'DIR', help: 'state folder: keys, client config, ledger (default .pounce/gateway)' },
+  resume: { type: 'boolean', help: 'rebuild the state of the last run from --state' },
+  'rate-limit': { type: 'boolean', help: 'apply the per-method rate limits (HTTP 429 / code 5)' },
+  'client-config': { type: 'string', multiple: true, value: 'FILE', help: 'register another client\'s tiger_id and public key' },
+  participation: { type: 'string', value: 'F', help: 'largest share of a bar\'s volume one symbol may fill (default 0.1)' },
+  cash: { type: 'string', value: 'N', help: 'starting cash (default 100000)' },
+  zone: { type: 'string', value: 'ZONE', help: 'time zone of CSV dates without one (e.g. America/New_York)' },
+  'start-now': { type: 'boolean', help: 'start the replay at once instead of at the first market-data subscription' },
+  'status-every': { type: 'string', value: 'DURATION', help: 'how often to print replay time (e.g. 5s)' },
 } as const;
+
+/** `pounce gateway`: its one declaration, read by the parser and by `--help`. */
+export const GATEWAY_COMMAND = {
+  name: 'gateway',
+  usage: '[options]',
+  summary: 'Starts the local OpenAPI gateway (the wire protocol over the matching engine and a market replay) and runs until Ctrl-C. Prints the client config that points Pounce at it.',
+  options: GATEWAY_OPTIONS,
+  examples: ['npm run gateway -- --synthetic AAPL,MSFT --speed max'],
+  doc: 'docs/gateway.md',
+} as const satisfies CommandSpec<typeof GATEWAY_OPTIONS>;
 
 /** Parses a number flag, or fails naming the flag. */
 export function numberFlag(name: string, v: string | undefined, fallback: number, check: (n: number) => boolean = Number.isFinite): number {
@@ -57,7 +68,8 @@ const EXCHANGE_TIME = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_
  * to market data (`--start-now` starts it at once), and the replay time is printed as it goes.
  */
 export async function runGatewayCommand(argv: string[], out: (l: string) => void): Promise<number> {
-  const { values: v } = parseArgs({ args: argv, options: GATEWAY_OPTIONS });
+  const { values: v, positionals } = parseCommandArgs(GATEWAY_COMMAND, argv);
+  if (positionals.length > 0) throw new Error(`gateway: unexpected argument "${positionals[0]!}" (pounce gateway --help)`);
   // Every flag is checked before a state folder is touched.
   const seed = numberFlag('seed', v.seed, 1, Number.isInteger);
   const httpPort = portFlag('port', v.port);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
 
 /** A strategy name is its folder name: lower-case words joined by hyphens. */
@@ -64,8 +65,22 @@ describe('${name}', () => {
  * `pounce new <name>`: writes `<strategies>/<name>/index.ts` and `index.test.ts` (a backtest on
  * shipped data, run by `npm test`); never overwrites. `--dir` writes into another strategies folder.
  */
+const NEW_OPTIONS = {
+  dir: { type: 'string', value: 'DIR', help: 'strategies folder to write into (default strategies/, or POUNCE_STRATEGIES_DIR)' },
+} as const;
+
+/** `pounce new`: its one declaration, read by the parser and by `--help`. */
+export const NEW_COMMAND = {
+  name: 'new',
+  usage: '<name> [--dir DIR]',
+  summary: 'Creates strategies/<name>/index.ts and a test that backtests it on shipped data; never overwrites.',
+  options: NEW_OPTIONS,
+  examples: ['npm run pounce -- new my-strategy'],
+  doc: 'docs/strategies.md',
+} as const satisfies CommandSpec<typeof NEW_OPTIONS>;
+
 export async function runNewCommand(argv: string[], out: (l: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { dir: { type: 'string' } } });
+  const { values, positionals } = parseCommandArgs(NEW_COMMAND, argv);
   const name = positionals[0];
   if (!name || positionals.length > 1) throw new Error('usage: npm run pounce -- new <name> [--dir <strategies folder>]');
   if (!NAME.test(name)) throw new Error(`<name>: expected lower-case words joined by hyphens (like my-strategy), got "${name}"`);

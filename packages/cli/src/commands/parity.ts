@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { loadData } from '@pounce/backtest';
 import { defaultDataFiles } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH } from '@pounce/matching';
@@ -6,8 +5,30 @@ import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { runParity } from '../parity/runParity.ts';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
-import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_OPTIONS } from './riskFlags.ts';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
+
+const OPTIONS = {
+  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (default: the shipped history of the strategy\'s symbols)' },
+  param: { type: 'string', multiple: true, value: 'k=v', help: 'a strategy parameter, checked against its declaration' },
+  symbols: { type: 'string', value: 'A,B', help: 'symbols to trade instead of the strategy\'s own' },
+  cash: { type: 'string', value: 'N', help: 'starting cash (default 100000)' },
+  fees: { type: 'string', value: 'tradeup|zero|per-share:X', help: 'fee model (default tradeup)' },
+  ...RISK_OPTIONS,
+} as const;
+
+/** `pounce parity`: its one declaration, read by the parser and by `--help`. */
+export const PARITY_COMMAND = {
+  name: 'parity',
+  usage: '<strategy|path> [options]',
+  summary: 'Runs the same data through the backtester and through the local gateway, prints every difference between the two fill lists, and exits 1 if there is any.',
+  options: OPTIONS,
+  groups: [{ title: 'Risk checks (applied to both sides)', names: RISK_FLAG_NAMES }],
+  examples: ['npm run parity -- sma-cross'],
+  doc: 'docs/backtest.md',
+} as const satisfies CommandSpec<typeof OPTIONS>;
 
 /**
  * `pounce parity <name> --data FILE...`: the same data through the backtester and through the
@@ -15,10 +36,7 @@ import { STRATEGIES_DIR } from './strategy.ts';
  */
 export async function runParityCommand(argv: string[], out: (l: string) => void): Promise<number> {
   checkRiskArgs(argv);
-  const { values: v, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: { data: { type: 'string', multiple: true }, param: { type: 'string', multiple: true }, symbols: { type: 'string' }, cash: { type: 'string' }, fees: { type: 'string' }, ...RISK_OPTIONS },
-  });
+  const { values: v, positionals } = parseCommandArgs(PARITY_COMMAND, argv);
   const risk = parseRiskFlags(v);
   const name = positionals[0];
   if (!name) throw new Error(`usage: npm run parity -- <strategy> --data FILE...\nrisk checks (applied to both sides):\n${riskHelpLines().join('\n')}`);

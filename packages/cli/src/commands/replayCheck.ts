@@ -1,12 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadStrategy } from '@pounce/runtime';
 import { replayCheckHtml } from '../replayCheck/replayCheckHtml.ts';
 import { runReplayCheck } from '../replayCheck/runReplayCheck.ts';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
+
+/** `pounce replay-check`: its one declaration, read by the parser and by `--help`. */
+export const REPLAY_CHECK_COMMAND = {
+  name: 'replay-check',
+  usage: '<run folder>',
+  summary: 'Replays a paper or live run\'s recorded market (market.csv) through the backtester and explains every difference in fills; writes replay-check.json and replay-check.html in the run folder. Exits 0 when nothing differs, 1 otherwise.',
+  options: {},
+  examples: ['npm run replay-check -- .pounce/runs/sma'],
+  doc: 'docs/backtest.md',
+} as const satisfies CommandSpec;
 
 /**
  * `pounce replay-check <run folder>`: replays a paper or live run's market through the
@@ -14,7 +25,7 @@ const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
  * the run folder. Exit 0 when nothing differs, 1 otherwise (usable in CI).
  */
 export async function runReplayCheckCommand(argv: string[], out: (l: string) => void): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { positionals } = parseCommandArgs(REPLAY_CHECK_COMMAND, argv);
   if (!positionals[0]) throw new Error('usage: npm run replay-check -- <run folder>');
   const runDir = resolve(positionals[0]);
   const r = await runReplayCheck({ runDir, loadStrategy: async (name) => (await loadStrategy(name, STRATEGIES_DIR)).def });

@@ -36,8 +36,13 @@ export type RiskFlagName = keyof typeof RISK_FLAGS;
 
 const FLAGS = Object.entries(RISK_FLAGS) as Array<[RiskFlagName, RiskFlag]>;
 
-/** The risk flags as `parseArgs` options; spread them into a command's options. */
-export const RISK_OPTIONS = Object.fromEntries(FLAGS.map(([name]) => [name, { type: 'string' }])) as { readonly [K in RiskFlagName]: { readonly type: 'string' } };
+/** The risk flags as `parseArgs` options with their help; spread them into a command's options. */
+export const RISK_OPTIONS = Object.fromEntries(FLAGS.map(([name, f]) => [name, { type: 'string', value: f.kind === 'symbols' ? 'A,B' : 'N', help: f.help }])) as {
+  readonly [K in RiskFlagName]: { readonly type: 'string'; readonly value: string; readonly help: string };
+};
+
+/** The risk flags' names, for a command's help group. */
+export const RISK_FLAG_NAMES = FLAGS.map(([name]) => name);
 
 /** Help lines, one per flag. */
 export function riskHelpLines(): string[] {

@@ -2,15 +2,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { readReportParams } from '@pounce/backtest';
 import { createLogger, type LogLevel } from '@pounce/core';
 import type { Order } from '@pounce/core';
-import { DashboardServer, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
+import { DashboardServer } from '@pounce/dashboard';
+import { listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
-import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_OPTIONS } from './riskFlags.ts';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { KILL_FILE, KillFileWatcher } from './killFile.ts';
 import { journalCounts, latestStartedRun, removeUnstartedRun, runStarted, type JournalCounts } from './runFolders.ts';
 import { formatStatus } from './statusLine.ts';
@@ -20,33 +22,44 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const STRATEGIES_DIR = process.env.POUNCE_STRATEGIES_DIR ? resolve(process.env.POUNCE_STRATEGIES_DIR) : join(ROOT, 'strategies');
 
 const OPTIONS = {
-  list: { type: 'boolean' },
-  paper: { type: 'boolean' },
-  live: { type: 'boolean' },
-  'confirm-live': { type: 'string' },
-  config: { type: 'string' },
-  account: { type: 'string' },
-  embedded: { type: 'boolean' },
-  param: { type: 'string', multiple: true },
-  duration: { type: 'string' },
-  symbols: { type: 'string' },
-  data: { type: 'string', multiple: true },
-  synthetic: { type: 'boolean' },
-  speed: { type: 'string' },
-  seed: { type: 'string' },
+  list: { type: 'boolean', help: 'list the strategies in strategies/ with their symbols and parameters' },
+  paper: { type: 'boolean', help: 'trade on paper (the default): the config\'s paper account, or the embedded gateway when there is no config' },
+  live: { type: 'boolean', help: 'trade on the live account (needs --confirm-live)' },
+  'confirm-live': { type: 'string', value: 'ACCOUNT', help: 'the live account number, typed out, to confirm --live' },
+  config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties of the venue (see docs/config.md)' },
+  account: { type: 'string', value: 'ACCOUNT', help: 'paper account to trade instead of the config\'s' },
+  embedded: { type: 'boolean', help: 'run on the embedded local gateway (replayed history)' },
+  param: { type: 'string', multiple: true, value: 'k=v', help: 'a strategy parameter, checked against its declaration' },
+  duration: { type: 'string', value: '30s|5m|1h', help: 'stop after this long (embedded default: at the end of the data)' },
+  symbols: { type: 'string', value: 'A,B', help: 'symbols to trade instead of the strategy\'s own' },
+  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'embedded gateway: CSV history to replay' },
+  synthetic: { type: 'boolean', help: 'embedded gateway: a seeded random-walk market' },
+  speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default 20); fills do not depend on it' },
+  seed: { type: 'string', value: 'N', help: 'embedded gateway: seed of --synthetic (default 1)' },
   ...RISK_OPTIONS,
-  'run-dir': { type: 'string' },
-  resume: { type: 'string' },
-  'status-every': { type: 'string' },
-  'log-level': { type: 'string' },
-  'from-report': { type: 'string' },
-  dashboard: { type: 'boolean' },
-  'no-market-journal': { type: 'boolean' },
-  'no-grab-permission': { type: 'boolean' },
-  'dashboard-port': { type: 'string' },
-  'on-strategy-error': { type: 'string' },
-  'clear-kill': { type: 'boolean' },
+  'run-dir': { type: 'string', value: 'DIR', help: 'run folder: journal, state, market.csv (default .pounce/runs/<time>-<strategy>)' },
+  resume: { type: 'string', value: 'DIR|latest', help: 'resume a run from its folder after a stop or crash' },
+  'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 1s on a terminal, else 5s)' },
+  'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
+  'from-report': { type: 'string', value: 'DIR', help: 'the strategy, parameters, symbols and risk limits of a backtest report' },
+  dashboard: { type: 'boolean', help: 'serve the live dashboard on 127.0.0.1' },
+  'no-market-journal': { type: 'boolean', help: 'do not write market.csv (replay-check needs it)' },
+  'dashboard-port': { type: 'string', value: 'PORT', help: 'dashboard port (default: any free port)' },
+  'on-strategy-error': { type: 'string', value: 'halt|continue', help: 'after the strategy throws: halt new exposure (default) or continue' },
+  'no-grab-permission': { type: 'boolean', help: 'real account: do not take the quote permission at start (see docs/config.md)' },
+  'clear-kill': { type: 'boolean', help: 'with --resume: remove the KILL file of a killed run and go on' },
 } as const;
+
+/** `pounce strategy`: its one declaration, read by the parser and by `--help`. */
+export const STRATEGY_COMMAND = {
+  name: 'strategy',
+  usage: '<name|path> [--paper | --live --confirm-live ACCOUNT] [options]',
+  summary: 'Runs a strategy plugin on paper, live, or the embedded local gateway; prints a status line and a summary. Ctrl-C once stops cleanly; twice trips the kill switch.',
+  options: OPTIONS,
+  groups: [{ title: 'Risk checks', names: RISK_FLAG_NAMES }],
+  examples: ['npm run strategy -- --list', 'npm run strategy -- sma-cross --paper --duration 20s'],
+  doc: 'docs/strategies.md',
+} as const satisfies CommandSpec<typeof OPTIONS>;
 
 /**
  * `pounce strategy <name> [--paper|--live] ...`: runs a strategy plugin, prints a live status
@@ -55,7 +68,7 @@ const OPTIONS = {
  */
 export async function runStrategyCommand(argv: string[], out: (l: string) => void): Promise<number> {
   checkRiskArgs(argv);
-  const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const { values: v, positionals } = parseCommandArgs(STRATEGY_COMMAND, argv);
   if (v.list) {
     for (const s of listStrategies(STRATEGIES_DIR)) {
       const { def } = await loadStrategy(s.path, STRATEGIES_DIR);

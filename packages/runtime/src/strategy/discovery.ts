@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importPlugin } from './importPlugin.ts';
 import type { StrategyDefinition } from './types.ts';
 
 export interface StrategyEntry {
@@ -40,7 +40,7 @@ export async function loadStrategy(nameOrPath: string, dir: string): Promise<{ d
     const known = listStrategies(dir).map((s) => s.name);
     throw new Error(`strategy "${nameOrPath}" not found; available: ${known.join(', ') || '(none in ' + dir + ')'}`);
   }
-  const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  const mod = (await importPlugin(path)) as { default?: unknown };
   if (!isDefinition(mod.default)) throw new Error(`${path}: the default export is not a strategy definition (name, params, symbols, setup)`);
   return { def: mod.default, path };
 }

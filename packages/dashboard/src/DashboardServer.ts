@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Bar, Fill, Order } from '@pounce/core';
-import type { TradingEngine } from '../TradingEngine.ts';
-import type { Venue } from '../venue/Venue.ts';
+import type { TradingEngine, Venue } from '@pounce/runtime';
 import { dashboardPage } from './dashboardPage.ts';
 
 export interface DashboardListenOptions {

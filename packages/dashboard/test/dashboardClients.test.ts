@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { Gateway } from '@pounce/gateway';
-import { DashboardServer, defineStrategy, OpenApiVenue, TradingEngine } from '../src/index.ts';
+import { defineStrategy, OpenApiVenue, TradingEngine } from '@pounce/runtime';
+import { DashboardServer } from '../src/index.ts';
 import { clientsFor, startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
 
 let gw: Gateway | undefined;
