@@ -165,5 +165,5 @@ describe('gateway killed (-9) and restarted under a running strategy (real proce
     expect(new Set(journaled).size).toBe(journaled.length);
     expect([...journaled].sort()).toEqual(atGateway.map((f) => f.id).sort());
     expect(atGateway.length).toBeGreaterThan(3);
-  }, 240_000);
+  }, 300_000);
 });
