@@ -71,7 +71,7 @@ export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
  */
 export class Gateway {
   readonly faults: GatewayFaults = {
-    replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set(),
+    replyDelayMs: 0, rateLimitNext: 0, refuseHttp: false, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false, loseReplyOf: new Set(), delayReplyOf: new Map(),
     unsignedReplies: 'none', orderStatusWire: 'canonical', refuseOrdersInside: 0, placeOrderIdKey: 'order_id', placeAfterLookups: 0,
     discovery: 'up', license: 'TBUS', quantityScale: 0, quoteLimit: QUOTE_LIMIT, pushDataCode: 0,
   };

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  BizParamError, CommonParamError, loadConfig, OpenApiClient, PushClient, PushKickedOutError, RateLimitError, ResponseSignatureError, TradeError, type Fill, type Order,
+  BizParamError, CommonParamError, loadConfig, OpenApiClient, PushClient, PushKickedOutError, RateLimitError, ResponseSignatureError, TradeError, type Fill, type Logger, type Order,
 } from '@pounce/core';
 import type { Gateway } from '../src/index.ts';
 import { clientsFor, first, nextN, SAMPLE_CONFIG, startTestGateway, tick, until } from './testGateway.ts';
@@ -62,6 +62,57 @@ describe('signed HTTP, both ways', () => {
     expect(bars).toHaveLength(40);
     expect(bars.map((b) => b.time)).toEqual(gw.replay.history('AAA').map((b) => b.time));
     expect(bars[bars.length - 1]!.time).toBe(gw.replay.now());
+  });
+});
+
+describe('rate-limit answers (HTTP 429, code 5)', () => {
+  /** A client with retries on, and what its transport did: each request sent, each retry. */
+  function retryingClient() {
+    const sent: string[] = [];
+    const retries: Array<{ method: string; attempt: number; delayMs: number; error: string }> = [];
+    const logger: Logger = {
+      debug: (msg, f) => void (msg === 'request' && sent.push(String(f?.method))),
+      info() {},
+      warn: (msg, f) => void (msg.startsWith('retrying ') && retries.push({ method: msg.slice(9), attempt: Number(f?.attempt), delayMs: Number(f?.delayMs), error: String(f?.error) })),
+      error() {},
+    };
+    return { api: OpenApiClient.fromConfig(c.cfg, { retry: { maxAttempts: 4, baseDelayMs: 40, maxDelayMs: 400 }, logger }), sent, retries };
+  }
+
+  it('a read answered with code 5 is retried with growing back-off and then succeeds', async () => {
+    const { api, sent, retries } = retryingClient();
+    const expected = await c.api.positions();
+    gw.faults.rateLimitNext = 2;
+    const t0 = Date.now();
+    expect(await api.positions()).toEqual(expected);
+    const took = Date.now() - t0;
+    expect(gw.faults.rateLimitNext).toBe(0);
+    expect(sent).toEqual(['positions', 'positions', 'positions']);
+    expect(retries.map((r) => [r.method, r.attempt])).toEqual([['positions', 1], ['positions', 2]]);
+    for (const r of retries) expect(r.error).toMatch(/rate limit/);
+    // Capped exponential back-off with jitter: [20, 40] ms, then [40, 80] ms, waited in full.
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(20);
+    expect(retries[0]!.delayMs).toBeLessThanOrEqual(40);
+    expect(retries[1]!.delayMs).toBeGreaterThanOrEqual(40);
+    expect(retries[1]!.delayMs).toBeLessThanOrEqual(80);
+    expect(took).toBeGreaterThanOrEqual(retries[0]!.delayMs + retries[1]!.delayMs);
+  });
+
+  it('a place_order answered with code 5 is refused after one request, never re-sent; no order is placed', async () => {
+    const { api, sent, retries } = retryingClient();
+    gw.faults.rateLimitNext = 1;
+    await expect(api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'MKT', quantity: 5 })).rejects.toBeInstanceOf(RateLimitError);
+    expect(sent).toEqual(['place_order']);
+    expect(retries).toEqual([]);
+    expect(gw.engine.ordersOf(gw.account)).toEqual([]);
+    // Cancel and modify likewise.
+    const placed = await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 5, limitPrice: 1 });
+    gw.faults.rateLimitNext = 2;
+    await expect(api.modifyOrder(placed.id, { symbol: 'AAA', action: 'BUY', orderType: 'LMT', quantity: 5, limitPrice: 2 })).rejects.toBeInstanceOf(RateLimitError);
+    await expect(api.cancelOrder(placed.id)).rejects.toBeInstanceOf(RateLimitError);
+    expect(sent).toEqual(['place_order', 'place_order', 'modify_order', 'cancel_order']);
+    expect(retries).toEqual([]);
+    expect((await api.order(placed.id)).status).toBe('Submitted');
   });
 });
 
@@ -223,18 +274,20 @@ describe('push stream', () => {
 });
 
 describe('restart', () => {
-  it('recovers orders, fills and positions from its command log', async () => {
+  it('recovers orders, fills, positions and cash from its command log, identical field by field', async () => {
     const placed = await c.api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'MKT', quantity: 30 });
     const resting = await c.api.placeOrder({ symbol: 'BBB', action: 'BUY', orderType: 'LMT', quantity: 7, limitPrice: 1 });
     gw.advance(3);
-    const before = { pos: await c.api.positions(), assets: await c.api.assets(), orders: await c.api.orders() };
+    const before = { pos: await c.api.positions(), assets: await c.api.assets(), orders: await c.api.orders(), fills: await c.api.orderTransactions() };
+    expect(before.fills.length).toBeGreaterThan(0);
     const dir = (gw as unknown as { o: { stateDir: string; bars: never } }).o;
     await gw.stop();
     gw = await startTestGateway({ stateDir: dir.stateDir, bars: dir.bars, resume: true });
     c = clientsFor(gw);
     expect(await c.api.positions()).toEqual(before.pos);
-    expect((await c.api.assets()).cashBalance).toBe(before.assets.cashBalance);
-    expect((await c.api.orders()).map((o) => [o.id, o.status])).toEqual(before.orders.map((o) => [o.id, o.status]));
+    expect(await c.api.assets()).toEqual(before.assets);
+    expect(await c.api.orders()).toEqual(before.orders);
+    expect(await c.api.orderTransactions()).toEqual(before.fills);
     expect((await c.api.order(resting.id)).status).toBe('Submitted');
     expect((await c.api.order(placed.id)).status).toBe('Filled');
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Fill, type Order } from '@pounce/core';
+import { createLogger, OpenApiClient, type Fill, type Order } from '@pounce/core';
 import type { Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, RunDirLock, TradingEngine, type StrategyContext } from '../src/index.ts';
 import { clientsFor, startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
@@ -148,6 +148,27 @@ describe('TradingEngine against the local gateway', () => {
     const journal = OrderJournal.read(engine!.journal.dir);
     expect(journal.filter((e) => e.e === 'intent')).toHaveLength(1);
     expect(journal.filter((e) => e.e === 'accepted')).toEqual([expect.objectContaining({ cid: r.clientOrderId, orderId: r.orderId })]);
+  });
+
+  it('a rate-limit answer (code 5) to place_order reaches the strategy as rejected; it is not re-sent, though reads are retried', async () => {
+    gw = await startTestGateway();
+    gw.advance(5);
+    const c = clientsFor(gw);
+    // Retries on (the test clients have them off): only reads may use them.
+    const api = OpenApiClient.fromConfig(c.cfg, { retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
+    const p = probe();
+    engine = await TradingEngine.start({ def: p.def, venue: new OpenApiVenue('embedded-paper', api, c.push, ['AAA'], () => gw!.replay.now()), runDir: mkdtempSync(join(tmpdir(), 'pounce-run-')) });
+    gw.faults.rateLimitNext = 1;
+    const r = await p.seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 3 });
+    expect(r.rejected).toMatch(/^venue: rate limit error.*\(code 5\)$/);
+    expect(p.seen.orders).toEqual([expect.objectContaining({ status: 'Inactive', userMark: r.clientOrderId, remark: r.rejected })]);
+    // A re-send would have found the limit lifted and placed the order.
+    expect(gw.faults.rateLimitNext).toBe(0);
+    expect(gw.engine.ordersOf(gw.account)).toEqual([]);
+    // The same answer to a read: retried, so a reconcile goes through.
+    gw.faults.rateLimitNext = 1;
+    await expect(engine.execution.reconcile()).resolves.toEqual({ missedFills: 0 });
+    expect(gw.faults.rateLimitNext).toBe(0);
   });
 
   it('the kill switch cancels open orders and halts new ones; flatten still closes positions', async () => {

@@ -12,6 +12,11 @@ export type MethodHandler = (biz: Record<string, unknown>, tigerId: string, call
 export interface HttpFaults {
   /** Extra delay before answering, ms. */
   replyDelayMs: number;
+  /**
+   * Methods whose next request is run and answered only after this many ms (once each): past a
+   * client's timeout, the request still takes effect, late.
+   */
+  delayReplyOf: Map<string, number>;
   /** Answer the next N requests with the service's rate-limit reply. */
   rateLimitNext: number;
   /** Destroy incoming connections instead of answering. */
@@ -159,6 +164,11 @@ export class GatewayHttpServer {
       if (this.requests.length > 1000) this.requests.splice(0, this.requests.length - 1000);
       const caller = { deviceId: env.deviceId, authorization };
       this.o.admit?.(method, env.tigerId, caller);
+      const delay = f.delayReplyOf.get(method);
+      if (delay !== undefined) {
+        f.delayReplyOf.delete(method);
+        await new Promise((r) => setTimeout(r, delay));
+      }
       if (f.rateLimitNext > 0) {
         f.rateLimitNext--;
         throw new GatewayError(5, `rate limit error(current limiting interface:${method}, up to ${perMinuteLimit(method)} times per minute)`, 429);
