@@ -15,3 +15,7 @@ export * from './data/BarAggregator.ts';
 export * from './indicators/index.ts';
 export * from './TradingEngine.ts';
 export * from './dashboard/DashboardServer.ts';
+export * from './node/AccountRisk.ts';
+export * from './node/VenueRouter.ts';
+export * from './node/StrategyVenue.ts';
+export * from './node/TradingNode.ts';
