@@ -9,6 +9,7 @@ const USAGE = `pounce <command>
   gateway [options]                  start the local OpenAPI gateway (see docs/gateway.md)
   strategy <name> [--paper|--live]   run a strategy plugin (see docs/strategies.md)
   strategy --list                    list strategies in strategies/
+  node --config pounce.config.json   many strategies on one account and connection (see docs/node.md)
   backtest <name> [--data FILE...]   backtest on history, write a report (see docs/backtest.md)
   parity <name> [--data FILE...]     compare backtest fills with local-gateway fills
   doctor --config FILE [--grab]      read-only checks of a real account's setup (see docs/doctor.md)
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       const { runParityCommand } = await import('./commands/parity.ts');
       return runParityCommand(rest, print);
     }
+    case 'node': return (await import('./commands/node.ts')).runNodeCommand(rest, print);
     case 'doctor': return (await import('./commands/doctor.ts')).runDoctorCommand(rest, print);
     case 'new': return (await import('./commands/new.ts')).runNewCommand(rest, print);
     case 'replay-check': {

@@ -19,3 +19,4 @@ export * from './node/AccountRisk.ts';
 export * from './node/VenueRouter.ts';
 export * from './node/StrategyVenue.ts';
 export * from './node/TradingNode.ts';
+export * from './node/TigerIdLock.ts';
