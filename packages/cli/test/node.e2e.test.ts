@@ -82,7 +82,7 @@ describe('pounce node (real processes)', () => {
     expect(existsSync(join(nodeDir, 'LOCK'))).toBe(false);
   }, 180_000);
 
-  it('a second Pounce process on the same tiger_id is refused before it connects, naming the running one', async () => {
+  it('a second Pounce process (node or strategy) on the same tiger_id is refused before it connects, naming the running one', async () => {
     const dir = tmp();
     const fixture = readFileSync(fileURLToPath(new URL('../../core/test/fixtures/sample_openapi_config.properties', import.meta.url)), 'utf8');
     const props = join(dir, 'tiger_openapi_config.properties');
@@ -98,6 +98,11 @@ describe('pounce node (real processes)', () => {
       expect(second.out()).toContain(`tiger_id ${tigerId} is in use by Pounce process ${process.pid} (node, run folder /runs/the-running-node)`);
       // Refused before anything: no node folder was made.
       expect(existsSync(join(dir, 'second'))).toBe(false);
+      // A one-strategy run on the same tiger_id is refused the same way.
+      const solo = startPounce(['strategy', 'sma-cross', '--paper', '--config', props, '--run-dir', join(dir, 'solo')], children, dir);
+      expect(await solo.exited).not.toBe(0);
+      expect(solo.out()).toContain(`tiger_id ${tigerId} is in use by Pounce process ${process.pid}`);
+      expect(existsSync(join(dir, 'solo'))).toBe(false);
     } finally {
       held.release();
       delete process.env.POUNCE_LOCK_DIR;

@@ -133,14 +133,14 @@ export class StrategyVenue implements Venue {
     if (tag !== undefined && tag !== this.o.tag) throw new Error(`${what}: order ${orderId} is not this strategy's (tag "${this.o.tag}")`);
   }
 
-  cancelOrder(orderId: string): Promise<void> {
+  async cancelOrder(orderId: string): Promise<void> {
     this.mine(orderId, 'cancel');
-    return this.shared.cancelOrder(orderId);
+    await this.shared.cancelOrder(orderId);
   }
 
-  modifyOrder(orderId: string, req: OrderRequest): Promise<void> {
+  async modifyOrder(orderId: string, req: OrderRequest): Promise<void> {
     this.mine(orderId, 'modify');
-    return this.shared.modifyOrder(orderId, req);
+    await this.shared.modifyOrder(orderId, req);
   }
 
   async findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined> {
