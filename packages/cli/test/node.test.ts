@@ -91,4 +91,21 @@ describe('a node runs many strategies on one connection', () => {
     }
     expect(summary.account.externalOrders).toEqual([]);
   }, 120_000);
+
+  it('an order over an account limit is journaled as rejected and never reaches the venue', async () => {
+    const bars = threeSymbols(80);
+    const [fast] = await strategies();
+    const dir = tmp();
+    const { venue, replay } = await startEmbeddedVenue({ bars, symbols: ['NVDA'], stateDir: join(dir, 'gateway'), speed: 'max', matching });
+    const node = await TradingNode.start({ venue, strategies: [fast!], nodeDir: join(dir, 'node'), account: { maxGrossExposure: 1 } });
+    replay.holdWhile(() => node.lookupsInProgress > 0);
+    await replay.start();
+    const summary = await node.stop();
+    const journal = readFileSync(join(dir, 'node', 'strategies', 'fast', 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { e: string; reason?: string });
+    const rejected = journal.filter((e) => e.e === 'rejected');
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const r of rejected) expect(r.reason).toMatch(/^venue: account risk: account gross exposure .* would exceed 1 \(code 0\)$/);
+    expect(journal.filter((e) => e.e === 'order')).toEqual([]);
+    expect(summary.strategies[0]!.fills).toBe(0);
+  }, 60_000);
 });

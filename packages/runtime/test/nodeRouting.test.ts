@@ -140,3 +140,15 @@ describe('account-wide risk in front of every strategy', () => {
     expect(risk.check(req({ action: 'SELL' }), true)).toBeUndefined();
   });
 });
+
+describe('two strategies on one symbol', () => {
+  it('each sees its own quantity, not the account\'s', () => {
+    const t = twoStrategies();
+    t.orders$.next(order('1', 'pc1.abcdefghij.a.1'));
+    t.orders$.next(order('2', 'pc1.abcdefghij.b.1', { action: 'SELL' }));
+    t.fills$.next(fill('f1', '1', { quantity: 30 }));
+    t.fills$.next(fill('f2', '2', { action: 'SELL', quantity: 5 }));
+    expect(t.a.book.positions()).toEqual([{ symbol: 'NVDA', quantity: 30 }]);
+    expect(t.b.book.positions()).toEqual([{ symbol: 'NVDA', quantity: -5 }]);
+  });
+});
