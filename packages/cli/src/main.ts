@@ -50,6 +50,13 @@ const COMMANDS: Record<string, Command> = {
       return { spec: m.PARITY_COMMAND, run: m.runParityCommand };
     },
   },
+  node: {
+    synopsis: 'many strategies on one account and one connection (see docs/node.md)',
+    load: async () => {
+      const m = await import('./commands/node.ts');
+      return { spec: m.NODE_COMMAND, run: m.runNodeCommand };
+    },
+  },
   doctor: {
     synopsis: 'read-only checks of a real account\'s setup (see docs/doctor.md)',
     load: async () => {

@@ -7,6 +7,7 @@ import { CONFIG_CHECK_COMMAND } from '../src/commands/configCheck.ts';
 import { DOCTOR_COMMAND } from '../src/commands/doctor.ts';
 import { GATEWAY_COMMAND } from '../src/commands/gateway.ts';
 import { NEW_COMMAND } from '../src/commands/new.ts';
+import { NODE_COMMAND } from '../src/commands/node.ts';
 import { PARITY_COMMAND } from '../src/commands/parity.ts';
 import { REPLAY_CHECK_COMMAND } from '../src/commands/replayCheck.ts';
 import { STRATEGY_COMMAND } from '../src/commands/strategy.ts';
@@ -14,7 +15,7 @@ import { MAIN, ROOT, TSX_LOADER } from './childProcess.ts';
 
 const pounce = (args: string[]) => spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
-const COMMANDS: CommandSpec[] = [CONFIG_CHECK_COMMAND, GATEWAY_COMMAND, STRATEGY_COMMAND, BACKTEST_COMMAND, PARITY_COMMAND, REPLAY_CHECK_COMMAND, DOCTOR_COMMAND, NEW_COMMAND];
+const COMMANDS: CommandSpec[] = [CONFIG_CHECK_COMMAND, GATEWAY_COMMAND, STRATEGY_COMMAND, BACKTEST_COMMAND, PARITY_COMMAND, REPLAY_CHECK_COMMAND, DOCTOR_COMMAND, NEW_COMMAND, NODE_COMMAND];
 
 describe('pounce --help (real process)', () => {
   it('lists every command', () => {

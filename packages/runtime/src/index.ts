@@ -15,3 +15,8 @@ export * from './portfolio/Portfolio.ts';
 export * from './data/BarAggregator.ts';
 export * from './indicators/index.ts';
 export * from './TradingEngine.ts';
+export * from './node/AccountRisk.ts';
+export * from './node/VenueRouter.ts';
+export * from './node/StrategyVenue.ts';
+export * from './node/TradingNode.ts';
+export * from './node/TigerIdLock.ts';

@@ -3,10 +3,10 @@ import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readReportParams } from '@pounce/backtest';
-import { createLogger, type LogLevel } from '@pounce/core';
+import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pounce/core';
 import type { Order } from '@pounce/core';
 import { DashboardServer } from '@pounce/dashboard';
-import { listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
+import { listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
@@ -148,6 +148,10 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
 
   // The run folder's lock comes first: the embedded gateway keeps its state in <run>/gateway, so
   // a second process on the same folder must be refused before it touches anything there.
+  // One process per tiger_id (a node or another strategy on it would be kicked off), before anything connects.
+  const tigerPath = v.embedded ? undefined : resolveConfigPath(v.config, process.env);
+  const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir, command: 'strategy' }) : undefined;
+  process.once('exit', () => tigerLock?.release());
   const createdRunDir = !existsSync(runDir);
   let lock: RunDirLock;
   try {

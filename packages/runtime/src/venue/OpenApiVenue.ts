@@ -94,6 +94,11 @@ export class OpenApiVenue implements Venue {
     return this.api.findOrder({ startDate: since }, (o) => o.userMark === userMark);
   }
 
+  /** One order by its id (a node attributes a fill of an order it has not seen this way). */
+  orderById(orderId: string): Promise<Order | undefined> {
+    return this.api.order(orderId);
+  }
+
   openOrders(): Promise<Order[]> {
     return this.api.activeOrders();
   }

@@ -1,0 +1,130 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pounce/core';
+import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
+import type { CommandSpec } from '../commandLine/CommandSpec.ts';
+import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
+import { parseDuration } from './duration.ts';
+import { parseSpeed } from './gateway.ts';
+import { parseNodeConfig, type NodeConfig } from './nodeConfig.ts';
+import { formatStatus } from './statusLine.ts';
+import { STRATEGIES_DIR } from './strategy.ts';
+
+const OPTIONS = {
+  config: { type: 'string', value: 'FILE', help: 'the node config (JSON: venue, strategies, account risk; see docs/node.md)' },
+  'run-dir': { type: 'string', value: 'DIR', help: 'node folder (default .pounce/nodes/<time>)' },
+  resume: { type: 'string', value: 'DIR', help: 'resume a node from its folder: every strategy reconciles' },
+  duration: { type: 'string', value: '30s|5m|1h', help: 'stop after this long (embedded default: at the end of the data)' },
+  speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default 20)' },
+  'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 5s)' },
+  'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
+} as const;
+
+/** `pounce node`: its one declaration, read by the parser and by `--help`. */
+export const NODE_COMMAND = {
+  name: 'node',
+  usage: '--config pounce.config.json [--run-dir DIR] | --resume DIR',
+  summary: 'Runs many strategies on one account through one client and one push connection.',
+  options: OPTIONS,
+  examples: ['npm run node -- --config pounce.config.json'],
+  doc: 'docs/node.md',
+} as const satisfies CommandSpec<typeof OPTIONS>;
+
+/** The copy of the config a node folder keeps: `--resume` runs what the node ran, whatever the file says now. */
+const CONFIG_COPY = 'config.json';
+
+/**
+ * `pounce node --config pounce.config.json`: many strategies on one account through one client and
+ * one push connection (see docs/node.md). `--resume <node folder>` continues a stopped or crashed
+ * node: every strategy reconciles with the venue.
+ */
+export async function runNodeCommand(argv: string[], out: (l: string) => void): Promise<number> {
+  const { values: v, positionals } = parseCommandArgs(NODE_COMMAND, argv);
+  if (positionals.length > 0) throw new Error(`node: unexpected argument "${positionals[0]!}" (pounce node --help)`);
+  const resume = v.resume !== undefined;
+  if (!resume && !v.config) throw new Error('usage: npm run node -- --config pounce.config.json [--run-dir DIR] | --resume DIR');
+  const nodeDir = resume ? resolve(v.resume!) : resolve(v['run-dir'] ?? join('.pounce', 'nodes', new Date().toISOString().replace(/[:.]/g, '-')));
+  const configText = resume ? readFileSync(join(nodeDir, CONFIG_COPY), 'utf8') : readFileSync(resolve(v.config!), 'utf8');
+  const cfg: NodeConfig = parseNodeConfig(configText, resume ? join(nodeDir, CONFIG_COPY) : v.config!);
+  const level = (v['log-level'] ?? 'warn') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
+  const loggerFor = (scope: string) => createLogger({ level, scope });
+  const strategies: NodeStrategy[] = [];
+  for (const s of cfg.strategies) {
+    const { def } = await loadStrategy(s.strategy, STRATEGIES_DIR);
+    strategies.push({ tag: s.tag, def, rawParams: s.params, symbols: s.symbols, risk: s.risk, capital: s.capital, onStrategyError: s.onStrategyError });
+  }
+  const symbols = [...new Set(strategies.flatMap((s) => s.symbols ?? s.def.symbols))];
+  const speed = v.speed ? parseSpeed(v.speed) : (cfg.venue.speed ?? 20);
+  if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
+  const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
+
+  // One process per tiger_id, checked before anything connects (the embedded gateway is a broker of its own).
+  const tigerPath = cfg.venue.embedded ? undefined : resolveConfigPath(cfg.venue.config, process.env);
+  const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir: nodeDir, command: 'node' }) : undefined;
+  let lock: RunDirLock;
+  try {
+    lock = RunDirLock.acquire(nodeDir, { takeOverStale: resume });
+  } catch (e) {
+    tigerLock?.release();
+    throw e;
+  }
+  let opened: OpenedVenue;
+  let node: TradingNode;
+  try {
+    if (!resume) writeFileSync(join(nodeDir, CONFIG_COPY), configText);
+    opened = await openVenue({
+      mode: cfg.venue.mode, configPath: cfg.venue.config, embedded: cfg.venue.embedded, account: cfg.venue.account, confirmLive: cfg.venue.confirmLive, symbols,
+      gateway: { dataFiles: cfg.venue.data, speed, stateDir: join(nodeDir, 'gateway'), resume },
+      logger: loggerFor('venue'),
+    });
+    out(`node       ${strategies.length} strategies: ${strategies.map((s) => `${s.tag}=${s.def.name}`).join(', ')}`);
+    out(`venue      ${opened.description}`);
+    out(`run        ${nodeDir}`);
+    node = await TradingNode.start({ venue: opened.venue, strategies, nodeDir, lock, resume, account: cfg.account, logger: loggerFor, venueModel: opened.model });
+  } catch (e) {
+    lock.release();
+    tigerLock?.release();
+    throw e;
+  }
+  if (resume) out('resumed    every strategy reconciled with the venue');
+
+  const started = Date.now();
+  const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : 5000;
+  let status: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  await new Promise<void>((done) => {
+    status = setInterval(() => {
+      for (const s of node.status().strategies) out(`${s.tag.padEnd(8)} ${formatStatus(s, Date.now() - started)}`);
+    }, every);
+    if (durationMs !== undefined) timer = setTimeout(done, durationMs);
+    opened.replay?.holdWhile(() => node.lookupsInProgress > 0);
+    opened.replay?.start().then(
+      () => {
+        if (!opened.replay?.done) return;
+        out('replay finished');
+        done();
+      },
+      (e: Error) => {
+        out(`replay failed: ${e.message}`);
+        done();
+      },
+    );
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+  clearInterval(status);
+  clearTimeout(timer);
+  const s = await node.stop();
+  tigerLock?.release();
+  out('');
+  out('summary');
+  for (const r of s.summaries) {
+    out(`  ${r.tag.padEnd(8)} fills ${r.fills}, orders ${r.orders} (rejected ${r.rejected}), positions ${r.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}, P&L ${r.pnl >= 0 ? '+' : ''}${r.pnl.toFixed(2)}${r.halted ? `, halted: ${r.halted}` : ''}`);
+  }
+  out(`  account  equity ${s.account.equity?.toFixed(2) ?? 'unknown'}${s.account.halted ? `, halted: ${s.account.halted}` : ''}`);
+  if (s.account.externalOrders.length) out(`  outside  ${s.account.externalOrders.length} order(s) placed outside Pounce: ${s.account.externalOrders.map((o) => `${o.id} ${o.action} ${o.totalQuantity} ${o.symbol} ${o.status}`).join('; ')} (shown, not adopted)`);
+  out(`  journals ${join(nodeDir, 'node.jsonl')}, ${join(nodeDir, 'strategies', '<tag>', 'journal.jsonl')}`);
+  return 0;
+}

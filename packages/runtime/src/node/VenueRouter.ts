@@ -1,0 +1,137 @@
+import { Subject, type Subscription } from 'rxjs';
+import type { Fill, Logger, Order } from '@pounce/core';
+import { parseClientOrderId } from '../execution/clientOrderId.ts';
+import type { Venue } from '../venue/Venue.ts';
+
+/** A venue the router can also ask for one order by id (to attribute a fill of an order it has not seen). */
+export interface RoutableVenue extends Venue {
+  orderById?(orderId: string): Promise<Order | undefined>;
+}
+
+/** Where one strategy's events go (its venue view feeds its own ledger first, then its engine). */
+export interface RouteSink {
+  order(o: Order): void;
+  fill(f: Fill): void;
+  error(e: Error): void;
+}
+
+/** Tag of an order placed outside Pounce (its userMark is not a Pounce client order id). */
+export const EXTERNAL = '';
+
+/**
+ * Splits one account's order and fill streams among a node's strategies by the tag in each
+ * order's userMark (`pc1.<nonce>.<tag>.<n>`). A fill names only its order id: the router maps ids
+ * to tags from order events, place replies and lookups, and holds a fill whose order it does not
+ * know yet until one of those names it. Orders placed outside Pounce are kept and reported
+ * (`external$`), never routed to a strategy.
+ */
+export class VenueRouter {
+  private readonly tagOf = new Map<string, string>();
+  private readonly held = new Map<string, Fill[]>();
+  private readonly sinks = new Map<string, RouteSink>();
+  private readonly subs: Subscription[] = [];
+  /** Orders placed outside Pounce, latest state by order id. */
+  readonly externalOrders = new Map<string, Order>();
+  readonly external$ = new Subject<Order>();
+  /** Orders of a Pounce tag that no strategy of this node runs (another node's, or a removed entry). */
+  readonly foreignOrders = new Map<string, Order>();
+
+  constructor(readonly venue: RoutableVenue, private readonly log: Logger) {}
+
+  /** Subscribes to the shared venue's streams (once, before any strategy starts). */
+  start(): void {
+    const error = (e: Error) => {
+      for (const s of this.sinks.values()) s.error(e);
+    };
+    this.subs.push(
+      this.venue.orders$.subscribe({ next: (o) => this.onOrder(o), error }),
+      this.venue.fills$.subscribe({ next: (f) => this.onFill(f), error }),
+    );
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+    this.external$.complete();
+  }
+
+  /** Registers a strategy's tag (unique within the node). */
+  attach(tag: string, sink: RouteSink): void {
+    if (this.sinks.has(tag)) throw new Error(`order tag "${tag}" is used by two strategies of this node`);
+    this.sinks.set(tag, sink);
+  }
+
+  /** The tag in a userMark: a Pounce id's tag, else EXTERNAL. */
+  static tagOfMark(userMark: string): string {
+    return parseClientOrderId(userMark)?.tag ?? EXTERNAL;
+  }
+
+  /** Records that `orderId` belongs to `tag` and releases the fills held for it. */
+  learn(orderId: string, tag: string): void {
+    if (orderId === '' || this.tagOf.get(orderId) === tag) return;
+    this.tagOf.set(orderId, tag);
+    const held = this.held.get(orderId);
+    if (!held) return;
+    this.held.delete(orderId);
+    for (const f of held) this.deliverFill(tag, f);
+  }
+
+  /** The tag of an order id: known, or asked of the venue (undefined when it cannot tell). */
+  async resolve(orderId: string): Promise<string | undefined> {
+    const known = this.tagOf.get(orderId);
+    if (known !== undefined || !this.venue.orderById) return known;
+    const o = await this.venue.orderById(orderId);
+    if (!o) return undefined;
+    this.learn(o.id, VenueRouter.tagOfMark(o.userMark));
+    return this.tagOf.get(orderId);
+  }
+
+  knownTag(orderId: string): string | undefined {
+    return this.tagOf.get(orderId);
+  }
+
+  /** Fills held for orders not yet attributed (for status). */
+  get heldFills(): number {
+    let n = 0;
+    for (const l of this.held.values()) n += l.length;
+    return n;
+  }
+
+  /** Notes an order seen through a REST answer (open orders, lookups) as the push would. */
+  noteOrder(o: Order): string {
+    const tag = VenueRouter.tagOfMark(o.userMark);
+    this.learn(o.id, tag);
+    if (tag === EXTERNAL) this.noteExternal(o);
+    else if (!this.sinks.has(tag)) this.foreignOrders.set(o.id, o);
+    return tag;
+  }
+
+  private noteExternal(o: Order): void {
+    const first = !this.externalOrders.has(o.id);
+    this.externalOrders.set(o.id, o);
+    if (first) this.log.warn('order placed outside Pounce on this account: shown, not adopted', { orderId: o.id, symbol: o.symbol, action: o.action, quantity: o.totalQuantity, status: o.status });
+    this.external$.next(o);
+  }
+
+  private onOrder(o: Order): void {
+    const tag = this.noteOrder(o);
+    this.sinks.get(tag)?.order(o);
+  }
+
+  private onFill(f: Fill): void {
+    const tag = this.tagOf.get(f.orderId);
+    if (tag === undefined) {
+      // The fill overtook its order's push and place reply: hold it until one of them names the order.
+      const l = this.held.get(f.orderId) ?? [];
+      l.push(f);
+      this.held.set(f.orderId, l);
+      return;
+    }
+    this.deliverFill(tag, f);
+  }
+
+  private deliverFill(tag: string, f: Fill): void {
+    const sink = this.sinks.get(tag);
+    if (sink) sink.fill(f);
+    else if (tag === EXTERNAL) this.log.warn('fill of an order placed outside Pounce: shown, not adopted', { orderId: f.orderId, symbol: f.symbol, action: f.action, quantity: f.quantity, price: f.price });
+  }
+}
