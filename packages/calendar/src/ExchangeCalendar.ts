@@ -163,15 +163,17 @@ export class ExchangeCalendar {
 
   /**
    * The same exchange with the broker's list of trading and non-trading dates taking precedence
-   * over the shipped rules (dates not listed keep the rules). The broker lists no hours, so a
-   * listed trading date keeps the rules' hours (an early close stays early); a date the rules
+   * over the shipped rules. Within `range` (YYYY-MM-DD, `to` excluded: the dates asked for) a date
+   * the broker does not list as trading is closed; outside it the rules apply. The broker lists no
+   * hours, so a trading date keeps the rules' hours (an early close stays early); a date the rules
    * close and the broker trades gets full hours.
    */
-  withTradingDays(days: ReadonlyArray<{ date: string; trading: boolean }>): ExchangeCalendar {
+  withTradingDays(days: ReadonlyArray<{ date: string; trading: boolean }>, range?: { from: string; to: string }): ExchangeCalendar {
     const listed = new Map(days.map((d) => [d.date, d.trading]));
     return new ExchangeCalendar(this.market, this.zone, this.hours, (date) => {
       const own = this.dayKind(date);
-      const t = listed.get(date);
+      const inRange = range !== undefined && date >= range.from && date < range.to;
+      const t = listed.get(date) ?? (inRange ? false : undefined);
       if (t === undefined) return own;
       if (!t) return 'closed';
       return own === 'closed' ? 'full' : own;

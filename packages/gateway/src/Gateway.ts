@@ -10,6 +10,8 @@ import { assetPush, orderStatusPush, positionPush, transactionPush } from './met
 import { PushServer, type PushFaults } from './push/PushServer.ts';
 import { MarketReplay } from '@pounce/matching';
 import { ReplayClock } from './replay/ReplayClock.ts';
+import { dataTimeframe } from './replay/replayKlines.ts';
+import type { Timeframe } from '@pounce/calendar';
 import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
 import { ensureGatewayIdentity, writeClientConfig, type GatewayIdentity } from './state/GatewayState.ts';
 
@@ -39,6 +41,7 @@ export interface GatewayOptions {
 export interface GatewayFaults extends HttpFaults, PushFaults {}
 
 export const DEFAULT_TIGER_ID = '20260001';
+const DAY_MS = 86_400_000;
 export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
 
 /**
@@ -65,6 +68,10 @@ export class Gateway {
   readonly clock: ReplayClock;
   readonly tigerId: string;
   readonly account: string;
+  /** The replayed data's own period (`1d` for daily files): daily bars are never pushed as klines. */
+  readonly dataTimeframe: Timeframe;
+  private readonly lastBarTime: number;
+  private expired = false;
   private http!: GatewayHttpServer;
   private push!: PushServer;
   private readonly identity: GatewayIdentity;
@@ -90,7 +97,9 @@ export class Gateway {
     }
     this.engine = new MatchingEngine(o.matching);
     this.replay = new MarketReplay(o.bars);
-    this.clock = new ReplayClock(() => this.replay.now(), () => this.replay.done);
+    this.dataTimeframe = dataTimeframe(o.bars);
+    this.lastBarTime = o.bars.reduce((m, b) => Math.max(m, b.time), -Infinity);
+    this.clock = new ReplayClock(() => this.replay.now(), () => this.finished);
     this.log = new CommandLog(join(o.stateDir, 'commands.jsonl'), !o.resume);
     if (o.resume) this.recover();
   }
@@ -109,7 +118,7 @@ export class Gateway {
   private async listen(httpPort: number, pushPort: number): Promise<void> {
     const handlers = new Map<string, MethodHandler>();
     const desk = this.desk();
-    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay }));
+    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay, data: this.dataTimeframe }));
     for (const [name, h] of Object.entries(tradeMethods)) handlers.set(name, (biz) => h(biz, desk));
     this.http = new GatewayHttpServer({ host: '127.0.0.1', port: httpPort, signingKey: this.identity.signingKey, clients: this.clients, handlers, rateLimit: this.o.rateLimit ?? false, faults: this.faults, logger: this.logger });
     this.push = new PushServer({ host: '127.0.0.1', port: pushPort, keyPem: this.identity.tlsKeyPem, certPem: this.identity.tlsCertPem, clients: this.clients, faults: this.faults, logger: this.logger });
@@ -168,7 +177,10 @@ export class Gateway {
       }
     }
     while (this.replay.position < checkpoint && this.stepQuietly()) { /* advance */ }
-    if (this.replay.done) this.engine.expireDayOrders(this.replay.now());
+    if (this.replay.done) {
+      this.engine.expireDayOrders(this.replay.now());
+      this.expired = true;
+    }
     this.logger.info('gateway state recovered', { commands: cmds.length, replayPosition: this.replay.position });
   }
 
@@ -180,19 +192,42 @@ export class Gateway {
   }
 
   /**
-   * Advances the replay by `n` time slices: match orders, then publish fills, bars and quotes.
-   * When the last slice is done, the last session is over: its DAY orders expire.
+   * The replay is over: the data has run out, and nothing waits on the replay clock for a time
+   * within a day of the last bar (its session's close, when a client's daily bar is due).
+   */
+  get finished(): boolean {
+    if (!this.replay.done) return false;
+    const due = this.clock.nextDue();
+    return due === undefined || due <= this.replay.now() || due > this.lastBarTime + DAY_MS;
+  }
+
+  /**
+   * Advances the replay by `n` steps. A step moves the clock to the next event: the time a client
+   * waits for on the replay clock (a session's close, when its daily bar is due), if that comes
+   * first, else the next time slice (match orders, then publish fills, bars and quotes). So
+   * replaying daily bars the clock moves a session at a time: the open (its bar), then the close.
+   * When the replay is finished, the last session is over: its DAY orders expire.
    */
   advance(n = 1): number {
     let done = 0;
     for (; done < n; done++) {
+      const due = this.clock.nextDue();
+      const next = this.replay.nextTime();
+      if (due !== undefined && due > this.replay.now() && (next === undefined ? due <= this.lastBarTime + DAY_MS : due <= next)) {
+        this.replay.advanceTo(due);
+        this.clock.fireDue();
+        continue;
+      }
       const slice = this.replay.step();
       if (!slice) break;
       for (const bar of slice) {
         this.publishEvents(this.engine.onBar(bar));
         this.publishBar(bar);
       }
-      if (this.replay.done) this.publishEvents(this.engine.expireDayOrders(this.replay.now()));
+    }
+    if (this.finished && !this.expired) {
+      this.expired = true;
+      this.publishEvents(this.engine.expireDayOrders(this.replay.now()));
     }
     this.clock.fireDue();
     const now = Date.now();
@@ -220,7 +255,7 @@ export class Gateway {
     };
     const tick = () => {
       this.advance(speed === 'max' ? 50 : 1);
-      if (!this.replay.done) schedule(false);
+      if (!this.finished) schedule(false);
     };
     schedule(true);
   }
@@ -231,7 +266,8 @@ export class Gateway {
 
   private publishBar(bar: Bar): void {
     const t = String(bar.time);
-    this.push.publishSymbol(DataType.Kline, bar.symbol, {
+    // Like the service: klines of the minute (here the data's own intraday period), never a daily one.
+    if (this.dataTimeframe.kind === 'intraday') this.push.publishSymbol(DataType.Kline, bar.symbol, {
       dataType: DataType.Kline,
       klineData: { symbol: bar.symbol, time: t, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: String(Math.round(bar.volume)), count: 1, amount: bar.close * bar.volume },
     });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { config as rxConfig, share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
 import { redact, silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
-import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
+import { parseTimeframe } from '@pounce/calendar';
+import { BarFeed } from './data/BarFeed.ts';
 import { checkOrderTag, DEFAULT_ORDER_TAG, newRunNonce } from './execution/clientOrderId.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
 import { MarketJournal } from './journal/MarketJournal.ts';
@@ -70,6 +71,11 @@ export interface RunOptions {
   marketJournal?: boolean;
   /** The venue's fill model and replayed data, written to the journal's `run` line for replays. */
   venueModel?: RunVenueModel;
+  /**
+   * The strategy's timeframe instead of its declared one (`1m` ... `1d`), or `venue` for the
+   * venue's own bars (e.g. a daily strategy tried on minute data as it comes).
+   */
+  timeframe?: string;
 }
 
 /** See `RunOptions.onStrategyError`. */
@@ -132,6 +138,8 @@ export class TradingEngine {
   readonly journal: Journal;
   private readonly market: MarketJournal | undefined;
   readonly log: Logger;
+  /** The strategy's bars: timeframe, warm-up and history. */
+  readonly bars: BarFeed;
 
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
     this.log = o.logger ?? silentLogger;
@@ -167,6 +175,13 @@ export class TradingEngine {
     const ids = { nonce: this.idNonce, tag };
     this.execution = new ExecutionEngine(o.venue, this.journal, this.risk, this.portfolio, this.log, ids, prior?.run?.since ?? o.venue.now(), { unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
     if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.run?.idNonce ? prior.lastOrderNumber : 0);
+    const tf = o.timeframe ?? o.def.timeframe;
+    const warmUp = typeof o.def.warmUp === 'function' ? o.def.warmUp(params as never) : (o.def.warmUp ?? 0);
+    if (!Number.isInteger(warmUp) || warmUp < 0) throw new Error(`warmUp of ${o.def.name}: expected a whole number of bars >= 0, got ${warmUp}`);
+    this.bars = new BarFeed({
+      venue: o.venue, symbols, timeframe: tf === undefined || tf === 'venue' ? undefined : parseTimeframe(tf), extendedHours: o.def.extendedHours ?? false,
+      warmUp, right: o.def.adjustment ?? 'br', logger: this.log,
+    });
   }
 
   /** Validates params, connects the venue, reconciles, runs the strategy's setup. */
@@ -219,6 +234,8 @@ export class TradingEngine {
     } catch (e) {
       this.onStrategyError(e, 'setup');
     }
+    // After setup, so the strategy's subscriptions see the warm-up bars.
+    await this.bars.start();
   }
 
   /**
@@ -318,12 +335,22 @@ export class TradingEngine {
       params: this.params,
       symbols: this.symbols,
       quotes$: this.guard(sharedQuotes$, 'quotes$'),
-      bars$: (tf?: string) => (tf === undefined || tf === 'venue' ? this.guard(venue.bars$(this.symbols), 'bars$') : this.guard(aggregateBars(sharedQuotes$, timeframeMs(tf)), `bars$('${tf}')`)),
+      bars$: (tf?: string) => {
+        if (tf === 'venue') return this.guard(venue.bars$(this.symbols), `bars$('venue')`);
+        const own = this.o.timeframe ?? this.o.def.timeframe;
+        if (tf !== undefined && tf !== own) throw new Error(`bars$('${tf}'): the strategy's timeframe is ${own ?? 'the venue\'s'}; declare timeframe: '${tf}' in defineStrategy`);
+        return this.guard(this.bars.bars$, 'bars$');
+      },
+      history: (symbol, n) => this.bars.history(symbol, n),
+      get warmingUp() {
+        return engine.bars.warmingUp;
+      },
       fills$: this.guard(exec.fills$ as Observable<Fill>, 'fills$'),
       orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
       positions$: this.guard(venue.positions$, 'positions$'),
       account$: this.guard(venue.assets$, 'account$'),
-      submit: (i) => exec.submit(i),
+      // During warm-up no order exists: nothing is sent, journaled or published.
+      submit: (i) => (this.bars.warmingUp ? Promise.resolve({ clientOrderId: '', orderId: undefined, rejected: 'warm-up' }) : exec.submit(i)),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
       flatten: (symbol) => this.flatten(symbol),
@@ -379,6 +406,7 @@ export class TradingEngine {
       }
       this.stop$.next();
       this.stop$.complete();
+      this.bars.stop();
       for (const s of this.subs) s.unsubscribe();
       try {
         const r = await this.execution.reconcile();

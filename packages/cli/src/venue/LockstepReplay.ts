@@ -48,14 +48,14 @@ export class LockstepReplay {
   }
 
   get done(): boolean {
-    return this.gateway.replay.done;
+    return this.gateway.finished;
   }
 
   private async loop(): Promise<void> {
     const interval = this.o.speed === 'max' ? 0 : 1000 / this.o.speed;
     let last = performance.now();
     await this.settle();
-    while (!this.stopped && !this.gateway.replay.done) {
+    while (!this.stopped && !this.gateway.finished) {
       const wait = last + interval - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       if (this.stopped) break;
