@@ -4,7 +4,8 @@ import type { MarketBar as Bar } from '@pounce/matching';
 
 /**
  * The replayed data's own period, read from its bar spacing: `1d` when a symbol's bars are at
- * least 20 hours apart, else the smallest spacing in minutes.
+ * least 20 hours apart, else the greatest common divisor of the spacings in minutes (sparse
+ * minute data, with minutes that had no trade, is still minute data).
  *
  * @example
  * ```ts
@@ -14,13 +15,18 @@ import type { MarketBar as Bar } from '@pounce/matching';
 export function dataTimeframe(bars: readonly Bar[]): Timeframe {
   const last = new Map<string, number>();
   let gap = Infinity;
+  let minutes = 0;
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
   for (const b of bars.slice(0, 5000)) {
     const prev = last.get(b.symbol);
-    if (prev !== undefined && b.time > prev) gap = Math.min(gap, b.time - prev);
+    if (prev !== undefined && b.time > prev) {
+      gap = Math.min(gap, b.time - prev);
+      if (b.time - prev < 20 * 3_600_000) minutes = gcd(minutes, Math.max(1, Math.round((b.time - prev) / 60_000)));
+    }
     last.set(b.symbol, b.time);
   }
   if (gap >= 20 * 3_600_000) return { kind: 'session', text: '1d' };
-  const minutes = Math.max(1, Math.round(gap / 60_000));
+  minutes = Math.max(1, minutes);
   return { kind: 'intraday', minutes, text: `${minutes}m` };
 }
 
