@@ -1,4 +1,4 @@
-import { defer, share, tap, type Observable } from 'rxjs';
+import { defer, share, tap, type Observable, type Subscription } from 'rxjs';
 import { systemClock, type AccountAssets, type Bar, type Clock, type ConnectionState, type Fill, type OpenApiClient, type Order, type OrderRequest, type PlacedOrder, type Position, type PushClient, type Quote, type TradingDay } from '@pounce/core';
 import { MarketClock } from './MarketClock.ts';
 import type { KlineRequest, Venue, VenueKind } from './Venue.ts';
@@ -21,6 +21,7 @@ export class OpenApiVenue implements Venue {
   readonly barKind = 'forming' as const;
   private readonly marketClock: MarketClock | undefined;
   private readonly givenNow: (() => number) | undefined;
+  private marketTimeSub: Subscription | undefined;
 
   /** Latest market-data time seen; venue time for paper venues (a replaying gateway runs its own clock). */
   private marketTime: number | undefined;
@@ -77,11 +78,15 @@ export class OpenApiVenue implements Venue {
     await this.push.connect();
     if (!this.givenNow && this.kind !== 'live' && this.symbols.length > 0) {
       for (const q of await this.api.quoteRealTime([...this.symbols])) this.seen(q.latestTime);
+      // Market time moves with every quote, whether or not the strategy reads quotes (a daily
+      // strategy gets no kline pushes at all, yet its bar is due at the close).
+      this.marketTimeSub = this.push.quotes$([...this.symbols]).subscribe((q) => this.seen(q.time));
     }
   }
 
   async stop(): Promise<void> {
     this.marketClock?.stopTimer();
+    this.marketTimeSub?.unsubscribe();
     await this.push.close();
     await this.onStop();
   }
