@@ -217,7 +217,9 @@ export class TradingEngine {
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
         if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
       }),
-      venue.bars$(this.symbols).subscribe({ next: (b) => (this.market?.bar(b, venue.now()), this.mark(b.symbol, b.close)), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      venue.bars$(this.symbols).subscribe({ next: (b) => this.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      // The bars the strategy sees (its timeframe's, warm-up included) are what market.csv records and replay-check replays.
+      this.bars.bars$.subscribe((b) => (this.market?.bar(b, venue.now()), this.mark(b.symbol, b.close))),
       // Subscribed before the strategy's handlers: a fill's loss is checked before the strategy reacts.
       this.execution.fills$.subscribe(() => this.markRisk()),
     );

@@ -50,6 +50,6 @@ export async function startEmbeddedVenue(o: EmbeddedVenueOptions): Promise<Embed
   const venue = new OpenApiVenue('embedded-paper', api, push, o.symbols, gateway.clock, () => {
     replay.stop();
     return gateway.stop();
-  });
+  }, gateway.dataTimeframe.kind === 'session' ? '1d' : undefined);
   return { venue, gateway, replay };
 }

@@ -1,5 +1,5 @@
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { klinePeriod, marketOf, shippedCalendar, type ExchangeCalendar, type Market, type Timeframe } from '@pounce/calendar';
+import { klinePeriod, marketOf, parseTimeframe, shippedCalendar, type ExchangeCalendar, type Market, type Timeframe } from '@pounce/calendar';
 import { silentLogger, type Bar, type Logger } from '@pounce/core';
 import type { Venue } from '../venue/Venue.ts';
 import { SessionBarBuilder } from './SessionBarBuilder.ts';
@@ -16,6 +16,14 @@ export interface BarFeedOptions {
   logger?: Logger;
   /** Wall time a real account's bar waits after its period's end for the last push (ms). */
   graceMs?: number;
+}
+
+/**
+ * Prices at the push protocol's 32-bit float precision, as every other bar a strategy gets (the
+ * backtest's and the pushed klines): a REST bar must not round differently from its backtest twin.
+ */
+function asPushed(b: Bar): Bar {
+  return { ...b, open: Math.fround(b.open), high: Math.fround(b.high), low: Math.fround(b.low), close: Math.fround(b.close) };
 }
 
 /** Bars kept per symbol for `history` beyond the warm-up. */
@@ -61,7 +69,12 @@ export class BarFeed {
   private stopped = false;
   private outsideWarned = false;
 
-  constructor(private readonly o: BarFeedOptions) {
+  private readonly o: BarFeedOptions;
+
+  constructor(options: BarFeedOptions) {
+    // Without a timeframe, a venue whose pushes carry none of its own bars (a daily replay) serves them daily.
+    const own = options.timeframe === undefined && options.venue.ownTimeframe === '1d' ? parseTimeframe('1d') : undefined;
+    const o = (this.o = own ? { ...options, timeframe: own } : options);
     this.log = o.logger ?? silentLogger;
     for (const s of o.symbols) if (!this.calendars.has(marketOf(s))) this.calendars.set(marketOf(s), shippedCalendar(marketOf(s)));
   }
@@ -146,7 +159,7 @@ export class BarFeed {
     for (const s of symbols) {
       const done = (bySymbol.get(s) ?? []).flatMap((b) => {
         const p = this.calendarOf(s).periodAt(this.periodProbe(b), timeframe, this.o.extendedHours);
-        return p && p.end <= now ? [{ ...b, time: p.start }] : [];
+        return p && p.end <= now ? [asPushed({ ...b, time: p.start })] : [];
       });
       bars.push(...done.slice(-warmUp));
       const last = done[done.length - 1];
@@ -218,7 +231,7 @@ export class BarFeed {
         for (const b of bySymbol.get(s) ?? []) {
           const session = cal.session(cal.dateOf(b.time));
           if (!session || session.close > venue.clock.now() || session.close <= (this.emittedUpTo.get(s) ?? -Infinity)) continue;
-          fresh.push({ ...b, time: session.open, end: session.close });
+          fresh.push({ ...asPushed(b), time: session.open, end: session.close });
         }
       }
       fresh.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : 1));

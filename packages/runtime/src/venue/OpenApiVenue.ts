@@ -37,6 +37,8 @@ export class OpenApiVenue implements Venue {
      */
     clock?: Clock | (() => number),
     private readonly onStop: () => Promise<void> = async () => {},
+    /** See Venue.ownTimeframe (the embedded gateway's daily replay). */
+    readonly ownTimeframe?: string,
   ) {
     if (typeof clock === 'function') this.givenNow = clock;
     else if (clock) this.givenNow = () => clock.now();

@@ -38,6 +38,11 @@ export interface Venue {
    * klines as the push stream sends them (the current minute, again and again while it forms).
    */
   readonly barKind: 'complete' | 'forming';
+  /**
+   * The period of the venue's own data when its push stream carries no bars of it (`1d` on a gateway
+   * replaying daily files): a strategy without a timeframe then gets these, by REST after each close.
+   */
+  readonly ownTimeframe?: string;
   /** Bars from the venue's REST history (warm-up, a daily bar after the close); absent where there is none. */
   klines?(symbols: readonly string[], q: KlineRequest): Promise<Map<string, Bar[]>>;
   /** The broker's trading calendar (dates from `from` included to `to` excluded); absent where there is none. */
