@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { Timeframe } from './Timeframe.ts';
 
 /** The markets Pounce has calendars for. */
@@ -60,13 +60,30 @@ export interface ExchangeHours {
 export class ExchangeCalendar {
   private readonly cache = new Map<string, TradingSession | null>();
   private last: TradingSession | undefined;
+  private readonly tz: IANAZone;
 
   constructor(
     readonly market: Market,
     readonly zone: string,
     private readonly hours: ExchangeHours,
     private readonly dayKind: (date: string) => DayKind,
-  ) {}
+  ) {
+    this.tz = IANAZone.create(zone);
+    if (!this.tz.isValid) throw new Error(`exchange zone: "${zone}" is not an IANA time zone`);
+  }
+
+  /**
+   * Epoch ms of wall-clock times on a date in the exchange's zone, with the offset in force at the
+   * date's noon: clocks change in the small hours (02:00 in New York), before any session hour.
+   */
+  private wallClock(date: string): (hhmm: string) => number {
+    const y = Number(date.slice(0, 4));
+    const m = Number(date.slice(5, 7)) - 1;
+    const d = Number(date.slice(8, 10));
+    const noon = Date.UTC(y, m, d, 12);
+    const offsetMs = this.tz.offset(noon - this.tz.offset(noon) * 60_000) * 60_000;
+    return (hhmm) => Date.UTC(y, m, d, Number(hhmm.slice(0, 2)), Number(hhmm.slice(3, 5))) - offsetMs;
+  }
 
   /** The session on an exchange-local date (YYYY-MM-DD), or undefined when the exchange is closed. */
   session(date: string): TradingSession | undefined {
@@ -183,7 +200,7 @@ export class ExchangeCalendar {
   private build(date: string): TradingSession | undefined {
     const kind = this.dayKind(date);
     if (kind === 'closed') return undefined;
-    const at = (hhmm: string) => DateTime.fromISO(`${date}T${hhmm}`, { zone: this.zone }).toMillis();
+    const at = this.wallClock(date);
     const segments = (kind === 'short' ? this.hours.short : this.hours.full).map(([a, b]) => ({ start: at(a), end: at(b) }));
     const open = segments[0]!.start;
     const close = segments[segments.length - 1]!.end;

@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import { ExchangeCalendar, weekday, type DayKind } from './ExchangeCalendar.ts';
 
 /**
@@ -11,13 +12,21 @@ import { ExchangeCalendar, weekday, type DayKind } from './ExchangeCalendar.ts';
  */
 export const HK_HOURS = { full: [['09:30', '12:00'], ['13:00', '16:00']], short: [['09:30', '12:00']], preOpen: '09:00', postClose: '16:10', shortPostClose: '12:00' } as const;
 
-const hk = new Holidays('HK');
+// Loaded on first use: the package parses every country's rules (most of a second), and most runs trade the US only.
+let hk: HolidaysType | undefined;
+function hkHolidays(): HolidaysType {
+  if (!hk) {
+    const Holidays = createRequire(import.meta.url)('date-holidays') as typeof HolidaysType;
+    hk = new Holidays('HK');
+  }
+  return hk;
+}
 const byYear = new Map<number, { closed: Set<string>; short: Set<string> }>();
 
 function year(y: number): { closed: Set<string>; short: Set<string> } {
   let v = byYear.get(y);
   if (v) return v;
-  const list = (hk.getHolidays(y) || []).filter((h) => h.type === 'public');
+  const list = (hkHolidays().getHolidays(y) || []).filter((h) => h.type === 'public');
   const closed = new Set(list.map((h) => h.date.slice(0, 10)));
   const short = new Set<string>([`${y}-12-24`, `${y}-12-31`]);
   // Lunar New Year's Eve: the day before the first day of the first lunar month (the rule names the day).
