@@ -90,7 +90,8 @@ export class DashboardServer {
     this.port = (this.server.address() as AddressInfo).port;
     const { engine, venue } = this.o;
     this.subs.push(
-      venue.bars$(engine.symbols).subscribe({ next: (b) => this.onBar(b), error: () => undefined }),
+      // The strategy's bars (its timeframe's): a daily replay pushes none of its own.
+      engine.bars.bars$.subscribe({ next: (b) => this.onBar(b), error: () => undefined }),
       engine.execution.fills$.subscribe((f) => {
         this.fills.push(f);
         if (this.fills.length > MAX_FILLS) this.fills.shift();
