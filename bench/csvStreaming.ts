@@ -24,7 +24,7 @@ export async function csvStreaming(symbols = 20, rowsPerFile = 150_000): Promise
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const t0 = performance.now();
   const data = streamData(specs);
-  const res = await runBacktest({ def: smaCross, bars: data, symbols: specs.map((s) => s.split('=')[0]!), cash: 1e9, keepDetail: false });
+  const res = await runBacktest({ def: smaCross, bars: data, symbols: specs.map((s) => s.split('=')[0]!), cash: 1e9, timeframe: 'venue', keepDetail: false });
   const ms = performance.now() - t0;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);

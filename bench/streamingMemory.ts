@@ -13,7 +13,7 @@ export async function streamingMemory(bars = 10_000_000, symbols = 500): Promise
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const t0 = performance.now();
-  const res = await runBacktest({ def: smaCross, bars: data, symbols: data.symbols, cash: 1e9, keepDetail: false });
+  const res = await runBacktest({ def: smaCross, bars: data, symbols: data.symbols, cash: 1e9, timeframe: 'venue', keepDetail: false });
   const ms = performance.now() - t0;
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);

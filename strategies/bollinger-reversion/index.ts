@@ -16,6 +16,9 @@ export default defineStrategy({
     size: { type: 'integer', default: 100, min: 1 },
   },
   symbols: ['ORCL'],
+  timeframe: '1d',
+  // The band needs `period` closes: the first decision is on the period-th bar.
+  warmUp: (p) => p.period - 1,
   setup(ctx) {
     const { period, k, size } = ctx.params;
     ctx.bars$().pipe(bySymbol(bollinger(period, k))).subscribe(({ bar: { symbol, close }, value: band }) => {

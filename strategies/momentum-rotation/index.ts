@@ -13,6 +13,9 @@ export default defineStrategy({
     size: { type: 'integer', default: 100, min: 1, description: 'shares held' },
   },
   symbols: ['NVDA', 'ORCL'],
+  timeframe: '1d',
+  // A return over `lookback` bars needs lookback + 1 closes.
+  warmUp: (p) => p.lookback,
   setup(ctx) {
     const { lookback, size } = ctx.params;
     if (ctx.symbols.length < 2) throw new ParamError('momentum-rotation needs at least two symbols');

@@ -14,6 +14,9 @@ export default defineStrategy({
     size: { type: 'integer', default: 100, min: 1, description: 'shares per entry' },
   },
   symbols: ['NVDA'],
+  // Daily bars at each session's close; the slow average is primed before the first decision.
+  timeframe: '1d',
+  warmUp: (p) => p.slow,
   setup(ctx) {
     const { fast, slow, size } = ctx.params;
     if (fast >= slow) throw new ParamError(`parameter fast (${fast}) must be below slow (${slow})`);

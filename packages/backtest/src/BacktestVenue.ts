@@ -1,5 +1,5 @@
 import { BehaviorSubject, map, Observable, Subject, type Subscriber } from 'rxjs';
-import { errorForCode, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
+import { errorForCode, type AccountAssets, type Clock, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
 import {
   engineErrorRefusal, MatchingEngine, modifyRefusal, orderRefusal, refusalCode, type AccountKind, type EngineEvent, type MarketBar, type MatchingConfig, type NewOrder, type OrderRefusal,
   type RuleContext,
@@ -11,6 +11,9 @@ import { timeSlices } from './timeSlices.ts';
 import type { BuyAndHold } from './benchmark.ts';
 
 export const BACKTEST_ACCOUNT = 'BACKTEST';
+
+/** How long after the last bar the clock may still move for what is due (a session's close). */
+const DAY_MS = 86_400_000;
 
 /**
  * A bar as a strategy receives it from the service: the push protocol's KlineData carries prices
@@ -78,7 +81,11 @@ export class BacktestVenue implements Venue {
   private readonly first: IteratorResult<MarketBar[]>;
   /** Steps in the replay when known up front (for progress). */
   private readonly totalSteps: number | undefined;
-  private clock = 0;
+  private time = 0;
+  /** Sleeps on the simulated clock, ended by `run` as it moves time past them. */
+  private sleepers: Array<{ due: number; resolve: () => void }> = [];
+  readonly clock: Clock = { now: () => this.time, sleep: (ms) => this.sleep(ms) };
+  readonly barKind = 'complete' as const;
   /**
    * Bar subscribers, called directly from the replay loop: bars are the innermost loop of a
    * backtest, and a Subject plus a filter operator per subscriber cost more than the strategy.
@@ -131,15 +138,42 @@ export class BacktestVenue implements Venue {
     this.slices = s.slices[Symbol.iterator]();
     this.totalSteps = s.steps;
     this.first = this.slices.next();
-    if (!this.first.done && this.first.value.length > 0) this.clock = this.first.value[0]!.time - 1;
+    if (!this.first.done && this.first.value.length > 0) this.time = this.first.value[0]!.time - 1;
   }
 
   now(): number {
-    return this.clock;
+    return this.time;
   }
 
   runStartTime(): number {
-    return this.clock;
+    return this.time;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.sleepers.push({ due: this.time + ms, resolve }));
+  }
+
+  /**
+   * Moves the clock to each sleep's end before `until` (a bar due at a session's close is emitted
+   * at the close, before the next bar is matched), letting what each wakes up run.
+   */
+  private async wakeSleepers(until: number): Promise<void> {
+    while (this.sleepers.length > 0) {
+      let next = this.sleepers[0]!;
+      for (const s of this.sleepers) if (s.due < next.due) next = s;
+      if (next.due > until) return;
+      if (next.due > this.time) this.time = next.due;
+      const due = this.sleepers.filter((s) => s.due <= this.time);
+      this.sleepers = this.sleepers.filter((s) => s.due > this.time);
+      for (const s of due) s.resolve();
+      // Let the woken code (a bar's emission, the orders it sends) run before time moves on.
+      await new Promise<void>((r) => setImmediate(r));
+      if (this.activity) {
+        this.activity = false;
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    }
   }
 
   async start(): Promise<void> {}
@@ -160,7 +194,8 @@ export class BacktestVenue implements Venue {
       const r = i === 0 ? this.first : this.slices.next();
       if (r.done) break;
       const slice = r.value;
-      this.clock = slice[0]!.time;
+      if (this.sleepers.length > 0) await this.wakeSleepers(slice[0]!.time);
+      this.time = slice[0]!.time;
       // Match the whole time slice before the strategy sees any of it, as the gateway does: an
       // order decided on one symbol's bar must not fill against another symbol's bar of the same
       // instant (that would trade on a price older than the information behind the order).
@@ -190,8 +225,10 @@ export class BacktestVenue implements Venue {
       }
       if (onProgress && i % progressEvery === 0) onProgress(i, total);
     }
-    // The data ran out: the last session is over, so its DAY orders expire (as on the gateway).
-    this.publish(this.engine.expireDayOrders(this.clock));
+    // The data ran out: what was due within a day of the last bar (its session's close) still happens.
+    await this.wakeSleepers(this.time + DAY_MS);
+    // The last session is over, so its DAY orders expire (as on the gateway).
+    this.publish(this.engine.expireDayOrders(this.time));
     if (this.activity) {
       this.activity = false;
       await new Promise<void>((r) => setImmediate(r));

@@ -45,6 +45,8 @@ export interface BacktestOptions {
   participation?: number;
   /** Pre-trade risk limits, checked by the same RiskEngine as on paper (see the strategy command's flags). */
   risk?: RiskLimits;
+  /** The strategy's timeframe instead of its declared one, or `venue` for the data's own bars (see RunOptions.timeframe). */
+  timeframe?: string;
   /** The account the backtest predicts, whose venue rules apply (default 'paper'). */
   accountKind?: AccountKind;
   /**
@@ -118,7 +120,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       book.add({ ...f, commission: f.fee });
       o.onFill?.(f);
     });
-    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: o.journalDir ? 'file' : 'none', marketJournal: false, risk, idNonce: BACKTEST_ID_NONCE });
+    const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: o.journalDir ? 'file' : 'none', marketJournal: false, risk, idNonce: BACKTEST_ID_NONCE, timeframe: o.timeframe });
     const subs = [
       engine.execution.fills$.subscribe((f) => {
         audit.fill(f);

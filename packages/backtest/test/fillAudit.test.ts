@@ -26,7 +26,7 @@ describe('the fill audit trail', () => {
   it('gives every fill its fee and client order id; per order the fees add up to the fee schedule', async () => {
     // One trading day of minute bars; orders of 500 at 0.2% of each bar's volume fill over several bars.
     const bars = syntheticBars({ symbols: ['AAA'], bars: 380, seed: 5 });
-    const r = await runBacktest({ def: smaCross, symbols: ['AAA'], rawParams: { fast: 5, slow: 20, size: 500 }, participation: 0.002, bars });
+    const r = await runBacktest({ def: smaCross, symbols: ['AAA'], rawParams: { fast: 5, slow: 20, size: 500 }, timeframe: '1m', participation: 0.002, bars });
     expect(r.fills.length).toBe(r.fillCount);
     const byOrder = new Map<string, BacktestFill[]>();
     for (const f of r.fills) byOrder.set(f.orderId, [...(byOrder.get(f.orderId) ?? []), f]);

@@ -22,7 +22,7 @@ describe('kline cache fetched through core', () => {
     expect(second.bars).toEqual(first.bars);
     expect(readFileSync(second.path, 'utf8').split('\n')[0]).toBe('Date,Time,Open,High,Low,Close,Volume,OpenInterest');
     expect(existsSync(`${second.path}.tmp`)).toBe(false);
-    const r = await runBacktest({ def: smaCross, bars: second.bars, symbols: ['AAA'], rawParams: { fast: 3, slow: 8 } });
+    const r = await runBacktest({ def: smaCross, bars: second.bars, symbols: ['AAA'], rawParams: { fast: 3, slow: 8 }, timeframe: '1m' });
     expect(r.fills.length).toBeGreaterThan(0);
     await expect(cachedKlines(undefined, { ...req, symbol: 'BBB' })).rejects.toThrow(/no cached klines at .*\(pass --config\)/);
   });

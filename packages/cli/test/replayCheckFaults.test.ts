@@ -81,22 +81,25 @@ describe('replay-check names the injected fault as the cause', () => {
     // In lockstep the replay waits for requests in flight, so a slow reply shows only once it
     // outlasts the stall limit: then the market moves on, as it does on a real account, and the
     // delayed place_order is matched from a later bar.
-    const r = await paperRun({ stallMs: 50, inject: (h) => (h.gateway.faults.replyDelayMs = 400) });
+    // Only place_order is slowed: the daily bars come by REST, and a slow kline reply would show as a late bar instead.
+    const r = await paperRun({ stallMs: 50, inject: (h) => ((h.gateway.faults.faultMethods = new Set(['place_order'])), (h.gateway.faults.replyDelayMs = 400)) });
     expect(r.differences.length).toBeGreaterThan(0);
-    expect(rootCauses(r)).toEqual(['latency']);
-    expect(r.differences[0]!.what).toMatch(/reached the venue \d+ bars? later/);
+    // While the order waits, the market moves on: the next daily bar may reach the strategy late too.
+    expect(rootCauses(r)).toContain('latency');
+    expect(rootCauses(r).every((c) => c === 'latency' || c === 'late-bar')).toBe(true);
+    expect(r.differences.find((d) => d.cause === 'latency')!.what).toMatch(/reached the venue \d+ bars? later/);
   }, 60_000);
 
   it('rejection: the venue refuses an order the backtest filled -> rejection, with the venue reason', async () => {
-    const r = await paperRun({ inject: (h) => (h.gateway.faults.rateLimitNext = 1) });
+    const r = await paperRun({ inject: (h) => ((h.gateway.faults.faultMethods = new Set(['place_order'])), (h.gateway.faults.rateLimitNext = 1)) });
     expect(rootCauses(r)).toEqual(['rejection']);
     expect(r.differences[0]!.why).toMatch(/rejection: venue: rate limit error.*\(code 5\)/);
     // Without the first buy the position is off by 100 from then on: later decisions follow from it.
     expect(r.differences.slice(1).every((d) => d.follows === 1)).toBe(true);
   }, 60_000);
 
-  it('push drop: bars the venue had never reached the strategy -> missed bar', async () => {
-    let bars = 0;
+  it('push drop: a daily strategy loses no bar (its bars come by REST after each close); the run still matches', async () => {
+    let quotes = 0;
     let stalls = 0;
     const r = await paperRun({
       stallMs: 50,
@@ -107,22 +110,22 @@ describe('replay-check names the injected fault as the cause', () => {
           if (msg.startsWith('replay moved on') && ++stalls === 5) hooks()!.gateway.faults.refusePush = false;
         },
       }),
-      inject: (h) => h.venue.bars$(['NVDA']).subscribe(() => {
-        if (++bars !== 60) return;
+      inject: (h) => h.venue.quotes$(['NVDA']).subscribe(() => {
+        if (++quotes !== 60) return;
         h.gateway.faults.refusePush = true;
         h.gateway.dropPushConnections();
       }),
     });
-    expect(r.market.missed).toBeGreaterThanOrEqual(5);
-    expect(rootCauses(r)).toEqual(['missed-bar']);
-    expect(r.differences[0]!.what).toMatch(/NVDA: \d+ bars from .* never reached the strategy/);
+    expect(stalls).toBeGreaterThanOrEqual(5);
+    expect(r.market.missed).toBe(0);
+    expect(rootCauses(r)).not.toContain('missed-bar');
   }, 60_000);
 
   it('an order placed on the account outside the run -> outside-order', async () => {
     const r = await paperRun({
       inject: (h) => {
         let n = 0;
-        h.venue.bars$(['NVDA']).subscribe(() => {
+        h.venue.quotes$(['NVDA']).subscribe(() => {
           if (++n === 5) void h.venue.placeOrder({ symbol: 'NVDA', action: 'BUY', orderType: 'MKT', quantity: 10, timeInForce: 'DAY' });
         });
       },

@@ -130,7 +130,8 @@ export class DashboardServer {
   attach(engine: TradingEngine, venue: Venue): void {
     this.engine = engine;
     this.subs.push(
-      venue.bars$(engine.symbols).subscribe({ next: (b) => this.onBar(b), error: () => undefined }),
+      // The strategy's bars (its timeframe's): a daily replay pushes none of its own.
+      engine.bars.bars$.subscribe({ next: (b) => this.onBar(b), error: () => undefined }),
       engine.execution.fills$.subscribe((f) => {
         this.fills.push(f);
         if (this.fills.length > MAX_FILLS) this.fills.shift();

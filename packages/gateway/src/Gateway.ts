@@ -15,6 +15,8 @@ import { scalePushQuantity } from './methods/quantityScale.ts';
 import { GatewayError } from './http/GatewayError.ts';
 import { MarketReplay } from '@pounce/matching';
 import { ReplayClock } from './replay/ReplayClock.ts';
+import { dataTimeframe } from './replay/replayKlines.ts';
+import type { Timeframe } from '@pounce/calendar';
 import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
 import { ensureGatewayIdentity, writeClientConfig, type GatewayIdentity } from './state/GatewayState.ts';
 
@@ -54,6 +56,7 @@ export const DEFAULT_TIGER_ID = '20260001';
 
 /** The paper account a registered client's tiger_id also owns: the tiger_id, zeros, then 1, 17 digits (20150001 → 20150001000000001). */
 export const paperAccountOf = (tigerId: string): string => tigerId + '1'.padStart(17 - tigerId.length, '0');
+const DAY_MS = 86_400_000;
 export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
 
 /**
@@ -87,6 +90,10 @@ export class Gateway {
   readonly clock: ReplayClock;
   readonly tigerId: string;
   readonly account: string;
+  /** The replayed data's own period (`1d` for daily files): daily bars are never pushed as klines. */
+  readonly dataTimeframe: Timeframe;
+  private readonly lastBarTime: number;
+  private expired = false;
   private http!: GatewayHttpServer;
   private push!: PushServer;
   private readonly identity: GatewayIdentity;
@@ -96,8 +103,6 @@ export class Gateway {
   /** Cancels the pending replay tick (a timeout, or an immediate at max speed). */
   private cancelTick: () => void = () => undefined;
   private lastCheckpoint = 0;
-  /** Set once the data has run out and the last session's DAY orders were expired. */
-  private dataEnded = false;
   httpPort = 0;
   pushPort = 0;
   clientConfigPath = '';
@@ -117,7 +122,9 @@ export class Gateway {
     }
     this.engine = new MatchingEngine(o.matching);
     this.replay = new MarketReplay(o.bars);
-    this.clock = new ReplayClock(() => this.replay.now(), () => this.replay.done);
+    this.dataTimeframe = dataTimeframe(o.bars);
+    this.lastBarTime = o.bars.reduce((m, b) => Math.max(m, b.time), -Infinity);
+    this.clock = new ReplayClock(() => this.replay.now(), () => this.finished);
     this.log = new CommandLog(join(o.stateDir, 'commands.jsonl'), !o.resume);
     if (o.resume) this.recover();
   }
@@ -158,7 +165,7 @@ export class Gateway {
   private async listen(httpPort: number, pushPort: number): Promise<void> {
     const handlers = new Map<string, MethodHandler>();
     const desk = this.desk();
-    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay }));
+    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay, data: this.dataTimeframe }));
     for (const [name, h] of Object.entries(tradeMethods)) {
       handlers.set(name, (biz, tigerId) => {
         const acct = typeof biz.account === 'string' ? biz.account : undefined;
@@ -244,8 +251,8 @@ export class Gateway {
     }
     while (this.replay.position < checkpoint && this.stepQuietly()) { /* advance */ }
     if (this.replay.done) {
-      this.dataEnded = true;
       this.engine.expireDayOrders(this.replay.now());
+      this.expired = true;
     }
     this.logger.info('gateway state recovered', { commands: cmds.length, replayPosition: this.replay.position });
   }
@@ -258,13 +265,34 @@ export class Gateway {
   }
 
   /**
-   * Advances the replay by `n` time slices: match orders, then publish fills, bars and quotes.
-   * Called once more after the last slice (it then steps nothing and returns 0), it ends the last
-   * session: DAY orders still working expire, including those sent in reaction to the last bar.
+   * The replay is over: the data has run out, and nothing waits on the replay clock for a time
+   * within a day of the last bar (its session's close, when a client's daily bar is due).
+   */
+  get finished(): boolean {
+    if (!this.replay.done) return false;
+    const due = this.clock.nextDue();
+    return due === undefined || due <= this.replay.now() || due > this.lastBarTime + DAY_MS;
+  }
+
+  /**
+   * Advances the replay by `n` steps. A step moves the clock to the next event: the time a client
+   * waits for on the replay clock (a session's close, when its daily bar is due), if that comes
+   * first, else the next time slice (match orders, then publish fills, bars and quotes). So
+   * replaying daily bars the clock moves a session at a time: the open (its bar), then the close.
+   * Called once more when the replay is finished (it then steps nothing and returns 0), it ends
+   * the last session: DAY orders still working expire, including those sent in reaction to the
+   * last bar.
    */
   advance(n = 1): number {
     let done = 0;
     for (; done < n; done++) {
+      const due = this.clock.nextDue();
+      const next = this.replay.nextTime();
+      if (due !== undefined && due > this.replay.now() && (next === undefined ? due <= this.lastBarTime + DAY_MS : due <= next)) {
+        this.replay.advanceTo(due);
+        this.clock.fireDue();
+        continue;
+      }
       const slice = this.replay.step();
       if (!slice) break;
       // The whole slice is matched before anything is published (as in the backtest): every asset
@@ -275,8 +303,8 @@ export class Gateway {
         this.publishBar(slice[j]!);
       }
     }
-    if (done === 0 && this.replay.done && !this.dataEnded) {
-      this.dataEnded = true;
+    if (done === 0 && this.finished && !this.expired) {
+      this.expired = true;
       this.publishEvents(this.engine.expireDayOrders(this.replay.now()));
     }
     this.clock.fireDue();
@@ -304,7 +332,7 @@ export class Gateway {
       }
     };
     const tick = () => {
-      // One more tick after the last slice ends the last session (advance then returns 0).
+      // One more tick once the replay is finished ends the last session (advance then returns 0).
       if (this.advance(speed === 'max' ? 50 : 1) > 0) schedule(false);
     };
     schedule(true);
@@ -316,7 +344,8 @@ export class Gateway {
 
   private publishBar(bar: Bar): void {
     const t = String(bar.time);
-    this.push.publishSymbol(DataType.Kline, bar.symbol, {
+    // Like the service: klines of the minute (here the data's own intraday period), never a daily one.
+    if (this.dataTimeframe.kind === 'intraday') this.push.publishSymbol(DataType.Kline, bar.symbol, {
       dataType: DataType.Kline,
       klineData: { symbol: bar.symbol, time: t, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: String(Math.round(bar.volume)), count: 1, amount: bar.close * bar.volume },
     });

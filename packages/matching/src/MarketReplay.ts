@@ -14,6 +14,8 @@ export class MarketReplay {
   private readonly steps: Bar[][] = [];
   private readonly bySymbol = new Map<string, Bar[]>();
   private cursor = 0;
+  /** A time the clock was moved to between steps (a timer), or -Infinity. */
+  private stoppedAt = -Infinity;
 
   constructor(bars: readonly Bar[]) {
     const sorted = [...bars].sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : 1));
@@ -44,10 +46,27 @@ export class MarketReplay {
     return this.cursor >= this.steps.length;
   }
 
-  /** Replay time: the start of the last emitted bar (before the first step, just before the first bar). */
+  /**
+   * Replay time: the start of the last emitted bar (before the first step, just before the first
+   * bar), or the later time the clock was moved to with `advanceTo`.
+   */
   now(): number {
-    if (this.cursor === 0) return (this.steps[0]?.[0]?.time ?? 1) - 1;
-    return this.steps[this.cursor - 1]![0]!.time;
+    const stepTime = this.cursor === 0 ? (this.steps[0]?.[0]?.time ?? 1) - 1 : this.steps[this.cursor - 1]![0]!.time;
+    return Math.max(stepTime, this.stoppedAt);
+  }
+
+  /** The time of the next step, undefined when the data has run out. */
+  nextTime(): number | undefined {
+    return this.steps[this.cursor]?.[0]?.time;
+  }
+
+  /**
+   * Moves the clock to `t` without a step (a timer between two bars, a session close): never
+   * back, never past the next step.
+   */
+  advanceTo(t: number): void {
+    const next = this.nextTime();
+    if (t > this.now() && (next === undefined || t <= next)) this.stoppedAt = t;
   }
 
   step(): Bar[] | undefined {

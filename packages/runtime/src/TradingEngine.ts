@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { catchError, config as rxConfig, EMPTY, share, Subject, takeUntil, tap, type Observable, type Subscription } from 'rxjs';
 import { redact, silentLogger, type Fill, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
-import { aggregateBars, timeframeMs } from './data/BarAggregator.ts';
+import { parseTimeframe } from '@pounce/calendar';
+import { BarFeed } from './data/BarFeed.ts';
 import { checkOrderTag, DEFAULT_ORDER_TAG, newRunNonce } from './execution/clientOrderId.ts';
 import { ExecutionEngine } from './execution/ExecutionEngine.ts';
 import { MarketJournal } from './journal/MarketJournal.ts';
@@ -71,6 +72,11 @@ export interface RunOptions {
   marketJournal?: boolean;
   /** The venue's fill model and replayed data, written to the journal's `run` line for replays. */
   venueModel?: RunVenueModel;
+  /**
+   * The strategy's timeframe instead of its declared one (`1m` ... `1d`), or `venue` for the
+   * venue's own bars (e.g. a daily strategy tried on minute data as it comes).
+   */
+  timeframe?: string;
 }
 
 /** See `RunOptions.onStrategyError`. */
@@ -101,6 +107,10 @@ export interface RunSummary extends RunStatus {
   startEquity: number;
   missedFillsRecovered: number;
 }
+
+/** What `submit` answers during warm-up: no order exists, so its streams are empty. */
+const WARM_UP_REFUSAL: SubmittedOrder = { clientOrderId: '', orderId: undefined, rejected: 'warm-up' };
+const NO_TRACK: OrderTrack = { status$: EMPTY, fills$: EMPTY };
 
 /**
  * Wires one strategy to one venue through one message flow (the nautilus idea): venue data ->
@@ -133,6 +143,8 @@ export class TradingEngine {
   readonly journal: Journal;
   private readonly market: MarketJournal | undefined;
   readonly log: Logger;
+  /** The strategy's bars: timeframe, warm-up and history. */
+  readonly bars: BarFeed;
 
   private constructor(private readonly o: RunOptions, readonly params: Record<string, unknown>, readonly symbols: readonly string[]) {
     this.log = o.logger ?? silentLogger;
@@ -170,6 +182,13 @@ export class TradingEngine {
     const ids = { nonce: this.idNonce, tag };
     this.execution = new ExecutionEngine(o.venue, this.journal, this.risk, this.portfolio, this.log, ids, prior?.run?.since ?? o.venue.now(), { unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
     if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.run?.idNonce ? prior.lastOrderNumber : 0);
+    const tf = o.timeframe ?? o.def.timeframe;
+    const warmUp = typeof o.def.warmUp === 'function' ? o.def.warmUp(params as never) : (o.def.warmUp ?? 0);
+    if (!Number.isInteger(warmUp) || warmUp < 0) throw new Error(`warmUp of ${o.def.name}: expected a whole number of bars >= 0, got ${warmUp}`);
+    this.bars = new BarFeed({
+      venue: o.venue, symbols, timeframe: tf === undefined || tf === 'venue' ? undefined : parseTimeframe(tf), extendedHours: o.def.extendedHours ?? false,
+      warmUp, right: o.def.adjustment ?? 'br', logger: this.log,
+    });
   }
 
   /** Validates params, connects the venue, reconciles, runs the strategy's setup. */
@@ -205,7 +224,9 @@ export class TradingEngine {
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
         if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
       }),
-      venue.bars$(this.symbols).subscribe({ next: (b) => (this.market?.bar(b, venue.now()), this.mark(b.symbol, b.close)), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      venue.bars$(this.symbols).subscribe({ next: (b) => this.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
+      // The bars the strategy sees (its timeframe's, warm-up included) are what market.csv records and replay-check replays.
+      this.bars.bars$.subscribe((b) => (this.market?.bar(b, venue.now()), this.mark(b.symbol, b.close))),
       // Subscribed before the strategy's handlers: a fill's loss is checked before the strategy reacts.
       this.execution.fills$.subscribe(() => this.markRisk()),
     );
@@ -222,6 +243,8 @@ export class TradingEngine {
     } catch (e) {
       this.onStrategyError(e, 'setup');
     }
+    // After setup, so the strategy's subscriptions see the warm-up bars.
+    await this.bars.start();
   }
 
   /**
@@ -330,13 +353,23 @@ export class TradingEngine {
       params: this.params,
       symbols: this.symbols,
       quotes$: this.guard(sharedQuotes$, 'quotes$'),
-      bars$: (tf?: string) => (tf === undefined || tf === 'venue' ? this.guard(venue.bars$(this.symbols), 'bars$') : this.guard(aggregateBars(sharedQuotes$, timeframeMs(tf)), `bars$('${tf}')`)),
+      bars$: (tf?: string) => {
+        if (tf === 'venue') return this.guard(venue.bars$(this.symbols), `bars$('venue')`);
+        const own = this.o.timeframe ?? this.o.def.timeframe;
+        if (tf !== undefined && tf !== own) throw new Error(`bars$('${tf}'): the strategy's timeframe is ${own ?? 'the venue\'s'}; declare timeframe: '${tf}' in defineStrategy`);
+        return this.guard(this.bars.bars$, 'bars$');
+      },
+      history: (symbol, n) => this.bars.history(symbol, n),
+      get warmingUp() {
+        return engine.bars.warmingUp;
+      },
       fills$: this.guard(exec.fills$ as Observable<Fill>, 'fills$'),
       orders$: this.guard(exec.orders$ as Observable<Order>, 'orders$'),
       positions$: this.guard(venue.positions$, 'positions$'),
       account$: this.guard(venue.assets$, 'account$'),
-      submit: async (i) => this.handle(await exec.submitTracked(i)),
-      submitOca: async (is) => (await exec.submitOca(is)).map((r) => this.handle(r)),
+      // During warm-up no order exists: nothing is sent, journaled or published.
+      submit: async (i) => (this.bars.warmingUp ? this.handle({ outcome: WARM_UP_REFUSAL, track: NO_TRACK }) : this.handle(await exec.submitTracked(i))),
+      submitOca: async (is) => (this.bars.warmingUp ? is.map(() => this.handle({ outcome: WARM_UP_REFUSAL, track: NO_TRACK })) : (await exec.submitOca(is)).map((r) => this.handle(r))),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
       flatten: (symbol) => this.flatten(symbol),
@@ -410,6 +443,7 @@ export class TradingEngine {
       }
       this.stop$.next();
       this.stop$.complete();
+      this.bars.stop();
       for (const s of this.subs) s.unsubscribe();
       try {
         const r = await this.execution.reconcile();

@@ -17,6 +17,7 @@ function fakeVenue() {
   let next = 100;
   const venue: RoutableVenue = {
     kind: 'paper', account: 'A', now: () => 0, runStartTime: () => 0, start: async () => {}, stop: async () => {},
+    clock: { now: () => 0, sleep: async () => {} }, barKind: 'complete',
     bars$: () => new Subject(), quotes$: () => new Subject(), orders$, fills$, positions$: new Subject(), assets$: new Subject(), connection$: new Subject(),
     placeOrder: async (r) => (placed.push(r), { id: String(next++), orderId: next, order: undefined }),
     placeOcaOrders: async (rs) => rs.map(() => ({ id: String(next++), orderId: next, order: undefined })),

@@ -100,7 +100,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const reportRisk = fromReport ? riskFromReport(fromReport.risk, `--from-report ${v['from-report']!}`) : {};
   const risk: RiskLimits = { ...reportRisk, ...cliRisk };
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
-  const speed = parseSpeed(v.speed);
+  // The embedded replay is in lockstep with the run, so its speed changes no fill: by default as fast as the run keeps up.
+  const speed = v.speed === undefined ? 'max' : parseSpeed(v.speed);
   if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
   const onStrategyError = v['on-strategy-error'] ?? 'halt';
   if (onStrategyError !== 'halt' && onStrategyError !== 'continue') throw new Error(`--on-strategy-error: expected halt or continue, got "${onStrategyError}"`);

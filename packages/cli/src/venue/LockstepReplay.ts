@@ -59,7 +59,7 @@ export class LockstepReplay {
   }
 
   get done(): boolean {
-    return this.gateway.replay.done;
+    return this.gateway.finished;
   }
 
   private async loop(): Promise<void> {

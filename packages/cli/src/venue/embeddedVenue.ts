@@ -47,9 +47,9 @@ export async function startEmbeddedVenue(o: EmbeddedVenueOptions): Promise<Embed
     return d.connected && d.awaitingAcks === 0 && api.http.activeCalls === 0 && d.framesRead >= gateway.pushFramesSentTo(cfg.tigerId);
   };
   const replay = new LockstepReplay(gateway, caughtUp, { speed: o.speed, stallMs: o.stallMs, logger: o.logger });
-  const venue = new OpenApiVenue('embedded-paper', api, push, o.symbols, () => gateway.replay.now(), () => {
+  const venue = new OpenApiVenue('embedded-paper', api, push, o.symbols, gateway.clock, () => {
     replay.stop();
     return gateway.stop();
-  });
+  }, gateway.dataTimeframe.kind === 'session' ? '1d' : undefined);
   return { venue, gateway, replay };
 }

@@ -4,11 +4,11 @@ import { HttpTransport, type CallOptions, type HttpTransportOptions } from '../h
 import { errorForCode } from '../http/errors.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
 import { OncePerKeyLog } from '../log/OncePerKeyLog.ts';
-import type { AccountAssets, Bar, Contract, Depth, Fill, KlinePage, MarketState, Order, OrderPreview, OrderQuery, OrderRequest, PlacedOrder, Position, QuoteBrief, Tick } from './models.ts';
+import type { AccountAssets, Bar, Contract, Depth, Fill, KlinePage, MarketState, Order, OrderPreview, OrderQuery, OrderRequest, PlacedOrder, Position, QuoteBrief, Tick, TradingDay } from './models.ts';
 import { ocaOrderBiz, orderBiz } from './orderBiz.ts';
 import {
   parseContract, parseDepth, parseFill, parseGlobalAssets, parseKlinePage, parseMarketState, parseOrder, parseOrderPreview,
-  parsePosition, parsePrimeAssets, parseQuoteBrief, parseTradeTicks,
+  parsePosition, parsePrimeAssets, parseQuoteBrief, parseTradeTicks, parseTradingDay,
 } from './parseModels.ts';
 import { asObject, id, items, num, WireFormatError, type WireObject } from './wireFields.ts';
 import { parseQuotePermissions, type QuotePermission } from './quotePermission.ts';
@@ -156,6 +156,35 @@ export class OpenApiClient {
       token = page.nextPageToken;
     } while (token);
     return [...byTime.values()].sort((a, b) => a.time - b.time);
+  }
+
+  /**
+   * The newest `limit` bars (at most 1200) of each symbol up to `endTime`, in one request for
+   * many symbols (no paging: the service pages only single-symbol requests). Oldest first.
+   *
+   * @example
+   * ```ts
+   * const bySymbol = await client.klineBatch(['AAPL', 'NVDA'], { period: 'day', limit: 60, right: 'br' });
+   * ```
+   */
+  async klineBatch(symbols: string[], q: KlineQuery, o?: CallOptions): Promise<Map<string, Bar[]>> {
+    const biz: Record<string, unknown> = { symbols, period: q.period, begin_time: q.beginTime ?? -1, end_time: q.endTime ?? -1, right: q.right ?? 'br', limit: Math.min(q.limit ?? 251, 1200) };
+    const out = new Map<string, Bar[]>(symbols.map((s) => [s, []]));
+    for (const page of items(await this.http.call('kline', biz, o), 'kline').map(parseKlinePage)) out.set(page.symbol, [...page.bars].sort((a, b) => a.time - b.time));
+    return out;
+  }
+
+  /**
+   * Trading and non-trading dates of a market (`US`, `HK`) from `beginDate` (included) to
+   * `endDate` (excluded), `yyyy-MM-dd`; the SDK's `get_trading_calendar`.
+   *
+   * @example
+   * ```ts
+   * const days = await client.tradingCalendar('US', '2024-07-01', '2024-07-08'); // 2024-07-04: trading false
+   * ```
+   */
+  async tradingCalendar(market: string, beginDate: string, endDate: string, o?: CallOptions): Promise<TradingDay[]> {
+    return items(await this.http.call('trading_calendar', { market, begin_date: beginDate, end_date: endDate, lang: 'en_US' }, o), 'trading_calendar').map(parseTradingDay);
   }
 
   async quoteDepth(symbols: string[], market = 'US', o?: CallOptions): Promise<Depth[]> {

@@ -16,6 +16,9 @@ export interface QuoteBrief {
 /** An OHLCV bar. `time` is the bar start, epoch ms. */
 export interface Bar { symbol: string; time: number; open: number; high: number; low: number; close: number; volume: number }
 
+/** A date of an exchange's trading calendar (`trading_calendar`): whether it trades. */
+export interface TradingDay { date: string; trading: boolean }
+
 export interface KlinePage { symbol: string; period: string; bars: Bar[]; nextPageToken: string | undefined }
 
 export interface DepthLevel { price: number; volume: number; count: number }

@@ -1,4 +1,4 @@
-import type { AccountAssets, Bar, Contract, Depth, DepthLevel, Fill, KlinePage, MarketState, Order, OrderAction, OrderPreview, OrderType, Position, QuoteBrief, Tick } from './models.ts';
+import type { AccountAssets, Bar, Contract, Depth, DepthLevel, Fill, KlinePage, MarketState, Order, OrderAction, OrderPreview, OrderType, Position, QuoteBrief, Tick, TradingDay } from './models.ts';
 import { parseOrderStatus, rawStatusText } from './orderStatus.ts';
 import { scaledQuantity } from './quantityScale.ts';
 import { asArray, asObject, id, num, optNum, optStr, str, WireFormatError, type WireObject } from './wireFields.ts';
@@ -32,6 +32,16 @@ export function parseKlinePage(v: unknown): KlinePage {
     return { symbol, time: num(x, 'time'), open: num(x, 'open'), high: num(x, 'high'), low: num(x, 'low'), close: num(x, 'close'), volume: num(x, 'volume', 0) };
   });
   return { symbol, period: str(o, 'period', ''), bars, nextPageToken: optStr(o, 'nextPageToken') || undefined };
+}
+
+/** One day of the `trading_calendar` reply: `{date: 'yyyy-MM-dd', type: 'TRADING' | 'NON_TRADING'}`. */
+export function parseTradingDay(v: unknown): TradingDay {
+  const o = asObject(v, 'trading_calendar item');
+  const date = str(o, 'date');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new WireFormatError('trading_calendar date', 'yyyy-MM-dd', date);
+  const type = str(o, 'type');
+  if (type !== 'TRADING' && type !== 'NON_TRADING') throw new WireFormatError('trading_calendar type', 'TRADING or NON_TRADING', type);
+  return { date, trading: type === 'TRADING' };
 }
 
 function levels(v: unknown, field: string): DepthLevel[] {

@@ -6,7 +6,7 @@ const MEDIUM = ['option_chain', 'option_expiration', 'quote_depth', 'contract', 
   'quote_shortable_stocks', 'quote_stock_trade', 'future_trading_date', 'accounts', 'assets', 'prime_assets',
   'positions', 'order_transactions', 'preview_order',
   // Tier unconfirmed upstream (protocol.md 11); medium is the cautious middle for these.
-  'kline', 'market_state'];
+  'kline', 'market_state', 'trading_calendar'];
 
 export function perMinuteLimit(method: string): number {
   if (HIGH.includes(method)) return 120;

@@ -19,6 +19,8 @@ export interface HttpFaults {
   delayReplyOf: Map<string, number>;
   /** Answer the next N requests with the service's rate-limit reply. */
   rateLimitNext: number;
+  /** When set, `replyDelayMs` and `rateLimitNext` apply only to requests of these methods (e.g. `place_order`). */
+  faultMethods?: ReadonlySet<string>;
   /** Destroy incoming connections instead of answering. */
   refuseHttp: boolean;
   /** Methods whose next request is executed but whose reply is lost (connection dropped). */
@@ -149,7 +151,8 @@ export class GatewayHttpServer {
       }
       body += chunk;
     }
-    if (f.replyDelayMs > 0) await new Promise((r) => setTimeout(r, f.replyDelayMs));
+    const targeted = !f.faultMethods || f.faultMethods.has(/"method"\s*:\s*"([^"]{0,60})"/.exec(body)?.[1] ?? '');
+    if (targeted && f.replyDelayMs > 0) await new Promise((r) => setTimeout(r, f.replyDelayMs));
     let timestamp = '';
     let method = '';
     let status = 200;
@@ -169,7 +172,7 @@ export class GatewayHttpServer {
         f.delayReplyOf.delete(method);
         await new Promise((r) => setTimeout(r, delay));
       }
-      if (f.rateLimitNext > 0) {
+      if (targeted && f.rateLimitNext > 0) {
         f.rateLimitNext--;
         throw new GatewayError(5, `rate limit error(current limiting interface:${method}, up to ${perMinuteLimit(method)} times per minute)`, 429);
       }

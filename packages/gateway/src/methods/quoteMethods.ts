@@ -1,10 +1,24 @@
 import { DateTime } from 'luxon';
 import { bizParam, commonParam } from '../http/GatewayError.ts';
 import { US_STOCK_TICKS, type MarketReplay } from '@pounce/matching';
+import { shippedCalendar, type Market, type Timeframe } from '@pounce/calendar';
+import { KlinePeriodError, replayKlines } from '../replay/replayKlines.ts';
 import { optNum, optStr, reqStr, strList, type Biz } from './bizFields.ts';
 
 export interface QuoteContext {
   replay: MarketReplay;
+  /** The replayed data's own period. */
+  data: Timeframe;
+}
+
+/** A `yyyy-MM-dd` date or epoch ms, as trading_calendar takes them, as a date in the market's zone. */
+function calendarDate(biz: Biz, key: string, zone: string): string | undefined {
+  const v = biz[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return DateTime.fromMillis(v, { zone }).toISODate()!;
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return DateTime.fromMillis(Number(v), { zone }).toISODate()!;
+  throw bizParam(`${key} must be yyyy-MM-dd or epoch ms`);
 }
 type Handler = (biz: Biz, ctx: QuoteContext) => unknown;
 
@@ -25,7 +39,8 @@ export function quoteSpread(price: number): number {
   return Math.max(0.01, Math.round(price * 0.0002 * 100) / 100);
 }
 
-const PERIODS = new Set(['day', 'week', 'month', 'year', '1min', '3min', '5min', '10min', '15min', '30min', '45min', '60min', '2hour', '3hour', '4hour', '6hour']);
+const PERIODS = new Set(['day', 'week', 'month', 'year', '1min', '3min', '5min', '10min', '15min', '30min', '45min', '60min', '120min', '240min', '2hour', '3hour', '4hour', '6hour']);
+const MINUTES: Record<string, number> = { day: 1440, week: 7 * 1440, month: 31 * 1440, year: 366 * 1440 };
 
 function known(ctx: QuoteContext, symbols: string[]): void {
   const bad = symbols.filter((s) => !ctx.replay.has(s));
@@ -67,9 +82,23 @@ export const quoteMethods: Record<string, Handler> = {
     const limit = Math.min(optNum(biz, 'limit') ?? 251, 1200);
     const token = optStr(biz, 'page_token');
     if (token && symbols.length !== 1) throw bizParam('page_token is only valid with exactly one symbol');
+    const now = ctx.replay.now();
+    // Base bars per bar of the period: with no begin_time only the tail that can make `limit` bars is aggregated.
+    const periodMinutes = MINUTES[period] ?? Number(/^(\d+)/.exec(period)?.[1] ?? 1) * (period.endsWith('hour') ? 60 : 1);
+    const perBar = ctx.data.kind === 'session' ? Math.ceil(periodMinutes / 1440) : Math.ceil(periodMinutes / ctx.data.minutes) * (periodMinutes >= 1440 ? 2 : 1);
     return symbols.map((symbol) => {
-      // Bars as stored (the replay's own period); newest `limit` in range, paged backwards by token.
-      let bars = ctx.replay.history(symbol).filter((b) => (begin < 0 || b.time >= begin) && (end < 0 || b.time <= end));
+      // Every period from the replayed bars up to now (see replayKlines); newest `limit` in range, paged backwards by token.
+      let base = ctx.replay.history(symbol);
+      if (begin >= 0) base = base.filter((b) => b.time >= begin - 86_400_000);
+      else if (!token) base = base.slice(-Math.min(base.length, (limit + 2) * perBar + 1));
+      let made: ReturnType<typeof replayKlines>;
+      try {
+        made = replayKlines(base, symbol, period, ctx.data, now);
+      } catch (e) {
+        if (e instanceof KlinePeriodError) throw bizParam(e.message);
+        throw e;
+      }
+      let bars = made.filter((b) => (begin < 0 || b.time >= begin) && (end < 0 || b.time <= end));
       if (token) {
         const before = Number(Buffer.from(token, 'base64').toString('utf8'));
         if (!Number.isFinite(before)) throw bizParam('page_token is not valid');
@@ -83,6 +112,24 @@ export const quoteMethods: Record<string, Handler> = {
         items: page.map((b) => ({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, amount: b.close * b.volume })),
       };
     });
+  },
+
+  /** Trading and non-trading dates of a market from the shipped calendar (the SDK's get_trading_calendar). */
+  trading_calendar: (biz, ctx) => {
+    const market = reqStr(biz, 'market');
+    if (market !== 'US' && market !== 'HK') throw bizParam(`market ${market} has no calendar on the local gateway (US, HK)`);
+    const cal = shippedCalendar(market as Market);
+    const now = ctx.replay.now();
+    const from = calendarDate(biz, 'begin_date', cal.zone) ?? cal.dateOf(now);
+    const to = calendarDate(biz, 'end_date', cal.zone) ?? DateTime.fromISO(from, { zone: cal.zone }).plus({ days: 365 }).toISODate()!;
+    if (to < from) throw bizParam('end_date is before begin_date');
+    const out: Array<{ date: string; type: string }> = [];
+    for (let d = DateTime.fromISO(from, { zone: cal.zone }); d.toISODate()! < to; d = d.plus({ days: 1 })) {
+      const date = d.toISODate()!;
+      out.push({ date, type: cal.session(date) ? 'TRADING' : 'NON_TRADING' });
+      if (out.length > 3700) throw bizParam('the range is limited to ten years');
+    }
+    return out;
   },
 
   timeline: (biz, ctx) => {

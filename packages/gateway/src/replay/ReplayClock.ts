@@ -47,6 +47,13 @@ export class ReplayClock implements Clock {
     });
   }
 
+  /** The earliest time a sleeper waits for, undefined when none waits. */
+  nextDue(): number | undefined {
+    let due: number | undefined;
+    for (const s of this.sleepers) if (due === undefined || s.due < due) due = s.due;
+    return due;
+  }
+
   /** Sleepers waiting for replay time to move on. */
   get waiting(): number {
     return this.sleepers.length;

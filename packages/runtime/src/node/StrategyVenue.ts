@@ -52,6 +52,29 @@ export class StrategyVenue implements Venue {
     return this.shared.kind;
   }
 
+  // Time and market data are the shared venue's: a strategy's view changes only what it owns.
+  get clock() {
+    return this.shared.clock;
+  }
+
+  get barKind() {
+    return this.shared.barKind;
+  }
+
+  get ownTimeframe() {
+    return this.shared.ownTimeframe;
+  }
+
+  get klines(): Venue['klines'] {
+    const shared = this.shared;
+    return shared.klines ? (symbols, q) => shared.klines!(symbols, q) : undefined;
+  }
+
+  get tradingDays(): Venue['tradingDays'] {
+    const shared = this.shared;
+    return shared.tradingDays ? (market, from, to) => shared.tradingDays!(market, from, to) : undefined;
+  }
+
   get account(): string {
     return this.shared.account;
   }

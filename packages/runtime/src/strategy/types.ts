@@ -124,8 +124,16 @@ export interface StrategyContext<P = Record<string, unknown>> {
   readonly params: Readonly<P>;
   readonly symbols: readonly string[];
   readonly quotes$: Observable<Quote>;
-  /** Bars of the run's symbols; with a timeframe other than the venue's, aggregated from quotes. */
+  /**
+   * Bars of the run's symbols in the strategy's timeframe (`StrategyDefinition.timeframe`), each
+   * emitted when its session period has closed; the first `warmUp` of them while `warmingUp`.
+   * Without a declared timeframe, the venue's own bars. `bars$('venue')`: the venue's own bars.
+   */
   bars$(timeframe?: string): Observable<Bar>;
+  /** The last `n` completed bars of `symbol` in the strategy's timeframe, oldest first: never a future one. */
+  history(symbol: string, n: number): Bar[];
+  /** True while warm-up bars are fed: `submit` resolves `{rejected: 'warm-up'}` and sends nothing. */
+  readonly warmingUp: boolean;
   /** Each fill exactly once, across reconnects and restarts. */
   readonly fills$: Observable<Fill>;
   readonly orders$: Observable<Order>;
@@ -167,6 +175,9 @@ export interface StrategyContext<P = Record<string, unknown>> {
   readonly state: PersistedState;
 }
 
+/** The warm-up as a function of the params (method syntax: a typed strategy still fits `StrategyDefinition`). */
+type WarmUpOf<S extends ParamSpecs> = { warmUp(params: ParamValues<S>): number }['warmUp'];
+
 /**
  * A strategy plugin: the default export of `strategies/<name>/index.ts`.
  *
@@ -184,6 +195,22 @@ export interface StrategyDefinition<S extends ParamSpecs = ParamSpecs> {
   params: S;
   /** Symbols traded unless the run overrides them with --symbols. */
   symbols: readonly string[];
+  /**
+   * The bar period the strategy decides on: `1m`, `5m`, `15m`, `30m`, `1h`, ... or `1d` (one bar
+   * per trading session, emitted at the session's close, early closes included). Bars are built
+   * on the exchange calendar in every venue. Omitted: the venue's own bars, as they come.
+   */
+  timeframe?: string;
+  /** Build bars from pre- and post-market trading too (default: regular hours only). */
+  extendedHours?: boolean;
+  /**
+   * Bars fed before the strategy may trade (from the venue's kline history on paper and live, from
+   * the data's first bars in a backtest): indicators are primed, no order can be sent. A number or
+   * a function of the params (e.g. the slow average's length).
+   */
+  warmUp?: number | WarmUpOf<S>;
+  /** Price adjustment of every bar, warm-up, live and backtest alike: `br` (split/dividend adjusted, default) or `nr`. */
+  adjustment?: 'br' | 'nr';
   setup(ctx: StrategyContext<ParamValues<S>>): void | (() => void) | Promise<void | (() => void)>;
 }
 

@@ -1,6 +1,10 @@
-import { defer, share, tap, type Observable } from 'rxjs';
-import type { AccountAssets, Bar, ConnectionState, Fill, OpenApiClient, Order, OrderRequest, PlacedOrder, Position, PushClient, Quote } from '@pounce/core';
-import type { Venue, VenueKind } from './Venue.ts';
+import { defer, share, tap, type Observable, type Subscription } from 'rxjs';
+import { systemClock, type AccountAssets, type Bar, type Clock, type ConnectionState, type Fill, type OpenApiClient, type Order, type OrderRequest, type PlacedOrder, type Position, type PushClient, type Quote, type TradingDay } from '@pounce/core';
+import { MarketClock } from './MarketClock.ts';
+import type { KlineRequest, Venue, VenueKind } from './Venue.ts';
+
+/** Symbols per kline request. */
+const KLINE_BATCH = 10;
 
 /**
  * A venue that speaks the OpenAPI: signed HTTP for commands and queries, the push stream for
@@ -12,6 +16,12 @@ export class OpenApiVenue implements Venue {
   readonly positions$: Observable<Position>;
   readonly assets$: Observable<AccountAssets>;
   readonly connection$: Observable<ConnectionState>;
+  readonly clock: Clock;
+  /** The push stream's klines: the current minute, again while it forms. */
+  readonly barKind = 'forming' as const;
+  private readonly marketClock: MarketClock | undefined;
+  private readonly givenNow: (() => number) | undefined;
+  private marketTimeSub: Subscription | undefined;
 
   /** Latest market-data time seen; venue time for paper venues (a replaying gateway runs its own clock). */
   private marketTime: number | undefined;
@@ -21,9 +31,20 @@ export class OpenApiVenue implements Venue {
     private readonly api: OpenApiClient,
     private readonly push: PushClient,
     private readonly symbols: readonly string[],
-    private readonly clock?: () => number,
+    /**
+     * The venue's clock: a Clock (the embedded gateway's ReplayClock), or a function of its time
+     * (sleeps then end as market time moves). Default: wall time live, market time otherwise.
+     */
+    clock?: Clock | (() => number),
     private readonly onStop: () => Promise<void> = async () => {},
+    /** See Venue.ownTimeframe (the embedded gateway's daily replay). */
+    readonly ownTimeframe?: string,
   ) {
+    if (typeof clock === 'function') this.givenNow = clock;
+    else if (clock) this.givenNow = () => clock.now();
+    if (clock && typeof clock !== 'function') this.clock = clock;
+    else if (kind === 'live' && !clock) this.clock = systemClock;
+    else this.clock = this.marketClock = new MarketClock(() => this.now());
     const acct = api.account;
     this.orders$ = push.orders$(acct).pipe(share());
     this.fills$ = push.fills$(acct).pipe(share());
@@ -38,13 +59,13 @@ export class OpenApiVenue implements Venue {
 
   /** Live: wall time. Otherwise the given clock, or the market's own time as last seen. */
   now(): number {
-    if (this.clock) return this.clock();
+    if (this.givenNow) return this.givenNow();
     if (this.kind === 'live') return Date.now();
     return this.marketTime ?? Date.now();
   }
 
   runStartTime(): number {
-    if (this.clock) return this.clock();
+    if (this.givenNow) return this.givenNow();
     if (this.marketTime !== undefined) return this.marketTime;
     // No market time yet: live fills carry wall time; a replaying paper venue may be anywhere.
     return this.kind === 'live' ? Date.now() - 86_400_000 : 0;
@@ -52,16 +73,22 @@ export class OpenApiVenue implements Venue {
 
   private seen = (t: number) => {
     if (t > (this.marketTime ?? 0)) this.marketTime = t;
+    this.marketClock?.poke();
   };
 
   async start(): Promise<void> {
     await this.push.connect();
-    if (!this.clock && this.kind !== 'live' && this.symbols.length > 0) {
+    if (!this.givenNow && this.kind !== 'live' && this.symbols.length > 0) {
       for (const q of await this.api.quoteRealTime([...this.symbols])) this.seen(q.latestTime);
+      // Market time moves with every quote, whether or not the strategy reads quotes (a daily
+      // strategy gets no kline pushes at all, yet its bar is due at the close).
+      this.marketTimeSub = this.push.quotes$([...this.symbols]).subscribe((q) => this.seen(q.time));
     }
   }
 
   async stop(): Promise<void> {
+    this.marketClock?.stopTimer();
+    this.marketTimeSub?.unsubscribe();
     await this.push.close();
     await this.onStop();
   }
@@ -72,6 +99,20 @@ export class OpenApiVenue implements Venue {
 
   quotes$(symbols: readonly string[]): Observable<Quote> {
     return defer(() => this.push.quotes$([...symbols])).pipe(tap((q) => this.seen(q.time)));
+  }
+
+  /** History by REST, in batches of symbols (one kline request per batch, within the client's rate limits). */
+  async klines(symbols: readonly string[], q: KlineRequest): Promise<Map<string, Bar[]>> {
+    const out = new Map<string, Bar[]>();
+    for (let i = 0; i < symbols.length; i += KLINE_BATCH) {
+      const batch = await this.api.klineBatch(symbols.slice(i, i + KLINE_BATCH), { period: q.period, beginTime: q.beginTime, endTime: q.endTime, limit: q.limit, right: q.right });
+      for (const [s, bars] of batch) out.set(s, bars);
+    }
+    return out;
+  }
+
+  tradingDays(market: string, from: string, to: string): Promise<TradingDay[]> {
+    return this.api.tradingCalendar(market, from, to);
   }
 
   placeOrder(req: OrderRequest): Promise<PlacedOrder> {

@@ -1,7 +1,18 @@
 import type { Observable } from 'rxjs';
-import type { AccountAssets, Bar, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote } from '@pounce/core';
+import type { AccountAssets, Bar, Clock, ConnectionState, Fill, Order, OrderRequest, PlacedOrder, Position, Quote, TradingDay } from '@pounce/core';
 
 export type VenueKind = 'backtest' | 'embedded-paper' | 'paper' | 'live';
+
+/** A kline request for history: the newest `limit` bars of `period` up to `endTime`. */
+export interface KlineRequest {
+  /** OpenAPI kline period: `1min`, `5min`, `60min`, `day`, ... */
+  period: string;
+  endTime: number;
+  beginTime?: number;
+  limit: number;
+  /** Price adjustment: `br` (adjusted for splits and dividends) or `nr` (none). */
+  right: 'br' | 'nr';
+}
 
 /**
  * One unified surface over every place a strategy can trade (the ccxt idea): the local gateway,
@@ -17,6 +28,25 @@ export interface Venue {
    * timestamps for this run: a paper venue that has not seen market time yet answers 0.
    */
   runStartTime(): number;
+  /**
+   * The venue's clock: `now()` as above, and sleeps that end when venue time has moved on (replay
+   * time on a replaying venue, so a bar due at a session's close is emitted at that close).
+   */
+  readonly clock: Clock;
+  /**
+   * What `bars$` delivers: `complete` bars of the data's own period (a backtest), or `forming`
+   * klines as the push stream sends them (the current minute, again and again while it forms).
+   */
+  readonly barKind: 'complete' | 'forming';
+  /**
+   * The period of the venue's own data when its push stream carries no bars of it (`1d` on a gateway
+   * replaying daily files): a strategy without a timeframe then gets these, by REST after each close.
+   */
+  readonly ownTimeframe?: string;
+  /** Bars from the venue's REST history (warm-up, a daily bar after the close); absent where there is none. */
+  klines?(symbols: readonly string[], q: KlineRequest): Promise<Map<string, Bar[]>>;
+  /** The broker's trading calendar (dates from `from` included to `to` excluded); absent where there is none. */
+  tradingDays?(market: string, from: string, to: string): Promise<TradingDay[]>;
   start(): Promise<void>;
   stop(): Promise<void>;
   bars$(symbols: readonly string[]): Observable<Bar>;

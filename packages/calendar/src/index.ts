@@ -1,0 +1,5 @@
+export * from './ExchangeCalendar.ts';
+export * from './Timeframe.ts';
+export * from './usEquities.ts';
+export * from './hkEquities.ts';
+export * from './marketOf.ts';

@@ -1,0 +1,85 @@
+import type { Bar } from '@pounce/core';
+import type { ExchangeCalendar, Timeframe } from '@pounce/calendar';
+
+interface OpenPeriod {
+  symbol: string;
+  start: number;
+  end: number;
+  /** Base bars by start time: a forming minute pushed again replaces its earlier snapshot. */
+  parts: Map<number, Bar>;
+}
+
+/**
+ * Builds a timeframe's bars from finer bars on an exchange calendar. A base bar is filed under the
+ * session period that contains its start (outside trading hours it is left out and counted); a
+ * base bar seen again with the same start replaces the earlier one, since the push kline carries
+ * the *current* minute, cumulative, while it forms. A period's bar is emitted by `due(now)` once
+ * the period's end has passed on the venue's clock, never before: by then every minute in it has
+ * ended, so each is complete.
+ *
+ * @example
+ * ```ts
+ * const b = new SessionBarBuilder(() => usEquities, parseTimeframe('1d'));
+ * const end = b.add(minuteBar); // the period's end: wake up then
+ * // ... at venue time >= end:
+ * for (const bar of b.due(end)) strategy(bar);
+ * ```
+ */
+export class SessionBarBuilder {
+  private readonly open = new Map<string, OpenPeriod>();
+  /** Base bars left out because they fall outside trading hours. */
+  outside = 0;
+  /** Base bars left out because their period's bar had been emitted already. */
+  late = 0;
+
+  constructor(private readonly calendarOf: (symbol: string) => ExchangeCalendar, readonly timeframe: Timeframe, readonly extendedHours = false) {}
+
+  /**
+   * Files a base bar; returns the end of its period (when its bar becomes due), or undefined when
+   * the bar is outside trading hours or its period ended at or before `emittedUpTo`.
+   */
+  add(b: Bar, emittedUpTo = -Infinity): number | undefined {
+    const p = this.calendarOf(b.symbol).periodAt(b.time, this.timeframe, this.extendedHours);
+    if (!p) {
+      this.outside++;
+      return undefined;
+    }
+    if (p.end <= emittedUpTo) {
+      this.late++;
+      return undefined;
+    }
+    const key = `${b.symbol}\u0000${p.start}`;
+    let o = this.open.get(key);
+    if (!o) this.open.set(key, (o = { symbol: b.symbol, start: p.start, end: p.end, parts: new Map() }));
+    o.parts.set(b.time, b);
+    return p.end;
+  }
+
+  /** The bars of every period whose end is at or before `now`, by end then symbol; they are forgotten. */
+  due(now: number): Bar[] {
+    const ready = [...this.open.entries()].filter(([, o]) => o.end <= now).sort(([, a], [, b]) => a.end - b.end || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    return ready.map(([key, o]) => {
+      this.open.delete(key);
+      return fold(o);
+    });
+  }
+
+  /** Every open period's bar, whatever its end (the data ran out). */
+  drain(): Bar[] {
+    return this.due(Infinity);
+  }
+}
+
+/** OHLCV of a period's base bars, stamped with the period's start. */
+function fold(o: OpenPeriod): Bar {
+  const parts = [...o.parts.values()].sort((a, b) => a.time - b.time);
+  const first = parts[0]!;
+  const bar: Bar = { symbol: o.symbol, time: o.start, open: first.open, high: first.high, low: first.low, close: first.close, volume: 0 };
+  for (const p of parts) {
+    if (p.high > bar.high) bar.high = p.high;
+    if (p.low < bar.low) bar.low = p.low;
+    bar.close = p.close;
+    bar.volume += p.volume;
+  }
+  return bar;
+}
