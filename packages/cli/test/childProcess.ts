@@ -34,3 +34,22 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A strategy plugin (plain ESM, loadable by path from any folder) that buys one share on its first
+ * bar, on the venue's own bars: for tests against a standalone gateway replaying minute bars, where
+ * the shipped strategies (daily timeframe) would see no bar in a few seconds.
+ */
+export const FIRST_BAR_PLUGIN = `
+export default {
+  name: 'first-bar', params: {}, symbols: ['NVDA'],
+  setup(ctx) {
+    let sent = false;
+    ctx.bars$().subscribe(() => {
+      if (sent) return;
+      sent = true;
+      void ctx.submit({ symbol: 'NVDA', side: 'BUY', quantity: 1 });
+    });
+  },
+};
+`;

@@ -51,7 +51,8 @@ export function docCommands(): DocCommand[] {
         const m = /^npm run ([\w:-]+)(?: --(?: (.*))?)?$/.exec(part.replace(/\s*\[[^\]]*\]/g, '').trim());
         if (!m) throw new Error(`${file}:${i + 1}: not an npm run command this test knows: ${part}`);
         const script = known[m[1]!];
-        const prefix = 'tsx packages/cli/src/main.ts';
+        // The scripts run the built CLI; the test runs the same command from the sources.
+        const prefix = 'node packages/cli/dist/main.js';
         if (!script?.startsWith(prefix)) throw new Error(`${file}:${i + 1}: npm run ${m[1]!} is not a pounce command`);
         const args = [...script.slice(prefix.length).trim().split(/\s+/).filter(Boolean), ...(m[2] ?? '').split(/\s+/).filter(Boolean)];
         out.push({ where: `${file}:${i + 1}`, line: part, args });

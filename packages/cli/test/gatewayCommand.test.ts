@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPounce, waitFor } from './childProcess.ts';
+import { FIRST_BAR_PLUGIN, startPounce, waitFor } from './childProcess.ts';
 
 const procs: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -24,11 +24,13 @@ describe('npm run gateway (real processes)', () => {
     expect(gw.out()).toMatch(/replay\s+waits at \d{4}-\d\d-\d\d \d\d:\d\d New York for the first client to subscribe/);
     expect(gw.out()).not.toContain('replay started');
     const cfg = /client config (\S+)/.exec(gw.out())![1]!;
-    const run = startPounce(['strategy', 'sma-cross', '--paper', '--config', cfg, '--param', 'fast=3', '--param', 'slow=8', '--run-dir', join(dir, 'run'), '--duration', '3s'], procs, dir);
+    const plugin = join(dir, 'first-bar.mjs');
+    writeFileSync(plugin, FIRST_BAR_PLUGIN); // sma-cross decides on daily bars: a few seconds of minute bars hold none
+    const run = startPounce(['strategy', plugin, '--paper', '--config', cfg, '--run-dir', join(dir, 'run'), '--duration', '3s'], procs, dir);
     await waitFor(() => gw.out().includes('replay started (a client subscribed)'), 30_000, 'the replay to start');
     await waitFor(() => /replay \d{4}-\d\d-\d\d \d\d:\d\d New York \(step \d+\/3000\)/.test(gw.out()), 10_000, 'a replay time line');
     expect(await run.exited).toBe(0);
-    // The run had the whole data: its first order came early in the replay.
+    // The replay waited for the run: its first bar reached the strategy, which ordered on it.
     expect(Number(/orders\s+(\d+)/.exec(run.out().split('summary')[1] ?? '')?.[1])).toBeGreaterThan(0);
     gw.proc.kill('SIGINT');
     expect(await gw.exited).toBe(0);

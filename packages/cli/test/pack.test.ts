@@ -32,7 +32,7 @@ export default defineStrategy({
       closes.push(bar.close);
       if (closes.length <= ctx.params.lookback || pending) return;
       const rising = bar.close > closes[closes.length - 1 - ctx.params.lookback]!;
-      const held = ctx.position(bar.symbol);
+      const held = ctx.position(bar.symbol).quantity;
       if (rising && held <= 0) {
         pending = true;
         void ctx.submit({ symbol: bar.symbol, side: 'BUY', quantity: 10, type: 'market' });

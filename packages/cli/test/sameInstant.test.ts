@@ -9,7 +9,8 @@ import { defineStrategy, TradingEngine, type RiskLimits, type StrategyContext, t
 import { startEmbeddedVenue } from '../src/venue/embeddedVenue.ts';
 
 const DAY = 86_400_000;
-const T0 = Date.UTC(2024, 0, 2, 14, 30);
+// A Monday: five bars are five sessions (Monday to Friday), so both venues see every one of them.
+const T0 = Date.UTC(2024, 0, 8, 14, 30);
 const flat = (symbols: string[], n: number): Bar[] =>
   Array.from({ length: n }, (_, i) => symbols.map((symbol) => ({ symbol, time: T0 + i * DAY, open: 100, high: 100, low: 100, close: 100, volume: 1_000_000 }))).flat();
 

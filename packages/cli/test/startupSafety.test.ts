@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPounce, waitFor } from './childProcess.ts';
+import { FIRST_BAR_PLUGIN, startPounce, waitFor } from './childProcess.ts';
 
 const procs: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -157,7 +157,9 @@ describe('kill switch (real processes)', () => {
     const gw = startPounce(['gateway', '--synthetic', 'NVDA', '--bars', '5000', '--speed', '50', '--state', join(dir, 'gw')], procs, dir);
     await waitFor(() => gw.out().includes('ready'), 30_000, 'the gateway');
     const cfg = /client config (\S+)/.exec(gw.out())![1]!;
-    const p = startPounce(['strategy', 'sma-cross', '--paper', '--config', cfg, ...FAST, '--run-dir', runDir, '--status-every', '60s'], procs, dir);
+    const plugin = join(dir, 'first-bar.mjs');
+    writeFileSync(plugin, FIRST_BAR_PLUGIN); // buys on its first minute bar (sma-cross decides on daily bars)
+    const p = startPounce(['strategy', plugin, '--paper', '--config', cfg, '--run-dir', runDir, '--status-every', '60s'], procs, dir);
     await waitFor(() => journal(runDir).some((e) => e.e === 'accepted'), 60_000, 'an order accepted by the gateway');
     gw.proc.kill('SIGSTOP');
     p.proc.kill('SIGINT');

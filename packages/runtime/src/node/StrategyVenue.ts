@@ -67,7 +67,16 @@ export class StrategyVenue implements Venue {
 
   get klines(): Venue['klines'] {
     const shared = this.shared;
-    return shared.klines ? (symbols, q) => shared.klines!(symbols, q) : undefined;
+    if (!shared.klines) return undefined;
+    // Daily bars reach a strategy by REST after each close (not on bars$): their closes are prices too.
+    return async (symbols, q) => {
+      const bars = await shared.klines!(symbols, q);
+      for (const [symbol, list] of bars) {
+        const last = list[list.length - 1];
+        if (last) this.o.onPrice(symbol, last.close);
+      }
+      return bars;
+    };
   }
 
   get tradingDays(): Venue['tradingDays'] {
