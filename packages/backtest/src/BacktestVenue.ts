@@ -94,6 +94,8 @@ export class BacktestVenue implements Venue {
   /** The metrics' running sums, updated every step whether or not the points are kept. */
   readonly curve = new CurveStats();
   private readonly keepEquity: boolean;
+  /** Splits that took effect for a symbol whose next bar the strategy has not seen yet. */
+  private readonly unseenSplits = new Map<string, number>();
   /** Set when a step had order events or venue calls: the strategy may have promise chains to settle. */
   private activity = false;
 
@@ -196,6 +198,13 @@ export class BacktestVenue implements Venue {
     const listeners = this.barListeners;
     if (listeners.length === 0) return;
     const pushed = asPushed(bar);
+    if (this.unseenSplits.size > 0) {
+      const ratio = this.unseenSplits.get(bar.symbol);
+      if (ratio !== undefined) {
+        pushed.splitRatio = ratio;
+        this.unseenSplits.delete(bar.symbol);
+      }
+    }
     for (const l of listeners) if (l.symbols.has(bar.symbol)) l.sink.next(pushed);
   }
 
@@ -214,6 +223,9 @@ export class BacktestVenue implements Venue {
           break;
         case 'account':
           this.assetsOut.next(assetsModel(this.engine.summary(ev.account), this.now()));
+          break;
+        case 'corporateAction':
+          if (ev.action.kind === 'split') this.unseenSplits.set(ev.action.symbol, (this.unseenSplits.get(ev.action.symbol) ?? 1) * ev.action.ratio);
           break;
       }
     }

@@ -11,3 +11,4 @@ export * from './report.ts';
 export * from './sweep.ts';
 export * from './timeSlices.ts';
 export * from './klineCache.ts';
+export * from './venueCorporateActions.ts';

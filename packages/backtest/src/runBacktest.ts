@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { perShareFees, tieredFees, type AccountKind, type FeeModel, type MarketBar } from '@pounce/matching';
+import { perShareFees, tieredFees, type AccountKind, type CorporateAction, type FeeModel, type MarketBar } from '@pounce/matching';
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
 import { FillAudit, type BacktestFill } from './fillAudit.ts';
@@ -42,6 +42,13 @@ export interface BacktestOptions {
   slippageBps?: number;
   /** Share of bar volume an order may take per bar (default 0.1, as on the gateway). */
   participation?: number;
+  /**
+   * Splits and dividends (see parseCorporateActions) for bars of raw, unadjusted prices: applied
+   * to positions, cash and working orders at the session open of each ex-date, as on the gateway.
+   */
+  corporateActions?: readonly CorporateAction[];
+  /** Share of dividends withheld from longs (0..1, default 0). */
+  withholdingTax?: number;
   /** Pre-trade risk limits, checked by the same RiskEngine as on paper (see the strategy command's flags). */
   risk?: RiskLimits;
   /** The account the backtest predicts, whose venue rules apply (default 'paper'). */
@@ -58,7 +65,7 @@ export interface BacktestResult {
   strategy: string;
   params: Record<string, unknown>;
   symbols: string[];
-  config: { cash: number; fees: string; slippageBps: number; participation: number; risk: RiskLimits };
+  config: { cash: number; fees: string; slippageBps: number; participation: number; risk: RiskLimits; corporateActions?: number; withholdingTax?: number };
   startEquity: number;
   endEquity: number;
   metrics: Metrics;
@@ -99,7 +106,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const keep = o.keepDetail ?? true;
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind });
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep, corporateActions: o.corporateActions, withholdingTax: o.withholdingTax }, { keepEquity: keep, accountKind: o.accountKind });
   const tmp = o.journalDir ? undefined : mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   const runDir = o.journalDir ?? join(tmp!, 'backtest');
   try {
@@ -132,7 +139,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const { strategyErrors, lastStrategyError } = engine.status();
     if (strategyErrors > 0) throw new Error(`strategy error in ${lastStrategyError ?? ''} (${strategyErrors} in the run): the backtest has no valid result`);
     return {
-      strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk },
+      strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk, ...(o.corporateActions?.length ? { corporateActions: o.corporateActions.length, withholdingTax: o.withholdingTax ?? 0 } : {}) },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
       equity: venue.equity, fillCount: engine.status().fills, rejected,
     };

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { MarketBar } from '@pounce/matching';
+import type { CorporateAction, MarketBar } from '@pounce/matching';
 import type { RiskLimits } from '@pounce/runtime';
 import type { Metrics } from './metrics.ts';
 
@@ -41,6 +41,9 @@ export interface SweepJob {
   participation: number;
   /** The same pre-trade risk limits for every combination (as on paper). */
   risk?: RiskLimits;
+  /** Splits and dividends for raw bars (see runBacktest). */
+  corporateActions?: readonly CorporateAction[];
+  withholdingTax?: number;
 }
 
 export interface SweepResult {

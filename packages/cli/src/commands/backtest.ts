@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
-import { defaultDataFiles } from '@pounce/gateway';
+import { defaultDataFiles, loadCorporateActions } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
 import { loadStrategy, paramPairs } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
@@ -32,6 +32,8 @@ export const BACKTEST_OPTIONS = {
   config: { type: 'string' },
   'kline-cache': { type: 'string' },
   stream: { type: 'boolean' },
+  'corporate-actions': { type: 'string' },
+  'withholding-tax': { type: 'string' },
   ...RISK_OPTIONS,
 } as const;
 
@@ -101,6 +103,10 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const slippageBps = numberFlag('slippage-bps', v['slippage-bps'], 0, (n) => n >= 0 && n < 10_000);
   const participation = numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1);
   const fixed = paramPairs(v.param ?? []);
+  // Splits and dividends for raw (unadjusted) bars, applied by the matching engine as on the gateway.
+  const corporateActions = v['corporate-actions'] ? loadCorporateActions(v['corporate-actions']) : undefined;
+  const withholdingTax = numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1);
+  const actionsOpts = corporateActions ? { corporateActions, withholdingTax } : {};
   const size = 'bars' in data ? `bars ${data.bars.length}` : `files ${data.files.length} (streamed)`;
   out(`strategy  ${def.name}   symbols ${symbols.join(',')}   ${size}   data ${data.fingerprint.slice(0, 12)}`);
   out(`risk      ${describeRisk(risk)}`);
@@ -114,7 +120,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
     const inSample = cut === undefined ? data.bars : data.bars.filter((b) => b.time < cut);
     const workers = numberFlag('workers', v.workers, 0, (n) => Number.isInteger(n) && n >= 0) || undefined;
     out(`sweep     ${combos.length} combinations${cut !== undefined ? `, in-sample before ${new Date(cut).toISOString().slice(0, 10)}` : ''}`);
-    const job = { strategyPath: path, bars: inSample, symbols, cash, fees, slippageBps, participation, risk };
+    const job = { strategyPath: path, bars: inSample, symbols, cash, fees, slippageBps, participation, risk, ...actionsOpts };
     const results = await runSweep(job, combos, workers, ((p) => (n: number) => p(n, combos.length))(progressBar('sweep')));
     const ok = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.sharpe - a.metrics!.sharpe);
     const top = ok.slice(0, numberFlag('top', v.top, 10, (n) => n > 0));
@@ -142,7 +148,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const spool = new FillSpool(join(dir, 'fills.jsonl'));
   let result;
   try {
-    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, keepFills: false, onFill: (f) => spool.add(f), onProgress });
+    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, ...actionsOpts, keepFills: false, onFill: (f) => spool.add(f), onProgress });
   } catch (err) {
     // A failed run leaves no report folder behind.
     spool.remove();

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '@pounce/core';
-import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
+import { defaultDataFiles, Gateway, loadBarFiles, loadCorporateActions, syntheticBars } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
 
 export const GATEWAY_OPTIONS = {
@@ -18,6 +18,8 @@ export const GATEWAY_OPTIONS = {
   participation: { type: 'string' },
   cash: { type: 'string' },
   zone: { type: 'string' },
+  'corporate-actions': { type: 'string' },
+  'withholding-tax': { type: 'string' },
 } as const;
 
 /** Parses a number flag, or fails naming the flag. */
@@ -53,7 +55,9 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
     resume: v.resume ?? false,
     rateLimit: v['rate-limit'] ?? false,
     clientConfigs: v['client-config'],
-    matching: { fees: tieredFees(), participation: numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1), initialCash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0) },
+    matching: { fees: tieredFees(), participation: numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1), initialCash: numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0),
+      ...(v['corporate-actions'] ? { corporateActions: loadCorporateActions(v['corporate-actions']), withholdingTax: numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1) } : {}),
+    },
     logger: createLogger({ scope: 'gateway' }),
   });
   out(`gateway http  ${gw.httpUrl}`);
