@@ -40,6 +40,11 @@ export interface BacktestVenueOptions {
    * without them knows a symbol once its first bar has been replayed.
    */
   symbols?: readonly string[];
+  /**
+   * Warm-up: bars before this time (epoch ms) reach the strategy (its indicators warm up) but it
+   * cannot trade on them (orders are refused) and they are not on the equity curve.
+   */
+  tradeFrom?: number;
 }
 
 /** A venue refusal as the OpenAPI path raises it: the service's error class, code and words. */
@@ -74,6 +79,7 @@ export class BacktestVenue implements Venue {
   /** Steps in the replay when known up front (for progress). */
   private readonly totalSteps: number | undefined;
   private clock = 0;
+  private readonly tradeFrom: number;
   /**
    * Bar subscribers, called directly from the replay loop: bars are the innermost loop of a
    * backtest, and a Subject plus a filter operator per subscriber cost more than the strategy.
@@ -109,8 +115,9 @@ export class BacktestVenue implements Venue {
   constructor(
     source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number; symbols?: readonly string[] },
     config: MatchingConfig,
-    { keepEquity = true, accountKind = 'paper', symbols }: BacktestVenueOptions = {},
+    { keepEquity = true, accountKind = 'paper', symbols, tradeFrom }: BacktestVenueOptions = {},
   ) {
+    this.tradeFrom = tradeFrom ?? -Infinity;
     this.engine = new MatchingEngine(config);
     this.keepEquity = keepEquity;
     this.accountKind = accountKind;
@@ -172,6 +179,11 @@ export class BacktestVenue implements Venue {
       }
       const s = this.engine.summary(BACKTEST_ACCOUNT);
       this.finalEquity = s.netLiquidation;
+      if (slice[0]!.time < this.tradeFrom) {
+        // Warm-up: the strategy saw the bars; nothing traded, so nothing to record.
+        await undefined;
+        continue;
+      }
       // The metrics' sums every step; the point itself only for a report that draws the curve.
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       if (this.keepEquity) this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue });
@@ -256,11 +268,21 @@ export class BacktestVenue implements Venue {
    */
   async placeOrder(req: OrderRequest): Promise<PlacedOrder> {
     this.activity = true;
+    this.refuseDuringWarmUp();
     const order = this.engineOrder(req, 'place_order');
     // Submitted synchronously: the order is working before the next bar, whatever the caller awaits.
     const placed = this.engineCall('place_order', () => this.engine.submit(order, this.now()));
     this.publish(placed.events);
     return { id: placed.order.id, orderId: placed.order.seq, order: orderModel(placed.order) };
+  }
+
+  /** Warm-up bars are for the strategy's indicators: an order decided on one is refused. */
+  private refuseDuringWarmUp(): void {
+    if (this.clock < this.tradeFrom) {
+      // A trade refusal's code (1300 on paper), as the venue rules answer: the order never exists.
+      const code = refusalCode({ kind: 'trade' } as OrderRefusal, this.accountKind);
+      throw errorForCode(code, `warm-up: trading starts at ${new Date(this.tradeFrom).toISOString()}`, 'place_order');
+    }
   }
 
   /** An order request as the engine takes it, after the venue rules (as the gateway parses the wire). */
@@ -279,6 +301,7 @@ export class BacktestVenue implements Venue {
   /** Places an OCA group as the gateway does (each order through the rules, then the engine's group). */
   async placeOcaOrders(reqs: readonly OrderRequest[]): Promise<PlacedOrder[]> {
     this.activity = true;
+    this.refuseDuringWarmUp();
     const orders = reqs.map((r) => this.engineOrder(r, 'place_order'));
     const placed = this.engineCall('place_order', () => this.engine.submitOca(orders, this.now()));
     this.publish(placed.events);

@@ -12,3 +12,5 @@ export * from './sweep.ts';
 export * from './timeSlices.ts';
 export * from './klineCache.ts';
 export * from './venueCorporateActions.ts';
+export * from './walkForward.ts';
+export * from './sweepShards.ts';

@@ -49,6 +49,8 @@ export interface BacktestOptions {
   corporateActions?: readonly CorporateAction[];
   /** Share of dividends withheld from longs (0..1, default 0). */
   withholdingTax?: number;
+  /** Bars before this time (epoch ms) only warm the strategy up: no trading, not on the curve (see BacktestVenue). */
+  tradeFrom?: number;
   /** Pre-trade risk limits, checked by the same RiskEngine as on paper (see the strategy command's flags). */
   risk?: RiskLimits;
   /** The account the backtest predicts, whose venue rules apply (default 'paper'). */
@@ -106,7 +108,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const keep = o.keepDetail ?? true;
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep, corporateActions: o.corporateActions, withholdingTax: o.withholdingTax }, { keepEquity: keep, accountKind: o.accountKind });
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep, corporateActions: o.corporateActions, withholdingTax: o.withholdingTax }, { keepEquity: keep, accountKind: o.accountKind, tradeFrom: o.tradeFrom });
   const tmp = o.journalDir ? undefined : mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   const runDir = o.journalDir ?? join(tmp!, 'backtest');
   try {

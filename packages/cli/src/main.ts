@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       const { runParityCommand } = await import('./commands/parity.ts');
       return runParityCommand(rest, print);
     }
+    case 'sweep': return (await import('./commands/sweepMerge.ts')).runSweepCommand(rest, print);
     case 'doctor': return (await import('./commands/doctor.ts')).runDoctorCommand(rest, print);
     case 'new': return (await import('./commands/new.ts')).runNewCommand(rest, print);
     case 'replay-check': {
