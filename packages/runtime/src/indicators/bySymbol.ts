@@ -19,7 +19,7 @@ const splitAdjusted = <B extends BarLike>(b: B, ratio: number): B => ({ ...b, op
  *
  * A bar with `splitRatio` (the first of a split's ex-date, from a venue that knows the split) makes
  * the symbol's history continuous: the indicator is rebuilt from its last bars adjusted to the new
- * shares (the last max(250, 10 x warm-up) bars; exact for window indicators, to within
+ * shares (at least the last max(250, 10 x warm-up) bars; exact for window indicators, to within
  * (1 - alpha)^that for exponential ones; cumulative ones such as OBV restart from that window).
  *
  * @example
