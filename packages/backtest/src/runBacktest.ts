@@ -79,6 +79,8 @@ export interface BacktestResult {
   /** Orders refused by the risk checks or by the venue, and why. */
   rejected: RejectionSummary;
   equity: EquityPoint[];
+  /** With corporate actions: dividends received net of withholding less those paid on shorts, and the tax withheld. */
+  dividends?: { net: number; withholdingTax: number };
 }
 
 /** Refused orders: how many, and how many per reason (the first 100 distinct reasons). */
@@ -144,10 +146,16 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk, ...(o.corporateActions?.length ? { corporateActions: o.corporateActions.length, withholdingTax: o.withholdingTax ?? 0 } : {}) },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
       equity: venue.equity, fillCount: engine.status().fills, rejected,
+      ...(o.corporateActions?.length ? { dividends: dividendTotals(venue) } : {}),
     };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function dividendTotals(venue: BacktestVenue): { net: number; withholdingTax: number } {
+  const s = venue.engine.summary(venue.account);
+  return { net: s.dividends, withholdingTax: s.withholdingTax };
 }
 
 function countRejection(r: RejectionSummary, reason: string): void {

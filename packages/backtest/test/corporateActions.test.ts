@@ -32,6 +32,7 @@ describe('backtests on raw prices with corporate actions', () => {
     // cash 10,000 - 1,100 + 35 = 8,935, plus 200 x 7.50 = 10,435.
     expect(r.endEquity).toBeCloseTo(10_435, 9);
     expect(r.config).toMatchObject({ corporateActions: 2, withholdingTax: 0.3 });
+    expect(r.dividends).toEqual({ net: 35, withholdingTax: 15 });
     // The strategy is told on the ex-date's bar, and only there.
     expect(seen.map((b) => b.splitRatio)).toEqual([undefined, undefined, undefined, 2, undefined, undefined]);
   });

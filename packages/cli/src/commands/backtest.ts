@@ -206,6 +206,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   out(metricsTable(result.metrics));
   out(`  ${'Equity'.padEnd(21)}  ${result.startEquity.toFixed(2)} -> ${result.endEquity.toFixed(2)}`);
   out(`  ${'Fills'.padEnd(21)}  ${String(result.fillCount).padStart(12)}`);
+  if (result.dividends) out(`  ${'Dividends (net)'.padEnd(21)}  ${result.dividends.net.toFixed(2).padStart(12)}   withheld ${result.dividends.withholdingTax.toFixed(2)}`);
   out(`  ${'Rejected orders'.padEnd(21)}  ${String(result.rejected.count).padStart(12)}`);
   for (const r of result.rejected.reasons.slice(0, 10)) out(`    ${String(r.count).padStart(6)} x ${r.reason}`);
   if (result.rejected.reasons.length > 10) out(`    ... ${result.rejected.reasons.length - 10} more reasons in report.json`);
