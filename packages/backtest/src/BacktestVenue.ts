@@ -46,6 +46,11 @@ export interface BacktestVenueOptions {
   symbols?: readonly string[];
   /** A buy-and-hold benchmark to value at every step (its value goes into each equity point). */
   benchmark?: BuyAndHold;
+  /**
+   * Warm-up: bars before this time (epoch ms) reach the strategy (its indicators warm up) but it
+   * cannot trade on them (orders are refused) and they are not on the equity curve.
+   */
+  tradeFrom?: number;
 }
 
 /** A venue refusal as the OpenAPI path raises it: the service's error class, code and words. */
@@ -86,6 +91,7 @@ export class BacktestVenue implements Venue {
   private sleepers: Array<{ due: number; resolve: () => void }> = [];
   readonly clock: Clock = { now: () => this.time, sleep: (ms) => this.sleep(ms) };
   readonly barKind = 'complete' as const;
+  private readonly tradeFrom: number;
   /**
    * Bar subscribers, called directly from the replay loop: bars are the innermost loop of a
    * backtest, and a Subject plus a filter operator per subscriber cost more than the strategy.
@@ -107,6 +113,8 @@ export class BacktestVenue implements Venue {
   readonly curve = new CurveStats();
   private readonly keepEquity: boolean;
   private readonly benchmark: BuyAndHold | undefined;
+  /** Splits that took effect for a symbol whose next bar the strategy has not seen yet. */
+  private readonly unseenSplits = new Map<string, number>();
   /** Set when a step had order events or venue calls: the strategy may have promise chains to settle. */
   private activity = false;
 
@@ -120,9 +128,10 @@ export class BacktestVenue implements Venue {
   constructor(
     source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number; symbols?: readonly string[] },
     config: MatchingConfig,
-    { keepEquity = true, accountKind = 'paper', symbols, benchmark }: BacktestVenueOptions = {},
+    { keepEquity = true, accountKind = 'paper', symbols, benchmark, tradeFrom }: BacktestVenueOptions = {},
   ) {
     this.benchmark = benchmark;
+    this.tradeFrom = tradeFrom ?? -Infinity;
     this.engine = new MatchingEngine(config);
     this.keepEquity = keepEquity;
     this.accountKind = accountKind;
@@ -212,6 +221,11 @@ export class BacktestVenue implements Venue {
       }
       const s = this.engine.summary(BACKTEST_ACCOUNT);
       this.finalEquity = s.netLiquidation;
+      if (slice[0]!.time < this.tradeFrom) {
+        // Warm-up: the strategy saw the bars; nothing traded, so nothing to record.
+        await undefined;
+        continue;
+      }
       // The metrics' sums every step; the point itself only for a report that draws the curve.
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       const benchmark = this.benchmark?.step(slice);
@@ -241,6 +255,13 @@ export class BacktestVenue implements Venue {
     const listeners = this.barListeners;
     if (listeners.length === 0) return;
     const pushed = asPushed(bar);
+    if (this.unseenSplits.size > 0) {
+      const ratio = this.unseenSplits.get(bar.symbol);
+      if (ratio !== undefined) {
+        pushed.splitRatio = ratio;
+        this.unseenSplits.delete(bar.symbol);
+      }
+    }
     for (const l of listeners) if (l.symbols.has(bar.symbol)) l.sink.next(pushed);
   }
 
@@ -259,6 +280,9 @@ export class BacktestVenue implements Venue {
           break;
         case 'account':
           this.assetsOut.next(assetsModel(this.engine.summary(ev.account), this.now()));
+          break;
+        case 'corporateAction':
+          if (ev.action.kind === 'split') this.unseenSplits.set(ev.action.symbol, (this.unseenSplits.get(ev.action.symbol) ?? 1) * ev.action.ratio);
           break;
       }
     }
@@ -289,11 +313,21 @@ export class BacktestVenue implements Venue {
    */
   async placeOrder(req: OrderRequest): Promise<PlacedOrder> {
     this.activity = true;
+    this.refuseDuringWarmUp();
     const order = this.engineOrder(req, 'place_order');
     // Submitted synchronously: the order is working before the next bar, whatever the caller awaits.
     const placed = this.engineCall('place_order', () => this.engine.submit(order, this.now()));
     this.publish(placed.events);
     return { id: placed.order.id, orderId: placed.order.seq, order: orderModel(placed.order) };
+  }
+
+  /** Warm-up bars are for the strategy's indicators: an order decided on one is refused. */
+  private refuseDuringWarmUp(): void {
+    if (this.time < this.tradeFrom) {
+      // A trade refusal's code (1300 on paper), as the venue rules answer: the order never exists.
+      const code = refusalCode({ kind: 'trade' } as OrderRefusal, this.accountKind);
+      throw errorForCode(code, `warm-up: trading starts at ${new Date(this.tradeFrom).toISOString()}`, 'place_order');
+    }
   }
 
   /** An order request as the engine takes it, after the venue rules (as the gateway parses the wire). */
@@ -312,6 +346,7 @@ export class BacktestVenue implements Venue {
   /** Places an OCA group as the gateway does (each order through the rules, then the engine's group). */
   async placeOcaOrders(reqs: readonly OrderRequest[]): Promise<PlacedOrder[]> {
     this.activity = true;
+    this.refuseDuringWarmUp();
     const orders = reqs.map((r) => this.engineOrder(r, 'place_order'));
     const placed = this.engineCall('place_order', () => this.engine.submitOca(orders, this.now()));
     this.publish(placed.events);

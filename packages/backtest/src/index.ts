@@ -12,3 +12,6 @@ export * from './sweep.ts';
 export * from './timeSlices.ts';
 export * from './klineCache.ts';
 export * from './benchmark.ts';
+export * from './venueCorporateActions.ts';
+export * from './walkForward.ts';
+export * from './sweepShards.ts';

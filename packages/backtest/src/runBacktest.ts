@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_STARTING_CASH, perShareFees, tieredFees, type AccountKind, type FeeModel, type MarketBar } from '@pounce/matching';
+import { DEFAULT_STARTING_CASH, perShareFees, tieredFees, type AccountKind, type CorporateAction, type FeeModel, type MarketBar } from '@pounce/matching';
 import { TradingEngine, type RiskLimits, type StrategyDefinition } from '@pounce/runtime';
 import { BacktestVenue, type EquityPoint } from './BacktestVenue.ts';
 import { BuyAndHold, type BenchmarkSummary } from './benchmark.ts';
@@ -43,6 +43,15 @@ export interface BacktestOptions {
   slippageBps?: number;
   /** Share of bar volume an order may take per bar (default 0.1, as on the gateway). */
   participation?: number;
+  /**
+   * Splits and dividends (see parseCorporateActions) for bars of raw, unadjusted prices: applied
+   * to positions, cash and working orders at the session open of each ex-date, as on the gateway.
+   */
+  corporateActions?: readonly CorporateAction[];
+  /** Share of dividends withheld from longs (0..1, default 0). */
+  withholdingTax?: number;
+  /** Bars before this time (epoch ms) only warm the strategy up: no trading, not on the curve (see BacktestVenue). */
+  tradeFrom?: number;
   /** Pre-trade risk limits, checked by the same RiskEngine as on paper (see the strategy command's flags). */
   risk?: RiskLimits;
   /** The strategy's timeframe instead of its declared one, or `venue` for the data's own bars (see RunOptions.timeframe). */
@@ -61,7 +70,7 @@ export interface BacktestResult {
   strategy: string;
   params: Record<string, unknown>;
   symbols: string[];
-  config: { cash: number; fees: string; slippageBps: number; participation: number; risk: RiskLimits };
+  config: { cash: number; fees: string; slippageBps: number; participation: number; risk: RiskLimits; corporateActions?: number; withholdingTax?: number };
   startEquity: number;
   endEquity: number;
   metrics: Metrics;
@@ -75,6 +84,8 @@ export interface BacktestResult {
   equity: EquityPoint[];
   /** Buy-and-hold of the run's symbols with the same cash (each equity point has its value too). */
   benchmark: BenchmarkSummary;
+  /** With corporate actions: dividends received net of withholding less those paid on shorts, and the tax withheld. */
+  dividends?: { net: number; withholdingTax: number };
 }
 
 /** Refused orders: how many, and how many per reason (the first 100 distinct reasons). */
@@ -105,7 +116,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
   const benchmark = new BuyAndHold(cash, o.symbols && o.symbols.length > 0 ? o.symbols : o.def.symbols);
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep }, { keepEquity: keep, accountKind: o.accountKind, benchmark });
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep, corporateActions: o.corporateActions, withholdingTax: o.withholdingTax }, { keepEquity: keep, accountKind: o.accountKind, benchmark, tradeFrom: o.tradeFrom });
   const tmp = o.journalDir ? undefined : mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   const runDir = o.journalDir ?? join(tmp!, 'backtest');
   try {
@@ -139,13 +150,19 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const { strategyErrors, lastStrategyError } = engine.status();
     if (strategyErrors > 0) throw new Error(`strategy error in ${lastStrategyError ?? ''} (${strategyErrors} in the run): the backtest has no valid result`);
     return {
-      strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk },
+      strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk, ...(o.corporateActions?.length ? { corporateActions: o.corporateActions.length, withholdingTax: o.withholdingTax ?? 0 } : {}) },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
       equity: venue.equity, fillCount: engine.status().fills, rejected, benchmark: benchmark.summary(),
+      ...(o.corporateActions?.length ? { dividends: dividendTotals(venue) } : {}),
     };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function dividendTotals(venue: BacktestVenue): { net: number; withholdingTax: number } {
+  const s = venue.engine.summary(venue.account);
+  return { net: s.dividends, withholdingTax: s.withholdingTax };
 }
 
 function countRejection(r: RejectionSummary, reason: string): void {

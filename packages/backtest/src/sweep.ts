@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { MarketBar } from '@pounce/matching';
+import type { CorporateAction, MarketBar } from '@pounce/matching';
 import type { RiskLimits } from '@pounce/runtime';
 import type { Metrics } from './metrics.ts';
 
@@ -41,6 +41,11 @@ export interface SweepJob {
   participation: number;
   /** The same pre-trade risk limits for every combination (as on paper). */
   risk?: RiskLimits;
+  /** Splits and dividends for raw bars (see runBacktest). */
+  corporateActions?: readonly CorporateAction[];
+  withholdingTax?: number;
+  /** Bars before this time only warm the strategy up (walk-forward windows). */
+  tradeFrom?: number;
 }
 
 export interface SweepResult {
@@ -83,4 +88,17 @@ export async function runSweep(job: SweepJob, combos: Array<Record<string, strin
     })),
   );
   return results;
+}
+
+/** A sweep result with its place in the grid (the combination's index). */
+export interface IndexedSweepResult extends SweepResult {
+  index: number;
+}
+
+/**
+ * The ranking of a sweep: results with metrics, best Sharpe first, ties in grid order. A total
+ * order on (sharpe, index), so ranking the merged shards of a grid gives the single run's ranking.
+ */
+export function rankSweep<R extends IndexedSweepResult>(results: readonly R[]): R[] {
+  return results.filter((r) => r.metrics).sort((a, b) => b.metrics!.sharpe - a.metrics!.sharpe || a.index - b.index);
 }

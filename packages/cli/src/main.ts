@@ -57,6 +57,13 @@ const COMMANDS: Record<string, Command> = {
       return { spec: m.NODE_COMMAND, run: m.runNodeCommand };
     },
   },
+  'sweep merge': {
+    synopsis: 'combine the reports of backtest --shard runs into the single-run ranking',
+    load: async () => {
+      const m = await import('./commands/sweepMerge.ts');
+      return { spec: m.SWEEP_MERGE_COMMAND, run: m.runSweepMergeCommand };
+    },
+  },
   doctor: {
     synopsis: 'read-only checks of a real account\'s setup (see docs/doctor.md)',
     load: async () => {

@@ -26,6 +26,7 @@ export * from './api/wireFields.ts';
 export * from './api/parseModels.ts';
 export * from './api/orderBiz.ts';
 export * from './api/OpenApiClient.ts';
+export * from './api/corporateActions.ts';
 export * from './api/quotePermission.ts';
 export * from './http/TokenKeeper.ts';
 export * from './push/varintFrame.ts';

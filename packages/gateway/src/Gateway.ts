@@ -401,6 +401,9 @@ export class Gateway {
           dt = DataType.Asset;
           body = { dataType: DataType.Asset, assetData: assetPush(this.engine.summary(ev.account), now) };
           break;
+        case 'corporateAction':
+          // Its effects arrive as the position, order and asset pushes around it.
+          continue;
       }
       this.push.publishAccount(dt as typeof DataType.Asset, account, body);
     }

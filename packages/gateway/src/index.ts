@@ -7,3 +7,4 @@ export * from './state/GatewayState.ts';
 export * from './http/GatewayError.ts';
 export * from './methods/quoteMethods.ts';
 export * from './defaultData.ts';
+export * from './replay/loadCorporateActions.ts';

@@ -9,6 +9,10 @@ export interface AccountSummary {
   realizedPnl: number;
   unrealizedPnl: number;
   commissions: number;
+  /** Dividends received on longs (after withholding) less those paid on shorts. */
+  dividends: number;
+  /** Tax withheld from dividends received. */
+  withholdingTax: number;
 }
 
 /**
@@ -35,7 +39,7 @@ export class Ledger {
   account(account: string): AccountState {
     let a = this.accounts.get(account);
     if (!a) {
-      this.accounts.set(account, (a = { account, cash: this.initialCash, realizedPnl: 0, commissions: 0 }));
+      this.accounts.set(account, (a = { account, cash: this.initialCash, realizedPnl: 0, commissions: 0, dividends: 0, withholdingTax: 0 }));
       this.positions.set(account, new Map());
       this.totals.set(account, { market: 0, gross: 0, cost: 0 });
     }
@@ -116,6 +120,59 @@ export class Ledger {
     return realized;
   }
 
+  /**
+   * A split of `ratio` new shares per old one in `symbol`, for every account: quantities grow by
+   * the ratio, average cost and last price shrink by it. A fraction of a share left over is paid
+   * out as cash in lieu at the adjusted last price (its P&L realized), as brokers do.
+   */
+  applySplit(symbol: string, ratio: number): PositionState[] {
+    const changed: PositionState[] = [];
+    for (const p of this.bySymbol.get(symbol) ?? []) {
+      if (p.quantity === 0) {
+        p.lastPrice = p.lastPrice / ratio;
+        continue;
+      }
+      const a = this.account(p.account);
+      this.count(p, -1);
+      p.lastPrice = p.lastPrice / ratio;
+      const exact = Math.round(p.quantity * ratio * 1e9) / 1e9;
+      const whole = Math.trunc(exact);
+      const fraction = exact - whole;
+      p.averageCost = Math.round((p.averageCost / ratio) * 1e8) / 1e8;
+      p.quantity = whole;
+      if (fraction !== 0) {
+        const realized = fraction * (p.lastPrice - p.averageCost);
+        a.cash += fraction * p.lastPrice;
+        a.realizedPnl += realized;
+        p.realizedPnl += realized;
+      }
+      if (p.quantity === 0) p.averageCost = 0;
+      this.count(p, 1);
+      changed.push(p);
+    }
+    return changed;
+  }
+
+  /**
+   * A cash dividend of `amount` per share in `symbol`: a long receives it less `withholding` (a
+   * rate, 0..1), a short pays the whole amount (the payment in lieu a lender is owed). Returns the
+   * accounts whose cash changed.
+   */
+  applyDividend(symbol: string, amount: number, withholding = 0): string[] {
+    const changed: string[] = [];
+    for (const p of this.bySymbol.get(symbol) ?? []) {
+      if (p.quantity === 0) continue;
+      const a = this.account(p.account);
+      const gross = p.quantity * amount;
+      const tax = gross > 0 ? gross * withholding : 0;
+      a.cash += gross - tax;
+      a.dividends += gross - tax;
+      a.withholdingTax += tax;
+      changed.push(p.account);
+    }
+    return changed;
+  }
+
   summary(account: string): AccountSummary {
     const a = this.account(account);
     const { market, gross, cost } = this.totals.get(account)!;
@@ -123,7 +180,7 @@ export class Ledger {
     const netLiquidation = a.cash + market;
     return {
       account, cash: a.cash, buyingPower: Math.max(0, netLiquidation - gross), netLiquidation, grossPositionValue: gross,
-      realizedPnl: a.realizedPnl, unrealizedPnl: unrealized, commissions: a.commissions,
+      realizedPnl: a.realizedPnl, unrealizedPnl: unrealized, commissions: a.commissions, dividends: a.dividends, withholdingTax: a.withholdingTax,
     };
   }
 

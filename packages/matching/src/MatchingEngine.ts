@@ -1,3 +1,4 @@
+import { exDay, type CorporateAction } from './corporateActions/CorporateAction.ts';
 import { tieredFees, type FeeModel } from './FeeModel.ts';
 import { fillPrice } from './fillPrice.ts';
 import { Ledger, type AccountSummary } from './Ledger.ts';
@@ -25,6 +26,13 @@ export interface MatchingConfig {
    * backtest that streams its results turns this off so memory stays flat.
    */
   retainClosed?: boolean;
+  /**
+   * Splits and dividends, applied to positions, cash and working orders at the session open of
+   * each ex-date (before the symbol's first bar of that session is matched). Bars are raw prices.
+   */
+  corporateActions?: readonly CorporateAction[];
+  /** Share of a dividend withheld as tax from longs (0..1, default 0). */
+  withholdingTax?: number;
 }
 
 /** A structurally invalid order (the gateway answers it with code 1010). */
@@ -43,6 +51,11 @@ interface SymbolBook {
   lastPrice: number | undefined;
   /** Oldest first: they share each bar's volume in that order. */
   working: EngineOrder[];
+  /** The symbol's corporate actions by ex-date, when it has any, and the next one due. */
+  actions?: ReadonlyArray<{ day: number; action: CorporateAction }>;
+  nextAction: number;
+  /** Session day of the symbol's last bar (tracked only for a symbol with corporate actions). */
+  day: number | undefined;
 }
 
 const isPositive = (v: number | undefined) => v !== undefined && Number.isFinite(v) && v > 0;
@@ -85,10 +98,21 @@ export class MatchingEngine {
   /** The exit legs working for each parent's filled quantity, created and grown as it fills. */
   private readonly legsOf = new Map<string, EngineOrder[]>();
 
+  /** Corporate actions per symbol, in ex-date order (file order within a day). */
+  private readonly actionsBySymbol = new Map<string, Array<{ day: number; action: CorporateAction }>>();
+
   constructor(private readonly cfg: MatchingConfig = {}) {
     this.ledger = new Ledger(cfg.initialCash ?? DEFAULT_STARTING_CASH);
     this.fees = cfg.fees ?? tieredFees();
     this.session = new SessionDay(cfg.sessionZone);
+    const w = cfg.withholdingTax ?? 0;
+    if (!(w >= 0 && w <= 1)) throw new OrderValidationError('withholdingTax', 'a rate from 0 to 1');
+    for (const action of cfg.corporateActions ?? []) {
+      let list = this.actionsBySymbol.get(action.symbol);
+      if (!list) this.actionsBySymbol.set(action.symbol, (list = []));
+      list.push({ day: exDay(action.exDate), action });
+    }
+    for (const list of this.actionsBySymbol.values()) list.sort((a, b) => a.day - b.day);
   }
 
   /** Throws OrderValidationError for a structurally bad order; nothing is recorded then. */
@@ -284,7 +308,11 @@ export class MatchingEngine {
 
   private book(symbol: string): SymbolBook {
     let b = this.books.get(symbol);
-    if (!b) this.books.set(symbol, (b = { lastPrice: undefined, working: [] }));
+    if (!b) {
+      this.books.set(symbol, (b = { lastPrice: undefined, working: [], nextAction: 0, day: undefined }));
+      const actions = this.actionsBySymbol.get(symbol);
+      if (actions) b.actions = actions;
+    }
     return b;
   }
 
@@ -325,13 +353,14 @@ export class MatchingEngine {
    */
   onBar(bar: MarketBar): readonly EngineEvent[] {
     const book = this.book(bar.symbol);
+    const actionEvents = book.actions === undefined ? undefined : this.dueActions(book, bar);
     book.lastPrice = bar.close;
     this.ledger.mark(bar.symbol, bar.close);
     const list = book.working;
-    if (list.length === 0) return NO_EVENTS;
+    if (list.length === 0) return actionEvents ?? NO_EVENTS;
     // A new last price moves the notional of this symbol's open market orders; fills below change it too.
     this.bookGen++;
-    const events: EngineEvent[] = [];
+    const events: EngineEvent[] = actionEvents ?? [];
     let capacity = bar.volume > 0 ? Math.floor(bar.volume * (this.cfg.participation ?? 0.1)) : Infinity;
     let day = -1;
     for (const o of [...list]) {
@@ -358,6 +387,66 @@ export class MatchingEngine {
     // Positions opened during this bar are marked at its close too.
     if (events.length > 0) this.ledger.mark(bar.symbol, bar.close);
     return events;
+  }
+
+  /**
+   * The corporate actions whose ex-date session opens with this bar (the symbol's first bar of a
+   * later session day), applied before the bar is matched. Actions dated before the symbol's first
+   * bar are skipped: the run holds nothing then.
+   */
+  private dueActions(book: SymbolBook, bar: MarketBar): EngineEvent[] | undefined {
+    const day = this.session.of(bar.time);
+    if (book.day === day) return undefined;
+    const first = book.day === undefined;
+    book.day = day;
+    const actions = book.actions!;
+    let events: EngineEvent[] | undefined;
+    while (book.nextAction < actions.length && actions[book.nextAction]!.day <= day) {
+      const due = actions[book.nextAction++]!;
+      if (first && due.day < day) continue;
+      events ??= [];
+      if (due.action.kind === 'split') this.split(book, due.action.symbol, due.action.ratio, bar.time, events);
+      else for (const account of this.ledger.applyDividend(due.action.symbol, due.action.amount, this.cfg.withholdingTax ?? 0)) events.push({ kind: 'account', account });
+      events.push({ kind: 'corporateAction', action: due.action });
+    }
+    return events;
+  }
+
+  /**
+   * A split: positions (see Ledger.applySplit) and the symbol's working orders move to the new
+   * shares: unfilled quantity times the ratio (rounded down; an order left with nothing is
+   * cancelled), prices and trailing amounts divided by it (trailing percents unchanged).
+   */
+  private split(book: SymbolBook, symbol: string, ratio: number, time: number, events: EngineEvent[]): void {
+    if (book.lastPrice !== undefined) book.lastPrice = book.lastPrice / ratio;
+    const accounts = new Set<string>();
+    for (const p of this.ledger.applySplit(symbol, ratio)) {
+      events.push({ kind: 'position', position: p });
+      accounts.add(p.account);
+    }
+    const price = (x: number | undefined) => (x === undefined ? undefined : round(x / ratio));
+    for (const o of [...book.working]) {
+      const filled = Math.floor(Math.round(o.filled * ratio * 1e9) / 1e9);
+      const left = Math.floor(Math.round((o.quantity - o.filled) * ratio * 1e9) / 1e9);
+      o.filled = filled;
+      o.quantity = filled + left;
+      o.avgFillPrice = round(o.avgFillPrice / ratio);
+      o.limitPrice = price(o.limitPrice);
+      o.auxPrice = price(o.auxPrice);
+      o.trailStop = price(o.trailStop);
+      if (o.legs) {
+        const { profit, loss } = o.legs;
+        o.legs = {
+          ...(profit ? { profit: { ...profit, limitPrice: price(profit.limitPrice)! } } : {}),
+          ...(loss ? { loss: { ...loss, stopPrice: price(loss.stopPrice), limitPrice: price(loss.limitPrice), trailingAmount: price(loss.trailingAmount) } } : {}),
+        };
+      }
+      o.updatedAt = time;
+      if (left === 0) this.retire(o, 'Cancelled', time, `split ${ratio}: no whole share left to trade`);
+      events.push({ kind: 'order', order: o });
+    }
+    this.bookGen++;
+    for (const account of accounts) events.push({ kind: 'account', account });
   }
 
   private execute(o: EngineOrder, qty: number, price: number, time: number, events: EngineEvent[]): void {

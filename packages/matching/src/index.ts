@@ -7,3 +7,4 @@ export * from './MatchingEngine.ts';
 export * from './MarketReplay.ts';
 export * from './mergeSlices.ts';
 export * from './rules/index.ts';
+export * from './corporateActions/index.ts';

@@ -1,3 +1,5 @@
+import type { CorporateAction } from './corporateActions/CorporateAction.ts';
+
 export type Side = 'BUY' | 'SELL';
 export type MatchOrderType = 'MKT' | 'LMT' | 'STP' | 'STP_LMT' | 'TRAIL';
 export type Tif = 'DAY' | 'GTC';
@@ -104,6 +106,10 @@ export interface AccountState {
   cash: number;
   realizedPnl: number;
   commissions: number;
+  /** Dividends received (after withholding) less dividends paid on shorts. */
+  dividends: number;
+  /** Tax withheld from dividends received. */
+  withholdingTax: number;
 }
 
 /** What one engine call changed, in the order it happened. */
@@ -111,4 +117,6 @@ export type EngineEvent =
   | { kind: 'order'; order: Readonly<EngineOrder> }
   | { kind: 'fill'; fill: EngineFill }
   | { kind: 'position'; position: Readonly<PositionState> }
-  | { kind: 'account'; account: string };
+  | { kind: 'account'; account: string }
+  /** A split or dividend took effect (before the bar of its ex-date session is matched). */
+  | { kind: 'corporateAction'; action: CorporateAction };

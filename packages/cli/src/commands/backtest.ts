@@ -1,17 +1,22 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseSweep, runBacktest, runSweep, streamData, writeReport, type LoadedData, type ReportData, type StreamedData, type SweepResult } from '@pounce/backtest';
+import {
+  cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseShard, parseSweep, parseWalkForward, rankSweep, runBacktest, runSweep, runWalkForward, shardIndexes, streamData,
+  sweepIdentity, writeReport, writeShardReport, type LoadedData, type ReportData, type StreamedData, type SweepJob,
+} from '@pounce/backtest';
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
-import { defaultDataFiles } from '@pounce/gateway';
+import { defaultDataFiles, loadCorporateActions } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH, type MarketBar } from '@pounce/matching';
-import { loadStrategy, paramPairs } from '@pounce/runtime';
+import { loadStrategy, paramPairs, type StrategyDefinition } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
+import { runSweepCommand } from './sweepMerge.ts';
+import { paramText, printRanking } from './sweepRanking.ts';
 
 export const BACKTEST_OPTIONS = {
   data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (symbol from SYM= or the file name); default: the shipped history of the strategy\'s symbols' },
@@ -33,6 +38,10 @@ export const BACKTEST_OPTIONS = {
   config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties for --kline' },
   'kline-cache': { type: 'string', value: 'DIR', help: '--kline cache folder (default .pounce/klines)' },
   stream: { type: 'boolean', help: 'stream the CSV files instead of loading them (automatic above 64 MB)' },
+  'corporate-actions': { type: 'string', value: 'FILE', help: 'splits and dividends to apply (CSV: date,symbol,type,ratio|amount; see docs/backtest.md)' },
+  'withholding-tax': { type: 'string', value: 'F', help: 'share of dividends withheld on long positions (e.g. 0.3; default 0)' },
+  'walk-forward': { type: 'string', value: 'train=2y,test=6m[,anchored][,warmup=N]', help: 'with --sweep: re-optimise on each training window, report the stitched out-of-sample equity' },
+  shard: { type: 'string', value: 'i/N', help: 'with --sweep: run the i-th of N deterministic slices of the grid and write a shard report (merge with sweep merge)' },
   ...RISK_OPTIONS,
 } as const;
 
@@ -87,7 +96,68 @@ function csvBytes(specs: readonly string[]): number {
   }, 0);
 }
 
-const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+type BacktestFlags = ReturnType<typeof parseCommandArgs<typeof BACKTEST_OPTIONS>>['values'];
+
+/**
+ * `--sweep`: every combination on worker threads, ranked (rankSweep); `--split` checks the top sets
+ * out of sample, `--walk-forward` re-optimises per window and stitches the out-of-sample curve,
+ * `--shard i/N` runs one slice of the grid and writes a shard report for `sweep merge`.
+ */
+async function runSweepPart(
+  o: { v: BacktestFlags; def: StrategyDefinition; path: string; data: LoadedData; symbols: string[]; fixed: Record<string, string | number | boolean>; from?: number; to?: number; job: Omit<SweepJob, 'strategyPath' | 'bars' | 'symbols'> },
+  out: (l: string) => void,
+): Promise<number> {
+  const { v, data } = o;
+  const sweeps = (v.sweep ?? []).map(parseSweep);
+  const combos = combinations(o.fixed, sweeps);
+  const workers = numberFlag('workers', v.workers, 0, (n) => Number.isInteger(n) && n >= 0) || undefined;
+  const top = numberFlag('top', v.top, 10, (n) => n > 0);
+  const job: SweepJob = { strategyPath: o.path, bars: data.bars, symbols: o.symbols, ...o.job };
+  if (v['walk-forward'] !== undefined) {
+    if (v.shard !== undefined || v.split !== undefined) throw new Error('--walk-forward: not with --shard or --split (it chooses its own in- and out-of-sample windows)');
+    const spec = parseWalkForward(v['walk-forward']);
+    out(`sweep     ${combos.length} combinations per window, walk-forward ${v['walk-forward']}`);
+    const wf = await runWalkForward({ def: o.def, job, combos, spec, workers, onWindow: progressBar('walk-forward') });
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    out('\nwindow  train                    test                     IS sharpe  OOS sharpe  OOS return  params');
+    wf.steps.forEach((s, i) => out(`${String(i + 1).padStart(6)}  ${day(s.window.trainStart)}..${day(s.window.trainEnd)}   ${day(s.window.testStart)}..${day(s.window.testEnd)}   ${s.inSample.sharpe.toFixed(2).padStart(9)}  ${s.outOfSample.sharpe.toFixed(2).padStart(10)}  ${(s.outOfSample.totalReturn * 100).toFixed(2).padStart(9)}%  ${paramText(s)}`));
+    out('\nstitched out-of-sample equity:');
+    out(metricsTable(wf.metrics));
+    const last = wf.equity[wf.equity.length - 1];
+    out(`  ${'Equity'.padEnd(21)}  ${o.job.cash.toFixed(2)} -> ${(last?.equity ?? o.job.cash).toFixed(2)}`);
+    return 0;
+  }
+  const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+  if (shard && v.split !== undefined) throw new Error('--shard: not with --split; merge the shards, then check the top sets with --split on one machine');
+  const split = v.split === undefined ? undefined : numberFlag('split', v.split, 0.7, (n) => n > 0 && n < 1);
+  const times = [...new Set(data.bars.map((b) => b.time))].sort((a, b) => a - b);
+  const cut = split === undefined ? undefined : times[Math.floor(times.length * split)]!;
+  const inSample = cut === undefined ? data.bars : data.bars.filter((b) => b.time < cut);
+  const indexes = shard ? shardIndexes(combos.length, shard) : combos.map((_, i) => i);
+  out(`sweep     ${combos.length} combinations${shard ? `, shard ${shard.index}/${shard.count}: ${indexes.length} of them` : ''}${cut !== undefined ? `, in-sample before ${new Date(cut).toISOString().slice(0, 10)}` : ''}`);
+  const ran = await runSweep({ ...job, bars: inSample }, indexes.map((i) => combos[i]!), workers, ((p) => (n: number) => p(n, indexes.length))(progressBar('sweep')));
+  const results = ran.map((r, k) => ({ ...r, index: indexes[k]! }));
+  if (shard) {
+    const { strategyPath: _path, bars: _bars, ...settings } = job;
+    const sweep = sweepIdentity(o.def.name, data.fingerprint, combos, { ...settings, from: o.from, to: o.to });
+    const dir = resolve(v.report ?? join('.pounce', 'sweeps'));
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `sweep-shard-${shard.index}-of-${shard.count}.json`);
+    writeShardReport(file, { kind: 'pounce.sweep-shard', version: 1, sweep, shard, results });
+    out(`\nshard     ${file}\nmerge     npm run backtest -- sweep merge ${join(dir, 'sweep-shard-*.json')}`);
+    return 0;
+  }
+  const ranked = rankSweep(results);
+  printRanking(out, ranked, results, top);
+  if (cut !== undefined) {
+    const best = ranked.slice(0, top);
+    const oos = await runSweep({ ...job, bars: data.bars.filter((b) => b.time >= cut) }, best.map((r) => r.params), workers);
+    out('\nout-of-sample (the same top parameter sets on data they were not chosen on):');
+    oos.forEach((r, i) => out(`${String(i + 1).padStart(4)}  ${(r.metrics?.sharpe ?? NaN).toFixed(2).padStart(6)}  ${((r.metrics?.totalReturn ?? NaN) * 100).toFixed(2).padStart(7)}%  ${paramText(r)}`));
+  }
+  out(`\nwarning: the best of ${combos.length} in-sample results is optimistically biased (overfitting).${cut === undefined ? ' Use --split 0.7 or --walk-forward to check the top sets out of sample.' : ' Trust the out-of-sample column, not the ranking.'}`);
+  return 0;
+}
 
 /**
  * `pounce backtest <name> --data FILE...`: replays history through the same engine as paper
@@ -96,6 +166,7 @@ const fmt = (r: SweepResult) => Object.entries(r.params).map(([k, v]) => `${k}=$
  */
 export async function runBacktestCommand(argv: string[], out: (l: string) => void): Promise<number> {
   checkRiskArgs(argv);
+  if (argv[0] === 'sweep') return runSweepCommand(argv.slice(1), out);
   const { values: v, positionals } = parseCommandArgs(BACKTEST_COMMAND, argv);
   const risk = parseRiskFlags(v);
   const name = positionals[0];
@@ -117,36 +188,17 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const slippageBps = numberFlag('slippage-bps', v['slippage-bps'], 0, (n) => n >= 0 && n < 10_000);
   const participation = numberFlag('participation', v.participation, 0.1, (n) => n > 0 && n <= 1);
   const fixed = paramPairs(v.param ?? []);
+  // Splits and dividends for raw (unadjusted) bars, applied by the matching engine as on the gateway.
+  const corporateActions = v['corporate-actions'] ? loadCorporateActions(v['corporate-actions']) : undefined;
+  const withholdingTax = numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1);
+  const actionsOpts = corporateActions ? { corporateActions, withholdingTax } : {};
   const size = 'bars' in data ? `bars ${data.bars.length}` : `files ${data.files.length} (streamed)`;
   out(`strategy  ${def.name}   symbols ${symbols.join(',')}   ${size}   data ${data.fingerprint.slice(0, 12)}`);
   out(`cash      ${cash.toLocaleString('en-US', { minimumFractionDigits: 2 })}${v.cash === undefined ? ' (default)' : ''}`);
   out(`risk      ${describeRisk(risk)}`);
 
-  if (sweeping && 'bars' in data) {
-    const sweeps = (v.sweep ?? []).map(parseSweep);
-    const combos = combinations(fixed, sweeps);
-    const split = v.split === undefined ? undefined : numberFlag('split', v.split, 0.7, (n) => n > 0 && n < 1);
-    const times = [...new Set(data.bars.map((b) => b.time))].sort((a, b) => a - b);
-    const cut = split === undefined ? undefined : times[Math.floor(times.length * split)]!;
-    const inSample = cut === undefined ? data.bars : data.bars.filter((b) => b.time < cut);
-    const workers = numberFlag('workers', v.workers, 0, (n) => Number.isInteger(n) && n >= 0) || undefined;
-    out(`sweep     ${combos.length} combinations${cut !== undefined ? `, in-sample before ${new Date(cut).toISOString().slice(0, 10)}` : ''}`);
-    const job = { strategyPath: path, bars: inSample, symbols, cash, fees, slippageBps, participation, risk };
-    const results = await runSweep(job, combos, workers, ((p) => (n: number) => p(n, combos.length))(progressBar('sweep')));
-    const ok = results.filter((r) => r.metrics).sort((a, b) => b.metrics!.sharpe - a.metrics!.sharpe);
-    const top = ok.slice(0, numberFlag('top', v.top, 10, (n) => n > 0));
-    out('\nrank  sharpe   return    maxDD  trades  params');
-    top.forEach((r, i) => out(`${String(i + 1).padStart(4)}  ${r.metrics!.sharpe.toFixed(2).padStart(6)}  ${(r.metrics!.totalReturn * 100).toFixed(2).padStart(7)}%  ${(r.metrics!.maxDrawdown * 100).toFixed(1).padStart(5)}%  ${String(r.metrics!.tradeCount).padStart(6)}  ${fmt(r)}`));
-    for (const r of results.filter((x) => x.error)) out(`error     ${fmt(r)}: ${r.error}`);
-    if (cut !== undefined) {
-      const outSample = data.bars.filter((b) => b.time >= cut);
-      const oos = await runSweep({ ...job, bars: outSample }, top.map((r) => r.params), workers);
-      out('\nout-of-sample (the same top parameter sets on data they were not chosen on):');
-      oos.forEach((r, i) => out(`${String(i + 1).padStart(4)}  ${(r.metrics?.sharpe ?? NaN).toFixed(2).padStart(6)}  ${((r.metrics?.totalReturn ?? NaN) * 100).toFixed(2).padStart(7)}%  ${fmt(r)}`));
-    }
-    out(`\nwarning: the best of ${combos.length} in-sample results is optimistically biased (overfitting).${cut === undefined ? ' Use --split 0.7 to check the top sets out of sample.' : ' Trust the out-of-sample column, not the ranking.'}`);
-    return 0;
-  }
+  if (sweeping && 'bars' in data) return runSweepPart({ v, def, path, data, symbols, fixed, from, to, job: { cash, fees, slippageBps, participation, risk, ...actionsOpts } }, out);
+  if (v['walk-forward'] !== undefined || v.shard !== undefined) throw new Error(`--${v.shard !== undefined ? 'shard' : 'walk-forward'} needs --sweep`);
 
   const bar = progressBar('backtest');
   // A stream knows its bytes, not its steps: progress is the share of the files read.
@@ -159,7 +211,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const spool = new FillSpool(join(dir, 'fills.jsonl'));
   let result;
   try {
-    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, keepFills: false, onFill: (f) => spool.add(f), onProgress });
+    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, ...actionsOpts, keepFills: false, onFill: (f) => spool.add(f), onProgress });
   } catch (err) {
     // A failed run leaves no report folder behind.
     spool.remove();
@@ -171,6 +223,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   out(metricsTable(result.metrics, result));
   out(`  ${'Equity'.padEnd(21)}  ${result.startEquity.toFixed(2)} -> ${result.endEquity.toFixed(2)}`);
   out(`  ${'Fills'.padEnd(21)}  ${String(result.fillCount).padStart(12)}`);
+  if (result.dividends) out(`  ${'Dividends (net)'.padEnd(21)}  ${result.dividends.net.toFixed(2).padStart(12)}   withheld ${result.dividends.withholdingTax.toFixed(2)}`);
   out(`  ${'Rejected orders'.padEnd(21)}  ${String(result.rejected.count).padStart(12)}`);
   for (const r of result.rejected.reasons.slice(0, 10)) out(`    ${String(r.count).padStart(6)} x ${r.reason}`);
   if (result.rejected.reasons.length > 10) out(`    ... ${result.rejected.reasons.length - 10} more reasons in report.json`);

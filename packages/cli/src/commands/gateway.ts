@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger } from '@pounce/core';
-import { defaultDataFiles, Gateway, loadBarFiles, syntheticBars } from '@pounce/gateway';
+import { defaultDataFiles, Gateway, loadBarFiles, loadCorporateActions, syntheticBars } from '@pounce/gateway';
 import { parseDuration } from './duration.ts';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
@@ -24,6 +24,8 @@ export const GATEWAY_OPTIONS = {
   zone: { type: 'string', value: 'ZONE', help: 'time zone of CSV dates without one (e.g. America/New_York)' },
   'start-now': { type: 'boolean', help: 'start the replay at once instead of at the first market-data subscription' },
   'status-every': { type: 'string', value: 'DURATION', help: 'how often to print replay time (e.g. 5s)' },
+  'corporate-actions': { type: 'string', value: 'FILE', help: 'splits and dividends to apply at each ex-date\'s open (CSV, as backtest --corporate-actions)' },
+  'withholding-tax': { type: 'string', value: 'F', help: 'share of dividends withheld on long positions (default 0)' },
 } as const;
 
 /** `pounce gateway`: its one declaration, read by the parser and by `--help`. */
@@ -98,7 +100,9 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
     resume: v.resume ?? false,
     rateLimit: v['rate-limit'] ?? false,
     clientConfigs: v['client-config'],
-    matching: { fees: tieredFees(), participation, initialCash: cash },
+    matching: { fees: tieredFees(), participation, initialCash: cash,
+      ...(v['corporate-actions'] ? { corporateActions: loadCorporateActions(v['corporate-actions']), withholdingTax: numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1) } : {}),
+    },
     logger: createLogger({ scope: 'gateway' }),
     startReplay: startNow ? 'now' : 'first-subscribe',
     onReplayStart: () => {

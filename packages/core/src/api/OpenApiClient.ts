@@ -5,6 +5,7 @@ import { errorForCode } from '../http/errors.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
 import { OncePerKeyLog } from '../log/OncePerKeyLog.ts';
 import type { AccountAssets, Bar, Contract, Depth, Fill, KlinePage, MarketState, Order, OrderPreview, OrderQuery, OrderRequest, PlacedOrder, Position, QuoteBrief, Tick, TradingDay } from './models.ts';
+import { parseCorporateDividends, parseCorporateSplits, type CorporateDividend, type CorporateSplit } from './corporateActions.ts';
 import { ocaOrderBiz, orderBiz } from './orderBiz.ts';
 import {
   parseContract, parseDepth, parseFill, parseGlobalAssets, parseKlinePage, parseMarketState, parseOrder, parseOrderPreview,
@@ -185,6 +186,21 @@ export class OpenApiClient {
    */
   async tradingCalendar(market: string, beginDate: string, endDate: string, o?: CallOptions): Promise<TradingDay[]> {
     return items(await this.http.call('trading_calendar', { market, begin_date: beginDate, end_date: endDate, lang: 'en_US' }, o), 'trading_calendar').map(parseTradingDay);
+  }
+
+  /**
+   * Splits with an ex-date in [beginTime, endTime] (epoch ms), as the python SDK's
+   * `QuoteClient.get_corporate_split` asks for them (method corporate_action, action_type split).
+   */
+  async corporateSplits(symbols: string[], q: { market?: string; beginTime: number; endTime: number }, o?: CallOptions): Promise<CorporateSplit[]> {
+    const market = q.market ?? 'US';
+    return parseCorporateSplits(await this.http.call('corporate_action', { symbols, market, action_type: 'split', begin_date: q.beginTime, end_date: q.endTime, lang: 'en_US' }, o), market);
+  }
+
+  /** Cash dividends with an ex-date in [beginTime, endTime], as `QuoteClient.get_corporate_dividend` asks for them. */
+  async corporateDividends(symbols: string[], q: { market?: string; beginTime: number; endTime: number }, o?: CallOptions): Promise<CorporateDividend[]> {
+    const market = q.market ?? 'US';
+    return parseCorporateDividends(await this.http.call('corporate_action', { symbols, market, action_type: 'dividend', begin_date: q.beginTime, end_date: q.endTime, lang: 'en_US' }, o), market);
   }
 
   async quoteDepth(symbols: string[], market = 'US', o?: CallOptions): Promise<Depth[]> {

@@ -14,7 +14,15 @@ export interface QuoteBrief {
 }
 
 /** An OHLCV bar. `time` is the bar start, epoch ms. */
-export interface Bar { symbol: string; time: number; open: number; high: number; low: number; close: number; volume: number }
+export interface Bar {
+  symbol: string; time: number; open: number; high: number; low: number; close: number; volume: number;
+  /**
+   * Set on the first bar of a split's ex-date by a venue that knows of the split (a backtest with
+   * corporate actions): new shares per old one. Bars before it were in the old shares; indicators
+   * that carry history adjust it (see `bySymbol`). The OpenAPI push never sets it.
+   */
+  splitRatio?: number;
+}
 
 /** A date of an exchange's trading calendar (`trading_calendar`): whether it trades. */
 export interface TradingDay { date: string; trading: boolean }

@@ -13,6 +13,7 @@ import type { TokenKeeper } from './TokenKeeper.ts';
  */
 export const QUOTE_METHODS: ReadonlySet<string> = new Set([
   'market_state', 'quote_real_time', 'kline', 'quote_depth', 'trade_tick', 'timeline', 'grab_quote_permission', 'get_quote_permission',
+  'corporate_action',
 ]);
 import { postText } from './postText.ts';
 import { RateLimiter, systemClock, type Clock } from './RateLimiter.ts';

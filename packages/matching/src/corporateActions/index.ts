@@ -1,0 +1,2 @@
+export * from './CorporateAction.ts';
+export * from './parseCorporateActions.ts';
