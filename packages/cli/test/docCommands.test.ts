@@ -17,7 +17,11 @@ import { ROOT, startPounce, waitFor } from './childProcess.ts';
  *   instead, so it ends by itself at the end of the data, not at an arbitrary instant;
  * - `npm run gateway` runs until Ctrl-C: it is stopped with SIGINT once ready;
  * - `npm install` and `npm test` are not run from inside the test suite;
- * - `path/to/tiger_openapi_config.properties` is the sample config of the tests.
+ * - `path/to/tiger_openapi_config.properties` is the sample config of the tests;
+ * - `doctor` checks a real account over the network: it is not run here (tests only talk to
+ *   loopback; its own tests run it against the local gateway);
+ * - `new` writes into a strategies folder of the test's (`--dir`), never the repo's;
+ * - `node` runs are shortened like strategy runs.
  */
 const SAMPLE_CONFIG = join(ROOT, 'packages/core/test/fixtures/sample_openapi_config.properties');
 const NOT_RUN = new Set(['npm install', 'npm test']);
@@ -55,6 +59,7 @@ export function docCommands(): DocCommand[] {
         const prefix = 'node packages/cli/dist/main.js';
         if (!script?.startsWith(prefix)) throw new Error(`${file}:${i + 1}: npm run ${m[1]!} is not a pounce command`);
         const args = [...script.slice(prefix.length).trim().split(/\s+/).filter(Boolean), ...(m[2] ?? '').split(/\s+/).filter(Boolean)];
+        if (args[0] === 'doctor') continue; // a real account over the network: see above
         out.push({ where: `${file}:${i + 1}`, line: part, args });
       }
     });
@@ -63,9 +68,13 @@ export function docCommands(): DocCommand[] {
 }
 
 /** The documented adjustments above, applied to one command. */
+let newDirs = 0;
+
 function adjusted(args: string[], dir: string): string[] {
-  const a = args.map((x) => (x === 'path/to/tiger_openapi_config.properties' ? join(dir, 'sample.properties') : x));
-  if (a[0] === 'strategy' && !a.includes('--list')) {
+  // npm runs the scripts from the repo's root: the documents' `examples/...` paths are relative to it.
+  const a = args.map((x) => (x === 'path/to/tiger_openapi_config.properties' ? join(dir, 'sample.properties') : x.startsWith('examples/') ? join(ROOT, x) : x));
+  if (a[0] === 'new') a.push('--dir', join(dir, `strategies-${++newDirs}`));
+  if ((a[0] === 'strategy' || a[0] === 'node') && !a.includes('--list')) {
     for (const flag of ['--duration', '--speed']) {
       const i = a.indexOf(flag);
       if (i >= 0) a.splice(i, 2);

@@ -107,10 +107,12 @@ export class BarFeed {
   async start(): Promise<void> {
     const { venue, symbols } = this.o;
     const mode = this.mode;
-    if (mode === 'native') this.subs.push(venue.bars$(symbols).subscribe((b) => this.emit(b)));
+    // A venue stream that fails (a kick-out) ends the feed: the execution engine halts on it (cause venue).
+    const ended = { error: () => undefined };
+    if (mode === 'native') this.subs.push(venue.bars$(symbols).subscribe({ next: (b) => this.emit(b), ...ended }));
     if (mode === 'aggregate') {
       this.builder = new SessionBarBuilder((s) => this.calendarOf(s), this.o.timeframe!, this.o.extendedHours);
-      this.subs.push(venue.bars$(symbols).subscribe((b) => this.addBase(b)));
+      this.subs.push(venue.bars$(symbols).subscribe({ next: (b) => this.addBase(b), ...ended }));
     }
     await this.loadBrokerCalendars();
     await this.feedHistory();

@@ -81,5 +81,8 @@ function fold(o: OpenPeriod): Bar {
     bar.close = p.close;
     bar.volume += p.volume;
   }
+  // A split that took effect within the period goes on to the strategy with the period's bar.
+  const ratio = parts.reduce((r, p) => r * (p.splitRatio ?? 1), 1);
+  if (ratio !== 1) bar.splitRatio = ratio;
   return bar;
 }
