@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createExclusive, isAlive } from './lockFile.ts';
 
 /** Thrown when a run folder is already being written by a live process (or was left locked). */
 export class RunDirLockedError extends Error {
@@ -27,31 +28,9 @@ function olderThan(path: string, ms: number): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Creates `path` only if it does not exist (atomic), holding our pid; false when it exists. */
-function createExclusive(path: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, String(process.pid));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
+const createOurs = (path: string): boolean => createExclusive(path, String(process.pid));
 
 /**
  * A run folder's `LOCK` file, holding the pid of the one process that may write the folder. Take
@@ -78,7 +57,7 @@ export class RunDirLock {
   static acquire(dir: string, o: { takeOverStale: boolean }): RunDirLock {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, 'LOCK');
-    if (createExclusive(path)) return new RunDirLock(dir, path);
+    if (createOurs(path)) return new RunDirLock(dir, path);
     const pid = lockHolder(path);
     // A LOCK with no pid is being written now, or was left empty by a crash between create and write.
     const crashedMidWrite = pid === undefined && olderThan(path, UNWRITTEN_AFTER_MS);
@@ -100,10 +79,10 @@ export class RunDirLock {
   private static takeOver(dir: string, path: string, stalePid: number | undefined): RunDirLock {
     const guard = `${path}.takeover`;
     if (olderThan(guard, UNWRITTEN_AFTER_MS)) rmSync(guard, { force: true }); // left by a crash mid-takeover
-    if (!createExclusive(guard)) throw new RunDirLockedError(`run folder ${dir} is being taken over by another process (${lockHolder(guard) ?? 'unknown'}); stop it first`);
+    if (!createOurs(guard)) throw new RunDirLockedError(`run folder ${dir} is being taken over by another process (${lockHolder(guard) ?? 'unknown'}); stop it first`);
     try {
       if (lockHolder(path) === stalePid) rmSync(path, { force: true });
-      if (createExclusive(path)) return new RunDirLock(dir, path);
+      if (createOurs(path)) return new RunDirLock(dir, path);
       throw new RunDirLockedError(`run folder ${dir} is in use by process ${lockHolder(path) ?? 'unknown'}; stop it first (or use another --run-dir)`);
     } finally {
       rmSync(guard, { force: true });

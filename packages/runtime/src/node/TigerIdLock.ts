@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createExclusive, isAlive } from '../journal/lockFile.ts';
 
 /** Thrown when another live Pounce process on this machine already uses the tiger_id. */
 export class TigerIdInUseError extends Error {
@@ -27,30 +28,8 @@ function read(path: string): Holder | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
-function create(path: string, h: Holder): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx', 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
-  try {
-    writeSync(fd, JSON.stringify(h));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
+const create = (path: string, h: Holder): boolean => createExclusive(path, JSON.stringify(h));
 
 /**
  * One Pounce process per tiger_id on a machine: the broker keeps one push connection per tiger_id
