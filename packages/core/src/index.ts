@@ -42,3 +42,4 @@ export * from './marketdata/csvBars.ts';
 export * from './marketdata/readCsvBars.ts';
 export * from './jsonl/readJsonLines.ts';
 export * from './marketdata/barFileSpec.ts';
+export * from './time/TimedSleepers.ts';

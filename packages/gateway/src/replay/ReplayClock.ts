@@ -1,12 +1,5 @@
-import type { Clock } from '@pounce/core';
+import { TimedSleepers, type Clock } from '@pounce/core';
 
-interface Sleeper {
-  due: number;
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
-}
 
 /**
  * The venue's clock on a replaying gateway: `now()` is replay time, and `sleep(ms)` ends when the
@@ -23,7 +16,7 @@ interface Sleeper {
  * ```
  */
 export class ReplayClock implements Clock {
-  private sleepers: Sleeper[] = [];
+  private readonly sleepers = new TimedSleepers();
 
   constructor(private readonly time: () => number, private readonly over: () => boolean) {}
 
@@ -34,42 +27,24 @@ export class ReplayClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (ms <= 0 || this.over()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const s: Sleeper = {
-        due: this.time() + ms, resolve, reject, signal,
-        onAbort: () => {
-          this.sleepers = this.sleepers.filter((x) => x !== s);
-          reject(signal?.reason);
-        },
-      };
-      signal?.addEventListener('abort', s.onAbort, { once: true });
-      this.sleepers.push(s);
-    });
+    return this.sleepers.add(this.time() + ms, signal);
   }
 
   /** The earliest time a sleeper waits for, undefined when none waits. */
   nextDue(): number | undefined {
-    let due: number | undefined;
-    for (const s of this.sleepers) if (due === undefined || s.due < due) due = s.due;
-    return due;
+    return this.sleepers.nextDue();
   }
 
   /** Sleepers waiting for replay time to move on. */
   get waiting(): number {
-    return this.sleepers.length;
+    return this.sleepers.size;
   }
 
   /** Releases every sleeper whose time has come (all of them once the replay is over). */
   fireDue(): void {
-    if (this.sleepers.length === 0) return;
+    if (this.sleepers.size === 0) return;
     const now = this.time();
     const over = this.over();
-    const due = this.sleepers.filter((s) => over || s.due <= now);
-    if (due.length === 0) return;
-    this.sleepers = this.sleepers.filter((s) => !due.includes(s));
-    for (const s of due) {
-      s.signal?.removeEventListener('abort', s.onAbort);
-      s.resolve();
-    }
+    this.sleepers.release((due) => over || due <= now);
   }
 }

@@ -1,12 +1,5 @@
-import type { Clock } from '@pounce/core';
+import { TimedSleepers, type Clock } from '@pounce/core';
 
-interface Sleeper {
-  due: number;
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
-}
 
 const DAY = 86_400_000;
 
@@ -23,7 +16,7 @@ const DAY = 86_400_000;
  * ```
  */
 export class MarketClock implements Clock {
-  private sleepers: Sleeper[] = [];
+  private readonly sleepers = new TimedSleepers();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly time: () => number, private readonly pollMs = 1000) {}
@@ -35,34 +28,19 @@ export class MarketClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (ms <= 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const s: Sleeper = {
-        due: this.time() + ms, resolve, reject, signal,
-        onAbort: () => {
-          this.sleepers = this.sleepers.filter((x) => x !== s);
-          reject(signal?.reason);
-        },
-      };
-      signal?.addEventListener('abort', s.onAbort, { once: true });
-      this.sleepers.push(s);
-      this.timer ??= setInterval(() => this.poke(), this.pollMs).unref();
-    });
+    const done = this.sleepers.add(this.time() + ms, signal);
+    this.timer ??= setInterval(() => this.poke(), this.pollMs).unref();
+    return done;
   }
 
   /** Ends the sleeps that are due (call when market time moves). */
   poke(): void {
-    if (this.sleepers.length === 0) return;
+    if (this.sleepers.size === 0) return;
     const market = this.time();
     const wall = Date.now();
     const wallCounts = Math.abs(wall - market) < DAY;
-    const due = this.sleepers.filter((s) => s.due <= market || (wallCounts && s.due <= wall));
-    if (due.length === 0) return;
-    this.sleepers = this.sleepers.filter((s) => !due.includes(s));
-    if (this.sleepers.length === 0) this.stopTimer();
-    for (const s of due) {
-      s.signal?.removeEventListener('abort', s.onAbort);
-      s.resolve();
-    }
+    this.sleepers.release((due) => due <= market || (wallCounts && due <= wall));
+    if (this.sleepers.size === 0) this.stopTimer();
   }
 
   /** Stops polling; pending sleeps stay pending. */
