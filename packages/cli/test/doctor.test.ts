@@ -98,4 +98,23 @@ describe('pounce doctor', () => {
     expect(named(checks, 'push')[0]!.detail).toMatch(/a Pounce run is live .*r1/);
     expect(gw.pushConnections).toBe(0);
   });
+
+  it('a live Pounce node or run on the tiger_id (its lock under ~/.pounce/locks): the push check is skipped, naming it', async () => {
+    const lockDir = join(tmp, 'locks');
+    const previous = process.env.POUNCE_LOCK_DIR;
+    process.env.POUNCE_LOCK_DIR = lockDir;
+    try {
+      const path = config();
+      const tigerId = /^tiger_id=(.*)$/m.exec(readFileSync(path, 'utf8'))![1]!.trim();
+      mkdirSync(lockDir, { recursive: true });
+      writeFileSync(join(lockDir, `tiger-${tigerId}.lock`), JSON.stringify({ pid: process.ppid, runDir: '/somewhere/nodes/n1', command: 'node' }));
+      const checks = await doctor(path);
+      expect(named(checks, 'push')[0]).toMatchObject({ status: 'WARN' });
+      expect(named(checks, 'push')[0]!.detail).toMatch(/process \d+ \(node, \/somewhere\/nodes\/n1\)/);
+      expect(gw.pushConnections).toBe(0);
+    } finally {
+      if (previous === undefined) delete process.env.POUNCE_LOCK_DIR;
+      else process.env.POUNCE_LOCK_DIR = previous;
+    }
+  });
 });

@@ -6,6 +6,7 @@ import {
   certificateNames, discoverServers, isLoopbackHost, loadConfig, OpenApiClient, perMinuteLimit, PushClient, QuotePermissionError, readServerCertificate,
   type CertificateNames, type OpenApiConfig,
 } from '@pounce/core';
+import { TigerIdLock } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 
@@ -186,7 +187,9 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorCheck[]> {
   await step('kline', async () => `${(await api.kline(symbol, { period: 'day', limit: 5 })).length} daily bar(s) of ${symbol}`, 'Check the symbol and your quote subscription');
   add({ status: 'OK', name: 'rate limits', detail: ['place_order', 'quote_real_time', 'kline', 'positions', 'user_license'].map((m) => `${m} ${perMinuteLimit(m)}/min`).join(', ') + (cfg.accountKind === 'paper' ? '; paper place/modify/cancel share 120/min' : '') });
 
-  const locks = liveRunLocks(o.runsDir ?? join('.pounce', 'runs'));
+  // A run or node on a real account holds its tiger_id's lock; run folders are checked too (older runs).
+  const holder = TigerIdLock.holder(cfg.tigerId);
+  const locks = [...(holder ? [`process ${holder.pid} (${holder.command}, ${holder.runDir})`] : []), ...liveRunLocks(o.runsDir ?? join('.pounce', 'runs'))];
   if (locks.length > 0) {
     add({ status: 'WARN', name: 'push', detail: `not tested: a Pounce run is live (${locks.join(', ')}); a second push connection of this tiger_id would kick it off`, fix: 'Run doctor again when no run is live' });
   } else {

@@ -16,7 +16,7 @@ const OPTIONS = {
   'run-dir': { type: 'string', value: 'DIR', help: 'node folder (default .pounce/nodes/<time>)' },
   resume: { type: 'string', value: 'DIR', help: 'resume a node from its folder: every strategy reconciles' },
   duration: { type: 'string', value: '30s|5m|1h', help: 'stop after this long (embedded default: at the end of the data)' },
-  speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default 20)' },
+  speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default max); fills do not depend on it' },
   'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 5s)' },
   'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
 } as const;
@@ -56,7 +56,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     strategies.push({ tag: s.tag, def, rawParams: s.params, symbols: s.symbols, risk: s.risk, capital: s.capital, onStrategyError: s.onStrategyError });
   }
   const symbols = [...new Set(strategies.flatMap((s) => s.symbols ?? s.def.symbols))];
-  const speed = v.speed ? parseSpeed(v.speed) : (cfg.venue.speed ?? 20);
+  const speed = v.speed ? parseSpeed(v.speed) : (cfg.venue.speed ?? 'max');
   if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
 

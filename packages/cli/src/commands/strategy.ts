@@ -34,7 +34,7 @@ const OPTIONS = {
   symbols: { type: 'string', value: 'A,B', help: 'symbols to trade instead of the strategy\'s own' },
   data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'embedded gateway: CSV history to replay' },
   synthetic: { type: 'boolean', help: 'embedded gateway: a seeded random-walk market' },
-  speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default 20); fills do not depend on it' },
+  speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default max); fills do not depend on it' },
   seed: { type: 'string', value: 'N', help: 'embedded gateway: seed of --synthetic (default 1)' },
   ...RISK_OPTIONS,
   'run-dir': { type: 'string', value: 'DIR', help: 'run folder: journal, state, market.csv (default .pounce/runs/<time>-<strategy>)' },

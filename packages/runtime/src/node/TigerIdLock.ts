@@ -8,7 +8,7 @@ export class TigerIdInUseError extends Error {
   override readonly name = 'TigerIdInUseError';
 }
 
-interface Holder {
+export interface Holder {
   pid: number;
   runDir: string;
   command: string;
@@ -64,6 +64,12 @@ export class TigerIdLock {
       rmSync(path, { force: true });
     }
     throw new TigerIdInUseError(`tiger_id ${tigerId}: another process took the lock ${path} at the same moment; try again`);
+  }
+
+  /** The live Pounce process holding `tigerId` on this machine, if any (read-only: `pounce doctor`). */
+  static holder(tigerId: string, dir = tigerLockDir()): Holder | undefined {
+    const h = read(join(dir, `tiger-${tigerId}.lock`));
+    return h && isAlive(h.pid) ? h : undefined;
   }
 
   /** Removes the lock if it is still ours (idempotent). */
