@@ -27,6 +27,8 @@ export async function pushDecode(messages = 300_000, runs = 3): Promise<BenchRes
         for (const f of dec.push(c)) {
           const req = decodeRequest(f);
           if (req.command === Command.CONNECT) sock.write(encodeFrame(encodeResponse({ command: Command.CONNECTED, id: req.id, msg: '{"version":"3","heart-beat":"10000,10000"}' })));
+          // The client reads the subscription listing (its quota) before it subscribes.
+          if (req.command === Command.SEND) sock.write(encodeFrame(encodeResponse({ command: Command.MESSAGE, id: req.id, code: 111, msg: JSON.stringify({ limit: 2000, used: 0, subscribedSymbols: [], askBidLimit: 2000, askBidUsed: 0, subscribedAskBidSymbols: [], tradeTickLimit: 2000, tradeTickUsed: 0, subscribedTradeTickSymbols: [], klineLimit: 2000, klineUsed: 0, subscribedKlineSymbols: [], subscribedMarketQuote: [] }) })));
           if (req.command === Command.SUBSCRIBE) {
             sock.write(encodeFrame(encodeResponse({ command: Command.MESSAGE, id: req.id, code: 112, body: { dataType: DataType.Quote } })));
             let sent = 0;
