@@ -27,14 +27,17 @@ export class BuyAndHold {
   private readonly last = new Map<string, number>();
   private shares: Map<string, number> | undefined;
   private value: number;
+  /** The symbols as a set: a step looks up every bar of its slice (with a list, 500 symbols cost 500 x 500). */
+  private readonly held: ReadonlySet<string>;
 
   constructor(private readonly cash: number, readonly symbols: readonly string[]) {
     this.value = cash;
+    this.held = new Set(symbols);
   }
 
   /** One replay step's bars; returns the benchmark's value after them. */
   step(bars: readonly Bar[]): number {
-    for (const b of bars) if (this.symbols.includes(b.symbol)) this.last.set(b.symbol, b.close);
+    for (const b of bars) if (this.held.has(b.symbol)) this.last.set(b.symbol, b.close);
     if (!this.shares && this.symbols.length > 0 && this.symbols.every((s) => (this.last.get(s) ?? 0) > 0)) {
       const each = this.cash / this.symbols.length;
       this.shares = new Map(this.symbols.map((s) => [s, each / this.last.get(s)!]));
