@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { defineStrategy } from '@pounce/runtime';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 import { combinations, loadData, parseWalkForward, runBacktest, runWalkForward, walkForwardWindows } from '../src/index.ts';
 
@@ -61,4 +62,24 @@ describe('walk-forward on the shipped NVDA data', () => {
     const compounded = wf.steps.reduce((g, s) => g * (1 + s.outOfSample.totalReturn), 1) - 1;
     expect(wf.metrics.totalReturn).toBeCloseTo(compounded, 9);
   }, 120_000);
+});
+
+describe('walk-forward warm-up bars (tradeFrom)', () => {
+  it('reach the strategy but an order on one is refused as by the venue, and they are not on the curve', async () => {
+    const bars = loadData([NVDA]).bars.slice(0, 40);
+    const from = bars[20]!.time;
+    const outcomes: Array<[number, string | undefined]> = [];
+    const def = defineStrategy({
+      name: 'order-every-bar', params: {}, symbols: ['NVDA'], timeframe: 'venue',
+      setup(ctx) {
+        ctx.bars$().subscribe((b) => void ctx.submit({ symbol: 'NVDA', side: 'BUY', quantity: 1 }).then((r) => outcomes.push([b.time, r.rejected])));
+      },
+    });
+    const r = await runBacktest({ def, bars, tradeFrom: from, fees: 'zero' });
+    const warm = outcomes.filter(([t]) => t < from);
+    expect(warm).toHaveLength(20);
+    for (const [, rejected] of warm) expect(rejected).toMatch(/^venue: warm-up: trading starts at /);
+    expect(outcomes.filter(([t, rejected]) => t >= from && rejected === undefined).length).toBeGreaterThan(0);
+    expect(r.equity[0]!.time).toBeGreaterThanOrEqual(from);
+  });
 });
