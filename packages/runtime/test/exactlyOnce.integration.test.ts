@@ -1,28 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fill, Order } from '@pounce/core';
 import type { Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
-import { clientsFor, startTestGateway, until } from '../../gateway/test/testGateway.ts';
+import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 
 let gw: Gateway | undefined;
 let engine: TradingEngine | undefined;
-const dirs: string[] = [];
+const tempDir = tempDirs();
 afterEach(async () => {
   await engine?.stop().catch(() => undefined);
   await gw?.stop();
   engine = undefined;
   gw = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
 
 /** One run of a strategy that hands its context to the test, against the shared test gateway. */
 async function session(o: { runDir: string; resume?: boolean; risk?: RiskLimits; unknownOutcomeWindowMs?: number }) {

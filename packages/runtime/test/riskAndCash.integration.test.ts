@@ -1,22 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fill } from '@pounce/core';
 import type { Gateway } from '@pounce/gateway';
 import { perShareFees, type FeeModel } from '@pounce/matching';
 import { defineStrategy, OpenApiVenue, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
-import { clientsFor, startTestGateway, until } from '../../gateway/test/testGateway.ts';
+import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 
 let gw: Gateway | undefined;
 let engine: TradingEngine | undefined;
-const dirs: string[] = [];
+const tempDir = tempDirs();
 afterEach(async () => {
   await engine?.stop().catch(() => undefined);
   await gw?.stop();
   engine = undefined;
   gw = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** A run on the test gateway (fees 0.01/share, minimum 1) whose strategy records cash as each fill arrives. */
@@ -34,8 +30,7 @@ async function run(o: { risk?: RiskLimits; fees?: FeeModel } = {}) {
       x.fills$.subscribe((fill) => inFills.push({ fill, cash: x.cash }));
     },
   });
-  const runDir = mkdtempSync(join(tmpdir(), 'pounce-run-'));
-  dirs.push(runDir);
+  const runDir = tempDir('pounce-run-');
   engine = await TradingEngine.start({ def, venue, runDir, risk: o.risk, fees: o.fees });
   return { ctx: ctx!, inFills, gw };
 }

@@ -1,29 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { map } from 'rxjs';
 import { perShareFees, type MarketBar } from '@pounce/matching';
 import type { Gateway } from '@pounce/gateway';
 import { BacktestVenue } from '../../backtest/src/index.ts';
 import { defineStrategy, OpenApiVenue, OrderJournal, TradingEngine, type StrategyErrorPolicy, type SubmittedOrder } from '../src/index.ts';
-import { clientsFor, startTestGateway, until } from '../../gateway/test/testGateway.ts';
+import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 
-const dirs: string[] = [];
 let gw: Gateway | undefined;
 let engine: TradingEngine | undefined;
+const tempDir = tempDirs();
 afterEach(async () => {
   await engine?.stop().catch(() => undefined);
   await gw?.stop();
   engine = undefined;
   gw = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
 
 /** Throws on its 3rd bar; from the 5th bar on it asks to buy one share per bar, twice. */
 function throwsOnThirdBar(via: 'subscriber' | 'operator' | 'async' = 'subscriber') {
