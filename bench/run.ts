@@ -7,12 +7,13 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './types.ts';
 
-const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'cli-memory', 'sweep', 'sweep-1gc'];
+const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'cli-memory', 'sweep', 'sweep-1gc', 'node-rss'];
 /**
  * Node flags per benchmark. sweep-1gc runs the sweep with V8's single-threaded GC: by default one
  * worker already uses the second core for parallel GC, which hides how the workers themselves scale.
+ * node-rss collects garbage before each RSS sample, so the slope is what stays, not GC timing.
  */
-const FLAGS: Record<string, string[]> = { 'sweep-1gc': ['--single-threaded-gc'] };
+const FLAGS: Record<string, string[]> = { 'sweep-1gc': ['--single-threaded-gc'], 'node-rss': ['--expose-gc'] };
 const args = process.argv.slice(2);
 const record = args.includes('--record');
 const chosen = args.filter((a) => a !== '--record');

@@ -2,6 +2,7 @@
 import { backtestThroughput } from './backtestThroughput.ts';
 import { cliMemory } from './cliMemory.ts';
 import { csvStreaming } from './csvStreaming.ts';
+import { nodeRss } from './nodeRss.ts';
 import { orderRoundTrip } from './orderRoundTrip.ts';
 import { pushDecode } from './pushDecode.ts';
 import { signing } from './signing.ts';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   roundtrip: () => orderRoundTrip(),
   push: () => pushDecode(),
   sweep: () => sweepScaling(),
+  'node-rss': () => nodeRss(),
   // Started with --single-threaded-gc by run.ts.
   'sweep-1gc': () => sweepScaling(' (single-threaded GC)'),
 };

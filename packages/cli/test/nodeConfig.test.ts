@@ -15,6 +15,10 @@ describe('node config parsing names the field and what it expected', () => {
   it('refuses two entries with one tag', () => expect(parse({ strategies: [entry, { ...entry, strategy: 'bollinger-reversion' }] })).toThrow(/strategies\[1\]\.tag: "fast" is used by an earlier entry/));
   it('refuses an unknown field, naming it', () => expect(parse({ strategies: [{ ...entry, risk: { maxOrderQty: 5 } }] })).toThrow(/strategies\[0\]\.risk\.maxOrderQty: unknown field/));
   it('refuses a non-positive limit', () => expect(parse({ strategies: [entry], account: { maxGrossExposure: -1 } })).toThrow(/account\.maxGrossExposure: expected a positive number, got -1/));
+  it('reads the pattern-day-trader switch and refuses other values', () => {
+    expect(parseNodeConfig(JSON.stringify({ strategies: [entry], account: { patternDayTrader: 'off' } })).account).toEqual({ patternDayTrader: 'off' });
+    expect(parse({ strategies: [entry], account: { patternDayTrader: 'no' } })).toThrow(/account\.patternDayTrader: expected "enforce" or "off", got "no"/);
+  });
   it('refuses a config without strategies', () => expect(parse({ venue: { mode: 'paper' } })).toThrow(/strategies: expected a non-empty array/));
   it('refuses a venue mode other than paper or live', () => expect(parse({ venue: { mode: 'demo' }, strategies: [entry] })).toThrow(/venue\.mode: expected "paper" or "live", got "demo"/));
   it('refuses text that is not JSON', () => expect(() => parseNodeConfig('{', 'pounce.config.json')).toThrow(/pounce.config.json: not valid JSON/));

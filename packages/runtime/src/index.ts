@@ -18,6 +18,7 @@ export * from './venue/MarketClock.ts';
 export * from './indicators/index.ts';
 export * from './TradingEngine.ts';
 export * from './node/AccountRisk.ts';
+export * from './node/PatternDayTrades.ts';
 export * from './node/VenueRouter.ts';
 export * from './node/StrategyVenue.ts';
 export * from './node/TradingNode.ts';

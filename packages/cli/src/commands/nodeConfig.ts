@@ -99,11 +99,15 @@ export function parseNodeConfig(text: string, source = 'node config'): NodeConfi
   const mode = v.mode === undefined ? 'paper' : v.mode === 'paper' || v.mode === 'live' ? v.mode : fail('venue.mode', '"paper" or "live"', v.mode);
   if (v.embedded !== undefined && typeof v.embedded !== 'boolean') fail('venue.embedded', 'true or false', v.embedded);
   const speed = v.speed === undefined || v.speed === 'max' ? v.speed : optPositive(v.speed, 'venue.speed');
-  const a = top.account === undefined ? {} : object(top.account, 'account', ['maxGrossExposure', 'dailyLossLimit', 'maxOrdersPerMinute']);
+  const a = top.account === undefined ? {} : object(top.account, 'account', ['maxGrossExposure', 'dailyLossLimit', 'maxOrdersPerMinute', 'patternDayTrader']);
   const account: AccountLimits = {};
   for (const k of ['maxGrossExposure', 'dailyLossLimit', 'maxOrdersPerMinute'] as const) {
     const x = optPositive(a[k], `account.${k}`);
     if (x !== undefined) account[k] = x;
+  }
+  if (a.patternDayTrader !== undefined) {
+    if (a.patternDayTrader !== 'enforce' && a.patternDayTrader !== 'off') fail('account.patternDayTrader', '"enforce" or "off"', a.patternDayTrader);
+    account.patternDayTrader = a.patternDayTrader as 'enforce' | 'off';
   }
   if (!Array.isArray(top.strategies) || top.strategies.length === 0) fail('strategies', 'a non-empty array of strategy entries', top.strategies);
   const strategies = (top.strategies as Json[]).map((s, k) => strategy(s, `strategies[${k}]`));

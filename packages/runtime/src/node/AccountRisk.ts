@@ -1,4 +1,6 @@
+import { marketOf } from '@pounce/calendar';
 import type { OrderRequest } from '@pounce/core';
+import { PatternDayTrades, PDT_DAY_TRADES, PDT_MIN_EQUITY } from './PatternDayTrades.ts';
 
 /**
  * Limits over the whole account, shared by every strategy of a node (each strategy keeps its own
@@ -11,6 +13,12 @@ export interface AccountLimits {
   dailyLossLimit?: number;
   /** Orders sent per minute of venue time by all strategies together (the broker's rate tier is per account). */
   maxOrdersPerMinute?: number;
+  /**
+   * The US pattern-day-trader rule for a margin account under $25,000 (FINRA 4210): `enforce`
+   * (default) refuses an order that would complete a 4th day trade in 5 business days; `off` for a
+   * cash account, to which the rule does not apply. See docs/node.md.
+   */
+  patternDayTrader?: 'enforce' | 'off';
 }
 
 /** What the account risk check reads: the node's strategies and the venue's account figures. */
@@ -41,6 +49,8 @@ export class AccountRisk {
   private day: number | undefined;
   private dayStartEquity: number | undefined;
   private haltText: string | undefined;
+  /** Every order the node sent, for the pattern-day-trader count (kept even at $25,000 and over: equity can fall). */
+  readonly dayTrades = new PatternDayTrades();
 
   constructor(readonly limits: AccountLimits, private readonly inputs: AccountRiskInputs) {}
 
@@ -67,8 +77,9 @@ export class AccountRisk {
   }
 
   /**
-   * The reason to refuse `req`, or undefined to send it (and count it against the rate). An order
-   * that only reduces its strategy's position passes the exposure and daily-loss checks, never the rate.
+   * The reason to refuse `req`, or undefined to send it (and count it against the rate and the
+   * day trades). An order that only reduces its strategy's position passes the exposure and
+   * daily-loss checks, never the rate nor the pattern-day-trader count (closing completes a day trade).
    */
   check(req: OrderRequest, reducesOnly: boolean): string | undefined {
     const now = this.inputs.now();
@@ -86,7 +97,32 @@ export class AccountRisk {
         if (after > gross) return `account gross exposure ${after.toFixed(2)} would exceed ${gross}`;
       }
     }
+    const pdt = this.patternDayTrader(req, now);
+    if (pdt) return pdt;
     this.sent.push(now);
+    if (marketOf(req.symbol) === 'US') this.dayTrades.record(req.userMark ?? `t${now}.${this.sent.length}`, req.symbol, req.action, now);
     return undefined;
+  }
+
+  /** The order `userMark` ended with nothing filled, or never reached the venue: no day trade of its. */
+  orderEndedUnfilled(userMark: string): void {
+    this.dayTrades.drop(userMark);
+  }
+
+  /** The order `userMark` filled (part or whole): it stays in the day-trade count. */
+  orderFilled(userMark: string): void {
+    this.dayTrades.settle(userMark);
+  }
+
+  private patternDayTrader(req: OrderRequest, now: number): string | undefined {
+    if ((this.limits.patternDayTrader ?? 'enforce') === 'off' || marketOf(req.symbol) !== 'US') return undefined;
+    const equity = this.inputs.equity();
+    // Unknown equity is treated as under the threshold: the rule's cost (a 90-day restriction) is the larger risk.
+    if (equity !== undefined && equity >= PDT_MIN_EQUITY) return undefined;
+    if (!this.dayTrades.completesDayTrade(req.symbol, req.action, now)) return undefined;
+    const { dayTrades, from, to } = this.dayTrades.count(now);
+    if (dayTrades + 1 < PDT_DAY_TRADES) return undefined;
+    const eq = equity === undefined ? 'unknown' : equity.toFixed(2);
+    return `pattern day trader: ${req.action} ${req.symbol} would be day trade ${dayTrades + 1} in the 5 business days ${from} to ${to} (account equity ${eq}, under ${PDT_MIN_EQUITY}; account.patternDayTrader "off" for a cash account)`;
   }
 }

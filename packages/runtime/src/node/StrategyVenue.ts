@@ -1,5 +1,5 @@
 import { filter, map, type Observable, Subject } from 'rxjs';
-import { ApiResponseError, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
+import { ApiResponseError, isTerminal, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
 import type { FeeModel } from '@pounce/matching';
 import { IdRunSet } from '../execution/IdRunSet.ts';
 import { Portfolio } from '../portfolio/Portfolio.ts';
@@ -118,6 +118,9 @@ export class StrategyVenue implements Venue {
   }
 
   private onOrder(o: Order): void {
+    // The account's day-trade count keeps an order once it fills, forgets it when it ends unfilled.
+    if (o.filledQuantity > 0) this.o.accountRisk.orderFilled(o.userMark);
+    else if (isTerminal(o.status)) this.o.accountRisk.orderEndedUnfilled(o.userMark);
     this.book.applyOrder(o);
     this.orders$.next(o);
   }
@@ -148,7 +151,11 @@ export class StrategyVenue implements Venue {
 
   async placeOrder(req: OrderRequest): Promise<PlacedOrder> {
     this.checkAccount(req);
-    const placed = await this.shared.placeOrder(req);
+    const placed = await this.shared.placeOrder(req).catch((e: unknown) => {
+      // Refused by the venue: it trades nothing. (A timeout may have placed it: it stays counted.)
+      if (e instanceof ApiResponseError && req.userMark) this.o.accountRisk.orderEndedUnfilled(req.userMark);
+      throw e;
+    });
     this.router.learn(placed.id, this.o.tag);
     return placed;
   }
