@@ -72,6 +72,9 @@ export function readShardReport(path: string): SweepShardReport {
   return r as SweepShardReport;
 }
 
+/** The identity's fields, as a refusal names them. */
+const IDENTITY_FIELDS: ReadonlyArray<[keyof SweepIdentity, string]> = [['strategy', 'strategy'], ['data', 'data fingerprint'], ['grid', 'grid'], ['gridSize', 'grid size']];
+
 /**
  * Combines the shard reports of one sweep into the ranking a single run gives (rankSweep over every
  * result). Refuses reports of different sweeps, a missing or repeated shard, or a result count
@@ -84,8 +87,8 @@ export function mergeShardReports(reports: ReadonlyArray<SweepShardReport & { pa
   const seen = new Set<number>();
   for (const r of reports) {
     const name = r.path ?? `shard ${r.shard.index}/${r.shard.count}`;
-    for (const k of ['strategy', 'data', 'grid', 'gridSize'] as const) {
-      if (r.sweep[k] !== first.sweep[k]) throw new Error(`sweep merge: ${name} is from another sweep (${k} differs)`);
+    for (const [k, what] of IDENTITY_FIELDS) {
+      if (r.sweep[k] !== first.sweep[k]) throw new Error(`sweep merge: ${name} is from another sweep (${what} differs)`);
     }
     if (r.shard.count !== count) throw new Error(`sweep merge: ${name} is shard ${r.shard.index}/${r.shard.count}, the others are of ${count}`);
     if (seen.has(r.shard.index)) throw new Error(`sweep merge: shard ${r.shard.index}/${count} given twice`);

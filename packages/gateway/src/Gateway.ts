@@ -16,7 +16,7 @@ import { GatewayError } from './http/GatewayError.ts';
 import { MarketReplay } from '@pounce/matching';
 import { ReplayClock } from './replay/ReplayClock.ts';
 import { dataTimeframe } from './replay/replayKlines.ts';
-import type { Timeframe } from '@pounce/calendar';
+import { marketOf, shippedCalendar, type Market, type Timeframe } from '@pounce/calendar';
 import { CommandLog, type GatewayCommand } from './state/CommandLog.ts';
 import { ensureGatewayIdentity, writeClientConfig, type GatewayIdentity } from './state/GatewayState.ts';
 
@@ -46,6 +46,12 @@ export interface GatewayOptions {
   startReplay?: 'now' | 'first-subscribe';
   /** Called once when the timed replay starts. */
   onReplayStart?: () => void;
+  /**
+   * Dates `trading_calendar` reports closed although the shipped calendar has a session on them:
+   * an unforeseen closure (a typhoon) as the service announces it. For tests of the broker's
+   * calendar; the replayed bars must have none on those dates (the service trades no closed day).
+   */
+  closures?: ReadonlyArray<{ market: Market; date: string }>;
   logger?: Logger;
 }
 
@@ -58,6 +64,18 @@ export const DEFAULT_TIGER_ID = '20260001';
 export const paperAccountOf = (tigerId: string): string => tigerId + '1'.padStart(17 - tigerId.length, '0');
 const DAY_MS = 86_400_000;
 export const DEFAULT_PAPER_ACCOUNT = '20260101000000001';
+
+/** The closures as `market date` keys; refuses a closure on a date the replayed bars trade. */
+function closedDates(closures: ReadonlyArray<{ market: Market; date: string }>, bars: readonly Bar[]): ReadonlySet<string> {
+  const closed = new Set(closures.map((c) => `${c.market} ${c.date}`));
+  if (closed.size === 0) return closed;
+  for (const b of bars) {
+    const market = marketOf(b.symbol);
+    const date = shippedCalendar(market).dateOf(b.time);
+    if (closed.has(`${market} ${date}`)) throw new Error(`closures: ${market} ${date} is closed, yet the data has a bar of ${b.symbol} on it`);
+  }
+  return closed;
+}
 
 /**
  * The local OpenAPI gateway: signed HTTP + TLS push over the deterministic matching engine and
@@ -93,6 +111,8 @@ export class Gateway {
   /** The replayed data's own period (`1d` for daily files): daily bars are never pushed as klines. */
   readonly dataTimeframe: Timeframe;
   private readonly lastBarTime: number;
+  /** `market date` of each closure (GatewayOptions.closures). */
+  private readonly closed: ReadonlySet<string>;
   private expired = false;
   private http!: GatewayHttpServer;
   private push!: PushServer;
@@ -123,6 +143,7 @@ export class Gateway {
     this.engine = new MatchingEngine(o.matching);
     this.replay = new MarketReplay(o.bars);
     this.dataTimeframe = dataTimeframe(o.bars);
+    this.closed = closedDates(o.closures ?? [], o.bars);
     this.lastBarTime = o.bars.reduce((m, b) => Math.max(m, b.time), -Infinity);
     this.clock = new ReplayClock(() => this.replay.now(), () => this.finished);
     this.log = new CommandLog(join(o.stateDir, 'commands.jsonl'), !o.resume);
@@ -165,7 +186,7 @@ export class Gateway {
   private async listen(httpPort: number, pushPort: number): Promise<void> {
     const handlers = new Map<string, MethodHandler>();
     const desk = this.desk();
-    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay, data: this.dataTimeframe }));
+    for (const [name, h] of Object.entries(quoteMethods)) handlers.set(name, (biz) => h(biz, { replay: this.replay, data: this.dataTimeframe, closed: (market, date) => this.closed.has(`${market} ${date}`) }));
     for (const [name, h] of Object.entries(tradeMethods)) {
       handlers.set(name, (biz, tigerId) => {
         const acct = typeof biz.account === 'string' ? biz.account : undefined;

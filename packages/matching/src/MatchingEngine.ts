@@ -3,6 +3,7 @@ import { tieredFees, type FeeModel } from './FeeModel.ts';
 import { fillPrice } from './fillPrice.ts';
 import { Ledger, type AccountSummary } from './Ledger.ts';
 import { SessionDay } from './SessionDay.ts';
+import { marketOf, shippedCalendar } from '@pounce/calendar';
 import type { AttachedLegs, EngineEvent, EngineFill, EngineOrder, MarketBar, NewOrder, PositionState, Side } from './types.ts';
 
 /** Starting cash of an account, the same for backtests, the embedded gateway and parity runs. */
@@ -15,7 +16,10 @@ export interface MatchingConfig {
   /** Adverse slippage on market-like fills (MKT, triggered STP, TRAIL), in basis points. */
   slippageBps?: number;
   initialCash?: number;
-  /** Exchange time zone for DAY-order expiry. */
+  /**
+   * Time zone of the session day (DAY-order expiry, ex-dates) for every symbol. Default: each
+   * symbol's exchange's (Hong Kong for a five-digit symbol such as `00700`, else New York).
+   */
   sessionZone?: string;
   allowShort?: boolean;
   /** First order id; ids above 2^53 on purpose, like the service's, to keep clients honest. */
@@ -56,6 +60,8 @@ interface SymbolBook {
   nextAction: number;
   /** Session day of the symbol's last bar (tracked only for a symbol with corporate actions). */
   day: number | undefined;
+  /** The symbol's exchange's session days. */
+  session: SessionDay;
 }
 
 const isPositive = (v: number | undefined) => v !== undefined && Number.isFinite(v) && v > 0;
@@ -90,7 +96,8 @@ export class MatchingEngine {
   /** Bumped by every change to open orders or their prices other than a newly accepted order. */
   private bookGen = 0;
   private readonly fees: FeeModel;
-  private readonly session: SessionDay;
+  /** Session days by time zone (one per exchange). */
+  private readonly sessions = new Map<string, SessionDay>();
   private orderSeq = 0;
   private fillSeq = 0;
   /** Working orders of each OCA group (a bracket's two legs are one group). */
@@ -104,7 +111,6 @@ export class MatchingEngine {
   constructor(private readonly cfg: MatchingConfig = {}) {
     this.ledger = new Ledger(cfg.initialCash ?? DEFAULT_STARTING_CASH);
     this.fees = cfg.fees ?? tieredFees();
-    this.session = new SessionDay(cfg.sessionZone);
     const w = cfg.withholdingTax ?? 0;
     if (!(w >= 0 && w <= 1)) throw new OrderValidationError('withholdingTax', 'a rate from 0 to 1');
     for (const action of cfg.corporateActions ?? []) {
@@ -309,7 +315,10 @@ export class MatchingEngine {
   private book(symbol: string): SymbolBook {
     let b = this.books.get(symbol);
     if (!b) {
-      this.books.set(symbol, (b = { lastPrice: undefined, working: [], nextAction: 0, day: undefined }));
+      const zone = this.cfg.sessionZone ?? shippedCalendar(marketOf(symbol)).zone;
+      let session = this.sessions.get(zone);
+      if (!session) this.sessions.set(zone, (session = new SessionDay(zone)));
+      this.books.set(symbol, (b = { lastPrice: undefined, working: [], nextAction: 0, day: undefined, session }));
       const actions = this.actionsBySymbol.get(symbol);
       if (actions) b.actions = actions;
     }
@@ -349,7 +358,7 @@ export class MatchingEngine {
 
   /**
    * Matches the symbol's working orders against one bar, oldest order first, sharing the bar's
-   * volume cap. DAY orders end when a bar of a later session day arrives.
+   * volume cap. DAY orders end when a bar of a later session day (the symbol's exchange's) arrives.
    */
   onBar(bar: MarketBar): readonly EngineEvent[] {
     const book = this.book(bar.symbol);
@@ -367,7 +376,7 @@ export class MatchingEngine {
       // An OCA partner filled earlier in this bar may have ended this one.
       if (o.status !== 'Submitted') continue;
       if (o.timeInForce === 'DAY') {
-        if (day < 0) day = this.session.of(bar.time);
+        if (day < 0) day = book.session.of(bar.time);
         if (o.liveDay === undefined) o.liveDay = day;
         else if (day > o.liveDay) {
           this.retire(o, 'Cancelled', bar.time, 'DAY order expired at the end of its session');
@@ -395,7 +404,7 @@ export class MatchingEngine {
    * bar are skipped: the run holds nothing then.
    */
   private dueActions(book: SymbolBook, bar: MarketBar): EngineEvent[] | undefined {
-    const day = this.session.of(bar.time);
+    const day = book.session.of(bar.time);
     if (book.day === day) return undefined;
     const first = book.day === undefined;
     book.day = day;

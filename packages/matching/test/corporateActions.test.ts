@@ -64,6 +64,62 @@ describe('corporate actions in the ledger (raw prices, hand-computed P&L)', () =
     expect(e.summary('SHORT').netLiquidation).toBeCloseTo(1_000_000, 9);
   });
 
+  it('a 1:5 reverse split cancels a working order left with no whole share and keeps the rest of another', () => {
+    const e = engine(parseCorporateActions('date,symbol,type,value\n2024-01-03,XYZ,split,1:5'));
+    const { order: four } = e.submit({ account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'LMT', limitPrice: 10, quantity: 4, timeInForce: 'GTC' }, at(0) - 1);
+    const { order: twelve } = e.submit({ account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'LMT', limitPrice: 10, quantity: 12, timeInForce: 'GTC' }, at(0) - 1);
+    e.onBar(bar(0, 12, 12, 11, 12)); // above both limits: nothing fills
+    const events = e.onBar(bar(1, 60, 61, 58, 60)); // ex-date: raw prices x5
+    // 4 x 0.2 = 0.8: no whole share, cancelled; 12 x 0.2 = 2.4: 2 shares at 10 x 5 = 50 (not reached by the low of 58).
+    expect(four).toMatchObject({ status: 'Cancelled', quantity: 0, remark: 'split 0.2: no whole share left to trade' });
+    expect(events.some((ev) => ev.kind === 'order' && ev.order.id === four.id && ev.order.status === 'Cancelled')).toBe(true);
+    expect(twelve).toMatchObject({ status: 'Submitted', quantity: 2, limitPrice: 50 });
+    expect(e.openOrders('A').map((o) => o.id)).toEqual([twelve.id]);
+  });
+
+  it('a 2:1 split halves stop and stop-limit prices of working orders', () => {
+    const e = engine([{ kind: 'split', symbol: 'XYZ', exDate: '2024-01-03', ratio: 2 }]);
+    e.submit({ account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'MKT', quantity: 100 }, at(0) - 1);
+    e.onBar(bar(0, 100, 100, 100, 100));
+    const { order: stop } = e.submit({ account: 'A', symbol: 'XYZ', action: 'SELL', orderType: 'STP', auxPrice: 90, quantity: 30, timeInForce: 'GTC' }, at(0));
+    const { order: stopLimit } = e.submit({ account: 'A', symbol: 'XYZ', action: 'SELL', orderType: 'STP_LMT', auxPrice: 91, limitPrice: 89, quantity: 30, timeInForce: 'GTC' }, at(0));
+    e.onBar(bar(1, 50, 51, 49, 50));
+    expect(stop).toMatchObject({ status: 'Submitted', quantity: 60, auxPrice: 45 });
+    expect(stopLimit).toMatchObject({ status: 'Submitted', quantity: 60, auxPrice: 45.5, limitPrice: 44.5 });
+    // The halved stop trades: a low of 44.9 reaches 45, and the stop-limit triggers at 45.5 within its limit.
+    e.onBar(bar(2, 46, 46, 44.9, 45));
+    expect(e.fillsOf('A').filter((f) => f.action === 'SELL').map((f) => [f.orderId, f.quantity, f.price])).toEqual([[stop.id, 60, 45], [stopLimit.id, 60, 45.5]]);
+  });
+
+  it('a 2:1 split halves a trailing amount and the trailing stop level; the stop then trails by the new amount', () => {
+    const e = engine([{ kind: 'split', symbol: 'XYZ', exDate: '2024-01-04', ratio: 2 }]);
+    e.submit({ account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'MKT', quantity: 10 }, at(0) - 1);
+    e.onBar(bar(0, 100, 100, 100, 100));
+    const { order: trail } = e.submit({ account: 'A', symbol: 'XYZ', action: 'SELL', orderType: 'TRAIL', auxPrice: 4, quantity: 10, timeInForce: 'GTC' }, at(0));
+    e.onBar(bar(1, 100, 102, 99, 100)); // starts at 100 - 4 = 96, trails the high to 102 - 4 = 98
+    expect(trail.trailStop).toBe(98);
+    e.onBar(bar(2, 50, 50.5, 49.5, 50)); // ex-date: amount 2, stop 49 (50.5 - 2 = 48.5 does not lower it)
+    expect(trail).toMatchObject({ quantity: 20, auxPrice: 2, trailStop: 49 });
+    e.onBar(bar(3, 50, 55, 50, 55)); // trails to 55 - 2 = 53 (the old amount would give 51)
+    expect(trail.trailStop).toBe(53);
+    e.onBar(bar(4, 54, 54, 52.5, 53)); // the low of 52.5 reaches 53
+    expect(e.fillsOf('A').filter((f) => f.action === 'SELL').map((f) => [f.quantity, f.price])).toEqual([[20, 53]]);
+  });
+
+  it('a 2:1 split leaves a trailing percent as it is and halves the trailing stop level', () => {
+    const e = engine([{ kind: 'split', symbol: 'XYZ', exDate: '2024-01-04', ratio: 2 }]);
+    e.submit({ account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'MKT', quantity: 10 }, at(0) - 1);
+    e.onBar(bar(0, 100, 100, 100, 100));
+    const { order: trail } = e.submit({ account: 'A', symbol: 'XYZ', action: 'SELL', orderType: 'TRAIL', trailingPercent: 5, quantity: 10, timeInForce: 'GTC' }, at(0));
+    e.onBar(bar(1, 100, 102, 99, 100)); // starts at 95, trails the high to 102 x 0.95 = 96.9
+    expect(trail.trailStop).toBeCloseTo(96.9, 9);
+    e.onBar(bar(2, 50, 52, 49.5, 51)); // ex-date: stop 48.45, still 5%: trails to 52 x 0.95 = 49.4
+    expect(trail).toMatchObject({ quantity: 20, trailingPercent: 5 });
+    expect(trail.trailStop).toBeCloseTo(49.4, 9);
+    e.onBar(bar(3, 50, 50, 49, 49)); // the low of 49 reaches 49.4 (a halved percent, 2.5%, would have filled at the open, 50)
+    expect(e.fillsOf('A').filter((f) => f.action === 'SELL').map((f) => [f.quantity, f.price])).toEqual([[20, 49.4]]);
+  });
+
   it('actions dated before the symbol\'s first bar are not applied', () => {
     const e = engine([{ kind: 'split', symbol: 'XYZ', exDate: '2023-06-01', ratio: 2 }]);
     e.submit({ account: 'A', symbol: 'XYZ', action: 'BUY', orderType: 'LMT', limitPrice: 100, quantity: 10, timeInForce: 'GTC' }, at(0) - 1);

@@ -116,6 +116,26 @@ describe('MatchingEngine volume, time in force, fees, ledger', () => {
     expect(gtc.status).toBe('Submitted');
   });
 
+  it('Hong Kong (five-digit symbol): a DAY order lives through the lunch break to the 16:00 close and expires with the next Hong Kong session day', () => {
+    const e = engine();
+    // 2024-06-03, Hong Kong time (UTC+8): 09:30 is 21:30 of June 2 in New York, 13:00 is 01:00 of June 3.
+    const hk = (hhmm: string, date = '2024-06-03') => Date.parse(`${date}T${hhmm}:00+08:00`);
+    const hkBar = (time: number, low: number): MarketBar => ({ symbol: '00700', time, open: 302, high: 303, low, close: 302, volume: 1e6 });
+    const hkOrder = (limitPrice: number): NewOrder => ({ account: 'A', symbol: '00700', action: 'BUY', orderType: 'LMT', limitPrice, quantity: 100, timeInForce: 'DAY' });
+    const { order: afternoon } = e.submit(hkOrder(300), hk('09:29'));
+    const { order: never } = e.submit(hkOrder(290), hk('09:29'));
+    e.onBar(hkBar(hk('09:30'), 301));
+    e.onBar(hkBar(hk('11:59'), 301));
+    e.onBar(hkBar(hk('13:00'), 301)); // the afternoon session: the same Hong Kong day
+    expect([afternoon.status, never.status]).toEqual(['Submitted', 'Submitted']);
+    e.onBar(hkBar(hk('15:59'), 299)); // the last minute before the 16:00 close reaches 300
+    expect(e.fillsOf('A').map((f) => [f.orderId, f.quantity, f.price])).toEqual([[afternoon.id, 100, 300]]);
+    expect(never.status).toBe('Submitted');
+    const events = e.onBar(hkBar(hk('09:30', '2024-06-04'), 301));
+    expect(never).toMatchObject({ status: 'Cancelled', remark: 'DAY order expired at the end of its session' });
+    expect(events).toHaveLength(1);
+  });
+
   it('charges the TradeUP-like schedule per order (minimums once, regulatory fees on sells)', () => {
     const e = engine({ fees: tieredFees() });
     e.submit(order({}), T0);

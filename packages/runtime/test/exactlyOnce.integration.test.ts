@@ -1,30 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fill, Order } from '@pounce/core';
-import type { Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
 import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
+import { startedOnGateway } from './startedOnGateway.ts';
 
-let gw: Gateway | undefined;
-let engine: TradingEngine | undefined;
 const tempDir = tempDirs();
-afterEach(async () => {
-  await engine?.stop().catch(() => undefined);
-  await gw?.stop();
-  engine = undefined;
-  gw = undefined;
-});
-
+const started = startedOnGateway();
 
 /** One run of a strategy that hands its context to the test, against the shared test gateway. */
 async function session(o: { runDir: string; resume?: boolean; risk?: RiskLimits; unknownOutcomeWindowMs?: number }) {
-  if (!gw) {
-    gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
-    gw.advance(5);
+  if (!started.gw) {
+    started.gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
+    started.gw.advance(5);
   }
-  const c = clientsFor(gw);
-  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+  const c = clientsFor(started.gw);
+  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
   const seen = { fills: [] as Fill[], orders: [] as Order[], ctx: undefined as StrategyContext | undefined };
   const def = defineStrategy({
     name: 'probe', params: {}, symbols: ['AAA'],
@@ -34,13 +26,13 @@ async function session(o: { runDir: string; resume?: boolean; risk?: RiskLimits;
       ctx.orders$.subscribe((x) => seen.orders.push(x));
     },
   });
-  engine = await TradingEngine.start({ def, venue, runDir: o.runDir, resume: o.resume, risk: o.risk, unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
+  started.engine = await TradingEngine.start({ def, venue, runDir: o.runDir, resume: o.resume, risk: o.risk, unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
   return { seen, ctx: seen.ctx! };
 }
 
 async function stop(): Promise<void> {
-  await engine!.stop();
-  engine = undefined;
+  await started.engine!.stop();
+  started.engine = undefined;
 }
 
 const journaledIds = (dir: string) => OrderJournal.read(dir).flatMap((e) => (e.e === 'intent' || e.e === 'rejected' ? [e.cid] : []));
@@ -65,7 +57,7 @@ describe('client order ids', () => {
     expect(new Set(ids).size).toBe(3);
     // The resumed run continues the same family: same nonce, the counter after the highest taken.
     expect(parseClientOrderId(next.clientOrderId)).toEqual({ ...parseClientOrderId(refused.clientOrderId)!, n: 3 });
-    const marks = gw!.engine.ordersOf(gw!.account).map((o) => o.userMark);
+    const marks = started.gw!.engine.ordersOf(started.gw!.account).map((o) => o.userMark);
     expect(new Set(marks).size).toBe(marks.length);
   });
 
@@ -74,15 +66,15 @@ describe('client order ids', () => {
     const risk = { dailyLossLimit: 1e9 };
     const s = await session({ runDir, risk });
     await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 100 });
-    gw!.advance(3);
+    started.gw!.advance(3);
     await until(() => s.seen.fills.length === 1);
     await stop();
     const riskDays = () => OrderJournal.read(runDir).flatMap((e) => (e.e === 'risk-day' ? [e] : []));
     expect(riskDays()).toHaveLength(1);
     await session({ runDir, resume: true, risk });
-    gw!.advance(3); // marks of the same session day after the resume
+    started.gw!.advance(3); // marks of the same session day after the resume
     await until(() => OrderJournal.read(runDir).filter((e) => e.e === 'fill').length === 1);
-    await engine!.execution.submit({ symbol: 'AAA', side: 'SELL', quantity: 100 }); // a check is a mark too
+    await started.engine!.execution.submit({ symbol: 'AAA', side: 'SELL', quantity: 100 }); // a check is a mark too
     // Restored: the same day goes on (a fresh day here would have started it again at the resume).
     expect(riskDays()).toHaveLength(1);
   });
@@ -90,15 +82,15 @@ describe('client order ids', () => {
   it('two fresh runs on the same run folder never share an id', async () => {
     const runDir = join(tempDir('pounce-run-'), 'run');
     await session({ runDir });
-    const a = await engine!.execution.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
+    const a = await started.engine!.execution.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
     await stop();
     await session({ runDir });
-    const b = await engine!.execution.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
+    const b = await started.engine!.execution.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
     expect(a.orderId).toBeDefined();
     expect(b.orderId).toBeDefined();
     expect(a.clientOrderId).not.toBe(b.clientOrderId);
     expect(parseClientOrderId(a.clientOrderId)!.nonce).not.toBe(parseClientOrderId(b.clientOrderId)!.nonce);
-    expect(gw!.engine.ordersOf(gw!.account).map((o) => o.userMark)).toEqual([a.clientOrderId, b.clientOrderId]);
+    expect(started.gw!.engine.ordersOf(started.gw!.account).map((o) => o.userMark)).toEqual([a.clientOrderId, b.clientOrderId]);
   });
 });
 
@@ -107,7 +99,7 @@ describe('journal tail', () => {
     const runDir = tempDir('pounce-run-');
     const buyAndFill = async (s: Awaited<ReturnType<typeof session>>, quantity: number) => {
       await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity });
-      gw!.advance(1);
+      started.gw!.advance(1);
       await until(() => s.seen.fills.length === 1);
     };
     await buyAndFill(await session({ runDir }), 10);
@@ -124,11 +116,11 @@ describe('journal tail', () => {
 
     await session({ runDir, resume: true });
     // The second session's fills were in the dedupe set: reconciliation found nothing missed.
-    expect(engine!.status().fills).toBe(0);
+    expect(started.engine!.status().fills).toBe(0);
     await stop();
     const journaled = OrderJournal.read(runDir).flatMap((e) => (e.e === 'fill' ? [e.fill.id] : []));
     expect(journaled).toHaveLength(2);
-    expect([...journaled].sort()).toEqual(gw!.engine.fillsOf(gw!.account).map((f) => f.id).sort());
+    expect([...journaled].sort()).toEqual(started.gw!.engine.fillsOf(started.gw!.account).map((f) => f.id).sort());
     expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text.includes('torn last line'))).toBe(true);
   });
 
@@ -150,11 +142,11 @@ describe('an order whose place_order reply was lost', () => {
   it('created by the venue only after the first lookup: found, journaled accepted, never re-sent or reported rejected', async () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir, unknownOutcomeWindowMs: 2000 });
-    gw!.faults.placeAfterLookups = 1;
+    started.gw!.faults.placeAfterLookups = 1;
     const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
     expect(r.rejected).toBeUndefined();
     expect(r.orderId).toBeDefined();
-    const atGateway = gw!.engine.ordersOf(gw!.account);
+    const atGateway = started.gw!.engine.ordersOf(started.gw!.account);
     expect(atGateway).toHaveLength(1);
     expect(atGateway[0]!.id).toBe(r.orderId);
     expect(atGateway[0]!.userMark).toBe(r.clientOrderId);
@@ -163,37 +155,37 @@ describe('an order whose place_order reply was lost', () => {
     expect(journal.filter((e) => e.e === 'rejected')).toHaveLength(0);
     expect(journal.filter((e) => e.e === 'accepted')).toEqual([expect.objectContaining({ cid: r.clientOrderId, orderId: r.orderId })]);
     expect(s.seen.orders.filter((o) => o.status === 'Inactive')).toHaveLength(0);
-    gw!.advance(1);
+    started.gw!.advance(1);
     await until(() => s.seen.fills.length === 1);
-    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(1);
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(1);
   });
 
   it('still absent after the window: reported not received only then, and not re-sent', async () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir, unknownOutcomeWindowMs: 400 });
-    gw!.faults.placeAfterLookups = 1000;
-    const started = Date.now();
+    started.gw!.faults.placeAfterLookups = 1000;
+    const sentAt = Date.now();
     const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
     expect(r.rejected).toMatch(/not received by the venue.*not re-sent/);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(0);
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(400);
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(0);
     expect(OrderJournal.read(runDir).filter((e) => e.e === 'intent')).toHaveLength(1);
   });
 });
 
 describe('finding an order by userMark', () => {
   it('reads page after page of the run\'s time range, and only that range', async () => {
-    gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
-    gw.advance(5);
-    const { api } = clientsFor(gw);
+    started.gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
+    started.gw.advance(5);
+    const { api } = clientsFor(started.gw);
     await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', limitPrice: 1, quantity: 1, userMark: 'before-the-run' });
-    gw.advance(1);
-    const runStart = gw.replay.now();
+    started.gw.advance(1);
+    const runStart = started.gw.replay.now();
     for (let i = 1; i <= 5; i++) await api.placeOrder({ symbol: 'AAA', action: 'BUY', orderType: 'LMT', limitPrice: 1, quantity: 1, userMark: `mark-${i}` });
     // Newest first, two per page: the run's oldest order is on the third page.
     expect((await api.findOrder({ startDate: runStart, limit: 2 }, (o) => o.userMark === 'mark-1'))?.userMark).toBe('mark-1');
     expect(await api.findOrder({ startDate: runStart, limit: 2 }, (o) => o.userMark === 'before-the-run')).toBeUndefined();
-    const venue = new OpenApiVenue('embedded-paper', api, clientsFor(gw).push, ['AAA'], () => gw!.replay.now());
+    const venue = new OpenApiVenue('embedded-paper', api, clientsFor(started.gw).push, ['AAA'], () => started.gw!.replay.now());
     expect((await venue.findOrderByUserMark('mark-3', runStart))?.userMark).toBe('mark-3');
     expect(await venue.findOrderByUserMark('before-the-run', runStart)).toBeUndefined();
     expect(await venue.findOrderByUserMark('before-the-run', 0)).toBeDefined();

@@ -1,26 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Fill } from '@pounce/core';
-import type { Gateway } from '@pounce/gateway';
 import { perShareFees, type FeeModel } from '@pounce/matching';
 import { defineStrategy, OpenApiVenue, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
 import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
+import { startedOnGateway } from './startedOnGateway.ts';
 
-let gw: Gateway | undefined;
-let engine: TradingEngine | undefined;
 const tempDir = tempDirs();
-afterEach(async () => {
-  await engine?.stop().catch(() => undefined);
-  await gw?.stop();
-  engine = undefined;
-  gw = undefined;
-});
+const started = startedOnGateway();
 
 /** A run on the test gateway (fees 0.01/share, minimum 1) whose strategy records cash as each fill arrives. */
 async function run(o: { risk?: RiskLimits; fees?: FeeModel } = {}) {
-  gw = await startTestGateway();
-  gw.advance(5);
-  const c = clientsFor(gw);
-  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+  started.gw = await startTestGateway();
+  started.gw.advance(5);
+  const c = clientsFor(started.gw);
+  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
   const inFills: Array<{ fill: Fill; cash: number }> = [];
   let ctx: StrategyContext | undefined;
   const def = defineStrategy({
@@ -31,8 +24,8 @@ async function run(o: { risk?: RiskLimits; fees?: FeeModel } = {}) {
     },
   });
   const runDir = tempDir('pounce-run-');
-  engine = await TradingEngine.start({ def, venue, runDir, risk: o.risk, fees: o.fees });
-  return { ctx: ctx!, inFills, gw };
+  started.engine = await TradingEngine.start({ def, venue, runDir, risk: o.risk, fees: o.fees });
+  return { ctx: ctx!, inFills, gw: started.gw };
 }
 
 describe('risk and cash against the local gateway', () => {
@@ -45,7 +38,7 @@ describe('risk and cash against the local gateway', () => {
     await until(() => ctx.position('AAA').quantity === 100);
     expect(gw.engine.ordersOf(gw.account)).toHaveLength(1);
     // The order is filled and gone from the working set: the limit has room for sells only.
-    await until(() => engine!.execution.workingOrders().length === 0);
+    await until(() => started.engine!.execution.workingOrders().length === 0);
     expect((await ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).rejected).toMatch(/could reach 101/);
   });
 

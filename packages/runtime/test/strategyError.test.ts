@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { map } from 'rxjs';
 import { perShareFees, type MarketBar } from '@pounce/matching';
-import type { Gateway } from '@pounce/gateway';
 import { BacktestVenue } from '../../backtest/src/index.ts';
 import { defineStrategy, OpenApiVenue, OrderJournal, TradingEngine, type StrategyErrorPolicy, type SubmittedOrder } from '../src/index.ts';
 import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
+import { startedOnGateway } from './startedOnGateway.ts';
 
-let gw: Gateway | undefined;
-let engine: TradingEngine | undefined;
 const tempDir = tempDirs();
-afterEach(async () => {
-  await engine?.stop().catch(() => undefined);
-  await gw?.stop();
-  engine = undefined;
-  gw = undefined;
-});
+const started = startedOnGateway();
 
 /** Throws on its 3rd bar; from the 5th bar on it asks to buy one share per bar, twice. */
 function throwsOnThirdBar(via: 'subscriber' | 'operator' | 'async' = 'subscriber') {
@@ -47,7 +40,7 @@ async function onBacktestVenue(policy: StrategyErrorPolicy | undefined, via?: 's
   const s = throwsOnThirdBar(via);
   const venue = new BacktestVenue(history, { fees: perShareFees(0), initialCash: 100_000, participation: 1 });
   const runDir = tempDir('pounce-strategy-error-');
-  engine = await TradingEngine.start({ def: s.def, venue, runDir, onStrategyError: policy });
+  started.engine = await TradingEngine.start({ def: s.def, venue, runDir, onStrategyError: policy });
   await venue.run();
   const results = await Promise.all(s.submitted);
   return { ...s, results, runDir };
@@ -59,7 +52,7 @@ describe('an exception in strategy code is contained at the runtime boundary (Ba
     expect(r.bars()).toBe(12); // the strategy kept getting bars after its error
     expect(r.results).toHaveLength(2);
     for (const x of r.results) expect(x.rejected).toMatch(/^risk: trading halted: strategy error in bars\$ subscriber: bug on bar 3$/);
-    const status = engine!.status();
+    const status = started.engine!.status();
     expect(status.strategyErrors).toBe(1);
     expect(status.lastStrategyError).toBe('bars$ subscriber: bug on bar 3');
     expect(status.halted).toMatch(/^strategy error/);
@@ -70,7 +63,7 @@ describe('an exception in strategy code is contained at the runtime boundary (Ba
     const r = await onBacktestVenue('continue');
     expect(r.results.map((x) => x.rejected)).toEqual([undefined, undefined]);
     for (const x of r.results) expect(x.orderId).toBeDefined();
-    expect(engine!.status()).toMatchObject({ strategyErrors: 1, halted: undefined, fills: 2 });
+    expect(started.engine!.status()).toMatchObject({ strategyErrors: 1, halted: undefined, fills: 2 });
     expect(journaledErrors(r.runDir)).toHaveLength(1);
   });
 
@@ -79,7 +72,7 @@ describe('an exception in strategy code is contained at the runtime boundary (Ba
     // The operator's error ends that pipeline (RxJS semantics): the strategy sees no more bars there.
     expect(viaOperator.bars()).toBe(3);
     expect(journaledErrors(viaOperator.runDir)).toEqual([expect.objectContaining({ message: 'bug on bar 3', where: expect.stringMatching(/^bars\$ subscriber/) })]);
-    await engine!.stop();
+    await started.engine!.stop();
     const viaAsync = await onBacktestVenue(undefined, 'async');
     expect(viaAsync.bars()).toBe(12);
     expect(viaAsync.results.every((x) => x.rejected?.startsWith('risk: trading halted: strategy error'))).toBe(true);
@@ -97,10 +90,10 @@ describe('an exception in strategy code is contained at the runtime boundary (Ba
     });
     const venue = new BacktestVenue(history, { fees: perShareFees(0), initialCash: 100_000, participation: 1 });
     const runDir = tempDir('pounce-strategy-error-');
-    engine = await TradingEngine.start({ def, venue, runDir, onStrategyError: 'continue' });
+    started.engine = await TradingEngine.start({ def, venue, runDir, onStrategyError: 'continue' });
     await venue.run();
     await Promise.all(submitted);
-    expect(engine.status().fills).toBe(2);
+    expect(started.engine.status().fills).toBe(2);
     const where = new Set(journaledErrors(runDir).map((e) => (e.e === 'strategy-error' ? e.where : '')));
     expect(where).toEqual(new Set(['fills$ subscriber', 'orders$ subscriber']));
   });
@@ -109,24 +102,24 @@ describe('an exception in strategy code is contained at the runtime boundary (Ba
     const def = defineStrategy({ name: 'bad-setup', params: {}, symbols: ['AAA'], setup() { throw new Error('setup bug'); } });
     const venue = new BacktestVenue(history, { fees: perShareFees(0), initialCash: 100_000 });
     const runDir = tempDir('pounce-strategy-error-');
-    engine = await TradingEngine.start({ def, venue, runDir });
-    expect(engine.status()).toMatchObject({ strategyErrors: 1, lastStrategyError: 'setup: setup bug', halted: 'strategy error in setup: setup bug' });
+    started.engine = await TradingEngine.start({ def, venue, runDir });
+    expect(started.engine.status()).toMatchObject({ strategyErrors: 1, lastStrategyError: 'setup: setup bug', halted: 'strategy error in setup: setup bug' });
     expect(journaledErrors(runDir)).toHaveLength(1);
   });
 });
 
 describe('an exception in strategy code is contained at the runtime boundary (local gateway)', () => {
   async function onGateway(policy: StrategyErrorPolicy | undefined) {
-    gw = await startTestGateway();
-    gw.advance(5);
-    const c = clientsFor(gw);
-    const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+    started.gw = await startTestGateway();
+    started.gw.advance(5);
+    const c = clientsFor(started.gw);
+    const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
     const s = throwsOnThirdBar();
     const runDir = tempDir('pounce-strategy-error-');
-    engine = await TradingEngine.start({ def: s.def, venue, runDir, onStrategyError: policy });
+    started.engine = await TradingEngine.start({ def: s.def, venue, runDir, onStrategyError: policy });
     // Step the replay one bar at a time until the strategy has asked for both orders.
     await until(() => {
-      if (s.submitted.length < 2) gw!.advance(1);
+      if (s.submitted.length < 2) started.gw!.advance(1);
       return s.submitted.length === 2;
     }, 15_000);
     const results = await Promise.all(s.submitted);
@@ -136,15 +129,15 @@ describe('an exception in strategy code is contained at the runtime boundary (lo
   it('default (halt): later orders are refused and never reach the gateway; the error is journaled', async () => {
     const r = await onGateway(undefined);
     for (const x of r.results) expect(x.rejected).toMatch(/^risk: trading halted: strategy error in bars\$ subscriber: bug on bar 3$/);
-    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(0);
-    expect(engine!.status()).toMatchObject({ strategyErrors: 1, connection: 'connected' });
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(0);
+    expect(started.engine!.status()).toMatchObject({ strategyErrors: 1, connection: 'connected' });
     expect(journaledErrors(r.runDir)).toEqual([expect.objectContaining({ where: 'bars$ subscriber', message: 'bug on bar 3' })]);
   });
 
   it('continue: later orders reach the gateway', async () => {
     const r = await onGateway('continue');
     for (const x of r.results) expect(x.orderId).toBeDefined();
-    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(2);
-    expect(engine!.status()).toMatchObject({ strategyErrors: 1, halted: undefined });
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(2);
+    expect(started.engine!.status()).toMatchObject({ strategyErrors: 1, halted: undefined });
   });
 });

@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, OpenApiClient, type Fill, type Order } from '@pounce/core';
-import type { Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, RunDirLock, TradingEngine, type StrategyContext } from '../src/index.ts';
 import { clientsFor, startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
+import { startedOnGateway } from './startedOnGateway.ts';
 
-let gw: Gateway | undefined;
-let engine: TradingEngine | undefined;
-afterEach(async () => {
-  await engine?.stop().catch(() => undefined);
-  await gw?.stop();
-  engine = undefined;
-  gw = undefined;
-});
+const started = startedOnGateway();
 
 /** A strategy that exposes its context to the test, and records what it is told. */
 function probe() {
@@ -35,28 +28,28 @@ function probe() {
 }
 
 async function run(o: { risk?: ConstructorParameters<typeof Object>[0]; resume?: boolean; runDir?: string } = {}) {
-  gw ??= await startTestGateway();
-  gw.advance(5);
-  const c = clientsFor(gw);
-  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => gw!.replay.now());
+  started.gw ??= await startTestGateway();
+  started.gw.advance(5);
+  const c = clientsFor(started.gw);
+  const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
   const p = probe();
   const runDir = o.runDir ?? mkdtempSync(join(tmpdir(), 'pounce-run-'));
-  engine = await TradingEngine.start({ def: p.def, venue, runDir, risk: o.risk as never, resume: o.resume, logger: process.env.DBG ? createLogger({ level: 'debug', write: (l) => console.log(l) }) : undefined });
+  started.engine = await TradingEngine.start({ def: p.def, venue, runDir, risk: o.risk as never, resume: o.resume, logger: process.env.DBG ? createLogger({ level: 'debug', write: (l) => console.log(l) }) : undefined });
   await tick(50);
   return { ...p, runDir, venue, c };
 }
 
 describe('TradingEngine against the local gateway', () => {
   it('an order whose status arrives as an unknown value stays open, and the run goes on (gateway orderStatusWire unknown-while-open)', async () => {
-    gw = await startTestGateway();
-    gw.faults.orderStatusWire = 'unknown-while-open';
+    started.gw = await startTestGateway();
+    started.gw.faults.orderStatusWire = 'unknown-while-open';
     const { seen } = await run();
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
     expect(r.orderId).toBeDefined();
     await until(() => seen.orders.some((o) => o.id === r.orderId));
     // Initial and Submitted both arrive as 'Suspended'; the repeat is dropped as a duplicate.
     expect(seen.orders.filter((o) => o.id === r.orderId).map((o) => [o.status, o.rawStatus])).toEqual([['Unknown', 'Suspended']]);
-    expect(engine!.status().openOrders).toBe(1);
+    expect(started.engine!.status().openOrders).toBe(1);
   });
 
   it('a risk refusal reaches the strategy as a rejected order with the reason, and nothing is sent', async () => {
@@ -64,59 +57,59 @@ describe('TradingEngine against the local gateway', () => {
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 50 });
     expect(r.rejected).toBe('risk: order quantity 50 exceeds max 10');
     expect(seen.orders).toEqual([expect.objectContaining({ status: 'Inactive', remark: 'risk: order quantity 50 exceeds max 10', userMark: r.clientOrderId })]);
-    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(0);
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(0);
   });
 
   it('delivers each fill once and keeps positions equal to the gateway', async () => {
     const { seen } = await run();
     for (let i = 0; i < 3; i++) {
       await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
-      gw!.advance(1);
+      started.gw!.advance(1);
     }
     await until(() => seen.fills.length === 3);
     await until(() => seen.ctx!.position('AAA').quantity === 30);
     expect(new Set(seen.fills.map((f) => f.id)).size).toBe(3);
-    expect(gw!.engine.position(gw!.account, 'AAA').quantity).toBe(30);
+    expect(started.gw!.engine.position(started.gw!.account, 'AAA').quantity).toBe(30);
   });
 
   it('reconciles fills that happened while the push stream was down: each exactly once', async () => {
     const { seen } = await run();
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
-    gw!.advance(1);
+    started.gw!.advance(1);
     await until(() => seen.fills.length === 1);
     // Take the push stream away, trade during the gap, then let the client back in.
-    gw!.faults.refusePush = true;
-    gw!.dropPushConnections();
+    started.gw!.faults.refusePush = true;
+    started.gw!.dropPushConnections();
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 7 });
     await seen.ctx!.submit({ symbol: 'AAA', side: 'SELL', quantity: 3 });
-    gw!.advance(1);
+    started.gw!.advance(1);
     await tick(150);
     expect(seen.fills).toHaveLength(1);
-    gw!.faults.refusePush = false;
+    started.gw!.faults.refusePush = false;
     await until(() => seen.fills.length === 3, 8000);
     await tick(200);
     expect(seen.fills.map((f) => f.quantity).sort()).toEqual([10, 3, 7].sort());
-    expect(engine!.status().fills).toBe(3);
+    expect(started.engine!.status().fills).toBe(3);
     expect(seen.ctx!.position('AAA').quantity).toBe(14);
-    const journal = replayJournal(OrderJournal.read(engine!.journal.dir));
+    const journal = replayJournal(OrderJournal.read(started.engine!.journal.dir));
     expect(journal.fills.size).toBe(3);
-    expect(gw!.engine.fillsOf(gw!.account).map((f) => f.id).sort()).toEqual([...journal.fills.keys()].sort());
+    expect(started.gw!.engine.fillsOf(started.gw!.account).map((f) => f.id).sort()).toEqual([...journal.fills.keys()].sort());
   });
 
   it('duplicate and out-of-order pushes: each fill once, no order goes backwards, positions right', async () => {
     const { seen } = await run();
-    gw!.faults.duplicateTradePushes = true;
-    gw!.faults.reorderTradePushes = true;
+    started.gw!.faults.duplicateTradePushes = true;
+    started.gw!.faults.reorderTradePushes = true;
     for (let i = 0; i < 6; i++) {
       await seen.ctx!.submit({ symbol: 'AAA', side: i % 3 === 2 ? 'SELL' : 'BUY', quantity: 10 + i });
-      gw!.advance(1);
+      started.gw!.advance(1);
       await tick(20);
     }
     await until(() => seen.fills.length === 6);
     await tick(200);
     expect(seen.fills).toHaveLength(6);
     expect(new Set(seen.fills.map((f) => f.id)).size).toBe(6);
-    const expected = gw!.engine.position(gw!.account, 'AAA').quantity;
+    const expected = started.gw!.engine.position(started.gw!.account, 'AAA').quantity;
     expect(seen.ctx!.position('AAA').quantity).toBe(expected);
     // Per order, the statuses the strategy saw only move forward (as does the filled quantity) and end Filled.
     const rank: Record<string, number> = { Initial: 0, PendingSubmit: 0, Submitted: 1, PendingCancel: 2, Filled: 3, Cancelled: 3, Inactive: 3, Invalid: 3 };
@@ -136,70 +129,70 @@ describe('TradingEngine against the local gateway', () => {
 
   it('a place_order whose reply is lost is looked up by client id, not sent twice', async () => {
     const { seen } = await run();
-    gw!.faults.loseReplyOf.add('place_order');
+    started.gw!.faults.loseReplyOf.add('place_order');
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
     expect(r.orderId).toBeDefined();
-    const atGateway = gw!.engine.ordersOf(gw!.account);
+    const atGateway = started.gw!.engine.ordersOf(started.gw!.account);
     expect(atGateway).toHaveLength(1);
     expect(atGateway[0]!.id).toBe(r.orderId);
     expect(atGateway[0]!.userMark).toBe(r.clientOrderId);
-    gw!.advance(1);
+    started.gw!.advance(1);
     await until(() => seen.fills.length === 1);
-    const journal = OrderJournal.read(engine!.journal.dir);
+    const journal = OrderJournal.read(started.engine!.journal.dir);
     expect(journal.filter((e) => e.e === 'intent')).toHaveLength(1);
     expect(journal.filter((e) => e.e === 'accepted')).toEqual([expect.objectContaining({ cid: r.clientOrderId, orderId: r.orderId })]);
   });
 
   it('a rate-limit answer (code 5) to place_order reaches the strategy as rejected; it is not re-sent, though reads are retried', async () => {
-    gw = await startTestGateway();
-    gw.advance(5);
-    const c = clientsFor(gw);
+    started.gw = await startTestGateway();
+    started.gw.advance(5);
+    const c = clientsFor(started.gw);
     // Retries on (the test clients have them off): only reads may use them.
     const api = OpenApiClient.fromConfig(c.cfg, { retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
     const p = probe();
-    engine = await TradingEngine.start({ def: p.def, venue: new OpenApiVenue('embedded-paper', api, c.push, ['AAA'], () => gw!.replay.now()), runDir: mkdtempSync(join(tmpdir(), 'pounce-run-')) });
-    gw.faults.rateLimitNext = 1;
+    started.engine = await TradingEngine.start({ def: p.def, venue: new OpenApiVenue('embedded-paper', api, c.push, ['AAA'], () => started.gw!.replay.now()), runDir: mkdtempSync(join(tmpdir(), 'pounce-run-')) });
+    started.gw.faults.rateLimitNext = 1;
     const r = await p.seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 3 });
     expect(r.rejected).toMatch(/^venue: rate limit error.*\(code 5\)$/);
     expect(p.seen.orders).toEqual([expect.objectContaining({ status: 'Inactive', userMark: r.clientOrderId, remark: r.rejected })]);
     // A re-send would have found the limit lifted and placed the order.
-    expect(gw.faults.rateLimitNext).toBe(0);
-    expect(gw.engine.ordersOf(gw.account)).toEqual([]);
+    expect(started.gw.faults.rateLimitNext).toBe(0);
+    expect(started.gw.engine.ordersOf(started.gw.account)).toEqual([]);
     // The same answer to a read: retried, so a reconcile goes through.
-    gw.faults.rateLimitNext = 1;
-    await expect(engine.execution.reconcile()).resolves.toEqual({ missedFills: 0 });
-    expect(gw.faults.rateLimitNext).toBe(0);
+    started.gw.faults.rateLimitNext = 1;
+    await expect(started.engine.execution.reconcile()).resolves.toEqual({ missedFills: 0 });
+    expect(started.gw.faults.rateLimitNext).toBe(0);
   });
 
   it('the kill switch cancels open orders and halts new ones; flatten still closes positions', async () => {
     const { seen } = await run();
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 10 });
-    gw!.advance(1);
+    started.gw!.advance(1);
     await until(() => seen.ctx!.position('AAA').quantity === 10);
     await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 1 });
-    await until(() => engine!.execution.openOrders.length === 1);
-    expect(await engine!.kill('test')).toBe(1);
-    expect(engine!.status()).toMatchObject({ halted: 'test', haltCause: 'kill-switch' });
-    await until(() => gw!.engine.openOrders(gw!.account).length === 0);
+    await until(() => started.engine!.execution.openOrders.length === 1);
+    expect(await started.engine!.kill('test')).toBe(1);
+    expect(started.engine!.status()).toMatchObject({ halted: 'test', haltCause: 'kill-switch' });
+    await until(() => started.gw!.engine.openOrders(started.gw!.account).length === 0);
     expect((await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).rejected).toBe('risk: trading halted: test');
     await seen.ctx!.flatten('AAA');
-    gw!.advance(1);
+    started.gw!.advance(1);
     await until(() => seen.ctx!.position('AAA').quantity === 0);
   });
 
   it('a kick-out (4001: the same tiger_id logged in elsewhere) halts new orders in the runtime', async () => {
     const { seen, runDir } = await run();
     expect((await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 })).orderId).toBeDefined();
-    const second = clientsFor(gw!).push;
+    const second = clientsFor(started.gw!).push;
     await second.connect();
-    await until(() => engine!.status().halted !== undefined);
-    expect(engine!.status().halted).toMatch(/^venue: .*kick/i);
+    await until(() => started.engine!.status().halted !== undefined);
+    expect(started.engine!.status().halted).toMatch(/^venue: .*kick/i);
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1 });
     expect(r.rejected).toMatch(/^risk: trading halted: venue: /);
-    expect(gw!.engine.ordersOf(gw!.account)).toHaveLength(1); // the refused order never reached the venue
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(1); // the refused order never reached the venue
     expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text.startsWith('venue stream failed'))).toBe(true);
     // The venue's failure is the venue's: no strategy error is counted or journaled for it.
-    expect(engine!.status().strategyErrors).toBe(0);
+    expect(started.engine!.status().strategyErrors).toBe(0);
     expect(OrderJournal.read(runDir).some((e) => e.e === 'strategy-error')).toBe(false);
     await second.close();
   });
@@ -233,8 +226,8 @@ describe('TradingEngine against the local gateway', () => {
   it('persisted strategy state survives into a resumed run', async () => {
     const first = await run();
     first.seen.ctx!.state.set('entries', 3);
-    await engine!.stop();
-    engine = undefined;
+    await started.engine!.stop();
+    started.engine = undefined;
     const second = await run({ resume: true, runDir: first.runDir });
     expect(second.seen.ctx!.state.get<number>('entries')).toBe(3);
   });

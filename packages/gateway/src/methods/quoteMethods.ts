@@ -9,6 +9,8 @@ export interface QuoteContext {
   replay: MarketReplay;
   /** The replayed data's own period. */
   data: Timeframe;
+  /** Whether the service has announced `date` closed in `market` (GatewayOptions.closures). */
+  closed?: (market: Market, date: string) => boolean;
 }
 
 /** A `yyyy-MM-dd` date or epoch ms, as trading_calendar takes them, as a date in the market's zone. */
@@ -114,7 +116,7 @@ export const quoteMethods: Record<string, Handler> = {
     });
   },
 
-  /** Trading and non-trading dates of a market from the shipped calendar (the SDK's get_trading_calendar). */
+  /** Trading and non-trading dates of a market: the shipped calendar less announced closures (the SDK's get_trading_calendar). */
   trading_calendar: (biz, ctx) => {
     const market = reqStr(biz, 'market');
     if (market !== 'US' && market !== 'HK') throw bizParam(`market ${market} has no calendar on the local gateway (US, HK)`);
@@ -126,7 +128,7 @@ export const quoteMethods: Record<string, Handler> = {
     const out: Array<{ date: string; type: string }> = [];
     for (let d = DateTime.fromISO(from, { zone: cal.zone }); d.toISODate()! < to; d = d.plus({ days: 1 })) {
       const date = d.toISODate()!;
-      out.push({ date, type: cal.session(date) ? 'TRADING' : 'NON_TRADING' });
+      out.push({ date, type: cal.session(date) && !ctx.closed?.(market as Market, date) ? 'TRADING' : 'NON_TRADING' });
       if (out.length > 3700) throw bizParam('the range is limited to ten years');
     }
     return out;
