@@ -4,6 +4,7 @@ import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pou
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { ControlServer } from '../control/ControlServer.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { parseSpeed } from './gateway.ts';
@@ -89,6 +90,20 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     throw e;
   }
   if (resume) out('resumed    every strategy reconciled with the venue');
+  let ctl: ControlServer;
+  try {
+    ctl = await ControlServer.listen(nodeDir, {
+      status: () => node.status(),
+      control: (action, tag) => (tag === undefined ? Promise.resolve({ ok: false, text: `${action}: name the strategy's tag (${strategies.map((s) => s.tag).join(', ')})` }) : node.control(action, tag, 'ctl')),
+      refused: (why) => node.noteRefusedControl('ctl', why),
+    });
+  } catch (e) {
+    await node.stop();
+    tigerLock?.release();
+    throw e;
+  }
+  out(`control    npm run pounce -- ctl status --run-dir ${nodeDir}`);
+  for (const st of node.status().strategies) if (st.state !== 'running') out(`${st.tag.padEnd(8)} ${st.state} (by an operator before the resume): ${st.state === 'stopped' ? `ctl start ${st.tag}` : `ctl resume ${st.tag}`} undoes it`);
 
   const started = Date.now();
   const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : 5000;
@@ -96,7 +111,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((done) => {
     status = setInterval(() => {
-      for (const s of node.status().strategies) out(`${s.tag.padEnd(8)} ${formatStatus(s, Date.now() - started)}`);
+      for (const s of node.status().strategies) out(`${s.tag.padEnd(8)} ${s.state === 'running' ? '' : `${s.state.toUpperCase()} `}${formatStatus(s, Date.now() - started)}`);
     }, every);
     if (durationMs !== undefined) timer = setTimeout(done, durationMs);
     opened.replay?.holdWhile(() => node.lookupsInProgress > 0);
@@ -116,10 +131,12 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   });
   clearInterval(status);
   clearTimeout(timer);
+  await ctl.stop();
   const s = await node.stop();
   tigerLock?.release();
   out('');
   out('summary');
+  for (const st of s.strategies) if (st.state !== 'running') out(`  ${st.tag.padEnd(8)} ${st.state} by an operator${st.paused ? ` (${st.paused})` : ''}`);
   for (const r of s.summaries) {
     out(`  ${r.tag.padEnd(8)} fills ${r.fills}, orders ${r.orders} (rejected ${r.rejected}), positions ${r.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}, P&L ${r.pnl >= 0 ? '+' : ''}${r.pnl.toFixed(2)}${r.halted ? `, halted: ${r.halted}` : ''}`);
   }

@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import { silentLogger, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { checkOrderTag } from '../execution/clientOrderId.ts';
-import type { RunVenueModel } from '../journal/OrderJournal.ts';
+import { OrderJournal, replayJournal, type RunVenueModel } from '../journal/OrderJournal.ts';
 import { RunDirLock } from '../journal/RunDirLock.ts';
 import type { RiskLimits } from '../risk/RiskLimits.ts';
 import type { StrategyDefinition } from '../strategy/types.ts';
@@ -215,6 +215,7 @@ export class TradingNode {
       this.append({ t: Date.now(), e: 'node', venue: venue.kind, account: venue.account, strategies: this.o.strategies.map((s, k) => ({ tag: s.tag, strategy: s.def.name, capital: capitals[k]! })).filter((s) => fresh.some((f) => f.tag === s.tag)) } satisfies NodeStartLine);
     }
     const stoppedBefore = this.o.resume ? readNodeStopped(nodeDir) : new Set<string>();
+    if (this.o.resume) this.learnJournaledOrders();
     for (const [k, s] of this.o.strategies.entries()) {
       this.capitals.set(s.tag, capitals[k]!);
       if (stoppedBefore.has(s.tag)) {
@@ -227,6 +228,21 @@ export class TradingNode {
     }
     // Orders on the account that are not Pounce's are listed once at start (then as they change).
     for (const ord of await venue.openOrders()) this.router.noteOrder(ord);
+  }
+
+  /**
+   * Teaches the router the order ids every strategy journaled, before any reconciles: a resumed
+   * strategy's reconciliation then attributes the account's fills without asking the venue about
+   * each order (one lookup per order made a resume after a busy day take minutes).
+   */
+  private learnJournaledOrders(): void {
+    for (const s of this.o.strategies) {
+      const runDir = join(this.o.nodeDir, 'strategies', s.tag);
+      if (!existsSync(join(runDir, 'journal.jsonl'))) continue;
+      const j = replayJournal(OrderJournal.read(runDir));
+      for (const id of j.orders.keys()) this.router.learn(id, s.tag);
+      for (const i of j.intents.values()) if (i.orderId !== undefined) this.router.learn(i.orderId, s.tag);
+    }
   }
 
   /** Starts one strategy's engine on a fresh view of the shared venue; `resume` continues its journal. */
