@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPounce, waitFor, type Started } from './childProcess.ts';
-import { everyBarNode, journal, nodeJournal, type Entry } from './everyBarNode.ts';
+import { everyBarNode, journal, nodeJournal, readJournal, type Entry } from './everyBarNode.ts';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -96,6 +96,7 @@ describe.skipIf(process.platform === 'win32')('pounce ctl against a running node
     const status = await ctl(dir, ['status', '--run-dir', nodeDir]);
     expect(status.out).toMatch(/^a\s+every-bar paused \(paused by ctl\) \| flat \|/m);
     expect(status.out).toMatch(/^b\s+every-bar running \| ORCL \d+/m);
+    expect(status.out).toMatch(/^account\s+equity [\d.]+ \| gross exposure [\d.]+$/m);
 
     // kill -9, then --resume: a is still paused (its journal says so), b trades on.
     node.proc.kill('SIGKILL');
@@ -129,4 +130,23 @@ describe.skipIf(process.platform === 'win32')('pounce ctl against a running node
     expect(await node.exited).toBe(0);
     expect(existsSync(socket)).toBe(false);
   }, 300_000);
+
+  it('drives a one-strategy run too: pause is journaled in its journal, stop ends the run with its positions kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-ctl-solo-'));
+    dirs.push(dir);
+    everyBarNode(dir);
+    const runDir = join(dir, 'run');
+    const run = startPounce(['strategy', join(dir, 'every-bar.mjs'), '--paper', '--embedded', '--data', `NVDA=${join(dir, 'nvda.csv')}`, '--speed', '15', '--run-dir', runDir], children, dir);
+    await waitFor(() => existsSync(join(runDir, 'ctl.sock')) && readJournal(runDir).filter((e) => e.e === 'fill').length >= 2, 90_000, 'fills of the run');
+    const paused = await ctl(dir, ['pause', '--run-dir', runDir]);
+    expect(paused.code).toBe(0);
+    expect(readJournal(runDir).filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'ctl', ok: true }]);
+    expect((await ctl(dir, ['start', '--run-dir', runDir])).out).toContain('refused    start: a one-strategy run is started again with npm run strategy');
+    const stopped = await ctl(dir, ['stop', 'every-bar', '--run-dir', runDir]);
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toContain('positions kept');
+    expect(await run.exited).toBe(0);
+    expect(run.out()).toContain('stopped by pounce ctl: open orders cancelled, positions kept');
+    expect(run.out()).toMatch(/positions\s+NVDA \d+/);
+  }, 120_000);
 });

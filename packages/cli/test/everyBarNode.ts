@@ -27,6 +27,7 @@ export function everyBarNode(dir: string, lines = 1500): string {
   const path = join(dir, 'pounce.config.json');
   writeFileSync(path, JSON.stringify({
     venue: { mode: 'paper', embedded: true, data: [`NVDA=${slice(DEFAULT_DATA.NVDA!, join(dir, 'nvda.csv'))}`, `ORCL=${slice(DEFAULT_DATA.ORCL!, join(dir, 'orcl.csv'))}`] },
+    account: { maxOrdersPerMinute: 100_000 },
     strategies: [
       { tag: 'a', strategy: plugin, symbols: ['NVDA'] },
       { tag: 'b', strategy: plugin, symbols: ['ORCL'] },
@@ -38,4 +39,6 @@ export function everyBarNode(dir: string, lines = 1500): string {
 export type Entry = { e: string; fill?: Fill; text?: string; action?: string; by?: string; ok?: boolean; outcome?: string; reason?: string; tag?: string; why?: string };
 const lines = (p: string): Entry[] => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').filter(Boolean).flatMap((l) => { try { return [JSON.parse(l) as Entry]; } catch { return []; } }) : []);
 export const journal = (nodeDir: string, tag: string): Entry[] => lines(join(nodeDir, 'strategies', tag, 'journal.jsonl'));
+/** A one-strategy run's journal. */
+export const readJournal = (runDir: string): Entry[] => lines(join(runDir, 'journal.jsonl'));
 export const nodeJournal = (nodeDir: string): Entry[] => lines(join(nodeDir, 'node.jsonl'));

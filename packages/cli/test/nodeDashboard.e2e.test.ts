@@ -40,6 +40,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('node dashboard in headless Chr
       expect(await page.locator('#strategies tr[data-tag]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.tag))).toEqual(['a', 'b']);
       expect(await page.locator('#equity').textContent()).toMatch(/^[\d,]+\.\d\d$/);
       expect(await page.locator('#gross').textContent()).toMatch(/^[\d,]+\.\d\d$/);
+      expect(await page.locator('#risk').textContent()).toMatch(/orders per minute[\d,.]+ \/ 100,000\.00/);
 
       await page.click('tr[data-tag="a"] button[data-action="pause"]');
       await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: pause a'), null, { timeout: 30_000 });
