@@ -57,6 +57,13 @@ const COMMANDS: Record<string, Command> = {
       return { spec: m.NODE_COMMAND, run: m.runNodeCommand };
     },
   },
+  ctl: {
+    synopsis: 'pause, resume, flatten, stop or start one strategy of a running node (see docs/node.md)',
+    load: async () => {
+      const m = await import('./commands/ctl.ts');
+      return { spec: m.CTL_COMMAND, run: m.runCtlCommand };
+    },
+  },
   'sweep merge': {
     synopsis: 'combine the reports of backtest --shard runs into the single-run ranking',
     load: async () => {

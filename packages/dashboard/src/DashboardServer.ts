@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Bar, Fill, Order } from '@pounce/core';
-import type { TradingEngine, Venue } from '@pounce/runtime';
+import type { TradingEngine, TradingNode, Venue } from '@pounce/runtime';
 import { dashboardPage } from './dashboardPage.ts';
+import { NodeDashboardView } from './NodeDashboardView.ts';
+import { nodeDashboardPage } from './nodeDashboardPage.ts';
 
 export interface DashboardListenOptions {
   /** Called when a user confirms the kill switch on the page. */
@@ -67,6 +69,8 @@ export class DashboardServer {
   port = 0;
 
   private engine: TradingEngine | undefined;
+  /** Set instead of `engine` for a node: its page lists every strategy with its controls. */
+  private nodeView: NodeDashboardView | undefined;
 
   private constructor(private readonly o: DashboardListenOptions) {}
 
@@ -102,7 +106,7 @@ export class DashboardServer {
         res.writeHead(401, { 'content-type': 'text/plain' }).end('wrong or missing token: use the URL printed by the run');
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(dashboardPage());
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(this.nodeView ? nodeDashboardPage() : dashboardPage());
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
     this.server.on('upgrade', (req, socket, head) => {
@@ -139,6 +143,17 @@ export class DashboardServer {
       engine.execution.orders$.subscribe((o) => this.orders.set(o.id || o.userMark, o)),
     );
     this.timer = setInterval(() => this.broadcast(), this.o.intervalMs ?? 250);
+  }
+
+  /** Connects the listening server to a started node: every strategy, the account, per-strategy controls. */
+  attachNode(node: TradingNode): void {
+    this.nodeView = new NodeDashboardView(node);
+    this.timer = setInterval(() => this.broadcast(), this.o.intervalMs ?? 250);
+  }
+
+  /** The state a page gets: the node's or the run's. */
+  private state(): Record<string, unknown> | undefined {
+    return this.nodeView ? this.nodeView.snapshot() : this.engine ? this.snapshot(this.engine) : undefined;
   }
 
   /**
@@ -186,17 +201,21 @@ export class DashboardServer {
       } catch {
         return;
       }
-      if (msg.type === 'kill') this.o.onKill();
+      const control = this.nodeView && msg !== null && typeof msg === 'object' ? NodeDashboardView.parse(msg as Record<string, unknown>) : undefined;
+      if (control) void this.nodeView!.control(control).then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
+      else if (msg.type === 'kill' && !this.nodeView) this.o.onKill();
     });
     ws.on('close', () => this.dropped.delete(ws));
     ws.on('error', () => ws.terminate());
-    if (this.engine) ws.send(JSON.stringify(this.snapshot(this.engine)));
+    const first = this.state();
+    if (first) ws.send(JSON.stringify(first));
   }
 
   private broadcast(): void {
-    if (this.wss.clients.size === 0 || !this.engine) return;
+    const state = this.wss.clients.size === 0 ? undefined : this.state();
+    if (!state) return;
     // One serialization for every client; a client still holding unsent data is skipped.
-    const text = JSON.stringify(this.snapshot(this.engine));
+    const text = JSON.stringify(state);
     const max = this.o.maxBufferedBytes ?? 512 * 1024;
     for (const ws of this.wss.clients) {
       if (ws.readyState !== ws.OPEN) continue;

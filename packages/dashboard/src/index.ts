@@ -1,1 +1,2 @@
 export * from './DashboardServer.ts';
+export * from './NodeDashboardView.ts';

@@ -95,6 +95,8 @@ export interface RunStatus {
   connection: string;
   halted: string | undefined;
   haltCause: HaltCause | undefined;
+  /** Why new orders are paused by an operator (`ctl`, dashboard), if they are; undone by resume. */
+  paused: string | undefined;
   /** Exceptions thrown by strategy code so far (contained: see `RunOptions.onStrategyError`). */
   strategyErrors: number;
   /** The last one, as `where: message`. */
@@ -107,6 +109,9 @@ export interface RunSummary extends RunStatus {
   startEquity: number;
   missedFillsRecovered: number;
 }
+
+/** The pause text a strategy's refusals and status show (`trading halted: paused by ctl`). */
+export const pausedText = (by: string): string => `paused by ${by}`;
 
 /** What `submit` answers during warm-up: no order exists, so its streams are empty. */
 const WARM_UP_REFUSAL: SubmittedOrder = { clientOrderId: '', orderId: undefined, rejected: 'warm-up' };
@@ -176,6 +181,8 @@ export class TradingEngine {
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
     // A resumed run keeps the day's losses: the day starts where the journal says, not at the resume.
     if (prior?.riskDay) this.risk.restoreDay(prior.riskDay.day, prior.riskDay.startEquity);
+    // A run paused by an operator stays paused when resumed, before its strategy can send anything.
+    if (prior?.pausedBy) this.risk.pause(pausedText(prior.pausedBy));
     // A resumed run keeps its nonce (its ids stay one family) and continues its counter; a new
     // run draws a new one, so runs sharing a folder name never share an id.
     this.idNonce = prior?.run?.idNonce ?? o.idNonce ?? newRunNonce();
@@ -428,7 +435,7 @@ export class TradingEngine {
     return {
       positions: this.portfolio.positions(), equity, pnl: equity - this.startEquity, openOrders: this.execution.openOrders.length, pending: this.execution.pendingCount,
       orders: this.execution.orderCount, fills: this.execution.fillCount, rejected: this.execution.rejectedCount, connection: this.connection,
-      halted: this.risk.haltReason, haltCause: this.risk.currentHalt?.cause, strategyErrors: this.strategyErrors, lastStrategyError: this.lastStrategyError, venueTime: this.o.venue.now(),
+      halted: this.risk.haltReason, haltCause: this.risk.currentHalt?.cause, paused: this.risk.paused, strategyErrors: this.strategyErrors, lastStrategyError: this.lastStrategyError, venueTime: this.o.venue.now(),
     };
   }
 

@@ -23,3 +23,4 @@ export * from './node/VenueRouter.ts';
 export * from './node/StrategyVenue.ts';
 export * from './node/TradingNode.ts';
 export * from './node/TigerIdLock.ts';
+export * from './control/StrategyControl.ts';

@@ -4,9 +4,11 @@ import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pou
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { DashboardServer } from '@pounce/dashboard';
+import { ControlServer } from '../control/ControlServer.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
-import { parseSpeed } from './gateway.ts';
+import { numberFlag, parseSpeed } from './gateway.ts';
 import { parseNodeConfig, type NodeConfig } from './nodeConfig.ts';
 import { formatStatus } from './statusLine.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
@@ -19,6 +21,8 @@ const OPTIONS = {
   speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default max); fills do not depend on it' },
   'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 5s)' },
   'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
+  dashboard: { type: 'boolean', help: 'serve the node\'s dashboard on 127.0.0.1: every strategy with its controls, and the account' },
+  'dashboard-port': { type: 'string', value: 'PORT', help: 'dashboard port (default: any free port)' },
 } as const;
 
 /** `pounce node`: its one declaration, read by the parser and by `--help`. */
@@ -59,6 +63,22 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   const speed = v.speed ? parseSpeed(v.speed) : (cfg.venue.speed ?? 'max');
   if (speed === 'manual') throw new Error('--speed manual is for tests; use a number of bars per second or max');
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
+  const dashboardPort = numberFlag('dashboard-port', v['dashboard-port'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
+  if (v['dashboard-port'] !== undefined && !v.dashboard) throw new Error('--dashboard-port needs --dashboard');
+  // The port is opened before anything connects: a busy port stops the start with nothing traded.
+  let running: TradingNode | undefined;
+  const dashboard = v.dashboard
+    ? await DashboardServer.listen({
+      port: dashboardPort,
+      // The node page has no whole-run kill switch: each strategy has its own stop.
+      onKill: () => undefined,
+      onError: (e) => {
+        // A trader watching a dead page must not believe the strategies are supervised.
+        for (const engine of running?.engines.values() ?? []) if (!engine.risk.currentHalt) engine.halt(`dashboard failed: ${e.message}`);
+        out(`\ndashboard failed: ${e.message}: new orders halted on every strategy`);
+      },
+    })
+    : undefined;
 
   // One process per tiger_id, checked before anything connects (the embedded gateway is a broker of its own).
   const tigerPath = cfg.venue.embedded ? undefined : resolveConfigPath(cfg.venue.config, process.env);
@@ -68,6 +88,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     lock = RunDirLock.acquire(nodeDir, { takeOverStale: resume });
   } catch (e) {
     tigerLock?.release();
+    await dashboard?.stop();
     throw e;
   }
   let opened: OpenedVenue;
@@ -86,9 +107,30 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   } catch (e) {
     lock.release();
     tigerLock?.release();
+    await dashboard?.stop();
     throw e;
   }
+  running = node;
   if (resume) out('resumed    every strategy reconciled with the venue');
+  let ctl: ControlServer;
+  try {
+    ctl = await ControlServer.listen(nodeDir, {
+      status: () => node.status(),
+      control: (action, tag) => (tag === undefined ? Promise.resolve({ ok: false, text: `${action}: name the strategy's tag (${strategies.map((s) => s.tag).join(', ')})` }) : node.control(action, tag, 'ctl')),
+      refused: (why) => node.noteRefusedControl('ctl', why),
+    });
+  } catch (e) {
+    await node.stop();
+    tigerLock?.release();
+    await dashboard?.stop();
+    throw e;
+  }
+  if (dashboard) {
+    dashboard.attachNode(node);
+    out(`dashboard  ${dashboard.url}`);
+  }
+  out(`control    npm run pounce -- ctl status --run-dir ${nodeDir}`);
+  for (const st of node.status().strategies) if (st.state !== 'running') out(`${st.tag.padEnd(8)} ${st.state} (by an operator before the resume): ${st.state === 'stopped' ? `ctl start ${st.tag}` : `ctl resume ${st.tag}`} undoes it`);
 
   const started = Date.now();
   const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : 5000;
@@ -96,7 +138,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   let timer: NodeJS.Timeout | undefined;
   await new Promise<void>((done) => {
     status = setInterval(() => {
-      for (const s of node.status().strategies) out(`${s.tag.padEnd(8)} ${formatStatus(s, Date.now() - started)}`);
+      for (const s of node.status().strategies) out(`${s.tag.padEnd(8)} ${s.state === 'running' ? '' : `${s.state.toUpperCase()} `}${formatStatus(s, Date.now() - started)}`);
     }, every);
     if (durationMs !== undefined) timer = setTimeout(done, durationMs);
     opened.replay?.holdWhile(() => node.lookupsInProgress > 0);
@@ -116,10 +158,14 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   });
   clearInterval(status);
   clearTimeout(timer);
+  await ctl.stop();
   const s = await node.stop();
+  // After the node's stop, so open pages get the final figures.
+  await dashboard?.stop();
   tigerLock?.release();
   out('');
   out('summary');
+  for (const st of s.strategies) if (st.state !== 'running') out(`  ${st.tag.padEnd(8)} ${st.state} by an operator${st.paused ? ` (${st.paused})` : ''}`);
   for (const r of s.summaries) {
     out(`  ${r.tag.padEnd(8)} fills ${r.fills}, orders ${r.orders} (rejected ${r.rejected}), positions ${r.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}, P&L ${r.pnl >= 0 ? '+' : ''}${r.pnl.toFixed(2)}${r.halted ? `, halted: ${r.halted}` : ''}`);
   }

@@ -6,7 +6,8 @@ import { readReportParams } from '@pounce/backtest';
 import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pounce/core';
 import type { Order } from '@pounce/core';
 import { DashboardServer } from '@pounce/dashboard';
-import { listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
+import { controlEngine, DEFAULT_ORDER_TAG, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
+import { ControlServer } from '../control/ControlServer.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
@@ -228,6 +229,30 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     out(`dashboard  ${dashboard.url}`);
   }
 
+  // `pounce ctl` on this run: its one strategy, named by its name or its tag (or not at all).
+  let ctlStop: (() => void) | undefined;
+  let ctl: ControlServer;
+  try {
+    ctl = await ControlServer.listen(runDir, {
+      status: () => ({ strategies: [{ tag: DEFAULT_ORDER_TAG, strategy: def.name, state: run.risk.paused ? 'paused' : 'running', ...counted(run.status()) }] }),
+      control: async (action, tag) => {
+        if (tag !== undefined && tag !== def.name && tag !== DEFAULT_ORDER_TAG) return { ok: false, text: `this run's one strategy is ${def.name} (tag ${DEFAULT_ORDER_TAG}), not "${tag}"` };
+        if (action === 'start') return { ok: false, text: `a one-strategy run is started again with npm run strategy -- ${def.name} --resume ${runDir}` };
+        if (action !== 'stop') return controlEngine(run, action, 'ctl');
+        const cancelled = await controlEngine(run, 'cancel', 'ctl');
+        run.journal.append({ t: Date.now(), e: 'control', action: 'stop', by: 'ctl', ok: true, outcome: 'stopping the run; positions kept' });
+        out('\nstopped by pounce ctl: open orders cancelled, positions kept');
+        ctlStop?.();
+        return { ok: true, text: `stopping the run: ${cancelled.text}; positions kept` };
+      },
+      refused: (why) => run.journal.append({ t: Date.now(), e: 'control', action: 'connect', by: 'ctl', ok: false, outcome: `refused: ${why}` }),
+    });
+  } catch (err) {
+    await run.stop();
+    await dashboard?.stop();
+    throw err;
+  }
+
   const started = Date.now();
   let sigints = 0;
   let status: NodeJS.Timeout | undefined;
@@ -238,6 +263,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const replay = opened.replay;
   const finished = new Promise<void>((resolveDone) => {
     stopRun = resolveDone;
+    ctlStop = resolveDone;
     status = setInterval(() => {
       const line = formatStatus(counted(run.status()), Date.now() - started);
       if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns ? process.stdout.columns - 1 : 200)}`);
@@ -277,6 +303,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     process.once('SIGTERM', () => resolveDone());
   });
   await finished;
+  await ctl.stop();
   clearInterval(status);
   clearTimeout(timer);
   killWatch?.stop();

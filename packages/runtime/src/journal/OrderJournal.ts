@@ -42,6 +42,11 @@ export type JournalEntry = (
   | { t: number; e: 'risk-day'; day: number; startEquity: number }
   /** An exception thrown by strategy code, contained by the runtime (message and stack only). */
   | { t: number; e: 'strategy-error'; where: string; message: string; stack: string | undefined }
+  /**
+   * An operator's action at run time (`pounce ctl`, the dashboard): what, from where, and how it
+   * ended. A `pause` that succeeded holds until a `resume` succeeds, across resumes of the run.
+   */
+  | { t: number; e: 'control'; action: string; by: string; ok: boolean; outcome: string }
 ) & { vt?: number };
 
 /** Where a run records what happened. */
@@ -178,10 +183,12 @@ export interface JournalState {
   lastOrderNumber: number;
   /** The last session day the daily loss limit counted from. */
   riskDay: { day: number; startEquity: number } | undefined;
+  /** Who paused the run and is not yet undone by a resume (`ctl`, `dashboard`), if it is paused. */
+  pausedBy: string | undefined;
 }
 
 export function replayJournal(entries: readonly JournalEntry[]): JournalState {
-  const s: JournalState = { run: undefined, fills: new Map(), intents: new Map(), orders: new Map(), state: {}, lastOrderNumber: 0, riskDay: undefined };
+  const s: JournalState = { run: undefined, fills: new Map(), intents: new Map(), orders: new Map(), state: {}, lastOrderNumber: 0, riskDay: undefined, pausedBy: undefined };
   const taken = (cid: string) => {
     const id = parseClientOrderId(cid);
     if (id && id.nonce === s.run?.idNonce && id.n > s.lastOrderNumber) s.lastOrderNumber = id.n;
@@ -216,6 +223,10 @@ export function replayJournal(entries: readonly JournalEntry[]): JournalState {
         break;
       case 'risk-day':
         s.riskDay = { day: e.day, startEquity: e.startEquity };
+        break;
+      case 'control':
+        if (e.ok && e.action === 'pause') s.pausedBy = e.by;
+        if (e.ok && e.action === 'resume') s.pausedBy = undefined;
         break;
       case 'note':
       case 'strategy-error':

@@ -76,6 +76,23 @@ export class AccountRisk {
     }
   }
 
+  /** How much of each configured account limit is in use now (for the node's dashboard and status). */
+  usage(): Array<{ limit: string; used: number; max: number }> {
+    const l = this.limits;
+    const out: Array<{ limit: string; used: number; max: number }> = [];
+    if (l.maxGrossExposure !== undefined) out.push({ limit: 'gross exposure', used: this.inputs.grossExposure(), max: l.maxGrossExposure });
+    if (l.dailyLossLimit !== undefined) {
+      this.onMark();
+      const eq = this.inputs.equity();
+      out.push({ limit: 'daily loss', used: eq === undefined || this.dayStartEquity === undefined ? 0 : Math.max(0, this.dayStartEquity - eq), max: l.dailyLossLimit });
+    }
+    if (l.maxOrdersPerMinute !== undefined) {
+      const now = this.inputs.now();
+      out.push({ limit: 'orders per minute', used: this.sent.filter((t) => t > now - MINUTE_MS).length, max: l.maxOrdersPerMinute });
+    }
+    return out;
+  }
+
   /**
    * The reason to refuse `req`, or undefined to send it (and count it against the rate and the
    * day trades). An order that only reduces its strategy's position passes the exposure and

@@ -4,11 +4,12 @@ import type { Subscription } from 'rxjs';
 import { silentLogger, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { checkOrderTag } from '../execution/clientOrderId.ts';
-import type { RunVenueModel } from '../journal/OrderJournal.ts';
+import { OrderJournal, replayJournal, type RunVenueModel } from '../journal/OrderJournal.ts';
 import { RunDirLock } from '../journal/RunDirLock.ts';
 import type { RiskLimits } from '../risk/RiskLimits.ts';
 import type { StrategyDefinition } from '../strategy/types.ts';
 import { TradingEngine, type RunStatus, type RunSummary, type StrategyErrorPolicy } from '../TradingEngine.ts';
+import { controlEngine, type ControlOutcome, type ControlSource, type StrategyAction } from '../control/StrategyControl.ts';
 import { AccountRisk, type AccountLimits } from './AccountRisk.ts';
 import { StrategyVenue } from './StrategyVenue.ts';
 import { VenueRouter, type RoutableVenue } from './VenueRouter.ts';
@@ -45,11 +46,18 @@ export interface NodeOptions {
   unknownOutcomeWindowMs?: number;
 }
 
+/** Where a strategy of a node stands: `paused` and `stopped` are an operator's doing (`pounce ctl`, dashboard). */
+export type StrategyState = 'running' | 'paused' | 'stopped';
+
 export interface NodeStatus {
-  strategies: Array<RunStatus & { tag: string; strategy: string }>;
+  strategies: Array<RunStatus & { tag: string; strategy: string; state: StrategyState }>;
   account: {
     /** The venue's net liquidation, as last reported. */
     equity: number | undefined;
+    /** Every strategy's positions at their last prices. */
+    grossExposure: number;
+    /** Use of each configured account limit. */
+    risk: Array<{ limit: string; used: number; max: number }>;
     halted: string | undefined;
     /** Orders on the account placed outside Pounce (shown, never adopted). */
     externalOrders: Order[];
@@ -71,20 +79,44 @@ interface NodeStartLine {
   strategies: Array<{ tag: string; strategy: string; capital: number }>;
 }
 
+/** An operator's action on one strategy, in the node journal (the strategy's journal has its own line). */
+interface NodeControlLine {
+  e: 'control';
+  t: number;
+  tag: string;
+  action: string;
+  by: string;
+  ok: boolean;
+  outcome: string;
+}
+
+function readNodeJournal(nodeDir: string): Array<Partial<NodeStartLine> | Partial<NodeControlLine>> {
+  const path = join(nodeDir, 'node.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Partial<NodeStartLine> | Partial<NodeControlLine>];
+    } catch {
+      return []; // a torn last line after a crash
+    }
+  });
+}
+
 /** Reads the capital each strategy's book started with from a node journal. */
 export function readNodeCapital(nodeDir: string): Map<string, number> {
-  const path = join(nodeDir, 'node.jsonl');
   const out = new Map<string, number>();
-  if (!existsSync(path)) return out;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let e: Partial<NodeStartLine>;
-    try {
-      e = JSON.parse(line) as Partial<NodeStartLine>;
-    } catch {
-      continue; // a torn last line after a crash
-    }
-    if (e.e === 'node') for (const s of e.strategies ?? []) out.set(s.tag, s.capital);
+  for (const e of readNodeJournal(nodeDir)) if (e.e === 'node') for (const s of (e as Partial<NodeStartLine>).strategies ?? []) out.set(s.tag, s.capital);
+  return out;
+}
+
+/** The strategies an operator stopped (`ctl stop`) and did not start again: a resume keeps them stopped. */
+export function readNodeStopped(nodeDir: string): Set<string> {
+  const out = new Set<string>();
+  for (const e of readNodeJournal(nodeDir)) {
+    if (e.e !== 'control' || !e.ok || e.tag === undefined) continue;
+    const c = e as NodeControlLine;
+    if (c.action === 'stop') out.add(c.tag);
+    if (c.action === 'start') out.delete(c.tag);
   }
   return out;
 }
@@ -118,6 +150,11 @@ export class TradingNode {
   private readonly lock: RunDirLock;
   private readonly log: Logger;
   private stopped: Promise<NodeSummary> | undefined;
+  private readonly capitals = new Map<string, number>();
+  /** Strategies stopped by an operator: their last summary (none when stopped before this process). */
+  private readonly stoppedByOperator = new Map<string, (RunSummary & { tag: string }) | undefined>();
+  /** Operator actions run one at a time: a stop and a start of one strategy never interleave. */
+  private controlQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly o: NodeOptions) {
     const tags = new Set<string>();
@@ -177,22 +214,98 @@ export class TradingNode {
     if (fresh.length > 0) {
       this.append({ t: Date.now(), e: 'node', venue: venue.kind, account: venue.account, strategies: this.o.strategies.map((s, k) => ({ tag: s.tag, strategy: s.def.name, capital: capitals[k]! })).filter((s) => fresh.some((f) => f.tag === s.tag)) } satisfies NodeStartLine);
     }
-    const fees = this.o.fees ?? tieredFees();
+    const stoppedBefore = this.o.resume ? readNodeStopped(nodeDir) : new Set<string>();
+    if (this.o.resume) this.learnJournaledOrders();
     for (const [k, s] of this.o.strategies.entries()) {
-      const view = new StrategyVenue(venue, this.router, { tag: s.tag, capital: capitals[k]!, fees, accountRisk: this.accountRisk, onPrice: (sym, p) => this.prices.set(sym, p) });
-      this.views.set(s.tag, view);
-      const runDir = join(nodeDir, 'strategies', s.tag);
-      const engine = await TradingEngine.start({
-        def: s.def, rawParams: s.rawParams, symbols: s.symbols, venue: view, runDir, orderTag: s.tag,
-        // A strategy added to the config since the node last ran starts fresh within the resumed node.
-        resume: this.o.resume === true && priorCapital.has(s.tag) && existsSync(join(runDir, 'journal.jsonl')),
-        risk: s.risk, fees, logger: this.o.logger?.(s.tag), onStrategyError: s.onStrategyError, captureProcessErrors: false,
-        marketJournal: this.o.marketJournal, venueModel: this.o.venueModel, fsync: this.o.fsync, unknownOutcomeWindowMs: this.o.unknownOutcomeWindowMs,
-      });
-      this.engines.set(s.tag, engine);
+      this.capitals.set(s.tag, capitals[k]!);
+      if (stoppedBefore.has(s.tag)) {
+        // Stopped by an operator before the resume: it stays stopped until `ctl start`.
+        this.stoppedByOperator.set(s.tag, undefined);
+        this.log.warn('strategy stays stopped (stopped by an operator before the resume); pounce ctl start starts it', { tag: s.tag });
+        continue;
+      }
+      await this.startStrategy(s, this.o.resume === true && priorCapital.has(s.tag));
     }
     // Orders on the account that are not Pounce's are listed once at start (then as they change).
     for (const ord of await venue.openOrders()) this.router.noteOrder(ord);
+  }
+
+  /**
+   * Teaches the router the order ids every strategy journaled, before any reconciles: a resumed
+   * strategy's reconciliation then attributes the account's fills without asking the venue about
+   * each order (one lookup per order made a resume after a busy day take minutes).
+   */
+  private learnJournaledOrders(): void {
+    for (const s of this.o.strategies) {
+      const runDir = join(this.o.nodeDir, 'strategies', s.tag);
+      if (!existsSync(join(runDir, 'journal.jsonl'))) continue;
+      const j = replayJournal(OrderJournal.read(runDir));
+      for (const id of j.orders.keys()) this.router.learn(id, s.tag);
+      for (const i of j.intents.values()) if (i.orderId !== undefined) this.router.learn(i.orderId, s.tag);
+    }
+  }
+
+  /** Starts one strategy's engine on a fresh view of the shared venue; `resume` continues its journal. */
+  private async startStrategy(s: NodeStrategy, resume: boolean): Promise<TradingEngine> {
+    const fees = this.o.fees ?? tieredFees();
+    this.router.detach(s.tag);
+    const view = new StrategyVenue(this.o.venue, this.router, { tag: s.tag, capital: this.capitals.get(s.tag)!, fees, accountRisk: this.accountRisk, onPrice: (sym, p) => this.prices.set(sym, p) });
+    this.views.set(s.tag, view);
+    const runDir = join(this.o.nodeDir, 'strategies', s.tag);
+    const engine = await TradingEngine.start({
+      def: s.def, rawParams: s.rawParams, symbols: s.symbols, venue: view, runDir, orderTag: s.tag,
+      // A strategy added to the config since the node last ran starts fresh within the resumed node.
+      resume: resume && existsSync(join(runDir, 'journal.jsonl')),
+      risk: s.risk, fees, logger: this.o.logger?.(s.tag), onStrategyError: s.onStrategyError, captureProcessErrors: false,
+      marketJournal: this.o.marketJournal, venueModel: this.o.venueModel, fsync: this.o.fsync, unknownOutcomeWindowMs: this.o.unknownOutcomeWindowMs,
+    });
+    this.engines.set(s.tag, engine);
+    return engine;
+  }
+
+  /**
+   * An operator's action on one strategy (see `StrategyAction`), journaled in node.jsonl and in the
+   * strategy's journal with who asked and how it ended. Actions run one at a time.
+   */
+  control(action: StrategyAction, tag: string, by: ControlSource): Promise<ControlOutcome> {
+    const run = this.controlQueue.then(() => this.carryOut(action, tag, by));
+    this.controlQueue = run.catch(() => undefined);
+    return run.then((r) => {
+      this.append({ t: Date.now(), e: 'control', tag, action, by, ok: r.ok, outcome: r.text } satisfies NodeControlLine);
+      return r;
+    });
+  }
+
+  /** Journals a control request refused before it named an action (a wrong token): who tried, and why not. */
+  noteRefusedControl(by: ControlSource, why: string): void {
+    this.append({ t: Date.now(), e: 'control-refused', by, why });
+  }
+
+  private async carryOut(action: StrategyAction, tag: string, by: ControlSource): Promise<ControlOutcome> {
+    const def = this.o.strategies.find((s) => s.tag === tag);
+    if (!def) return { ok: false, text: `no strategy "${tag}" in this node (${this.o.strategies.map((s) => s.tag).join(', ')})` };
+    if (this.stopped) return { ok: false, text: 'the node is stopping' };
+    const engine = this.engines.get(tag);
+    if (action === 'start') {
+      if (engine) return { ok: false, text: `${tag} is already running` };
+      try {
+        const started = await this.startStrategy(def, true);
+        this.stoppedByOperator.delete(tag);
+        started.journal.append({ t: Date.now(), e: 'control', action, by, ok: true, outcome: 'started again, resumed from its journal' });
+        return { ok: true, text: 'started again, resumed from its journal' };
+      } catch (e) {
+        return { ok: false, text: `start failed: ${(e as Error).message}` };
+      }
+    }
+    if (!engine) return { ok: false, text: `${tag} is stopped (pounce ctl start ${tag} starts it)` };
+    if (action !== 'stop') return controlEngine(engine, action, by);
+    const cancelled = await controlEngine(engine, 'cancel', by);
+    engine.journal.append({ t: Date.now(), e: 'control', action: 'stop', by, ok: true, outcome: 'stopping; positions kept' });
+    this.engines.delete(tag);
+    const summary = await engine.stop();
+    this.stoppedByOperator.set(tag, { tag, ...summary });
+    const held = summary.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ');
+    return { ok: true, text: `stopped: ${cancelled.text}; positions kept: ${held || 'none'}` };
   }
 
   /** Lookups of unknown outcomes under way in any strategy (a lockstep replay holds its clock meanwhile). */
@@ -203,16 +316,32 @@ export class TradingNode {
   }
 
   status(): NodeStatus {
+    const strategies: NodeStatus['strategies'] = [];
+    for (const s of this.o.strategies) {
+      const engine = this.engines.get(s.tag);
+      if (engine) {
+        const st = engine.status();
+        strategies.push({ tag: s.tag, strategy: s.def.name, state: st.paused ? 'paused' : 'running', ...st });
+      } else if (this.stoppedByOperator.has(s.tag)) {
+        strategies.push({ ...(this.stoppedByOperator.get(s.tag) ?? neverStarted(this.views.get(s.tag)?.book.equity() ?? 0)), tag: s.tag, strategy: s.def.name, state: 'stopped' });
+      }
+    }
     return {
-      strategies: [...this.engines].map(([tag, e]) => ({ tag, strategy: e.strategyName, ...e.status() })),
-      account: { equity: this.accountEquity, halted: this.accountRisk.halted, externalOrders: [...this.router.externalOrders.values()], heldFills: this.router.heldFills },
+      strategies,
+      account: {
+        equity: this.accountEquity, grossExposure: [...this.views.values()].reduce((g, v) => g + v.book.grossExposure(), 0), risk: this.accountRisk.usage(),
+        halted: this.accountRisk.halted, externalOrders: [...this.router.externalOrders.values()], heldFills: this.router.heldFills,
+      },
     };
   }
 
   /** Stops every strategy (each settles with the venue and closes its journal), then the connection. */
   stop(): Promise<NodeSummary> {
     this.stopped ??= (async () => {
+      // Wait for an operator action under way (a start must not race the stop).
+      await this.controlQueue;
       const summaries: Array<RunSummary & { tag: string }> = [];
+      for (const s of this.stoppedByOperator.values()) if (s) summaries.push(s);
       for (const [tag, e] of this.engines) {
         try {
           summaries.push({ tag, ...(await e.stop()) });
@@ -232,4 +361,12 @@ export class TradingNode {
     })();
     return this.stopped;
   }
+}
+
+/** The status of a strategy stopped by an operator before this process started (nothing measured since). */
+function neverStarted(equity: number): RunStatus {
+  return {
+    positions: [], equity, pnl: 0, openOrders: 0, pending: 0, orders: 0, fills: 0, rejected: 0, connection: 'stopped',
+    halted: undefined, haltCause: undefined, paused: undefined, strategyErrors: 0, lastStrategyError: undefined, venueTime: 0,
+  };
 }

@@ -60,6 +60,11 @@ export class VenueRouter {
     this.sinks.set(tag, sink);
   }
 
+  /** Removes a strategy's route (before a stopped strategy starts again on a new view). */
+  detach(tag: string): void {
+    this.sinks.delete(tag);
+  }
+
   /** The tag in a userMark: a Pounce id's tag, else EXTERNAL. */
   static tagOfMark(userMark: string): string {
     return parseClientOrderId(userMark)?.tag ?? EXTERNAL;

@@ -34,6 +34,7 @@ export interface RiskView {
  */
 export class RiskEngine {
   private halted: Halt | undefined;
+  private pausedText: string | undefined;
   private readonly recent: number[] = [];
   private day: number | undefined;
   private dayStartEquity: number | undefined;
@@ -78,6 +79,23 @@ export class RiskEngine {
   }
 
   /**
+   * Pauses new exposure until `unpause` (an operator's pause: `pounce ctl pause`, the dashboard).
+   * Unlike a halt it is undone; while it holds, the same orders pass as under a halt (reduce-only).
+   */
+  pause(text: string): void {
+    this.pausedText = text;
+  }
+
+  unpause(): void {
+    this.pausedText = undefined;
+  }
+
+  /** Why new exposure is paused, if it is. */
+  get paused(): string | undefined {
+    return this.pausedText;
+  }
+
+  /**
    * Called on every mark (bar, quote, fill): the day starts at the equity of the last mark before
    * the venue's session day changed, and a loss of `dailyLossLimit` from it halts at once.
    */
@@ -101,7 +119,7 @@ export class RiskEngine {
     this.onMark();
     const v = this.view;
     const refusal = checkOrder(this.limits, req, {
-      position: (s) => v.position(s), price: (s) => v.price(s), grossExposure: v.grossExposure(), working: v.workingOrders(), halt: this.halted?.text,
+      position: (s) => v.position(s), price: (s) => v.price(s), grossExposure: v.grossExposure(), working: v.workingOrders(), halt: this.halted?.text ?? this.pausedText,
     });
     if (refusal) return refusal;
     if (this.limits.maxOrdersPerMinute !== undefined) {
