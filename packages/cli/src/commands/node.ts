@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pounce/core';
+import { loadConfig, resolveConfigPath } from '@pounce/core';
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
@@ -10,6 +10,9 @@ import { parseSpeed } from './gateway.ts';
 import { parseNodeConfig, type NodeConfig } from './nodeConfig.ts';
 import { formatStatus } from './statusLine.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
+import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts';
+import { RunOps } from '../ops/RunOps.ts';
+import { watchedRun } from '../ops/watchedRun.ts';
 
 const OPTIONS = {
   config: { type: 'string', value: 'FILE', help: 'the node config (JSON: venue, strategies, account risk; see docs/node.md)' },
@@ -18,7 +21,7 @@ const OPTIONS = {
   duration: { type: 'string', value: '30s|5m|1h', help: 'stop after this long (embedded default: at the end of the data)' },
   speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default max); fills do not depend on it' },
   'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 5s)' },
-  'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
+  ...OPS_OPTIONS,
 } as const;
 
 /** `pounce node`: its one declaration, read by the parser and by `--help`. */
@@ -27,6 +30,7 @@ export const NODE_COMMAND = {
   usage: '--config pounce.config.json [--run-dir DIR] | --resume DIR',
   summary: 'Runs many strategies on one account through one client and one push connection.',
   options: OPTIONS,
+  groups: [{ title: 'Running unattended (docs/operations.md)', names: OPS_FLAG_NAMES }],
   examples: ['npm run node -- --config pounce.config.json'],
   doc: 'docs/node.md',
 } as const satisfies CommandSpec<typeof OPTIONS>;
@@ -47,9 +51,9 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   const nodeDir = resume ? resolve(v.resume!) : resolve(v['run-dir'] ?? join('.pounce', 'nodes', new Date().toISOString().replace(/[:.]/g, '-')));
   const configText = resume ? readFileSync(join(nodeDir, CONFIG_COPY), 'utf8') : readFileSync(resolve(v.config!), 'utf8');
   const cfg: NodeConfig = parseNodeConfig(configText, resume ? join(nodeDir, CONFIG_COPY) : v.config!);
-  const level = (v['log-level'] ?? 'warn') as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
-  const loggerFor = (scope: string) => createLogger({ level, scope });
+  const opsSettings = parseOpsFlags(v);
+  // Webhooks of the config (kept in the node folder, so a resume notifies as before) and of the command line.
+  opsSettings.webhooks.push(...cfg.notify);
   const strategies: NodeStrategy[] = [];
   for (const s of cfg.strategies) {
     const { def } = await loadStrategy(s.strategy, STRATEGIES_DIR);
@@ -70,6 +74,15 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     tigerLock?.release();
     throw e;
   }
+  let ops: RunOps;
+  try {
+    ops = await RunOps.open(opsSettings, (e) => ops.loggerFor('node').error(`metrics server failed: ${e.message}`));
+  } catch (e) {
+    lock.release();
+    tigerLock?.release();
+    throw e;
+  }
+  const loggerFor = (scope: string) => ops.loggerFor(scope, cfg.strategies.some((s) => s.tag === scope) ? scope : undefined);
   let opened: OpenedVenue;
   let node: TradingNode;
   try {
@@ -84,11 +97,17 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     out(`run        ${nodeDir}`);
     node = await TradingNode.start({ venue: opened.venue, strategies, nodeDir, lock, resume, account: cfg.account, logger: loggerFor, venueModel: opened.model });
   } catch (e) {
+    await ops.close(0);
     lock.release();
     tigerLock?.release();
     throw e;
   }
   if (resume) out('resumed    every strategy reconciled with the venue');
+  ops.watch(watchedRun([...node.engines].map(([label, engine]) => ({ label, engine })), opened, {
+    accountHalt: () => node.accountRisk.halted,
+    accountEquity: () => node.status().account.equity,
+  }));
+  for (const line of ops.describe(undefined)) out(line);
 
   const started = Date.now();
   const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : 5000;
@@ -116,7 +135,9 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   });
   clearInterval(status);
   clearTimeout(timer);
+  ops.stopWatching();
   const s = await node.stop();
+  await ops.close();
   tigerLock?.release();
   out('');
   out('summary');
