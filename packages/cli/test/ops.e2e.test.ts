@@ -225,4 +225,44 @@ describe('running for weeks: metrics, health, JSON logs, webhooks (real processe
       for (const line of text.trimEnd().split('\n')) expect(JSON.parse(line)).toMatchObject({ time: expect.any(String), level: expect.stringMatching(/^(debug|info|warn|error)$/), msg: expect.any(String) });
     }
   }, 240_000);
+
+  it('strategy: /healthz turns 503 when the strategy halts, /metrics on the dashboard port equals the journal, the error and the halt are posted', async () => {
+    const dir = tmp();
+    const runDir = join(dir, 'run');
+    writeFileSync(join(dir, 'nbuys.mjs'), PLUGIN);
+    const hook = await receiver();
+    const run = startPounce(['strategy', join(dir, 'nbuys.mjs'), '--embedded', '--data', `NVDA=${slice(DEFAULT_DATA.NVDA!, 2000, join(dir, 'nvda.csv'))}`, '--speed', '10',
+      '--param', 'n=2', '--param', 'throwAfter=4', '--run-dir', runDir, '--dashboard', '--notify', `json=${hook.url}/generic`], children, dir);
+    await waitFor(() => journal(runDir).some((e) => e.e === 'strategy-error'), 120_000, 'the strategy error journaled');
+    await waitFor(() => /dashboard {2}http:\/\/127\.0\.0\.1:\d+\/\?token=\w+/.test(run.out()), 10_000, 'the dashboard line');
+    const [, base, token] = /dashboard {2}(http:\/\/127\.0\.0\.1:\d+)\/\?token=(\w+)/.exec(run.out())!;
+    expect(run.out()).toContain(`metrics    ${base!}/metrics and /healthz`);
+
+    const health = await get(`${base!}/healthz?token=${token!}`);
+    expect(health.status).toBe(503);
+    const body = JSON.parse(health.text) as { healthy: boolean; connected: boolean; halted: Record<string, string> };
+    expect(body).toMatchObject({ healthy: false, connected: true });
+    expect(body.halted['n-buys']).toMatch(/strategy error in .*boom from the test plugin/);
+    expect((await get(`${base!}/metrics`)).status).toBe(401);
+    const m = await get(`${base!}/metrics`, token);
+    expect(m.status).toBe(200);
+    const families = parsePrometheusTextFormat(m.text);
+    const c = counts(journal(runDir));
+    expect(c).toEqual({ orders: 2, fills: 2, rejected: 0 });
+    expect(sample(families, 'pounce_orders_total', { strategy: 'n-buys' })).toBe(c.orders);
+    expect(sample(families, 'pounce_fills_total', { strategy: 'n-buys' })).toBe(c.fills);
+    expect(sample(families, 'pounce_strategy_errors_total', { strategy: 'n-buys' })).toBe(1);
+    expect(sample(families, 'pounce_halted', { strategy: 'n-buys' })).toBe(1);
+    // The page itself is still served at / with the same token.
+    expect((await get(`${base!}/?token=${token!}`)).text).toContain('<html');
+
+    run.proc.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    const kinds = hook.got.map((g) => g.body.kind);
+    expect(kinds.filter((k) => k === 'fill')).toHaveLength(2);
+    const error = hook.got.find((g) => g.body.kind === 'error')!;
+    expect(error.body).toMatchObject({ strategy: 'n-buys', text: expect.stringMatching(/strategy error in .*boom from the test plugin/) });
+    const halt = hook.got.find((g) => g.body.kind === 'halt')!;
+    expect(halt.body).toMatchObject({ strategy: 'n-buys', text: expect.stringMatching(/^halted: strategy error in .*boom/), details: { scope: 'strategy' } });
+  }, 240_000);
 });

@@ -37,7 +37,8 @@ export class RunOps {
 
   private constructor(readonly settings: OpsSettings) {
     this.token = settings.tokenFile ? tokenFrom(settings.tokenFile) : randomBytes(16).toString('hex');
-    registerSecret(this.token);
+    // A token kept in a file outlives the run: no line may show it. A per-run token is printed, as the dashboard's URL always was.
+    if (settings.tokenFile) registerSecret(this.token);
     this.file = settings.logFile ? new RotatingLogFile(settings.logFile) : undefined;
     this.log = this.baseLogger('ops');
     this.notifier = settings.webhooks.length ? new WebhookNotifier({ targets: settings.webhooks, logger: this.log }) : undefined;

@@ -14,8 +14,8 @@ const now = () => new Date().toISOString();
  * Turns a run's events into notifications: every fill (as the strategy's engine books it, each
  * once), each halt of a strategy or of the account (when it starts), a push disconnect and the
  * reconnect after it. Errors come from the run's error log lines (`notifyingLogger`). Halts have
- * no event stream of their own: they are read from the run's status every `pollMs` and after
- * every fill.
+ * no event stream of their own: they are read from the run's status every `pollMs`, after
+ * every fill and at `stop`.
  *
  * @example
  * ```ts
@@ -79,6 +79,9 @@ export class RunNotifications {
    * end is not a disconnect.
    */
   stop(): void {
+    if (this.subs.length === 0) return;
+    // A halt since the last poll is still told.
+    this.checkHalts();
     clearInterval(this.timer);
     for (const s of this.subs.splice(0)) s.unsubscribe();
   }
