@@ -66,7 +66,7 @@ export class WebhookNotifier {
     if (this.closed) return;
     for (const q of this.queues) {
       q.items.push(n);
-      if (q.items.length > (this.o.maxQueue ?? 1000)) {
+      if (q.items.length - (q.busy ? 1 : 0) > (this.o.maxQueue ?? 1000)) {
         // The oldest waiting one; the one being sent (first while busy) stays.
         q.items.splice(q.busy ? 1 : 0, 1);
         this.counts.dropped++;
