@@ -1,3 +1,4 @@
+// Types for the Prometheus text-format parser the metrics tests use (it ships none); ambient, so the CLI tests see it too.
 declare module 'parse-prometheus-text-format' {
   /** One metric family as prom2json shapes it. */
   export interface PrometheusFamily {
