@@ -265,4 +265,27 @@ describe('running for weeks: metrics, health, JSON logs, webhooks (real processe
     const halt = hook.got.find((g) => g.body.kind === 'halt')!;
     expect(halt.body).toMatchObject({ strategy: 'n-buys', text: expect.stringMatching(/^halted: strategy error in .*boom/), details: { scope: 'strategy' } });
   }, 240_000);
+
+  it('a busy --metrics-port or a bad ops flag stops the start before the venue: non-zero exit, the flag named, no run folder', async () => {
+    const dir = tmp();
+    const busy = createServer();
+    servers.push(busy);
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as AddressInfo).port;
+    const cases: Array<[string[], RegExp]> = [
+      [['--metrics-port', String(port)], new RegExp(`--metrics-port ${port}: 127\\.0\\.0\\.1:${port} is already in use`)],
+      [['--log-keep', '3'], /--log-max-size and --log-keep go with --log-file/],
+      [['--log-file', join(dir, 'x.log'), '--log-max-size', '12'], /--log-max-size: expected a size of at least 1KB/],
+      [['--notify', 'discord=http://127.0.0.1:1/x'], /--notify #1\.preset: expected one of json, slack, telegram, got "discord"/],
+      [['--notify', 'telegram=http://127.0.0.1:1/bot1:SECRET/sendMessage'], /--notify #1: the telegram preset needs --telegram-chat-id ID/],
+    ];
+    for (const [flags, message] of cases) {
+      const runDir = join(dir, 'run');
+      const p = startPounce(['strategy', 'sma-cross', '--embedded', '--run-dir', runDir, ...flags], children, dir);
+      expect(await p.exited, flags.join(' ')).not.toBe(0);
+      expect(p.out()).toMatch(message);
+      expect(p.out()).not.toContain('SECRET');
+      expect(existsSync(runDir), flags.join(' ')).toBe(false);
+    }
+  }, 240_000);
 });

@@ -50,6 +50,7 @@ export function parseOpsFlags(v: OpsValues): OpsSettings {
     const eq = spec.indexOf('=');
     if (eq <= 0) throw new Error(`--notify: expected PRESET=URL with PRESET one of ${WEBHOOK_PRESETS.join(', ')}, got a value without "PRESET="`);
     const preset = spec.slice(0, eq);
+    if (preset === 'telegram' && v['telegram-chat-id'] === undefined) throw new Error(`--notify #${k + 1}: the telegram preset needs --telegram-chat-id ID (the chat to post to)`);
     return parseWebhookTarget({ preset, url: spec.slice(eq + 1), chatId: preset === 'telegram' ? v['telegram-chat-id'] : undefined }, `--notify #${k + 1}`);
   });
   if (v['telegram-chat-id'] !== undefined && !webhooks.some((w) => w.preset === 'telegram')) throw new Error('--telegram-chat-id goes with --notify telegram=URL');
