@@ -82,12 +82,12 @@ export class RunOps {
 
   /** Starts the metrics, health routes and notifications of a started run. */
   watch(run: WatchedRun, dashboard?: DashboardServer): void {
-    this.metrics = new RunMetrics(run);
     const notifier = this.notifier;
-    if (notifier) {
-      this.metrics.countNotifications(() => notifier.stats);
-      this.notifications = new RunNotifications(run, notifier);
-    }
+    if (notifier) this.notifications = new RunNotifications(run, notifier);
+    // Metrics only where they are served: a run without a port or page keeps none.
+    if (!this.server && !dashboard) return;
+    this.metrics = new RunMetrics(run);
+    if (notifier) this.metrics.countNotifications(() => notifier.stats);
     const routes = opsRoutes(run, this.metrics);
     this.server?.mount(routes);
     dashboard?.mount(routes);
