@@ -76,8 +76,9 @@ describe('pounce node (real processes)', () => {
       expect(new Set(fills.map((f) => f.symbol))).toEqual(new Set([symbol]));
       // The summary's position is the net of the strategy's own journaled fills.
       const net = fills.reduce((q, f) => q + (f.action === 'BUY' ? f.quantity : -f.quantity), 0);
-      // In the summary: a status line (every 5 s) also starts with the tag.
-      const line = (second.out().split('\nsummary\n')[1] ?? '').split('\n').find((l) => l.trim().startsWith(`${tag} `))!;
+      // The summary's line, not a status line (a resume that runs past --status-every prints those first).
+      const lines = second.out().split('\n');
+      const line = lines.slice(lines.indexOf('summary')).find((l) => l.trim().startsWith(`${tag} `))!;
       expect(line).toContain(net === 0 ? 'positions flat' : `positions ${symbol} ${net}`);
     }
     expect(existsSync(join(nodeDir, 'LOCK'))).toBe(false);

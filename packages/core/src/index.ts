@@ -37,6 +37,7 @@ export * from './push/pushTls.ts';
 export * from './push/subscriptionQuota.ts';
 export * from './log/redact.ts';
 export * from './log/Logger.ts';
+export * from './log/RotatingLogFile.ts';
 export * from './log/OncePerKeyLog.ts';
 export * from './marketdata/csvBars.ts';
 export * from './marketdata/readCsvBars.ts';

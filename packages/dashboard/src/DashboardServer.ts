@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
@@ -8,6 +8,8 @@ import type { TradingEngine, TradingNode, Venue } from '@pounce/runtime';
 import { dashboardPage } from './dashboardPage.ts';
 import { NodeDashboardView } from './NodeDashboardView.ts';
 import { nodeDashboardPage } from './nodeDashboardPage.ts';
+import type { ExtraRoutes } from './ops/opsRoutes.ts';
+import { hasToken } from './ops/requestToken.ts';
 
 export interface DashboardListenOptions {
   /** Called when a user confirms the kill switch on the page. */
@@ -22,6 +24,8 @@ export interface DashboardListenOptions {
   intervalMs?: number;
   /** A client with more than this many bytes unsent gets no update until it drains (it is dropped, not queued). */
   maxBufferedBytes?: number;
+  /** The token for the page and every route (`--metrics-token-file`); default a random one per run. */
+  token?: string;
 }
 
 export interface DashboardOptions extends DashboardListenOptions {
@@ -54,7 +58,7 @@ const MAX_FILLS = 500;
  * ```
  */
 export class DashboardServer {
-  readonly token = randomBytes(16).toString('hex');
+  readonly token: string;
   private server!: Server;
   private wss!: WebSocketServer;
   private readonly subs: Subscription[] = [];
@@ -71,8 +75,12 @@ export class DashboardServer {
   private engine: TradingEngine | undefined;
   /** Set instead of `engine` for a node: its page lists every strategy with its controls. */
   private nodeView: NodeDashboardView | undefined;
+  /** Routes mounted beside the page (`/healthz`, `/metrics`), behind the same token. */
+  private extraRoutes: ExtraRoutes | undefined;
 
-  private constructor(private readonly o: DashboardListenOptions) {}
+  private constructor(private readonly o: DashboardListenOptions) {
+    this.token = o.token ?? randomBytes(16).toString('hex');
+  }
 
   /**
    * Opens the port first, before a run touches its venue: a busy port fails the start
@@ -94,10 +102,14 @@ export class DashboardServer {
     return `http://127.0.0.1:${this.port}/?token=${this.token}`;
   }
 
+  /** `?token=` or `Authorization: Bearer` (a scraper's way). */
   private authorized(req: IncomingMessage): boolean {
-    const given = Buffer.from(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('token') ?? '');
-    const want = Buffer.from(this.token);
-    return given.length === want.length && timingSafeEqual(given, want);
+    return hasToken(req, this.token);
+  }
+
+  /** Serves `routes` beside the page, behind the same token (see `opsRoutes`). */
+  mount(routes: ExtraRoutes): void {
+    this.extraRoutes = routes;
   }
 
   private async open(): Promise<void> {
@@ -106,6 +118,7 @@ export class DashboardServer {
         res.writeHead(401, { 'content-type': 'text/plain' }).end('wrong or missing token: use the URL printed by the run');
         return;
       }
+      if (this.extraRoutes?.(req, res)) return;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(this.nodeView ? nodeDashboardPage() : dashboardPage());
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pounce/core';
+import { loadConfig, resolveConfigPath } from '@pounce/core';
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
@@ -12,6 +12,9 @@ import { numberFlag, parseSpeed } from './gateway.ts';
 import { parseNodeConfig, type NodeConfig } from './nodeConfig.ts';
 import { formatStatus } from './statusLine.ts';
 import { STRATEGIES_DIR } from './strategy.ts';
+import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts';
+import { RunOps } from '../ops/RunOps.ts';
+import { watchedRun } from '../ops/watchedRun.ts';
 
 const OPTIONS = {
   config: { type: 'string', value: 'FILE', help: 'the node config (JSON: venue, strategies, account risk; see docs/node.md)' },
@@ -20,9 +23,9 @@ const OPTIONS = {
   duration: { type: 'string', value: '30s|5m|1h', help: 'stop after this long (embedded default: at the end of the data)' },
   speed: { type: 'string', value: 'STEPS_PER_SECOND|max', help: 'embedded gateway: replay steps per second at most (default max); fills do not depend on it' },
   'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 5s)' },
-  'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
   dashboard: { type: 'boolean', help: 'serve the node\'s dashboard on 127.0.0.1: every strategy with its controls, and the account' },
   'dashboard-port': { type: 'string', value: 'PORT', help: 'dashboard port (default: any free port)' },
+  ...OPS_OPTIONS,
 } as const;
 
 /** `pounce node`: its one declaration, read by the parser and by `--help`. */
@@ -31,6 +34,7 @@ export const NODE_COMMAND = {
   usage: '--config pounce.config.json [--run-dir DIR] | --resume DIR',
   summary: 'Runs many strategies on one account through one client and one push connection.',
   options: OPTIONS,
+  groups: [{ title: 'Running unattended (docs/operations.md)', names: OPS_FLAG_NAMES }],
   examples: ['npm run node -- --config pounce.config.json'],
   doc: 'docs/node.md',
 } as const satisfies CommandSpec<typeof OPTIONS>;
@@ -51,9 +55,9 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   const nodeDir = resume ? resolve(v.resume!) : resolve(v['run-dir'] ?? join('.pounce', 'nodes', new Date().toISOString().replace(/[:.]/g, '-')));
   const configText = resume ? readFileSync(join(nodeDir, CONFIG_COPY), 'utf8') : readFileSync(resolve(v.config!), 'utf8');
   const cfg: NodeConfig = parseNodeConfig(configText, resume ? join(nodeDir, CONFIG_COPY) : v.config!);
-  const level = (v['log-level'] ?? 'warn') as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
-  const loggerFor = (scope: string) => createLogger({ level, scope });
+  const opsSettings = parseOpsFlags(v);
+  // Webhooks of the config (kept in the node folder, so a resume notifies as before) and of the command line.
+  opsSettings.webhooks.push(...cfg.notify);
   const strategies: NodeStrategy[] = [];
   for (const s of cfg.strategies) {
     const { def } = await loadStrategy(s.strategy, STRATEGIES_DIR);
@@ -65,11 +69,12 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
   const dashboardPort = numberFlag('dashboard-port', v['dashboard-port'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
   if (v['dashboard-port'] !== undefined && !v.dashboard) throw new Error('--dashboard-port needs --dashboard');
-  // The port is opened before anything connects: a busy port stops the start with nothing traded.
+  // The ports are opened before anything connects: a busy port stops the start with nothing traded.
+  const ops: RunOps = await RunOps.open(opsSettings, (e) => ops.loggerFor('node').error(`metrics server failed: ${e.message}`));
   let running: TradingNode | undefined;
   const dashboard = v.dashboard
     ? await DashboardServer.listen({
-      port: dashboardPort,
+      port: dashboardPort, token: ops.token,
       // The node page has no whole-run kill switch: each strategy has its own stop.
       onKill: () => undefined,
       onError: (e) => {
@@ -79,6 +84,10 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
       },
     })
     : undefined;
+  const closeSideServices = async (): Promise<void> => {
+    await dashboard?.stop();
+    await ops.close(0);
+  };
 
   // One process per tiger_id, checked before anything connects (the embedded gateway is a broker of its own).
   const tigerPath = cfg.venue.embedded ? undefined : resolveConfigPath(cfg.venue.config, process.env);
@@ -88,9 +97,10 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     lock = RunDirLock.acquire(nodeDir, { takeOverStale: resume });
   } catch (e) {
     tigerLock?.release();
-    await dashboard?.stop();
+    await closeSideServices();
     throw e;
   }
+  const loggerFor = (scope: string) => ops.loggerFor(scope, cfg.strategies.some((s) => s.tag === scope) ? scope : undefined);
   let opened: OpenedVenue;
   let node: TradingNode;
   try {
@@ -107,7 +117,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   } catch (e) {
     lock.release();
     tigerLock?.release();
-    await dashboard?.stop();
+    await closeSideServices();
     throw e;
   }
   running = node;
@@ -122,15 +132,20 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   } catch (e) {
     await node.stop();
     tigerLock?.release();
-    await dashboard?.stop();
+    await closeSideServices();
     throw e;
   }
   if (dashboard) {
     dashboard.attachNode(node);
-    out(`dashboard  ${dashboard.url}`);
+    out(`dashboard  ${opsSettings.tokenFile ? `http://127.0.0.1:${dashboard.port}/?token=<token in ${opsSettings.tokenFile}>` : dashboard.url}`);
   }
   out(`control    npm run pounce -- ctl status --run-dir ${nodeDir}`);
   for (const st of node.status().strategies) if (st.state !== 'running') out(`${st.tag.padEnd(8)} ${st.state} (by an operator before the resume): ${st.state === 'stopped' ? `ctl start ${st.tag}` : `ctl resume ${st.tag}`} undoes it`);
+  ops.watch(watchedRun([...node.engines].map(([label, engine]) => ({ label, engine })), opened, {
+    accountHalt: () => node.accountRisk.halted,
+    accountEquity: () => node.status().account.equity,
+  }), dashboard);
+  for (const line of ops.describe(dashboard)) out(line);
 
   const started = Date.now();
   const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : 5000;
@@ -159,9 +174,11 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   clearInterval(status);
   clearTimeout(timer);
   await ctl.stop();
+  ops.stopWatching();
   const s = await node.stop();
   // After the node's stop, so open pages get the final figures.
   await dashboard?.stop();
+  await ops.close();
   tigerLock?.release();
   out('');
   out('summary');

@@ -1,4 +1,5 @@
 import type { AccountLimits, RiskLimits } from '@pounce/runtime';
+import { parseWebhookTarget, type WebhookTarget } from '@pounce/dashboard';
 
 /** One `strategies[]` entry of a node config. */
 export interface NodeStrategyConfig {
@@ -16,6 +17,8 @@ export interface NodeConfig {
   venue: { mode: 'paper' | 'live'; config?: string; embedded?: boolean; account?: string; confirmLive?: string; data?: string[]; speed?: number | 'max' };
   account: AccountLimits;
   strategies: NodeStrategyConfig[];
+  /** Webhooks told of fills, halts, disconnects and errors (docs/operations.md). */
+  notify: WebhookTarget[];
 }
 
 export class NodeConfigError extends Error {
@@ -94,7 +97,7 @@ export function parseNodeConfig(text: string, source = 'node config'): NodeConfi
   } catch (e) {
     throw new NodeConfigError(`${source}: not valid JSON (${(e as Error).message})`);
   }
-  const top = object(raw, source, ['venue', 'account', 'strategies', '$schema']);
+  const top = object(raw, source, ['venue', 'account', 'strategies', 'notify', '$schema']);
   const v = top.venue === undefined ? {} : object(top.venue, 'venue', ['mode', 'config', 'embedded', 'account', 'confirmLive', 'data', 'speed']);
   const mode = v.mode === undefined ? 'paper' : v.mode === 'paper' || v.mode === 'live' ? v.mode : fail('venue.mode', '"paper" or "live"', v.mode);
   if (v.embedded !== undefined && typeof v.embedded !== 'boolean') fail('venue.embedded', 'true or false', v.embedded);
@@ -116,7 +119,18 @@ export function parseNodeConfig(text: string, source = 'node config'): NodeConfi
     if (seen.has(s.tag)) throw new NodeConfigError(`strategies[${k}].tag: "${s.tag}" is used by an earlier entry; each strategy needs its own tag`);
     seen.add(s.tag);
   }
+  if (top.notify !== undefined && !Array.isArray(top.notify)) fail('notify', 'an array of webhooks ({ "url", "preset", "chatId" })', top.notify);
+  const notify = ((top.notify ?? []) as Json[]).map((w, k) => {
+    const field = `notify[${k}]`;
+    const o = object(w, field, ['url', 'preset', 'chatId']);
+    try {
+      return parseWebhookTarget(o, field);
+    } catch (e) {
+      throw new NodeConfigError((e as Error).message);
+    }
+  });
   return {
+    notify,
     venue: { mode, config: optString(v.config, 'venue.config'), embedded: v.embedded as boolean | undefined, account: optString(v.account, 'venue.account'), confirmLive: optString(v.confirmLive, 'venue.confirmLive'), data: optStrings(v.data, 'venue.data'), speed: speed as number | 'max' | undefined },
     account,
     strategies,

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readReportParams } from '@pounce/backtest';
-import { createLogger, loadConfig, resolveConfigPath, type LogLevel } from '@pounce/core';
+import { loadConfig, resolveConfigPath } from '@pounce/core';
 import type { Order } from '@pounce/core';
 import { DashboardServer } from '@pounce/dashboard';
 import { controlEngine, DEFAULT_ORDER_TAG, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
@@ -17,6 +17,9 @@ import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAG_
 import { KILL_FILE, KillFileWatcher } from './killFile.ts';
 import { journalCounts, latestStartedRun, removeUnstartedRun, runStarted, type JournalCounts } from './runFolders.ts';
 import { formatStatus } from './statusLine.ts';
+import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts';
+import { watchedRun } from '../ops/watchedRun.ts';
+import { RunOps } from '../ops/RunOps.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** The strategies folder: the repo's `strategies/`, or `POUNCE_STRATEGIES_DIR` when set (`new` writes there too). */
@@ -41,7 +44,6 @@ const OPTIONS = {
   'run-dir': { type: 'string', value: 'DIR', help: 'run folder: journal, state, market.csv (default .pounce/runs/<time>-<strategy>)' },
   resume: { type: 'string', value: 'DIR|latest', help: 'resume a run from its folder after a stop or crash' },
   'status-every': { type: 'string', value: 'DURATION', help: 'status line interval (default 1s on a terminal, else 5s)' },
-  'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], help: 'log level (default warn)' },
   'from-report': { type: 'string', value: 'DIR', help: 'the strategy, parameters, symbols and risk limits of a backtest report' },
   dashboard: { type: 'boolean', help: 'serve the live dashboard on 127.0.0.1' },
   'no-market-journal': { type: 'boolean', help: 'do not write market.csv (replay-check needs it)' },
@@ -49,6 +51,7 @@ const OPTIONS = {
   'on-strategy-error': { type: 'string', value: 'halt|continue', help: 'after the strategy throws: halt new exposure (default) or continue' },
   'no-grab-permission': { type: 'boolean', help: 'real account: do not take the quote permission at start (see docs/config.md)' },
   'clear-kill': { type: 'boolean', help: 'with --resume: remove the KILL file of a killed run and go on' },
+  ...OPS_OPTIONS,
 } as const;
 
 /** `pounce strategy`: its one declaration, read by the parser and by `--help`. */
@@ -57,7 +60,7 @@ export const STRATEGY_COMMAND = {
   usage: '<name|path> [--paper | --live --confirm-live ACCOUNT] [options]',
   summary: 'Runs a strategy plugin on paper, live, or the embedded local gateway; prints a status line and a summary. Ctrl-C once stops cleanly; twice trips the kill switch.',
   options: OPTIONS,
-  groups: [{ title: 'Risk checks', names: RISK_FLAG_NAMES }],
+  groups: [{ title: 'Risk checks', names: RISK_FLAG_NAMES }, { title: 'Running unattended (docs/operations.md)', names: OPS_FLAG_NAMES }],
   examples: ['npm run strategy -- --list', 'npm run strategy -- sma-cross --paper --duration 20s'],
   doc: 'docs/strategies.md',
 } as const satisfies CommandSpec<typeof OPTIONS>;
@@ -85,9 +88,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   // Everything the command line says is checked here, before a run folder, a gateway or a
   // connection exists: a mistake leaves nothing behind.
   const { def } = await loadStrategy(name, STRATEGIES_DIR);
-  const level = (v['log-level'] ?? 'warn') as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level: expected debug, info, warn or error, got "${level}"`);
-  const logger = createLogger({ level, scope: def.name });
+  const opsSettings = parseOpsFlags(v);
   // --from-report: the exact strategy, parameters and symbols a backtest report recorded.
   const fromReport = v['from-report'] ? readReportParams(resolve(v['from-report'])) : undefined;
   if (fromReport && fromReport.strategy !== def.name) throw new Error(`--from-report: the report is for strategy ${fromReport.strategy}, not ${def.name}`);
@@ -131,14 +132,19 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   // start here, with nothing traded.
   let engine: TradingEngine | undefined;
   let stopRun: () => void = () => undefined;
+  const ops = await RunOps.open(opsSettings, (e) => sideServiceFailed(`metrics server failed: ${e.message}`));
+  const logger = ops.loggerFor(def.name, def.name);
   const dashboard = v.dashboard
     ? await DashboardServer.listen({
-      port: dashboardPort,
+      port: dashboardPort, token: ops.token,
       onKill: () => {
         out('\nkill switch pressed on the dashboard: cancelling open orders and stopping');
         void engine?.kill('dashboard kill switch').finally(() => stopRun());
       },
       onError: (e) => sideServiceFailed(`dashboard failed: ${e.message}`),
+    }).catch(async (e: unknown) => {
+      await ops.close(0);
+      throw e;
     })
     : undefined;
   /** A side service failed while trading: no new exposure, said on the terminal and journaled. */
@@ -160,6 +166,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
   } catch (err) {
     await dashboard?.stop();
+    await ops.close(0);
     removeUnstartedRun(runDir, createdRunDir);
     throw err;
   }
@@ -167,6 +174,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   if (v.resume === undefined && runStarted(runDir)) {
     lock.release();
     await dashboard?.stop();
+    await ops.close(0);
     throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
   }
   let opened: OpenedVenue | undefined;
@@ -204,6 +212,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   } catch (err) {
     await opened?.venue.stop().catch(() => undefined);
     await dashboard?.stop();
+    await ops.close(0);
     lock.release();
     removeUnstartedRun(runDir, createdRunDir);
     throw err;
@@ -226,8 +235,10 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   });
   if (dashboard) {
     dashboard.attach(run, opened.venue);
-    out(`dashboard  ${dashboard.url}`);
+    out(`dashboard  ${opsSettings.tokenFile ? `http://127.0.0.1:${dashboard.port}/?token=<token in ${opsSettings.tokenFile}>` : dashboard.url}`);
   }
+  ops.watch(watchedRun([{ label: def.name, engine: run }], opened), dashboard);
+  for (const line of ops.describe(dashboard)) out(line);
 
   // `pounce ctl` on this run: its one strategy, named by its name or its tag (or not at all).
   let ctlStop: (() => void) | undefined;
@@ -310,10 +321,12 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   if (tty) process.stdout.write('\n');
   // Same tick as the engine's stop: the page's equity path ends with the run's last bar.
   dashboard?.stopFollowing();
+  ops.stopWatching();
   const s = await run.stop();
   engineStopped = true;
   // After the engine's final reconcile, so open pages get the final figures.
   await dashboard?.stop();
+  await ops.close();
   const total = counted(s);
   out('');
   out('summary');

@@ -22,6 +22,8 @@ export interface EmbeddedVenue {
   gateway: Gateway;
   /** Start it once the strategy runs; it resolves when the data has run out. */
   replay: LockstepReplay;
+  api: OpenApiClient;
+  push: PushClient;
 }
 
 /**
@@ -51,5 +53,5 @@ export async function startEmbeddedVenue(o: EmbeddedVenueOptions): Promise<Embed
     replay.stop();
     return gateway.stop();
   }, gateway.dataTimeframe.kind === 'session' ? '1d' : undefined);
-  return { venue, gateway, replay };
+  return { venue, gateway, replay, api, push };
 }

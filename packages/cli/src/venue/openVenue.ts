@@ -45,6 +45,9 @@ export interface OpenedVenue {
   replay: LockstepReplay | undefined;
   /** The embedded gateway's fill model and data, for the run journal (replay-check replays them). */
   model: RunVenueModel | undefined;
+  /** The venue's clients, for what only they know (the rate limiter's tokens, push times: the metrics). */
+  api: OpenApiClient;
+  push: PushClient;
 }
 
 /**
@@ -88,7 +91,7 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
     if (confirmed === undefined) throw new VenueSelectionError(`live trading on account ${cfg.account} needs explicit confirmation: add --confirm-live ${cfg.account}`);
     if (confirmed !== cfg.account) throw new VenueSelectionError(`live confirmation "${confirmed}" does not match the config's account; nothing was sent`);
     const { api, push, cfg: routed } = await clientsFor(cfg, log, r.grabPermission !== false);
-    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${routed.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
+    return { venue: new OpenApiVenue('live', api, push, r.symbols), description: `LIVE account ${cfg.account} at ${routed.serverUrl}`, gateway: undefined, replay: undefined, model: undefined, api, push };
   }
   if (path) {
     const cfg = loadConfig({ path, env: r.env ?? process.env, overrides: r.account ? { account: r.account } : {} });
@@ -96,7 +99,7 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
       throw new VenueSelectionError(`account ${cfg.account} in ${path} is a live account; --paper needs a paper (17-digit) account. Pass --account <paper account>, or --embedded for the local gateway`);
     }
     const { api, push, cfg: routed } = await clientsFor(cfg, log, r.grabPermission !== false);
-    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${routed.serverUrl}`, gateway: undefined, replay: undefined, model: undefined };
+    return { venue: new OpenApiVenue('paper', api, push, r.symbols), description: `paper account ${cfg.account} at ${routed.serverUrl}`, gateway: undefined, replay: undefined, model: undefined, api, push };
   }
   if (r.account) throw new VenueSelectionError('--account needs a config file; the embedded gateway has its own paper account');
   const g = r.gateway ?? { stateDir: join('.pounce', 'gateway') };
@@ -105,11 +108,11 @@ export async function openVenue(r: VenueRequest): Promise<OpenedVenue> {
   const missing = r.symbols.filter((s) => !bars.some((b) => b.symbol === s));
   if (missing.length) throw new VenueSelectionError(`no market data for ${missing.join(', ')} in the embedded gateway; pass --data SYMBOL=file.csv`);
   const model: RunVenueModel = { fees: 'tradeup', participation: 0.1, slippageBps: 0, cash: DEFAULT_STARTING_CASH, data: dataFiles, synthetic: g.synthetic };
-  const { venue, gateway, replay } = await startEmbeddedVenue({
+  const { venue, gateway, replay, api, push } = await startEmbeddedVenue({
     bars, symbols: r.symbols, stateDir: g.stateDir, speed: g.speed ?? 20, resume: g.resume ?? false,
     matching: { fees: tieredFees(), participation: model.participation, initialCash: model.cash, slippageBps: model.slippageBps, allowShort: true }, logger: log,
   });
-  return { venue, description: `embedded local gateway (paper account ${venue.account}, ${gateway.httpUrl})`, gateway, replay, model };
+  return { venue, description: `embedded local gateway (paper account ${venue.account}, ${gateway.httpUrl})`, gateway, replay, model, api, push };
 }
 
 /** `SYMBOL=path` with the path made absolute, so a replay finds the file from any folder. */

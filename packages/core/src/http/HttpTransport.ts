@@ -91,6 +91,11 @@ export class HttpTransport {
    */
   lastReply: { serverMs: number; sentMs: number; receivedMs: number } | undefined;
 
+  /** The client-side rate limiter's tokens available now, per bucket (empty when rate limiting is off). */
+  rateLimitTokens(): Map<string, number> {
+    return this.limiter?.available() ?? new Map();
+  }
+
   get activeCalls(): number {
     return this.active;
   }

@@ -58,6 +58,15 @@ export class RateLimiter {
     return wait;
   }
 
+  /**
+   * Tokens available now in every bucket used so far (by method, and `paper-writes` for a paper
+   * account's shared place/modify/cancel budget): how close the client is to waiting.
+   */
+  available(): Map<string, number> {
+    const now = this.clock.now();
+    return new Map([...this.buckets].map(([k, b]) => [k, b.available(now)]));
+  }
+
   async acquire(method: string, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const wait = this.tryAcquire(method);

@@ -18,6 +18,12 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / rate);
   }
 
+  /** Tokens that could be taken now (refilled up to `now`, not taken). */
+  available(now: number): number {
+    this.waitMs(now);
+    return this.tokens;
+  }
+
   consume(): void {
     this.tokens -= 1;
   }

@@ -70,6 +70,21 @@ function decodePushBody(d: PushDataMsg): unknown[] | undefined {
 }
 
 /**
+ * The venue time a decoded push value carries for when its event happened (an order's update, a
+ * fill, a quote, a depth snapshot, a tick, an asset figure); undefined for a kline, whose time is
+ * its bar's start, and for a position, which carries none.
+ */
+function eventTimeOf(dataType: DataTypeCode, v: unknown): number | undefined {
+  switch (dataType) {
+    case DataType.OrderStatus: return (v as Order).updateTime || undefined;
+    case DataType.OrderTransaction: return (v as Fill).time || undefined;
+    case DataType.Quote: case DataType.QuoteDepth: case DataType.TradeTick: case DataType.Asset:
+      return (v as { time?: number }).time || undefined;
+    default: return undefined;
+  }
+}
+
+/**
  * The push stream: TLS + varint32-framed protobuf, signed CONNECT, heartbeats, ref-counted
  * subscriptions (the last unsubscribe sends UNSUBSCRIBE), reconnect with capped backoff and
  * replay of every live subscription. A kick-out (4001) is fatal and surfaced on `connection$`
@@ -86,6 +101,12 @@ export class PushClient {
   readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'idle', sessions: 0 });
   private readonly data$ = new Subject<DecodedPush>();
   private readonly fatal$ = new Subject<Error>();
+  /**
+   * The venue time of every event push as it is read (see `eventTimeOf`), whatever stream it feeds:
+   * how far behind the venue the stream runs (the push-lag metric). Subscribing here subscribes
+   * nothing at the venue.
+   */
+  readonly eventTimes$ = new Subject<number>();
   private socket: Socket | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: PushResponse) => void; reject: (e: Error) => void }>();
@@ -328,6 +349,12 @@ export class PushClient {
       }
     }
     this.data$.next({ dataType: body.dataType, values });
+    if (this.eventTimes$.observed) {
+      for (const v of values) {
+        const t = eventTimeOf(body.dataType, v);
+        if (t !== undefined) this.eventTimes$.next(t);
+      }
+    }
   }
 
   private send(req: PushRequest): void {
