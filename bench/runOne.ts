@@ -3,6 +3,7 @@ import { backtestThroughput } from './backtestThroughput.ts';
 import { cliMemory } from './cliMemory.ts';
 import { csvStreaming } from './csvStreaming.ts';
 import { orderRoundTrip } from './orderRoundTrip.ts';
+import { peerDaily, peerMinute } from './peerComparison.ts';
 import { pushDecode } from './pushDecode.ts';
 import { signing } from './signing.ts';
 import { streamingMemory } from './streamingMemory.ts';
@@ -20,6 +21,9 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   sweep: () => sweepScaling(),
   // Started with --single-threaded-gc by run.ts.
   'sweep-1gc': () => sweepScaling(' (single-threaded GC)'),
+  // Each runs Pounce's CLI and backtrader as processes of their own; skipped without ../shared.
+  'peers-minute': () => peerMinute(),
+  'peers-daily': () => peerDaily(),
 };
 
 const name = process.argv[2] ?? '';
