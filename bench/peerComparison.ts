@@ -10,8 +10,8 @@ import type { BenchResult } from './types.ts';
 
 // ../shared beside the repository: the peer (backtrader, run from its folder, never copied here) and the data.
 const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
-const PEERS = join(SHARED, 'peers');
-const BACKTRADER = join(PEERS, 'backtrader-1.9.78');
+const peersIn = (shared: string) => join(shared, 'peers');
+const backtraderIn = (shared: string) => join(shared, 'peers', 'backtrader-1.9.78');
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
 const DRIVER = fileURLToPath(new URL('./peers/backtrader_sma_cross.py', import.meta.url));
@@ -34,38 +34,39 @@ interface Workload {
  * cap, as backtrader fills: one symbol of 1,000,000 generated one-minute bars (make_minute_bars.py,
  * seeded). Each engine a whole process of its own, as a user runs it; trade lists compared.
  */
-export async function peerMinute(): Promise<BenchResult[]> {
+export async function peerMinute(shared = SHARED): Promise<BenchResult[]> {
   const label = '1M one-minute bars, one symbol';
-  const missing = missingPeer();
+  const missing = missingPeer(shared);
   if (missing) return skipped(label, missing);
   const dir = mkdtempSync(join(tmpdir(), 'pounce-bench-peers-'));
   try {
     const file = join(dir, 'minute.csv');
-    const made = spawnSync('python3', [join(PEERS, 'make_minute_bars.py'), file, '1000000'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const made = spawnSync('python3', [join(peersIn(shared), 'make_minute_bars.py'), file, '1000000'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`make_minute_bars.py exited ${made.status}: ${made.stderr}`);
-    return await compare(dir, { label, kind: 'minute', file, symbols: 1, strategy: ON_FILE_BARS, speedTarget: 50 });
+    return await compare(shared, dir, { label, kind: 'minute', file, symbols: 1, strategy: ON_FILE_BARS, speedTarget: 50 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** The same strategy on 100 copies of the 4,713-bar ORCL daily file (471,300 bars, 100 symbols). */
-export async function peerDaily(): Promise<BenchResult[]> {
+export async function peerDaily(shared = SHARED): Promise<BenchResult[]> {
   const label = '100 x ORCL daily file (471k bars)';
-  const file = join(SHARED, 'data/orcl-1995-2014.csv');
-  const missing = missingPeer() ?? (existsSync(file) ? undefined : `${file} not found`);
+  const file = join(shared, 'data/orcl-1995-2014.csv');
+  const missing = missingPeer(shared) ?? (existsSync(file) ? undefined : `${file} not found`);
   if (missing) return skipped(label, missing);
   const dir = mkdtempSync(join(tmpdir(), 'pounce-bench-peers-'));
   try {
-    return await compare(dir, { label, kind: 'daily', file, symbols: 100, strategy: 'sma-cross', speedTarget: 25 });
+    return await compare(shared, dir, { label, kind: 'daily', file, symbols: 100, strategy: 'sma-cross', speedTarget: 25 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Why the peer rows cannot run here, or undefined. */
-function missingPeer(): string | undefined {
-  if (!existsSync(BACKTRADER)) return `${BACKTRADER} not found (the peer lives in ../shared beside the repository)`;
+function missingPeer(shared: string): string | undefined {
+  const backtrader = backtraderIn(shared);
+  if (!existsSync(backtrader)) return `${backtrader} not found (the peer lives in ../shared beside the repository)`;
   if (spawnSync('python3', ['--version']).status !== 0) return 'python3 not found';
   return undefined;
 }
@@ -74,12 +75,12 @@ function skipped(label: string, why: string): BenchResult[] {
   return [{ name: `whole process vs backtrader, ${label}`, value: 0, unit: '', target: Infinity, better: 'higher', detail: `skipped: ${why}`, skipped: true }];
 }
 
-async function compare(dir: string, w: Workload): Promise<BenchResult[]> {
+async function compare(shared: string, dir: string, w: Workload): Promise<BenchResult[]> {
   const names = Array.from({ length: w.symbols }, (_, i) => `S${i}`);
   const report = join(dir, 'report');
   const pounce = await runMeasured(process.execPath, [CLI, 'backtest', w.strategy, ...names.flatMap((s) => ['--data', `${s}=${w.file}`]), '--symbols', names.join(','), '--cash', CASH, '--fees', 'zero', '--slippage-bps', '0', '--participation', '1', '--report', report]);
   const peerFillsFile = join(dir, 'backtrader-fills.csv');
-  const peer = await runMeasured('python3', [DRIVER, w.kind, w.file, String(w.symbols), peerFillsFile], { ...process.env, PYTHONPATH: BACKTRADER });
+  const peer = await runMeasured('python3', [DRIVER, w.kind, w.file, String(w.symbols), peerFillsFile], { ...process.env, PYTHONPATH: backtraderIn(shared) });
 
   const granularity = w.kind === 'daily' ? 'day' : 'minute';
   const ties = tiesOf(w.file, w.kind);
