@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProcessCost, runMeasured } from './peers/measuredProcess.ts';
@@ -77,6 +77,8 @@ function skipped(label: string, why: string): BenchResult[] {
 
 async function compare(shared: string, dir: string, w: Workload): Promise<BenchResult[]> {
   const names = Array.from({ length: w.symbols }, (_, i) => `S${i}`);
+  // Other load on a shared machine stretches wall time (CPU time far less): recorded beside the figures.
+  const load = loadavg()[0]!;
   const report = join(dir, 'report');
   const pounce = await runMeasured(process.execPath, [CLI, 'backtest', w.strategy, ...names.flatMap((s) => ['--data', `${s}=${w.file}`]), '--symbols', names.join(','), '--cash', CASH, '--fees', 'zero', '--slippage-bps', '0', '--participation', '1', '--report', report]);
   const peerFillsFile = join(dir, 'backtrader-fills.csv');
@@ -92,7 +94,7 @@ async function compare(shared: string, dir: string, w: Workload): Promise<BenchR
   const name = `whole process vs backtrader, ${w.label}`;
   const peak = (c: ProcessCost) => `${c.peakMB.toFixed(0)} MB${c.peakBy === 'polled' ? ' (polled VmHWM)' : ''}`;
   return [
-    { name: `${name}: speed`, value: peer.seconds / pounce.seconds, unit: 'x', target: w.speedTarget, better: 'higher', detail: `Pounce ${pounce.seconds.toFixed(1)} s, backtrader ${peer.seconds.toFixed(1)} s${cpu(pounce, peer)}: wall time from spawn to exit of each process (npm run backtest's command with --fees zero --slippage-bps 0 --participation 1, report written; backtrader through bench/peers/backtrader_sma_cross.py), one run each` },
+    { name: `${name}: speed`, value: peer.seconds / pounce.seconds, unit: 'x', target: w.speedTarget, better: 'higher', detail: `Pounce ${pounce.seconds.toFixed(1)} s, backtrader ${peer.seconds.toFixed(1)} s${cpu(pounce, peer)}: wall time from spawn to exit of each process (npm run backtest's command with --fees zero --slippage-bps 0 --participation 1, report written; backtrader through bench/peers/backtrader_sma_cross.py), one run each; 1-minute load average ${load.toFixed(1)} at the start` },
     { name: `${name}: peak memory`, value: pounce.peakMB, unit: 'MB RSS', target: peer.peakMB, better: 'lower', detail: `target: backtrader's peak in the same run (${peak(peer)}); Pounce ${peak(pounce)}; each process's own maxrss` },
     { name: `${name}: trade lists`, value: trades.unexplained, unit: 'trades differ', target: 0, better: 'lower', detail: `${tradeSummary(trades, ties.ties)}; final equity Pounce ${ourEquity.toFixed(2)}, backtrader ${peerEquity.toFixed(2)}` },
   ];
@@ -106,7 +108,7 @@ function cpu(pounce: ProcessCost, peer: ProcessCost): string {
 
 function tradeSummary(c: TradeListComparison, ties: number): string {
   const unmatched = c.oursOnly.length + c.peerOnly.length;
-  const atTies = unmatched === 0 ? '' : `; unmatched: ${c.oursOnly.length} Pounce-only and ${c.peerOnly.length} backtrader-only, ${c.atTies} of them spanning one of the ${ties} bars where the 10- and 30-bar averages are exactly equal (the cross there turns on each engine's floating-point rounding)`;
+  const atTies = unmatched === 0 ? '' : `; unmatched: ${c.oursOnly.length} Pounce-only and ${c.peerOnly.length} backtrader-only, ${c.atTies} of them spanning one of the ${ties} bar${ties === 1 ? '' : 's'} of the data file where the 10- and 30-bar averages are exactly equal (the cross there turns on each engine's floating-point rounding)`;
   return `${c.equal.toLocaleString('en-US')} of ${c.peer.toLocaleString('en-US')} backtrader round trips equal (Pounce ${c.ours.toLocaleString('en-US')}; same bars, prices, size)${atTies}`;
 }
 
