@@ -34,14 +34,14 @@ interface Workload {
  * cap, as backtrader fills: one symbol of 1,000,000 generated one-minute bars (make_minute_bars.py,
  * seeded). Each engine a whole process of its own, as a user runs it; trade lists compared.
  */
-export async function peerMinute(shared = SHARED): Promise<BenchResult[]> {
-  const label = '1M one-minute bars, one symbol';
+export async function peerMinute(shared = SHARED, bars = 1_000_000): Promise<BenchResult[]> {
+  const label = `${bars === 1_000_000 ? '1M' : bars.toLocaleString('en-US')} one-minute bars, one symbol`;
   const missing = missingPeer(shared);
   if (missing) return skipped(label, missing);
   const dir = mkdtempSync(join(tmpdir(), 'pounce-bench-peers-'));
   try {
     const file = join(dir, 'minute.csv');
-    const made = spawnSync('python3', [join(peersIn(shared), 'make_minute_bars.py'), file, '1000000'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const made = spawnSync('python3', [join(peersIn(shared), 'make_minute_bars.py'), file, String(bars)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`make_minute_bars.py exited ${made.status}: ${made.stderr}`);
     return await compare(shared, dir, { label, kind: 'minute', file, symbols: 1, strategy: ON_FILE_BARS, speedTarget: 50 });
   } finally {
@@ -118,7 +118,8 @@ function tiesOf(file: string, kind: 'daily' | 'minute'): { ties: number; fillKey
   // Daily (Yahoo): Date,Open,High,Low,Close,...; minute: Date,Time,Open,High,Low,Close,...
   const close = kind === 'daily' ? 4 : 5;
   const keys = rows.map((r) => (kind === 'daily' ? r[0]! : `${r[0]} ${r[1]!.slice(0, 5)}`));
-  const decimals = Math.max(...rows.map((r) => r[close]!.split('.')[1]?.length ?? 0));
+  let decimals = 0;
+  for (const r of rows) decimals = Math.max(decimals, r[close]!.split('.')[1]?.length ?? 0);
   const closes = rows.map((r) => Math.round(Number(r[close]) * 10 ** decimals));
   const { ties, fillBars } = tieFillBars(closes, 10, 30);
   return { ties, fillKeys: fillBars.map((i) => keys[i]!) };
