@@ -108,7 +108,7 @@ function cpu(pounce: ProcessCost, peer: ProcessCost): string {
 
 function tradeSummary(c: TradeListComparison, ties: number): string {
   const unmatched = c.oursOnly.length + c.peerOnly.length;
-  const atTies = unmatched === 0 ? '' : `; unmatched: ${c.oursOnly.length} Pounce-only and ${c.peerOnly.length} backtrader-only, ${c.atTies} of them spanning one of the ${ties} bar${ties === 1 ? '' : 's'} of the data file where the 10- and 30-bar averages are exactly equal (the cross there turns on each engine's floating-point rounding)`;
+  const atTies = unmatched === 0 ? '' : `; unmatched: ${c.oursOnly.length} Pounce-only and ${c.peerOnly.length} backtrader-only, ${c.atTies} of them spanning a bar where the 10- and 30-bar averages are exactly equal (${ties} such bar${ties === 1 ? '' : 's'} in the data file; the cross there turns on each engine's floating-point rounding)`;
   return `${c.equal.toLocaleString('en-US')} of ${c.peer.toLocaleString('en-US')} backtrader round trips equal (Pounce ${c.ours.toLocaleString('en-US')}; same bars, prices, size)${atTies}`;
 }
 
