@@ -10,7 +10,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'strategies/**/*.test.ts', 'scripts/test/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'strategies/**/*.test.ts', 'scripts/test/*.test.ts', 'bench/test/*.test.ts'],
     reporters: ['default', new SummaryLineReporter()],
     // One private temp folder per run, removed at the end (tests and their child processes use os.tmpdir()).
     globalSetup: ['./scripts/testTempDir.ts'],

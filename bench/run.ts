@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './types.ts';
 
-const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'cli-memory', 'sweep', 'sweep-1gc', 'node-rss'];
+const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'cli-memory', 'sweep', 'sweep-1gc', 'node-rss', 'peers-daily', 'peers-minute'];
 /**
  * Node flags per benchmark. sweep-1gc runs the sweep with V8's single-threaded GC: by default one
  * worker already uses the second core for parallel GC, which hides how the workers themselves scale.
@@ -30,12 +30,12 @@ for (const n of names) {
 }
 
 const fmt = (x: number) => (x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const verdict = (r: BenchResult) => (!Number.isFinite(r.target) ? 'report' : (r.better === 'higher' ? r.value >= r.target : r.value <= r.target) ? 'met' : 'MISSED');
+const verdict = (r: BenchResult) => (r.skipped ? 'skipped' : !Number.isFinite(r.target) ? 'report' : (r.better === 'higher' ? r.value >= r.target : r.value <= r.target) ? 'met' : 'MISSED');
 const target = (r: BenchResult) => (Number.isFinite(r.target) ? `${r.better === 'higher' ? '>=' : '<='} ${fmt(r.target)}` : '-');
 const table = [
   '| benchmark | result | target | | detail |',
   '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${target(r)} | ${verdict(r)} | ${r.detail} |`),
+  ...rows.map((r) => `| ${r.name} | ${r.skipped ? '-' : `${fmt(r.value)} ${r.unit}`} | ${target(r)} | ${verdict(r)} | ${r.detail} |`),
 ];
 process.stdout.write(table.join('\n') + '\n');
 if (!record) {

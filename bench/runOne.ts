@@ -4,6 +4,7 @@ import { cliMemory } from './cliMemory.ts';
 import { csvStreaming } from './csvStreaming.ts';
 import { nodeRss } from './nodeRss.ts';
 import { orderRoundTrip } from './orderRoundTrip.ts';
+import { peerDaily, peerMinute } from './peerComparison.ts';
 import { pushDecode } from './pushDecode.ts';
 import { signing } from './signing.ts';
 import { streamingMemory } from './streamingMemory.ts';
@@ -22,6 +23,9 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   'node-rss': () => nodeRss(),
   // Started with --single-threaded-gc by run.ts.
   'sweep-1gc': () => sweepScaling(' (single-threaded GC)'),
+  // Each runs Pounce's CLI and backtrader as processes of their own; skipped without ../shared.
+  'peers-minute': () => peerMinute(),
+  'peers-daily': () => peerDaily(),
 };
 
 const name = process.argv[2] ?? '';

@@ -5,4 +5,6 @@ export interface BenchResult {
   target: number;
   better: 'higher' | 'lower';
   detail: string;
+  /** The row could not run here (detail says why); printed as skipped, no verdict. */
+  skipped?: boolean;
 }
