@@ -5,6 +5,7 @@ import { csvStreaming } from './csvStreaming.ts';
 import { orderRoundTrip } from './orderRoundTrip.ts';
 import { pushDecode } from './pushDecode.ts';
 import { signing } from './signing.ts';
+import { storeRead } from './storeRead.ts';
 import { streamingMemory } from './streamingMemory.ts';
 import { sweepScaling } from './sweepScaling.ts';
 import type { BenchResult } from './types.ts';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: () => backtestThroughput(),
   memory: () => streamingMemory(),
   csv: () => csvStreaming(),
+  store: () => storeRead(),
   'cli-memory': () => cliMemory(),
   signing: () => signing(),
   roundtrip: () => orderRoundTrip(),

@@ -57,19 +57,6 @@ export function* barsOf(c: BarColumns): Generator<Bar> {
   for (let i = 0; i < c.time.length; i++) yield barAt(c, i);
 }
 
-/** The columns of several pieces (each in time order, one after another), in one set of arrays. */
-export function concatColumns(symbol: string, parts: readonly BarColumns[]): BarColumns {
-  if (parts.length === 1) return { ...parts[0]!, symbol };
-  const out = emptyColumns(symbol, parts.reduce((n, p) => n + p.time.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.time.set(p.time, at);
-    for (const k of VALUE_COLUMNS) out[k].set(p[k], at);
-    at += p.time.length;
-  }
-  return out;
-}
-
 /** Rows [from, to) of the columns (views, no copy). */
 export function sliceColumns(c: BarColumns, from: number, to: number): BarColumns {
   return { symbol: c.symbol, time: c.time.subarray(from, to), open: c.open.subarray(from, to), high: c.high.subarray(from, to), low: c.low.subarray(from, to), close: c.close.subarray(from, to), volume: c.volume.subarray(from, to) };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import type { Bar } from '@pounce/core';
 import { decodeBarColumns, encodeBarColumns } from './arrowBars.ts';
-import { barAt, concatColumns, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
+import { barAt, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 import { checkPeriod } from './barPeriod.ts';
 
 /** One partition file: the bars of one symbol and period in one UTC calendar year. */
@@ -135,8 +135,18 @@ export class BarStore {
   /** The bars of a series in [from, to) as columns (one set of arrays for the whole range). */
   read(symbol: string, period?: string, range: TimeRange = {}): { series: StoredSeries; columns: BarColumns } {
     const series = this.find(symbol, period);
-    const parts = inRange(series, range).map((p) => clip(this.readPartition(series, p), range));
-    return { series, columns: parts.length ? concatColumns(series.symbol, parts) : emptyColumns(series.symbol, 0) };
+    const parts = inRange(series, range);
+    if (parts.length === 1) return { series, columns: clip(this.readPartition(series, parts[0]!), range) };
+    // One set of arrays sized from the manifest, each file copied in as it is read: the peak is
+    // the series plus one file, not the series twice.
+    const out = emptyColumns(series.symbol, parts.reduce((n, p) => n + p.bars, 0));
+    let at = 0;
+    for (const p of parts) {
+      const c = clip(this.readPartition(series, p), range);
+      for (const k of FIELDS) out[k].set(c[k], at);
+      at += c.time.length;
+    }
+    return { series, columns: sliceColumns(out, 0, at) };
   }
 
   /**
