@@ -21,7 +21,6 @@ import { paramText, printRanking } from './sweepRanking.ts';
 
 export const BACKTEST_OPTIONS = {
   data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (symbol from SYM= or the file name), or store:SYM[@PERIOD] from the bar store; default: the shipped history of the strategy\'s symbols' },
-  store: { type: 'string', value: 'DIR', help: 'bar store read by store:SYM (default .pounce/store); without --data, the symbols are read from it' },
   from: { type: 'string', value: 'DATE', help: 'first day replayed (e.g. 2004-01-01)' },
   to: { type: 'string', value: 'DATE', help: 'day the replay stops before' },
   param: { type: 'string', multiple: true, value: 'k=v', help: 'a strategy parameter, checked against its declaration' },
@@ -39,6 +38,7 @@ export const BACKTEST_OPTIONS = {
   period: { type: 'string', value: 'PERIOD', help: '--kline bar period (default day)' },
   config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties for --kline' },
   'kline-cache': { type: 'string', value: 'DIR', help: '--kline cache folder (default .pounce/klines)' },
+  store: { type: 'string', value: 'DIR', help: 'bar store read by store:SYM (default .pounce/store); without --data, the symbols are read from it' },
   stream: { type: 'boolean', help: 'stream the CSV files instead of loading them (automatic above 64 MB)' },
   'corporate-actions': { type: 'string', value: 'FILE', help: 'splits and dividends to apply (CSV: date,symbol,type,ratio|amount; see docs/backtest.md)' },
   'withholding-tax': { type: 'string', value: 'F', help: 'share of dividends withheld on long positions (e.g. 0.3; default 0)' },
