@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './types.ts';
 
-const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'cli-memory', 'sweep', 'sweep-1gc', 'node-rss', 'peers-daily', 'peers-minute'];
+const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'store', 'cli-memory', 'sweep', 'sweep-1gc', 'node-rss', 'peers-daily', 'peers-minute'];
 /**
  * Node flags per benchmark. sweep-1gc runs the sweep with V8's single-threaded GC: by default one
  * worker already uses the second core for parallel GC, which hides how the workers themselves scale.

@@ -7,6 +7,7 @@ import { orderRoundTrip } from './orderRoundTrip.ts';
 import { peerDaily, peerMinute } from './peerComparison.ts';
 import { pushDecode } from './pushDecode.ts';
 import { signing } from './signing.ts';
+import { storeRead } from './storeRead.ts';
 import { streamingMemory } from './streamingMemory.ts';
 import { sweepScaling } from './sweepScaling.ts';
 import type { BenchResult } from './types.ts';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchResult[]> | BenchResult[]> = {
   throughput: () => backtestThroughput(),
   memory: () => streamingMemory(),
   csv: () => csvStreaming(),
+  store: () => storeRead(),
   'cli-memory': () => cliMemory(),
   signing: () => signing(),
   roundtrip: () => orderRoundTrip(),

@@ -15,3 +15,4 @@ export * from './benchmark.ts';
 export * from './venueCorporateActions.ts';
 export * from './walkForward.ts';
 export * from './sweepShards.ts';
+export * from './storeData.ts';

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { barFileSpec, parseCsvBars } from '@pounce/core';
 import type { MarketBar } from '@pounce/matching';
+import { barAt, isStoreSpec } from '@pounce/store';
+import { openStoreSpec, type DataSources } from './storeData.ts';
 
 export interface LoadedData {
   bars: MarketBar[];
@@ -18,13 +20,22 @@ export function parseDateFlag(flag: string, v: string | undefined): number | und
   return t;
 }
 
-/** Loads CSV files (formats of shared/data), keeping bars in [from, to). */
-export function loadData(specs: readonly string[], range: { from?: number; to?: number } = {}): LoadedData {
+/** Loads CSV files (formats of shared/data) and `store:SYM[@PERIOD]` series of the bar store, keeping bars in [from, to). */
+export function loadData(specs: readonly string[], range: { from?: number; to?: number } = {}, sources: DataSources = {}): LoadedData {
   if (specs.length === 0) throw new Error('--data: at least one CSV file is needed');
   const hash = createHash('sha256');
   const bars: MarketBar[] = [];
   const files: LoadedData['files'] = [];
   for (const spec of specs) {
+    if (isStoreSpec(spec)) {
+      const { store, series } = openStoreSpec(spec, hash, sources);
+      const { columns: c } = store.read(series.symbol, series.period, range);
+      const n = c.time.length;
+      if (n === 0) throw new Error(`--data ${spec}: no bars in the chosen date range`);
+      files.push({ symbol: series.symbol, path: series.dir, bars: n, first: c.time[0]!, last: c.time[n - 1]! });
+      for (let i = 0; i < n; i++) bars.push(barAt(c, i));
+      continue;
+    }
     const { symbol, path } = barFileSpec(spec);
     let bytes: Buffer;
     try {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { barFileSpec, readCsvBars } from '@pounce/core';
 import { mergeSlices, type MarketBar } from '@pounce/matching';
+import { isStoreSpec } from '@pounce/store';
 import type { LoadedData } from './loadData.ts';
+import { openStoreSpec, type DataSources } from './storeData.ts';
 
 export interface StreamedData {
   /** Time slices across all files, read from disk as the replay asks for them (one pass). */
@@ -18,8 +20,9 @@ export interface StreamedData {
 }
 
 /**
- * Like loadData, but streams: each CSV is read a chunk at a time while the backtest runs, so
- * memory stays flat however large the files (rows must be in time order within a file). Bars
+ * Like loadData, but streams: each CSV is read a chunk at a time, a stored series a year at a time,
+ * while the backtest runs, so memory stays flat however large the files (rows must be in time
+ * order within a file). Bars
  * outside [from, to) are skipped; a file with none is an error as soon as the replay starts.
  *
  * @example
@@ -28,10 +31,16 @@ export interface StreamedData {
  * const r = await runBacktest({ def, bars: data, keepDetail: false });
  * ```
  */
-export function streamData(specs: readonly string[], range: { from?: number; to?: number } = {}): StreamedData {
+export function streamData(specs: readonly string[], range: { from?: number; to?: number } = {}, where: DataSources = {}): StreamedData {
   if (specs.length === 0) throw new Error('--data: at least one CSV file is needed');
   const hash = createHash('sha256');
   const parsed = specs.map((spec) => {
+    if (isStoreSpec(spec)) {
+      // A stored series is read a partition (year) at a time, bars made as the replay takes them.
+      const { store, series } = openStoreSpec(spec, hash, where);
+      const read = (onBytes: (n: number) => void) => store.bars(series, range, onBytes);
+      return { spec, symbol: series.symbol, path: series.dir, size: series.partitions.reduce((n, p) => n + p.bytes, 0), read };
+    }
     const { symbol, path } = barFileSpec(spec);
     let size: number;
     try {
@@ -40,7 +49,8 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
     } catch {
       throw new Error(`--data ${spec}: cannot read ${path}`);
     }
-    return { spec, symbol, path, size };
+    const read = (onBytes: (n: number) => void) => readCsvBars(path, { symbol, source: path, onBytes: (c) => onBytes(c.length) });
+    return { spec, symbol, path, size, read };
   });
   const totalBytes = parsed.reduce((n, f) => n + f.size, 0);
   let bytesRead = 0;
@@ -53,7 +63,7 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
   const sources = symbols.map((symbol) =>
     inTimeOrder(
       symbol,
-      parsed.flatMap((f, i) => (f.symbol === symbol ? [() => inRange(f.spec, readCsvBars(f.path, { symbol, source: f.path, onBytes: (c) => (bytesRead += c.length) }), range, files[i]!, done)] : [])),
+      parsed.flatMap((f, i) => (f.symbol === symbol ? [() => inRange(f.spec, f.read((n) => (bytesRead += n)), range, files[i]!, done)] : [])),
     ),
   );
   return { slices: mergeSlices(sources), symbols, fingerprint: hash.digest('hex'), files, progress: () => (filesDone === files.length || totalBytes === 0 ? 1 : bytesRead / totalBytes) };

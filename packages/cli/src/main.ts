@@ -71,6 +71,27 @@ const COMMANDS: Record<string, Command> = {
       return { spec: m.SWEEP_MERGE_COMMAND, run: m.runSweepMergeCommand };
     },
   },
+  'data import': {
+    synopsis: 'write CSV bars once into the columnar bar store (see docs/data.md)',
+    load: async () => {
+      const m = await import('./commands/data.ts');
+      return { spec: m.DATA_IMPORT_COMMAND, run: m.runDataImportCommand };
+    },
+  },
+  'data list': {
+    synopsis: 'list the bar store: symbols, periods, bar counts, first and last times',
+    load: async () => {
+      const m = await import('./commands/data.ts');
+      return { spec: m.DATA_LIST_COMMAND, run: m.runDataListCommand };
+    },
+  },
+  'data info': {
+    synopsis: 'one symbol\'s stored bars: files, sizes, time spans',
+    load: async () => {
+      const m = await import('./commands/data.ts');
+      return { spec: m.DATA_INFO_COMMAND, run: m.runDataInfoCommand };
+    },
+  },
   doctor: {
     synopsis: 'read-only checks of a real account\'s setup (see docs/doctor.md)',
     load: async () => {

@@ -20,6 +20,7 @@ import { ROOT, startPounce, waitFor } from './childProcess.ts';
  * - `path/to/tiger_openapi_config.properties` is the sample config of the tests;
  * - `doctor` checks a real account over the network: it is not run here (tests only talk to
  *   loopback; its own tests run it against the local gateway);
+ * - repo paths (`examples/...`, `packages/...`, also after `SYM=`) are resolved against the repo;
  * - `new` writes into a strategies folder of the test's (`--dir`), never the repo's;
  * - `node` runs are shortened like strategy runs.
  */
@@ -70,9 +71,15 @@ export function docCommands(): DocCommand[] {
 /** The documented adjustments above, applied to one command. */
 let newDirs = 0;
 
+/** `examples/x` or `SYM=packages/x` with the path made absolute; anything else as it is. */
+function repoPath(arg: string): string {
+  const m = /^(\w+=)?((?:examples|packages)\/.*)$/.exec(arg);
+  return m ? `${m[1] ?? ''}${join(ROOT, m[2]!)}` : arg;
+}
+
 function adjusted(args: string[], dir: string): string[] {
   // npm runs the scripts from the repo's root: the documents' `examples/...` paths are relative to it.
-  const a = args.map((x) => (x === 'path/to/tiger_openapi_config.properties' ? join(dir, 'sample.properties') : x.startsWith('examples/') ? join(ROOT, x) : x));
+  const a = args.map((x) => (x === 'path/to/tiger_openapi_config.properties' ? join(dir, 'sample.properties') : repoPath(x)));
   if (a[0] === 'new') a.push('--dir', join(dir, `strategies-${++newDirs}`));
   if ((a[0] === 'strategy' || a[0] === 'node') && !a.includes('--list')) {
     for (const flag of ['--duration', '--speed']) {

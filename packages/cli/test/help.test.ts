@@ -5,6 +5,7 @@ import { parseCommandArgs, wantsHelp } from '../src/commandLine/parseCommandArgs
 import { BACKTEST_COMMAND } from '../src/commands/backtest.ts';
 import { CONFIG_CHECK_COMMAND } from '../src/commands/configCheck.ts';
 import { CTL_COMMAND } from '../src/commands/ctl.ts';
+import { DATA_IMPORT_COMMAND, DATA_INFO_COMMAND, DATA_LIST_COMMAND } from '../src/commands/data.ts';
 import { DOCTOR_COMMAND } from '../src/commands/doctor.ts';
 import { GATEWAY_COMMAND } from '../src/commands/gateway.ts';
 import { NEW_COMMAND } from '../src/commands/new.ts';
@@ -16,7 +17,7 @@ import { MAIN, ROOT, TSX_LOADER } from './childProcess.ts';
 
 const pounce = (args: string[]) => spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
-const COMMANDS: CommandSpec[] = [CONFIG_CHECK_COMMAND, GATEWAY_COMMAND, STRATEGY_COMMAND, BACKTEST_COMMAND, PARITY_COMMAND, REPLAY_CHECK_COMMAND, DOCTOR_COMMAND, NEW_COMMAND, NODE_COMMAND, CTL_COMMAND];
+const COMMANDS: CommandSpec[] = [CONFIG_CHECK_COMMAND, GATEWAY_COMMAND, STRATEGY_COMMAND, BACKTEST_COMMAND, PARITY_COMMAND, REPLAY_CHECK_COMMAND, DOCTOR_COMMAND, NEW_COMMAND, NODE_COMMAND, CTL_COMMAND, DATA_IMPORT_COMMAND, DATA_LIST_COMMAND, DATA_INFO_COMMAND];
 
 describe('pounce --help (real process)', () => {
   it('lists every command', () => {

@@ -11,7 +11,7 @@ import { ROOT } from './childProcess.ts';
  * `pounce` command. Nothing resolves into the repo: the installed packages are copies, run from dist/.
  * The install is offline (`--offline`): the repo's own `npm install` filled the npm cache.
  */
-const PACKAGES = ['core', 'matching', 'calendar', 'gateway', 'runtime', 'dashboard', 'backtest', 'cli'];
+const PACKAGES = ['core', 'matching', 'calendar', 'store', 'gateway', 'runtime', 'dashboard', 'backtest', 'cli'];
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 // A strategy as a user would write it, outside the repo: it only knows the published @pounce/runtime.

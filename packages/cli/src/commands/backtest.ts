@@ -8,6 +8,7 @@ import {
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles, loadCorporateActions } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH, type MarketBar } from '@pounce/matching';
+import { isStoreSpec } from '@pounce/store';
 import { loadStrategy, paramPairs, type StrategyDefinition } from '@pounce/runtime';
 import { numberFlag } from './gateway.ts';
 import { progressBar } from './progressBar.ts';
@@ -19,7 +20,7 @@ import { runSweepCommand } from './sweepMerge.ts';
 import { paramText, printRanking } from './sweepRanking.ts';
 
 export const BACKTEST_OPTIONS = {
-  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (symbol from SYM= or the file name); default: the shipped history of the strategy\'s symbols' },
+  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (symbol from SYM= or the file name), or store:SYM[@PERIOD] from the bar store; default: the shipped history of the strategy\'s symbols' },
   from: { type: 'string', value: 'DATE', help: 'first day replayed (e.g. 2004-01-01)' },
   to: { type: 'string', value: 'DATE', help: 'day the replay stops before' },
   param: { type: 'string', multiple: true, value: 'k=v', help: 'a strategy parameter, checked against its declaration' },
@@ -37,6 +38,7 @@ export const BACKTEST_OPTIONS = {
   period: { type: 'string', value: 'PERIOD', help: '--kline bar period (default day)' },
   config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties for --kline' },
   'kline-cache': { type: 'string', value: 'DIR', help: '--kline cache folder (default .pounce/klines)' },
+  store: { type: 'string', value: 'DIR', help: 'bar store read by store:SYM (default .pounce/store); without --data, the symbols are read from it' },
   stream: { type: 'boolean', help: 'stream the CSV files instead of loading them (automatic above 64 MB)' },
   'corporate-actions': { type: 'string', value: 'FILE', help: 'splits and dividends to apply (CSV: date,symbol,type,ratio|amount; see docs/backtest.md)' },
   'withholding-tax': { type: 'string', value: 'F', help: 'share of dividends withheld on long positions (e.g. 0.3; default 0)' },
@@ -85,9 +87,9 @@ function cacheHasBars(path: string): boolean {
   return existsSync(path) && readFileSync(path, 'utf8').trim().split('\n').length > 1;
 }
 
-/** Total size of the --data files (unreadable ones count 0: loading names them). */
+/** Total size of the --data files (unreadable ones and store: series count 0: loading names them). */
 function csvBytes(specs: readonly string[]): number {
-  return specs.reduce((n, spec) => {
+  return specs.filter((spec) => !isStoreSpec(spec)).reduce((n, spec) => {
     try {
       return n + statSync(barFileSpec(spec).path).size;
     } catch {
@@ -176,11 +178,12 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const from = parseDateFlag('from', v.from);
   const to = parseDateFlag('to', v.to);
   const sweeping = (v.sweep?.length ?? 0) > 0;
-  const csv = v.data ?? defaultDataFiles(symbols);
+  const csv = v.data ?? (v.store !== undefined ? symbols.map((s) => `store:${s}`) : defaultDataFiles(symbols));
   // Large files stream (memory stays flat; rows must be in time order); smaller ones load, which
   // also accepts rows in any order. A sweep replays the data many times, so it always loads.
-  const stream = !v.kline && !sweeping && (v.stream === true || csvBytes(csv) > STREAM_ABOVE_BYTES);
-  const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : stream ? streamData(csv, { from, to }) : loadData(csv, { from, to });
+  // Stored series are in time order and read a year at a time: they always stream.
+  const stream = !v.kline && !sweeping && (v.stream === true || csvBytes(csv) > STREAM_ABOVE_BYTES || csv.some(isStoreSpec));
+  const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : stream ? streamData(csv, { from, to }, { storeDir: v.store }) : loadData(csv, { from, to }, { storeDir: v.store });
   const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
   if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
   const cash = numberFlag('cash', v.cash, DEFAULT_STARTING_CASH, (n) => n > 0);

@@ -10,7 +10,8 @@ import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 export const GATEWAY_OPTIONS = {
   port: { type: 'string', value: 'PORT', help: 'HTTP port (default: any free port)' },
   'push-port': { type: 'string', value: 'PORT', help: 'push (TLS) port (default: any free port)' },
-  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history to replay (default: the shipped NVDA, ORCL and IDX files)' },
+  data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history to replay, or store:SYM[@PERIOD] from the bar store (default: the shipped NVDA, ORCL and IDX files)' },
+  store: { type: 'string', value: 'DIR', help: 'bar store read by --data store:SYM (default .pounce/store)' },
   synthetic: { type: 'string', value: 'A,B', help: 'replay a seeded random-walk market of these symbols instead' },
   bars: { type: 'string', value: 'N', help: '--synthetic: bars per symbol (default 5000)' },
   speed: { type: 'string', value: 'STEPS_PER_SECOND|max|manual', help: 'replay steps per second (default 20)' },
@@ -82,7 +83,7 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
   const every = v['status-every'] ? parseDuration('status-every', v['status-every']) : 5000;
   const bars = v.synthetic
     ? syntheticBars({ symbols: v.synthetic.split(','), bars: numberFlag('bars', v.bars, 5000, (n) => Number.isInteger(n) && n > 0), seed })
-    : loadBarFiles(v.data ?? defaultDataFiles(), v.zone);
+    : loadBarFiles(v.data ?? defaultDataFiles(), v.zone, v.store);
   const stateDir = v.state ?? '.pounce/gateway';
   const commandLog = join(stateDir, 'commands.jsonl');
   if (!v.resume && existsSync(commandLog)) {

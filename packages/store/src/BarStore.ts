@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bar } from '@pounce/core';
+import { decodeBarColumns, encodeBarColumns } from './arrowBars.ts';
+import { barAt, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
+import { checkPeriod } from './barPeriod.ts';
+
+/** One partition file: the bars of one symbol and period in one UTC calendar year. */
+export interface StoredPartition {
+  /** File name inside the series folder, e.g. `2004.arrow`. */
+  file: string;
+  bars: number;
+  first: number;
+  last: number;
+  bytes: number;
+  /** Of the file's bytes: a backtest's data fingerprint is built from these without reading the files. */
+  sha256: string;
+}
+
+/** The stored bars of one symbol and period (its manifest). */
+export interface StoredSeries {
+  symbol: string;
+  period: string;
+  /** The series folder, `<store>/<period>/<SYMBOL>`. */
+  dir: string;
+  bars: number;
+  first: number;
+  last: number;
+  partitions: StoredPartition[];
+}
+
+export interface WriteResult {
+  symbol: string;
+  period: string;
+  /** Bars that were not stored before. */
+  added: number;
+  /** Bars of the input already stored with the same values (an import repeated changes nothing). */
+  alreadyStored: number;
+  /** Partition files (re)written. */
+  partitionsWritten: number;
+}
+
+/** Bounds of a read: bars with from <= time < to. */
+export interface TimeRange {
+  from?: number;
+  to?: number;
+}
+
+const MANIFEST = 'manifest.json';
+
+/**
+ * The bar store: `<dir>/<period>/<SYMBOL>/<year>.arrow` partition files (see encodeBarColumns)
+ * and a `manifest.json` per series listing them. Writes merge into what is stored: a bar stored
+ * again with the same values is skipped, one with other values is refused (nothing is written),
+ * unless `replace` drops the stored series first. Files are written aside and renamed into place,
+ * the manifest last, so an interrupted import leaves the previous state readable.
+ *
+ * @example
+ * ```ts
+ * const store = new BarStore('.pounce/store');
+ * store.write(columnsOf('NVDA', bars), 'day');
+ * const { columns } = store.read('NVDA'); // the only stored period of NVDA
+ * ```
+ */
+export class BarStore {
+  constructor(readonly dir: string) {}
+
+  /** Every stored series, by symbol then period. */
+  list(): StoredSeries[] {
+    if (!existsSync(this.dir)) return [];
+    const out: StoredSeries[] = [];
+    for (const p of readdirSync(this.dir, { withFileTypes: true })) {
+      if (!p.isDirectory()) continue;
+      for (const e of readdirSync(join(this.dir, p.name), { withFileTypes: true })) {
+        if (e.isDirectory() && existsSync(join(this.dir, p.name, e.name, MANIFEST))) out.push(this.manifest(e.name, p.name));
+      }
+    }
+    return out.sort((a, b) => (a.symbol === b.symbol ? a.period.localeCompare(b.period) : a.symbol.localeCompare(b.symbol)));
+  }
+
+  /** The stored series of `symbol` (of `period`, or its only period); the error says what is stored instead. */
+  find(symbol: string, period?: string): StoredSeries {
+    const sym = symbol.toUpperCase();
+    if (period !== undefined) {
+      if (existsSync(join(this.dir, period, sym, MANIFEST))) return this.manifest(sym, period);
+      const other = this.list().filter((s) => s.symbol === sym).map((s) => s.period);
+      throw new Error(`store ${this.dir}: no ${period} bars of ${sym}${other.length ? ` (stored: ${other.join(', ')})` : `; import them: npm run pounce -- data import ${sym}=FILE.csv`}`);
+    }
+    const all = this.list().filter((s) => s.symbol === sym);
+    if (all.length === 0) throw new Error(`store ${this.dir}: no bars of ${sym}; import them: npm run pounce -- data import ${sym}=FILE.csv`);
+    if (all.length > 1) throw new Error(`store ${this.dir}: ${sym} is stored in periods ${all.map((s) => s.period).join(', ')}: name one, e.g. store:${sym}@${all[0]!.period}`);
+    return all[0]!;
+  }
+
+  /**
+   * Merges bars (one symbol, in time order) into the series of `period`. A bar whose time is
+   * stored with other values is refused, naming `source`, the time and the field, before anything
+   * is written; `replace` removes the stored series first.
+   */
+  write(cols: BarColumns, period: string, opts: { replace?: boolean; source?: string } = {}): WriteResult {
+    checkPeriod(period);
+    const symbol = cols.symbol.toUpperCase();
+    const source = opts.source ?? symbol;
+    const dir = join(this.dir, period, symbol);
+    const old = !opts.replace && existsSync(join(dir, MANIFEST)) ? this.manifest(symbol, period) : undefined;
+    const input = dedupe({ ...cols, symbol }, source);
+    const result: WriteResult = { symbol, period, added: 0, alreadyStored: 0, partitionsWritten: 0 };
+    // Every year's merge is checked before any file is written: a refused import changes nothing.
+    const planned: Array<{ file: string; cols: BarColumns }> = [];
+    for (const [year, part] of byYear(input)) {
+      const file = `${year}.arrow`;
+      const stored = old?.partitions.find((p) => p.file === file);
+      const merged = stored ? merge(this.readPartition(old!, stored), part, { source, period, path: join(dir, file) }) : { cols: part, added: part.time.length };
+      result.added += merged.added;
+      result.alreadyStored += part.time.length - merged.added;
+      if (merged.added > 0) planned.push({ file, cols: merged.cols });
+    }
+    if (opts.replace) rmSync(dir, { recursive: true, force: true });
+    if (planned.length === 0 && old) return result;
+    mkdirSync(dir, { recursive: true });
+    const partitions = new Map((old?.partitions ?? []).map((p) => [p.file, p]));
+    for (const { file, cols: c } of planned) {
+      const bytes = encodeBarColumns(c, period);
+      writeAtomically(join(dir, file), bytes);
+      partitions.set(file, { file, bars: c.time.length, first: c.time[0]!, last: c.time[c.time.length - 1]!, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+      result.partitionsWritten++;
+    }
+    const list = [...partitions.values()].sort((a, b) => a.first - b.first);
+    const manifest = { symbol, period, bars: list.reduce((n, p) => n + p.bars, 0), first: list[0]?.first ?? NaN, last: list[list.length - 1]?.last ?? NaN, partitions: list };
+    writeAtomically(join(dir, MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+    return result;
+  }
+
+  /** The bars of a series in [from, to) as columns (one set of arrays for the whole range). */
+  read(symbol: string, period?: string, range: TimeRange = {}): { series: StoredSeries; columns: BarColumns } {
+    const series = this.find(symbol, period);
+    const parts = inRange(series, range);
+    if (parts.length === 1) return { series, columns: clip(this.readPartition(series, parts[0]!), range) };
+    // One set of arrays sized from the manifest, each file copied in as it is read: the peak is
+    // the series plus one file, not the series twice.
+    const out = emptyColumns(series.symbol, parts.reduce((n, p) => n + p.bars, 0));
+    let at = 0;
+    for (const p of parts) {
+      const c = clip(this.readPartition(series, p), range);
+      for (const k of FIELDS) out[k].set(c[k], at);
+      at += c.time.length;
+    }
+    return { series, columns: sliceColumns(out, 0, at) };
+  }
+
+  /**
+   * The bars of a series in [from, to) as objects, one partition (year) in memory at a time:
+   * what a streamed backtest consumes. `onBytes` is told each partition's size as it is read.
+   */
+  *bars(series: StoredSeries, range: TimeRange = {}, onBytes?: (n: number) => void): Generator<Bar> {
+    for (const p of inRange(series, range)) {
+      const c = clip(this.readPartition(series, p), range);
+      onBytes?.(p.bytes);
+      for (let i = 0; i < c.time.length; i++) yield barAt(c, i);
+    }
+  }
+
+  private readPartition(series: StoredSeries, p: StoredPartition): BarColumns {
+    const path = join(series.dir, p.file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new Error(`store: cannot read ${path} (listed in ${join(series.dir, MANIFEST)})`);
+    }
+    const c = decodeBarColumns(bytes, path);
+    if (c.time.length !== p.bars) throw new Error(`${path}: ${c.time.length} bars, the manifest says ${p.bars}: the store was changed behind its back; import the data again with --replace`);
+    return { ...c, symbol: series.symbol };
+  }
+
+  private manifest(symbol: string, period: string): StoredSeries {
+    const dir = join(this.dir, period, symbol);
+    const path = join(dir, MANIFEST);
+    let m: Partial<StoredSeries>;
+    try {
+      m = JSON.parse(readFileSync(path, 'utf8')) as Partial<StoredSeries>;
+    } catch (err) {
+      throw new Error(`${path}: unreadable manifest (${(err as Error).message})`);
+    }
+    if (!Array.isArray(m.partitions) || typeof m.bars !== 'number') throw new Error(`${path}: expected a manifest with bars and partitions`);
+    return { symbol, period, dir, bars: m.bars, first: Number(m.first), last: Number(m.last), partitions: m.partitions };
+  }
+}
+
+function writeAtomically(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.${process.pid}.part`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+function inRange(series: StoredSeries, r: TimeRange): StoredPartition[] {
+  return series.partitions.filter((p) => (r.from === undefined || p.last >= r.from) && (r.to === undefined || p.first < r.to));
+}
+
+function clip(c: BarColumns, r: TimeRange): BarColumns {
+  if (r.from === undefined && r.to === undefined) return c;
+  const a = r.from === undefined ? 0 : firstAtOrAfter(c.time, r.from);
+  const b = r.to === undefined ? c.time.length : firstAtOrAfter(c.time, r.to);
+  return sliceColumns(c, a, b);
+}
+
+/** Rows split by UTC calendar year (rows are in time order). */
+function* byYear(c: BarColumns): Generator<[number, BarColumns]> {
+  let start = 0;
+  while (start < c.time.length) {
+    const year = new Date(c.time[start]!).getUTCFullYear();
+    const end = firstAtOrAfter(c.time, Date.UTC(year + 1, 0, 1));
+    yield [year, sliceColumns(c, start, end)];
+    start = end;
+  }
+}
+
+const FIELDS = ['time', ...VALUE_COLUMNS] as const;
+
+function differingField(a: BarColumns, i: number, b: BarColumns, j: number): (typeof VALUE_COLUMNS)[number] | undefined {
+  return VALUE_COLUMNS.find((k) => a[k][i] !== b[k][j]);
+}
+
+function conflict(where: string, symbol: string, t: number, field: string, stored: number, got: number, hint: string): Error {
+  return new Error(`${where}: ${symbol} ${new Date(t).toISOString()}: ${field} ${got} differs from ${stored} ${hint}`);
+}
+
+/** Input rows in time order with repeated times dropped when equal, refused when not. */
+function dedupe(c: BarColumns, source: string): BarColumns {
+  for (let i = 1; i < c.time.length; i++) {
+    if (c.time[i]! < c.time[i - 1]!) throw new Error(`${source}: ${c.symbol}: bars must be in time order to be stored (bar ${i} is before bar ${i - 1})`);
+  }
+  let dups = 0;
+  for (let i = 1; i < c.time.length; i++) {
+    if (c.time[i] !== c.time[i - 1]) continue;
+    const k = differingField(c, i, c, i - 1);
+    if (k) throw conflict(source, c.symbol, c.time[i]!, k, c[k][i - 1]!, c[k][i]!, 'in an earlier row with the same time');
+    dups++;
+  }
+  if (dups === 0) return c;
+  const out = emptyColumns(c.symbol, c.time.length - dups);
+  let n = 0;
+  for (let i = 0; i < c.time.length; i++) {
+    if (i > 0 && c.time[i] === c.time[i - 1]) continue;
+    for (const k of FIELDS) out[k][n] = c[k][i]!;
+    n++;
+  }
+  return out;
+}
+
+/** Stored and new rows of one partition merged by time; a time in both must hold the same bar. */
+function merge(stored: BarColumns, add: BarColumns, at: { source: string; period: string; path: string }): { cols: BarColumns; added: number } {
+  const out = emptyColumns(stored.symbol, stored.time.length + add.time.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  let added = 0;
+  const take = (c: BarColumns, k: number) => {
+    for (const f of FIELDS) out[f][n] = c[f][k]!;
+    n++;
+  };
+  while (i < stored.time.length || j < add.time.length) {
+    const ts = i < stored.time.length ? stored.time[i]! : Infinity;
+    const ta = j < add.time.length ? add.time[j]! : Infinity;
+    if (ts < ta) take(stored, i++);
+    else if (ta < ts) {
+      take(add, j++);
+      added++;
+    } else {
+      const k = differingField(stored, i, add, j);
+      if (k) throw conflict(at.source, stored.symbol, ts, k, stored[k][i]!, add[k][j]!, `in the store (${at.path}); pass --replace to replace the stored ${stored.symbol} ${at.period} bars`);
+      take(stored, i++);
+      j++;
+    }
+  }
+  return { cols: sliceColumns(out, 0, n), added };
+}

@@ -1,0 +1,126 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCsvBars, type Bar } from '@pounce/core';
+import { BarStore, columnsOf, decodeBarColumns, encodeBarColumns, importCsv, inferPeriod, parseStoreSpec } from '@pounce/store';
+import { tempDirs } from '../../gateway/test/testGateway.ts';
+
+const SHIPPED = fileURLToPath(new URL('../../gateway/data/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const csvIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f)) : []);
+const FILES = [...csvIn(SHIPPED), ...csvIn(SHARED)];
+const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+/** Every bar, every field, compared with === (Object.is would also do: no NaN or -0 in bars). */
+function expectSameBars(got: readonly Bar[], want: readonly Bar[], file: string): void {
+  expect(got.length, file).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    for (const f of FIELDS) {
+      if (got[i]![f] !== want[i]![f]) throw new Error(`${file}: bar ${i} ${f}: stored ${got[i]![f]}, CSV ${want[i]![f]}`);
+    }
+  }
+}
+
+describe('BarStore', () => {
+  const temp = tempDirs();
+
+  it('finds the shipped data files (three in packages/gateway/data)', () => {
+    expect(csvIn(SHIPPED).length).toBe(3);
+  });
+
+  it.each(FILES)('round-trips every bar of %s exactly', (path) => {
+    const store = new BarStore(temp('pounce-store-'));
+    const want = parseCsvBars(readFileSync(path, 'utf8'), { symbol: 'SYM', source: path });
+    const r = importCsv(store, `SYM=${path}`);
+    expect(r.added).toBe(want.length);
+    const { series, columns } = store.read('SYM');
+    expect(series.bars).toBe(want.length);
+    const fromColumns = Array.from({ length: columns.time.length }, (_, i) => Object.fromEntries(FIELDS.map((f) => [f, columns[f][i]])) as unknown as Bar);
+    expectSameBars(fromColumns, want, path);
+    expectSameBars([...store.bars(series)], want, path);
+  });
+
+  it('names the period from the bars: day for the daily files, 5min for the index', () => {
+    const store = new BarStore(temp('pounce-store-'));
+    expect(importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`).period).toBe('day');
+    expect(importCsv(store, `IDX=${join(SHIPPED, 'idx-5min-2006.csv')}`).period).toBe('5min');
+    expect(inferPeriod(new Float64Array([0]))).toBeUndefined();
+  });
+
+  it('partitions by period, symbol and UTC year, and lists them', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const files = readdirSync(join(dir, 'day', 'NVDA')).sort();
+    expect(files).toEqual([...Array.from({ length: 16 }, (_, k) => `${1999 + k}.arrow`), 'manifest.json']);
+    const [s] = store.list();
+    expect(s!.partitions.map((p) => p.bytes)).toEqual(files.filter((f) => f.endsWith('.arrow')).map((f) => statSync(join(dir, 'day', 'NVDA', f)).size));
+    expect(s!.partitions.reduce((n, p) => n + p.bars, 0)).toBe(s!.bars);
+  });
+
+  it('imports the same file twice without change: the second adds nothing and rewrites no file', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    const spec = `ORCL=${join(SHIPPED, 'orcl-1995-2014.csv')}`;
+    const first = importCsv(store, spec);
+    const mtimes = readdirSync(join(dir, 'day', 'ORCL')).map((f) => statSync(join(dir, 'day', 'ORCL', f)).mtimeMs);
+    const again = importCsv(store, spec);
+    expect(again).toMatchObject({ added: 0, alreadyStored: first.bars, partitionsWritten: 0 });
+    expect(readdirSync(join(dir, 'day', 'ORCL')).map((f) => statSync(join(dir, 'day', 'ORCL', f)).mtimeMs)).toEqual(mtimes);
+    expect(store.find('ORCL').bars).toBe(first.bars);
+  });
+
+  it('merges new bars into a stored year and refuses a changed bar, naming the time and field, without writing', () => {
+    const store = new BarStore(temp('pounce-store-'));
+    const bars = parseCsvBars(readFileSync(join(SHIPPED, 'nvda-1999-2014.csv'), 'utf8'), { symbol: 'NVDA' });
+    store.write(columnsOf('NVDA', bars.slice(0, 100)), 'day');
+    expect(store.write(columnsOf('NVDA', bars.slice(50, 200)), 'day')).toMatchObject({ added: 100, alreadyStored: 50 });
+    expectSameBars([...store.bars(store.find('NVDA'))], bars.slice(0, 200), 'merged');
+    const changed = bars.slice(150, 250).map((b, i) => (i === 10 ? { ...b, close: b.close + 1 } : b));
+    expect(() => store.write(columnsOf('NVDA', changed), 'day', { source: 'x.csv' })).toThrow(new RegExp(`^x.csv: NVDA ${new Date(bars[160]!.time).toISOString()}: close ${bars[160]!.close + 1} differs from ${bars[160]!.close} in the store .*--replace`));
+    expect(store.find('NVDA').bars).toBe(200);
+    expect(store.write(columnsOf('NVDA', changed), 'day', { replace: true })).toMatchObject({ added: 100 });
+    expect(store.read('NVDA').columns.close[10]).toBe(bars[160]!.close + 1);
+    expect(store.find('NVDA').bars).toBe(100);
+  });
+
+  it('reads a time range, skipping partitions outside it', () => {
+    const store = new BarStore(temp('pounce-store-'));
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const from = Date.UTC(2004, 0, 1);
+    const to = Date.UTC(2005, 6, 1);
+    const all = parseCsvBars(readFileSync(join(SHIPPED, 'nvda-1999-2014.csv'), 'utf8'), { symbol: 'NVDA' });
+    const want = all.filter((b) => b.time >= from && b.time < to);
+    const sizes: number[] = [];
+    expectSameBars([...store.bars(store.find('NVDA'), { from, to }, (n) => sizes.push(n))], want, 'range');
+    expect(sizes.length).toBe(2);
+    expect(store.read('NVDA', 'day', { from, to }).columns.time.length).toBe(want.length);
+  });
+
+  it('says what is stored when a symbol or period is not', () => {
+    const store = new BarStore(temp('pounce-store-'));
+    importCsv(store, `IDX=${join(SHIPPED, 'idx-5min-2006.csv')}`);
+    importCsv(store, `IDX=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    expect(() => store.find('IDX')).toThrow(/IDX is stored in periods 5min, day: name one, e.g. store:IDX@5min/);
+    expect(() => store.find('IDX', '1min')).toThrow(/no 1min bars of IDX \(stored: 5min, day\)/);
+    expect(() => store.find('AAPL')).toThrow(/no bars of AAPL; import them: npm run pounce -- data import AAPL=FILE.csv/);
+    expect(parseStoreSpec('store:idx@5min')).toEqual({ symbol: 'IDX', period: '5min' });
+    expect(() => parseStoreSpec('store:')).toThrow(/expected store:SYMBOL/);
+  });
+
+  it('names the file, line and column of a bad CSV row, and stores nothing', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2004-01-02,1,2,1,1.5,100\n2004-01-05,1,2,1,abc,100\n');
+    expect(() => importCsv(store, `BAD=${bad}`)).toThrow(`${bad}:3: column Close: expected a number, got "abc"`);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('checks a partition file against the layout it writes', () => {
+    const bytes = encodeBarColumns(columnsOf('X', [{ symbol: 'X', time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }]), 'day');
+    expect(decodeBarColumns(bytes, 'x.arrow').time[0]).toBe(1);
+    expect(() => decodeBarColumns(new Uint8Array([1, 2, 3]), 'x.arrow')).toThrow(/^x.arrow: not an Arrow IPC file/);
+  });
+});
