@@ -69,13 +69,7 @@ describe('report.html curve', () => {
   const curve: EquityPoint[] = Array.from({ length: 100_000 }, (_, i) => ({ time: i * 60_000, equity: i === DIP ? 50_000 : i === SPIKE ? 300_000 : 100_000 + i, gross: 0 }));
 
   it('keeps every high, low and drawdown trough of a long curve in a few thousand points', () => {
-    const report: ReportData = {
-      strategy: 's', params: {}, symbols: ['X'], config: { cash: 100_000, fees: 'zero', slippageBps: 0, participation: 0.1, risk: {} }, startEquity: 100_000, endEquity: 199_999,
-      metrics: { totalReturn: 0, cagr: 0, sharpe: 0, sortino: 0, maxDrawdown: 0, maxDrawdownDurationMs: 0, winRate: 0, profitFactor: 0, exposure: 0, turnover: 0, tradeCount: 0, periodsPerYear: 252 },
-      fillCount: 0, rejected: { count: 0, reasons: [] }, benchmark: { description: 'b', symbols: ['X'], startValue: 1, endValue: 1, totalReturn: 0 },
-      version: 1, createdAt: '', data: { fingerprint: 'f', files: [] }, fills: [], trades: [], equity: curve,
-    };
-    const html = reportHtml(report);
+    const html = reportHtml(minimalReport(curve));
     const d = chartOf(html);
     expect(d.t.length).toBeLessThanOrEqual(6002);
     expect(d.t.length).toBeGreaterThan(1000);
@@ -88,9 +82,28 @@ describe('report.html curve', () => {
     expect([...d.t].sort((a, b) => a - b)).toEqual(d.t);
   });
 
+  it('lists the last 500 trades and says how many there were', () => {
+    const trades = Array.from({ length: 600 }, (_, i) => ({ symbol: `T${i}`, side: 'long' as const, quantity: 1, entryTime: 0, entryPrice: 1, exitTime: 86_400_000, exitPrice: 2, fees: 0, pnl: 1 }));
+    const html = reportHtml({ ...minimalReport(curve.slice(0, 10)), trades });
+    expect(html).toContain('Trades (last 500 of 600)');
+    expect(html).toContain('<td>T599</td>');
+    expect(html).toContain('<td>T100</td>');
+    expect(html).not.toContain('<td>T99</td>');
+  });
+
   it('draws a short curve whole', () => {
     const chart = new CurveChart();
     for (const p of curve.slice(0, 1500)) chart.add(p);
     expect(chart.series().eq).toEqual(curve.slice(0, 1500).map((p) => p.equity));
   });
 });
+
+/** A report of `equity` with no fills or trades. */
+function minimalReport(equity: EquityPoint[]): ReportData {
+  return {
+    strategy: 's', params: {}, symbols: ['X'], config: { cash: 100_000, fees: 'zero', slippageBps: 0, participation: 0.1, risk: {} }, startEquity: 100_000, endEquity: 199_999,
+    metrics: { totalReturn: 0, cagr: 0, sharpe: 0, sortino: 0, maxDrawdown: 0, maxDrawdownDurationMs: 0, winRate: 0, profitFactor: 0, exposure: 0, turnover: 0, tradeCount: 0, periodsPerYear: 252 },
+    fillCount: 0, rejected: { count: 0, reasons: [] }, benchmark: { description: 'b', symbols: ['X'], startValue: 1, endValue: 1, totalReturn: 0 },
+    version: 1, createdAt: '', data: { fingerprint: 'f', files: [] }, fills: [], trades: [], equity,
+  };
+}
