@@ -34,6 +34,8 @@ interface BarListener {
 export interface BacktestVenueOptions {
   /** Keep every equity point (default true; a report draws them). */
   keepEquity?: boolean;
+  /** Called with each equity point as it is made, e.g. to write it to disk instead of keeping it. */
+  onEquity?: (p: EquityPoint) => void;
   /**
    * The account the backtest predicts (default 'paper', as a paper run): its venue rules apply,
    * e.g. no GTC on a paper account.
@@ -112,6 +114,7 @@ export class BacktestVenue implements Venue {
   /** The metrics' running sums, updated every step whether or not the points are kept. */
   readonly curve = new CurveStats();
   private readonly keepEquity: boolean;
+  private readonly onEquity: ((p: EquityPoint) => void) | undefined;
   private readonly benchmark: BuyAndHold | undefined;
   /** Splits that took effect for a symbol whose next bar the strategy has not seen yet. */
   private readonly unseenSplits = new Map<string, number>();
@@ -128,12 +131,13 @@ export class BacktestVenue implements Venue {
   constructor(
     source: readonly MarketBar[] | { slices: Iterable<MarketBar[]>; steps?: number; symbols?: readonly string[] },
     config: MatchingConfig,
-    { keepEquity = true, accountKind = 'paper', symbols, benchmark, tradeFrom }: BacktestVenueOptions = {},
+    { keepEquity = true, onEquity, accountKind = 'paper', symbols, benchmark, tradeFrom }: BacktestVenueOptions = {},
   ) {
     this.benchmark = benchmark;
     this.tradeFrom = tradeFrom ?? -Infinity;
     this.engine = new MatchingEngine(config);
     this.keepEquity = keepEquity;
+    this.onEquity = onEquity;
     this.accountKind = accountKind;
     const listed = symbols ?? (Array.isArray(source) ? [...new Set((source as readonly MarketBar[]).map((b) => b.symbol))] : (source as { symbols?: readonly string[] }).symbols);
     const known = listed ? new Set(listed) : undefined;
@@ -229,7 +233,11 @@ export class BacktestVenue implements Venue {
       // The metrics' sums every step; the point itself only for a report that draws the curve.
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       const benchmark = this.benchmark?.step(slice);
-      if (this.keepEquity) this.equity.push({ time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, ...(benchmark !== undefined ? { benchmark } : {}) });
+      if (this.keepEquity || this.onEquity) {
+        const point: EquityPoint = { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, ...(benchmark !== undefined ? { benchmark } : {}) };
+        if (this.keepEquity) this.equity.push(point);
+        this.onEquity?.(point);
+      }
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.
         this.activity = false;

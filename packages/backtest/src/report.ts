@@ -3,18 +3,54 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
 import type { EquityPoint } from './BacktestVenue.ts';
+import { CurveChart } from './curveChart.ts';
 import type { BacktestFill } from './fillAudit.ts';
+import type { Trade } from './roundTrips.ts';
 import type { BacktestResult } from './runBacktest.ts';
 
-export interface ReportData extends Omit<BacktestResult, 'fills'> {
+/**
+ * What a report holds. Fills, trades and equity points are arrays, or read from disk as they are
+ * written (a JsonLinesSpool's `read()`), so a run with millions of them never holds them all;
+ * writeReport iterates each once.
+ */
+export interface ReportData extends Omit<BacktestResult, 'fills' | 'trades' | 'equity'> {
   version: 1;
   createdAt: string;
   data: { fingerprint: string; files: Array<{ symbol: string; path: string; bars: number; first: number; last: number }>; from?: number; to?: number };
-  /**
-   * Every fill, the audit trail: an array, or read as it is written (a FillSpool's `read()`), so a
-   * run with millions of fills never holds them all. report.json has one fill per line.
-   */
+  /** Every fill, the audit trail. report.json has one fill per line. */
   fills: Iterable<BacktestFill>;
+  trades: Iterable<Trade>;
+  equity: Iterable<EquityPoint>;
+}
+
+/** The trades report.html lists: the last ones and how many there were. */
+class RecentTrades {
+  readonly last: Trade[] = [];
+  count = 0;
+
+  constructor(private readonly keep: number) {}
+
+  add(t: Trade): void {
+    this.count++;
+    this.last.push(t);
+    // Trimmed in batches: one shift per trade would be quadratic on a long run.
+    if (this.last.length >= 2 * this.keep) this.last.splice(0, this.last.length - this.keep);
+  }
+
+  shown(): Trade[] {
+    return this.last.slice(-this.keep);
+  }
+}
+
+/** Shown in report.html: the rest are in report.json. */
+const HTML_TRADES = 500;
+
+/** Each item of `items`, passed to `see` as it is iterated (writeReport reads every iterable once). */
+function* tap<T>(items: Iterable<T>, see: (item: T) => void): Generator<T> {
+  for (const item of items) {
+    see(item);
+    yield item;
+  }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -43,17 +79,24 @@ export function metricsTable(m: Metrics, r: { benchmark?: { totalReturn: number;
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** A self-contained HTML page: uPlot inlined (no network), equity and drawdown charts, metrics, trades. */
+/**
+ * A self-contained HTML page: uPlot inlined (no network), equity and drawdown charts, metrics, the
+ * last 500 trades. The curve is drawn from at most a few thousand points (see CurveChart).
+ */
 export function reportHtml(r: ReportData): string {
+  const chart = new CurveChart();
+  for (const p of r.equity) chart.add(p);
+  const recent = new RecentTrades(HTML_TRADES);
+  for (const t of r.trades) recent.add(t);
+  return renderHtml(r, chart, recent);
+}
+
+function renderHtml(r: ReportData, chart: CurveChart, recent: RecentTrades): string {
   const require = createRequire(import.meta.url);
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  // Thin long curves to about 4,000 points for drawing; report.json keeps every point.
-  const step = Math.max(1, Math.ceil(r.equity.length / 4000));
-  const pts = r.equity.filter((_, i) => i % step === 0 || i === r.equity.length - 1);
-  let peak = -Infinity;
-  const series = { t: pts.map((p) => p.time / 1000), eq: pts.map((p) => p.equity), bench: pts.map((p) => p.benchmark ?? null), dd: pts.map((p) => ((peak = Math.max(peak, p.equity)), -(1 - p.equity / peak) * 100)) };
-  const trades = r.trades.slice(-500).map((t) => `<tr><td>${t.symbol}</td><td>${t.side}</td><td>${t.quantity}</td><td>${new Date(t.entryTime).toISOString().slice(0, 10)}</td><td>${t.entryPrice.toFixed(4)}</td><td>${new Date(t.exitTime).toISOString().slice(0, 10)}</td><td>${t.exitPrice.toFixed(4)}</td><td>${(t.fees ?? 0).toFixed(2)}</td><td class="${t.pnl >= 0 ? 'up' : 'down'}">${t.pnl.toFixed(2)}</td></tr>`).join('');
+  const series = chart.series();
+  const trades = recent.shown().map((t) => `<tr><td>${t.symbol}</td><td>${t.side}</td><td>${t.quantity}</td><td>${new Date(t.entryTime).toISOString().slice(0, 10)}</td><td>${t.entryPrice.toFixed(4)}</td><td>${new Date(t.exitTime).toISOString().slice(0, 10)}</td><td>${t.exitPrice.toFixed(4)}</td><td>${(t.fees ?? 0).toFixed(2)}</td><td class="${t.pnl >= 0 ? 'up' : 'down'}">${t.pnl.toFixed(2)}</td></tr>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(r.strategy)} backtest</title>
 <style>${css}
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}
@@ -62,7 +105,7 @@ th:first-child,td:first-child{text-align:left}.up{color:#0a7d28}.down{color:#b32
 <p>Params: ${esc(Object.entries(r.params).map(([k, v]) => `${k}=${String(v)}`).join(' '))} · cash ${r.config.cash} · fees ${esc(r.config.fees)} · slippage ${r.config.slippageBps} bps · data ${r.data.fingerprint.slice(0, 12)}</p>
 <div class="row"><table id="metrics"><tbody>${[...metricRows(r.metrics), ...benchmarkRows(r)].map(([k, v]) => `<tr><td>${k}</td><td>${v}</td></tr>`).join('')}</tbody></table>
 <div><div id="equity" class="chart"></div><div id="drawdown" class="chart"></div></div></div>
-<h2>Trades (last ${Math.min(500, r.trades.length)} of ${r.trades.length})</h2>
+<h2>Trades (last ${Math.min(HTML_TRADES, recent.count)} of ${recent.count})</h2>
 <table><thead><tr><th>Symbol</th><th>Side</th><th>Qty</th><th>Entry</th><th>Price</th><th>Exit</th><th>Price</th><th>Fees</th><th>P&amp;L after fees</th></tr></thead><tbody>${trades}</tbody></table>
 <p id="benchmark-note">${r.benchmark ? `Benchmark: ${esc(r.benchmark.description)}.` : ''} Trade P&amp;L is after fees (each fill's fee, pro rata).</p>
 <script>${js}</script>
@@ -77,13 +120,19 @@ document.body.dataset.ready = 'true';
 </script></body></html>`;
 }
 
-/** Writes report.json (everything, every equity point) and report.html into `dir`. */
+/**
+ * Writes report.json (everything, every equity point) and report.html into `dir`, reading each of
+ * fills, trades and equity once: the page's chart and trade list are gathered while report.json
+ * is written.
+ */
 export function writeReport(dir: string, r: ReportData): { json: string; html: string } {
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'report.json');
   const html = join(dir, 'report.html');
-  writeReportJson(json, r);
-  writeFileSync(html, reportHtml(r));
+  const chart = new CurveChart();
+  const recent = new RecentTrades(HTML_TRADES);
+  writeReportJson(json, { ...r, equity: tap(r.equity, (p) => chart.add(p)), trades: tap(r.trades, (t) => recent.add(t)) });
+  writeFileSync(html, renderHtml(r, chart, recent));
   return { json, html };
 }
 
@@ -120,7 +169,7 @@ export function fillJson(f: BacktestFill): string {
  * One equity point as JSON.stringify writes it, without a replacer: calling the replacer for every
  * key of millions of points was most of the report's time. Non-finite values take the slow path.
  */
-function equityPointJson(p: EquityPoint): string {
+export function equityPointJson(p: EquityPoint): string {
   if (!Number.isFinite(p.equity) || !Number.isFinite(p.gross) || (p.benchmark !== undefined && !Number.isFinite(p.benchmark))) return JSON.stringify(p, finite);
   return `{"time":${p.time},"equity":${p.equity},"gross":${p.gross}${p.benchmark !== undefined ? `,"benchmark":${p.benchmark}` : ''}}`;
 }

@@ -38,6 +38,10 @@ export interface BacktestOptions {
   keepFills?: boolean;
   /** Called with each fill as it happens (with its fee and client order id), e.g. to spool it to disk. */
   onFill?: (f: BacktestFill) => void;
+  /** Called with each equity point as it is made (also when keepDetail is off), e.g. to spool it to disk. */
+  onEquity?: (p: EquityPoint) => void;
+  /** Called with each round trip as it closes (also when keepDetail is off), e.g. to spool it to disk. */
+  onTrade?: (t: Trade) => void;
   cash?: number;
   fees?: string;
   slippageBps?: number;
@@ -116,13 +120,17 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const keepFills = o.keepFills ?? keep;
   const risk = { ...o.risk };
   const benchmark = new BuyAndHold(cash, o.symbols && o.symbols.length > 0 ? o.symbols : o.def.symbols);
-  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep, corporateActions: o.corporateActions, withholdingTax: o.withholdingTax }, { keepEquity: keep, accountKind: o.accountKind, benchmark, tradeFrom: o.tradeFrom });
+  const venue = new BacktestVenue(o.bars, { fees: feeModel(fees), initialCash: cash, slippageBps, participation, allowShort: true, retainClosed: keep, corporateActions: o.corporateActions, withholdingTax: o.withholdingTax }, { keepEquity: keep, onEquity: o.onEquity, accountKind: o.accountKind, benchmark, tradeFrom: o.tradeFrom });
   const tmp = o.journalDir ? undefined : mkdtempSync(join(tmpdir(), 'pounce-bt-'));
   const runDir = o.journalDir ?? join(tmp!, 'backtest');
   try {
     const fills: BacktestFill[] = [];
     const trades: Trade[] = [];
-    const book = new RoundTripBook(keep ? (t) => trades.push(t) : undefined);
+    const onTrade = o.onTrade;
+    const book = new RoundTripBook(keep || onTrade ? (t) => {
+      if (keep) trades.push(t);
+      onTrade?.(t);
+    } : undefined);
     let notional = 0;
     const rejected: RejectionSummary = { count: 0, reasons: [] };
     // Round trips from the audited fills: each carries its fee, so trade P&L is after fees.

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadData, runBacktest } from '@pounce/backtest';
+import { defaultDataFiles } from '@pounce/gateway';
 import { TSX_LOADER } from './childProcess.ts';
+import { runBacktestCommand } from '../src/commands/backtest.ts';
+import { tempDirs } from '../../gateway/test/testGateway.ts';
+import smaCross from '../../../strategies/sma-cross/index.ts';
 
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -64,5 +69,26 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
     expect(r.stderr).toMatch(/--data NVDA=\/nonexistent.csv: cannot read/);
     const f = run(['backtest', 'sma-cross', '--fees', 'cheap'], dir);
     expect(f.stderr).toMatch(/--fees: expected tradeup, zero or per-share/);
+  });
+
+  const tempDir = tempDirs();
+
+  it('streams fills, trades and equity to the report folder, and its report holds what a run keeping them all in memory gives', async () => {
+    const dir = tempDir('pounce-bt-streamed-');
+    const symbols = ['NVDA', 'ORCL'];
+    const lines: string[] = [];
+    expect(await runBacktestCommand(['sma-cross', '--symbols', symbols.join(','), '--to', '2010-01-01', '--report', dir], (l) => lines.push(l))).toBe(0);
+    // Every fill, trade and point held in memory until the end (runBacktest's default).
+    const kept = await runBacktest({ def: smaCross, symbols, bars: loadData(defaultDataFiles(symbols), { to: Date.parse('2010-01-01') }).bars });
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
+    expect(report.metrics).toEqual(JSON.parse(JSON.stringify(kept.metrics, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v))));
+    expect(report.trades).toEqual(kept.trades);
+    expect(report.fills).toEqual(kept.fills);
+    expect(report.equity).toEqual(kept.equity);
+    expect(report.fillCount).toBe(kept.fills.length);
+    expect(kept.trades.length).toBeGreaterThan(50);
+    expect(lines.join('\n')).toMatch(new RegExp(`Fills\\s+${kept.fills.length}\\n`));
+    // The spooled files are removed once report.json holds them.
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
   });
 });

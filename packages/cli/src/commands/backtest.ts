@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  cachedKlines, combinations, FillSpool, klineCachePath, loadData, metricsTable, parseDateFlag, parseShard, parseSweep, parseWalkForward, rankSweep, runBacktest, runSweep, runWalkForward, shardIndexes, streamData,
-  sweepIdentity, writeReport, writeShardReport, type LoadedData, type ReportData, type StreamedData, type SweepJob,
+  cachedKlines, combinations, klineCachePath, loadData, metricsTable, parseDateFlag, parseShard, parseSweep, parseWalkForward, rankSweep, runBacktest, runSweep, runWalkForward, shardIndexes, streamData,
+  StreamedReport, sweepIdentity, writeShardReport, type LoadedData, type StreamedData, type SweepJob,
 } from '@pounce/backtest';
 import { barFileSpec, loadConfig, OpenApiClient } from '@pounce/core';
 import { defaultDataFiles, loadCorporateActions } from '@pounce/gateway';
@@ -209,15 +209,15 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const dir = resolve(v.report ?? join('.pounce', 'reports', `${new Date().toISOString().replace(/[:.]/g, '-')}-${def.name}`));
   const dirExisted = existsSync(dir);
   mkdirSync(dir, { recursive: true });
-  // Fills go to disk as they happen and are copied into report.json at the end: memory stays flat
-  // however many there are. The spool is deleted once report.json holds them.
-  const spool = new FillSpool(join(dir, 'fills.jsonl'));
+  // Fills, trades and equity points go to files in the report folder as they happen and nothing
+  // of them stays in memory; report.json and report.html are built from those files at the end.
+  const streamed = new StreamedReport(dir);
   let result;
   try {
-    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, ...actionsOpts, keepFills: false, onFill: (f) => spool.add(f), onProgress });
+    result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, ...actionsOpts, ...streamed.sinks(), onProgress });
   } catch (err) {
     // A failed run leaves no report folder behind.
-    spool.remove();
+    streamed.remove();
     if (!dirExisted) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -230,9 +230,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   out(`  ${'Rejected orders'.padEnd(21)}  ${String(result.rejected.count).padStart(12)}`);
   for (const r of result.rejected.reasons.slice(0, 10)) out(`    ${String(r.count).padStart(6)} x ${r.reason}`);
   if (result.rejected.reasons.length > 10) out(`    ... ${result.rejected.reasons.length - 10} more reasons in report.json`);
-  const report: ReportData = { ...result, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to }, fills: spool.read() };
-  const files = writeReport(dir, report);
-  spool.remove();
+  const files = streamed.write(result, { createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to } });
   out(`\nreport    ${files.json}\n          ${files.html}`);
   out(`paper     npm run strategy -- ${def.name} --paper --from-report ${dir}`);
   return 0;

@@ -1,0 +1,87 @@
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+/** Bytes of lines buffered before a write. */
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Items written to a JSON-lines file as they happen, then read back one at a time: however many
+ * items a run makes (fills, equity points, trades), memory holds about a megabyte of them.
+ *
+ * @example
+ * ```ts
+ * const spool = new JsonLinesSpool<{ n: number }>(join(dir, 'items.jsonl'));
+ * spool.add({ n: 1 });
+ * for (const item of spool.items()) console.log(item.n); // 1
+ * spool.remove();
+ * ```
+ */
+export class JsonLinesSpool<T> {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private bytes = 0;
+  private closed = false;
+  /** Items added so far. */
+  count = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly toJson: (item: T) => string = (x) => JSON.stringify(x),
+  ) {
+    this.fd = openSync(path, 'w');
+  }
+
+  add(item: T): void {
+    const line = `${this.toJson(item)}\n`;
+    this.buffer.push(line);
+    this.bytes += line.length;
+    this.count++;
+    if (this.bytes >= FLUSH_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    writeSync(this.fd, this.buffer.join(''));
+    this.buffer = [];
+    this.bytes = 0;
+  }
+
+  /** Writes what is buffered and closes the file (idempotent). */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    closeSync(this.fd);
+    this.closed = true;
+  }
+
+  /** The items in the order they were added, read from the file a chunk at a time. */
+  *read(): Generator<T> {
+    this.close();
+    const fd = openSync(this.path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
+      const text = new StringDecoder('utf8');
+      let rest = '';
+      for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
+        const lines = (rest + text.write(buf.subarray(0, n))).split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) if (line !== '') yield JSON.parse(line) as T;
+      }
+      if (rest !== '') yield JSON.parse(rest) as T;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The items as an iterable that reads the file afresh each time it is iterated. */
+  items(): Iterable<T> {
+    return { [Symbol.iterator]: () => this.read() };
+  }
+
+  /** Closes and deletes the file. */
+  remove(): void {
+    this.close();
+    rmSync(this.path, { force: true });
+  }
+}

@@ -1,0 +1,109 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import smaCross from '../../../strategies/sma-cross/index.ts';
+import { CurveChart, reportHtml, runBacktest, streamData, StreamedReport, writeReport, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
+
+const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
+const SPECS = [`ORCL=${data('orcl-1995-2014.csv')}`, `NVDA=${data('nvda-1999-2014.csv')}`];
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'pounce-streamed-report-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The chart data report.html embeds. */
+function chartOf(html: string): ChartSeries {
+  const m = /const d = (\{.*\});/.exec(html);
+  if (!m) throw new Error('no chart data in report.html');
+  return JSON.parse(m[1]!) as ChartSeries;
+}
+
+describe('StreamedReport (what npm run backtest writes)', () => {
+  it('keeps no fill, trade or equity point in memory, and writes the report a run that keeps them all writes', async () => {
+    const symbols = ['NVDA', 'ORCL'];
+    const full = await runBacktest({ def: smaCross, symbols, bars: streamData(SPECS) });
+    const meta = { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } };
+    const kept = writeReport(join(tempDir(), 'kept'), { ...full, version: 1, ...meta });
+
+    const dir = join(tempDir(), 'streamed');
+    const report = new StreamedReport(dir);
+    const lean = await runBacktest({ def: smaCross, symbols, bars: streamData(SPECS), ...report.sinks() });
+    expect(lean.fills).toEqual([]);
+    expect(lean.trades).toEqual([]);
+    expect(lean.equity).toEqual([]);
+    // Each went to its file as it happened.
+    expect(report.fills.count).toBe(full.fills.length);
+    expect(report.trades.count).toBe(full.trades.length);
+    expect(report.equity.count).toBe(full.equity.length);
+    const files = report.write(lean, meta);
+
+    expect(lean.metrics).toEqual(full.metrics);
+    expect(full.trades.length).toBeGreaterThan(50);
+    expect(readFileSync(files.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
+    expect(readFileSync(files.html, 'utf8')).toBe(readFileSync(kept.html, 'utf8'));
+    // The spooled files are gone once the report holds them.
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
+  });
+
+  it('a failed run removes its spooled files', () => {
+    const dir = join(tempDir(), 'failed');
+    const report = new StreamedReport(dir);
+    report.sinks().onEquity!({ time: 0, equity: 1, gross: 0 });
+    report.remove();
+    expect(existsSync(join(dir, 'equity.jsonl'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('report.html curve', () => {
+  // 100,000 steps of a gentle rise with one single-step crash and one single-step spike.
+  const DIP = 50_001;
+  const SPIKE = 70_003;
+  const curve: EquityPoint[] = Array.from({ length: 100_000 }, (_, i) => ({ time: i * 60_000, equity: i === DIP ? 50_000 : i === SPIKE ? 300_000 : 100_000 + i, gross: 0 }));
+
+  it('keeps every high, low and drawdown trough of a long curve in a few thousand points', () => {
+    const html = reportHtml(minimalReport(curve));
+    const d = chartOf(html);
+    expect(d.t.length).toBeLessThanOrEqual(6002);
+    expect(d.t.length).toBeGreaterThan(1000);
+    expect(Math.min(...d.eq)).toBe(50_000);
+    expect(Math.max(...d.eq)).toBe(300_000);
+    // The deepest drawdown is measured from the true peak before it (100,000 + DIP - 1).
+    expect(Math.min(...d.dd)).toBeCloseTo(-(1 - 50_000 / (100_000 + DIP - 1)) * 100, 10);
+    expect(d.t[0]).toBe(0);
+    expect(d.t[d.t.length - 1]).toBe(curve[curve.length - 1]!.time / 1000);
+    expect([...d.t].sort((a, b) => a - b)).toEqual(d.t);
+  });
+
+  it('lists the last 500 trades and says how many there were', () => {
+    const trades = Array.from({ length: 600 }, (_, i) => ({ symbol: `T${i}`, side: 'long' as const, quantity: 1, entryTime: 0, entryPrice: 1, exitTime: 86_400_000, exitPrice: 2, fees: 0, pnl: 1 }));
+    const html = reportHtml({ ...minimalReport(curve.slice(0, 10)), trades });
+    expect(html).toContain('Trades (last 500 of 600)');
+    expect(html).toContain('<td>T599</td>');
+    expect(html).toContain('<td>T100</td>');
+    expect(html).not.toContain('<td>T99</td>');
+  });
+
+  it('draws a short curve whole', () => {
+    const chart = new CurveChart();
+    for (const p of curve.slice(0, 1500)) chart.add(p);
+    expect(chart.series().eq).toEqual(curve.slice(0, 1500).map((p) => p.equity));
+  });
+});
+
+/** A report of `equity` with no fills or trades. */
+function minimalReport(equity: EquityPoint[]): ReportData {
+  return {
+    strategy: 's', params: {}, symbols: ['X'], config: { cash: 100_000, fees: 'zero', slippageBps: 0, participation: 0.1, risk: {} }, startEquity: 100_000, endEquity: 199_999,
+    metrics: { totalReturn: 0, cagr: 0, sharpe: 0, sortino: 0, maxDrawdown: 0, maxDrawdownDurationMs: 0, winRate: 0, profitFactor: 0, exposure: 0, turnover: 0, tradeCount: 0, periodsPerYear: 252 },
+    fillCount: 0, rejected: { count: 0, reasons: [] }, benchmark: { description: 'b', symbols: ['X'], startValue: 1, endValue: 1, totalReturn: 0 },
+    version: 1, createdAt: '', data: { fingerprint: 'f', files: [] }, fills: [], trades: [], equity,
+  };
+}
