@@ -115,6 +115,35 @@ describe('runBacktest', () => {
     expect(venue.engine.openOrders(BACKTEST_ACCOUNT)).toEqual([]);
   });
 
+  it('history(symbol, n) gives the last n bars seen, oldest first, up to the last 1000 (or the warm-up if longer)', async () => {
+    // Prices exact in float32; 1300 bars cross every growth step of the kept ring and wrap it.
+    const many: Bar[] = Array.from({ length: 1300 }, (_, i) => ({ symbol: 'XYZ', time: T0 + i * DAY, open: 10 + i / 4, high: 11 + i / 4, low: 9 + i / 4, close: 10.5 + i / 4, volume: 1000 + i }));
+    const check = (warmUp: number) => {
+      let wrong = 0;
+      let longest = 0;
+      const def = defineStrategy({
+        name: 'history-check', params: {}, symbols: ['XYZ'], warmUp,
+        setup(ctx) {
+          const seen: Bar[] = [];
+          ctx.bars$().subscribe((b) => {
+            seen.push(b);
+            for (const n of [0, 1, 63, 65, 1100, 1300]) {
+              const h = ctx.history('XYZ', n);
+              const want = seen.slice(seen.length - Math.min(n, Math.max(1000, warmUp), seen.length));
+              longest = Math.max(longest, h.length);
+              // Every bar whole on every 50th bar; otherwise its length and both ends.
+              const same = seen.length % 50 === 0 ? JSON.stringify(h) === JSON.stringify(want) : h.length === want.length && h[0]?.time === want[0]?.time && h.at(-1)?.close === want.at(-1)?.close;
+              if (!same) wrong++;
+            }
+          });
+        },
+      });
+      return runBacktest({ def, bars: many, timeframe: 'venue', keepDetail: false }).then(() => ({ wrong, longest }));
+    };
+    expect(await check(0)).toEqual({ wrong: 0, longest: 1000 });
+    expect(await check(1200)).toEqual({ wrong: 0, longest: 1200 });
+  });
+
   it('a lean run (keepDetail off) keeps no fills or trades but gives the same metrics', async () => {
     const full = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'per-share:0.01' });
     const lean = await runBacktest({ def: buyThenSell, bars, cash: 10_000, fees: 'per-share:0.01', keepDetail: false });

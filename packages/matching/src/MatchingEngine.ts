@@ -375,23 +375,29 @@ export class MatchingEngine {
     for (const o of [...list]) {
       // An OCA partner filled earlier in this bar may have ended this one.
       if (o.status !== 'Submitted') continue;
-      if (o.timeInForce === 'DAY') {
+      if (o.timeInForce === 'DAY' && o.liveDay !== undefined) {
         if (day < 0) day = book.session.of(bar.time);
-        if (o.liveDay === undefined) o.liveDay = day;
-        else if (day > o.liveDay) {
+        if (day > o.liveDay) {
           this.retire(o, 'Cancelled', bar.time, 'DAY order expired at the end of its session');
           events.push({ kind: 'order', order: o });
           continue;
         }
       }
-      if (capacity <= 0) continue;
-      const raw = fillPrice(o, bar);
-      if (raw === undefined) continue;
-      const qty = Math.min(o.quantity - o.filled, capacity);
-      capacity -= qty;
-      const marketLike = o.orderType === 'MKT' || o.orderType === 'STP' || o.orderType === 'TRAIL';
-      const slip = marketLike ? ((this.cfg.slippageBps ?? 0) / 10_000) * (o.action === 'BUY' ? 1 : -1) : 0;
-      this.execute(o, qty, round(raw * (1 + slip)), bar.time, events);
+      const raw = capacity > 0 ? fillPrice(o, bar) : undefined;
+      if (raw !== undefined) {
+        const qty = Math.min(o.quantity - o.filled, capacity);
+        capacity -= qty;
+        const marketLike = o.orderType === 'MKT' || o.orderType === 'STP' || o.orderType === 'TRAIL';
+        const slip = marketLike ? ((this.cfg.slippageBps ?? 0) / 10_000) * (o.action === 'BUY' ? 1 : -1) : 0;
+        this.execute(o, qty, round(raw * (1 + slip)), bar.time, events);
+      }
+      // A DAY order lives in the session of the first bar it met. Taken only for an order still
+      // working after that bar: the session day costs a time-zone lookup, and most market orders
+      // fill on their first bar.
+      if (o.timeInForce === 'DAY' && o.liveDay === undefined && o.status === 'Submitted') {
+        if (day < 0) day = book.session.of(bar.time);
+        o.liveDay = day;
+      }
     }
     // Positions opened during this bar are marked at its close too.
     if (events.length > 0) this.ledger.mark(bar.symbol, bar.close);

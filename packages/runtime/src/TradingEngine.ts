@@ -14,7 +14,7 @@ import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
 import { ContainedObservable } from './strategy/ContainedObservable.ts';
 import { parseParams } from './strategy/params.ts';
-import type { OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition, SubmittedOrder } from './strategy/types.ts';
+import type { OrderChanges, OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition, SubmittedOrder } from './strategy/types.ts';
 import type { OrderTrack } from './execution/OrderHandles.ts';
 import type { Venue } from './venue/Venue.ts';
 
@@ -399,12 +399,16 @@ export class TradingEngine {
     // The outcome fields stay the handle's own enumerable data (equal to the SubmittedOrder they
     // were, in tests, logs and JSON); the streams and commands are non-enumerable members.
     const outcome: SubmittedOrder = { clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}) };
-    const members: Omit<OrderHandle, keyof SubmittedOrder> = {
-      status$: this.guard(track.status$, 'order status$'), fills$: this.guard(track.fills$, 'order fills$'),
-      cancel: () => (id === undefined ? notAccepted() : exec.cancel(id)),
-      modify: (ch) => (id === undefined ? notAccepted() : exec.modify(id, ch)),
-    };
-    for (const [k, v] of Object.entries(members)) Object.defineProperty(outcome, k, { value: v, enumerable: false });
+    // The streams are built on first use: most handles are dropped unread (`void ctx.submit(...)`),
+    // and two guarded pipelines per order were a measurable share of a backtest's order cost.
+    let status$: Observable<Order> | undefined;
+    let fills$: Observable<Fill> | undefined;
+    Object.defineProperties(outcome, {
+      status$: { get: () => (status$ ??= this.guard(track.status$, 'order status$')), enumerable: false },
+      fills$: { get: () => (fills$ ??= this.guard(track.fills$, 'order fills$')), enumerable: false },
+      cancel: { value: () => (id === undefined ? notAccepted() : exec.cancel(id)), enumerable: false },
+      modify: { value: (ch: OrderChanges) => (id === undefined ? notAccepted() : exec.modify(id, ch)), enumerable: false },
+    });
     return outcome as OrderHandle;
   }
 

@@ -30,6 +30,65 @@ function asPushed(b: Bar): Bar {
 const HISTORY_KEEP = 1000;
 
 /**
+ * The last `size` bars of one symbol as numbers in a ring, rebuilt as bars only when asked for:
+ * bar objects kept for a thousand bars outlive the young generation, and copying them into the
+ * old one was a large share of a long backtest's time and memory.
+ */
+class BarHistory {
+  /** time, open, high, low, close, volume, splitRatio (NaN when none) per bar. */
+  private static readonly FIELDS = 7;
+  private v: Float64Array;
+  private next = 0;
+  private count = 0;
+
+  constructor(private readonly symbol: string, private readonly size: number) {
+    // Grown on demand up to `size`: a short run or a rarely traded symbol does not pay for a full ring.
+    this.v = new Float64Array(Math.min(size, 64) * BarHistory.FIELDS);
+  }
+
+  push(b: Bar): void {
+    const cap = this.v.length / BarHistory.FIELDS;
+    if (this.count === cap && cap < this.size) this.grow(Math.min(this.size, cap * 2));
+    const i = this.next * BarHistory.FIELDS;
+    const v = this.v;
+    v[i] = b.time;
+    v[i + 1] = b.open;
+    v[i + 2] = b.high;
+    v[i + 3] = b.low;
+    v[i + 4] = b.close;
+    v[i + 5] = b.volume;
+    v[i + 6] = b.splitRatio ?? NaN;
+    this.next = (this.next + 1) % (this.v.length / BarHistory.FIELDS);
+    if (this.count < this.v.length / BarHistory.FIELDS) this.count++;
+  }
+
+  /** The last `n` bars, oldest first. */
+  last(n: number): Bar[] {
+    const cap = this.v.length / BarHistory.FIELDS;
+    const k = Math.min(n, this.count);
+    const out: Bar[] = new Array(k);
+    for (let j = 0; j < k; j++) {
+      const i = ((this.next - k + j + cap) % cap) * BarHistory.FIELDS;
+      const v = this.v;
+      const bar: Bar = { symbol: this.symbol, time: v[i]!, open: v[i + 1]!, high: v[i + 2]!, low: v[i + 3]!, close: v[i + 4]!, volume: v[i + 5]! };
+      if (!Number.isNaN(v[i + 6]!)) bar.splitRatio = v[i + 6]!;
+      out[j] = bar;
+    }
+    return out;
+  }
+
+  /** Re-lays the ring oldest first into a larger one (only while it is full, so `next` is the oldest). */
+  private grow(cap: number): void {
+    const old = this.v;
+    const f = BarHistory.FIELDS;
+    this.v = new Float64Array(cap * f);
+    this.v.set(old.subarray(this.next * f), 0);
+    this.v.set(old.subarray(0, this.next * f), old.length - this.next * f);
+    this.next = this.count;
+  }
+}
+
+/**
  * The strategy's bars: its timeframe's bars on the exchange calendar, emitted when their session
  * period closes (by the venue's clock), after a warm-up fed from the venue's kline history.
  *
@@ -53,7 +112,7 @@ const HISTORY_KEEP = 1000;
 export class BarFeed {
   private readonly out = new Subject<Bar>();
   readonly bars$: Observable<Bar> = this.out.asObservable();
-  private readonly kept = new Map<string, Bar[]>();
+  private readonly kept = new Map<string, BarHistory>();
   private readonly subs: Subscription[] = [];
   private readonly log: Logger;
   private readonly calendars = new Map<Market, ExchangeCalendar>();
@@ -84,11 +143,10 @@ export class BarFeed {
     return this.distinctTimes <= this.o.warmUp && this.o.warmUp > 0;
   }
 
-  /** The last `n` completed bars of `symbol`, oldest first (warm-up bars included). */
+  /** The last `n` completed bars of `symbol`, oldest first (warm-up bars included; at most the last max(1000, warm-up)). */
   history(symbol: string, n: number): Bar[] {
     if (!Number.isInteger(n) || n < 0) throw new Error(`history(${symbol}, n): n must be a whole number >= 0, got ${n}`);
-    const h = this.kept.get(symbol) ?? [];
-    return n === 0 ? [] : h.slice(-n);
+    return this.kept.get(symbol)?.last(n) ?? [];
   }
 
   calendarOf(symbol: string): ExchangeCalendar {
@@ -255,9 +313,8 @@ export class BarFeed {
       this.lastTime = b.time;
     }
     let h = this.kept.get(b.symbol);
-    if (!h) this.kept.set(b.symbol, (h = []));
+    if (!h) this.kept.set(b.symbol, (h = new BarHistory(b.symbol, Math.max(HISTORY_KEEP, this.o.warmUp))));
     h.push(b);
-    if (h.length > Math.max(HISTORY_KEEP, this.o.warmUp) * 2) h.splice(0, h.length - Math.max(HISTORY_KEEP, this.o.warmUp));
     this.out.next(b);
   }
 }

@@ -118,8 +118,18 @@ export class RiskEngine {
   check(req: OrderRequest): string | undefined {
     this.onMark();
     const v = this.view;
+    // Gross exposure and the working orders are scans over every position and open order: read
+    // only when a check needs them (a run without those limits never does), and at most once.
+    let gross: number | undefined;
+    let working: readonly WorkingOrder[] | undefined;
     const refusal = checkOrder(this.limits, req, {
-      position: (s) => v.position(s), price: (s) => v.price(s), grossExposure: v.grossExposure(), working: v.workingOrders(), halt: this.halted?.text ?? this.pausedText,
+      position: (s) => v.position(s), price: (s) => v.price(s), halt: this.halted?.text ?? this.pausedText,
+      get grossExposure() {
+        return (gross ??= v.grossExposure());
+      },
+      get working() {
+        return (working ??= v.workingOrders());
+      },
     });
     if (refusal) return refusal;
     if (this.limits.maxOrdersPerMinute !== undefined) {

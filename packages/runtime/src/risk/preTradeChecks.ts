@@ -75,7 +75,8 @@ function grossIfFilled(s: RiskSnapshot, extra: WorkingOrder | undefined): number
  */
 export function checkOrder(l: RiskLimits, req: OrderRequest, s: RiskSnapshot): string | undefined {
   const pos = s.position(req.symbol);
-  const reduceOnly = isReduceOnly(req, pos, s.working);
+  // Only an order against the position can be reduce-only: the working orders are not read otherwise.
+  const reduceOnly = pos !== 0 && (req.action === 'SELL') === pos > 0 && isReduceOnly(req, pos, s.working);
   if (s.halt !== undefined && !reduceOnly) return `trading halted: ${s.halt}`;
   if (l.allowedSymbols && !l.allowedSymbols.includes(req.symbol)) return `symbol ${req.symbol} is not in the allow-list (${l.allowedSymbols.join(', ')})`;
   if (l.maxOrderQuantity !== undefined && req.quantity > l.maxOrderQuantity) return `order quantity ${req.quantity} exceeds max ${l.maxOrderQuantity}`;
