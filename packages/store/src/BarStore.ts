@@ -5,6 +5,7 @@ import type { Bar } from '@pounce/core';
 import { decodeBarColumns, encodeBarColumns } from './arrowBars.ts';
 import { barAt, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 import { checkPeriod } from './barPeriod.ts';
+import { checkStoreSymbol } from './storeSymbol.ts';
 
 /** One partition file: the bars of one symbol and period in one UTC calendar year. */
 export interface StoredPartition {
@@ -81,8 +82,9 @@ export class BarStore {
 
   /** The stored series of `symbol` (of `period`, or its only period); the error says what is stored instead. */
   find(symbol: string, period?: string): StoredSeries {
-    const sym = symbol.toUpperCase();
+    const sym = checkStoreSymbol(symbol, `store ${this.dir}: symbol`);
     if (period !== undefined) {
+      checkPeriod(period);
       if (existsSync(join(this.dir, period, sym, MANIFEST))) return this.manifest(sym, period);
       const other = this.list().filter((s) => s.symbol === sym).map((s) => s.period);
       throw new Error(`store ${this.dir}: no ${period} bars of ${sym}${other.length ? ` (stored: ${other.join(', ')})` : `; import them: npm run pounce -- data import ${sym}=FILE.csv`}`);
@@ -100,7 +102,7 @@ export class BarStore {
    */
   write(cols: BarColumns, period: string, opts: { replace?: boolean; source?: string } = {}): WriteResult {
     checkPeriod(period);
-    const symbol = cols.symbol.toUpperCase();
+    const symbol = checkStoreSymbol(cols.symbol, 'BarStore.write: symbol');
     const source = opts.source ?? symbol;
     const dir = join(this.dir, period, symbol);
     const old = !opts.replace && existsSync(join(dir, MANIFEST)) ? this.manifest(symbol, period) : undefined;

@@ -118,6 +118,28 @@ describe('BarStore', () => {
     expect(store.list()).toEqual([]);
   });
 
+  it('refuses a symbol that is not one plain folder name, before anything is written or removed', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    importCsv(store, `IDX=${join(SHIPPED, 'idx-5min-2006.csv')}`);
+    const dotFile = join(dir, '.x.csv');
+    writeFileSync(dotFile, readFileSync(join(SHIPPED, 'nvda-1999-2014.csv')));
+    // `..` would be the store itself, '' the period folder, '.' the period folder too.
+    for (const [spec, got] of [[`..=${dotFile}`, '..'], [`.=${dotFile}`, '.'], [dotFile, ''], [`.hidden=${dotFile}`, '.HIDDEN']] as const) {
+      expect(() => importCsv(store, spec, { replace: true }), spec).toThrow(`data import ${spec}: symbol (from ${spec.includes('=') ? 'SYM=' : 'the file name'}): expected a symbol of letters, digits and . ^ _ - not starting with "." (e.g. NVDA, BRK.B), got "${got}"`);
+    }
+    const one = [{ symbol: '..', time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }];
+    for (const sym of ['..', '.', '', 'a/b', 'A\\B']) {
+      expect(() => store.write(columnsOf(sym, one.map((b) => ({ ...b, symbol: sym }))), 'day', { replace: true }), sym).toThrow(`BarStore.write: symbol: expected a symbol`);
+    }
+    expect(() => store.find('..', 'day')).toThrow(/symbol: expected a symbol/);
+    expect(() => parseStoreSpec('store:..@day')).toThrow('--data store:..@day: expected a symbol');
+    expect(store.list().map((s) => s.symbol)).toEqual(['IDX', 'NVDA']);
+    expect(store.find('NVDA').bars).toBe(parseCsvBars(readFileSync(join(SHIPPED, 'nvda-1999-2014.csv'), 'utf8'), { symbol: 'NVDA' }).length);
+    expect(store.write(columnsOf('brk.b', one.map((b) => ({ ...b, symbol: 'brk.b' }))), 'day').symbol).toBe('BRK.B');
+  });
+
   it('checks a partition file against the layout it writes', () => {
     const bytes = encodeBarColumns(columnsOf('X', [{ symbol: 'X', time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }]), 'day');
     expect(decodeBarColumns(bytes, 'x.arrow').time[0]).toBe(1);
