@@ -15,7 +15,7 @@ export interface StoredPartition {
   first: number;
   last: number;
   bytes: number;
-  /** Of the file's bytes: a backtest's data fingerprint is built from these without reading the files. */
+  /** Of the file's bytes: a backtest's data fingerprint is built from these, and every read checks the file against it. */
   sha256: string;
 }
 
@@ -185,6 +185,10 @@ export class BarStore {
     } catch {
       throw new Error(`store: cannot read ${path} (listed in ${join(series.dir, MANIFEST)})`);
     }
+    // The manifest's sha256s are a backtest's data fingerprint: a file that no longer matches
+    // them is refused, so no run reads other bars than the fingerprint names (~15% of a read).
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== p.sha256) throw new Error(`${path}: sha256 ${sha256.slice(0, 16)}.. differs from ${p.sha256.slice(0, 16)}.. in ${join(series.dir, MANIFEST)}: the store was changed behind its back; import the data again with --replace`);
     const c = decodeBarColumns(bytes, path);
     if (c.time.length !== p.bars) throw new Error(`${path}: ${c.time.length} bars, the manifest says ${p.bars}: the store was changed behind its back; import the data again with --replace`);
     return { ...c, symbol: series.symbol };

@@ -140,6 +140,25 @@ describe('BarStore', () => {
     expect(store.write(columnsOf('brk.b', one.map((b) => ({ ...b, symbol: 'brk.b' }))), 'day').symbol).toBe('BRK.B');
   });
 
+  it('refuses a partition file changed behind its back (same bar count) on every read, naming it', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const path = join(dir, 'day', 'NVDA', '2004.arrow');
+    const cols = decodeBarColumns(readFileSync(path), path);
+    const close = Float64Array.from(cols.close);
+    close[7] = close[7]! + 0.01;
+    writeFileSync(path, encodeBarColumns({ ...cols, symbol: 'NVDA', close }, 'day'));
+    const refused = new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}: sha256 [0-9a-f]{16}\\.\\. differs from [0-9a-f]{16}\\.\\. in .*manifest.json: the store was changed behind its back`);
+    expect(() => store.read('NVDA')).toThrow(refused);
+    expect(() => [...store.bars(store.find('NVDA'))]).toThrow(refused);
+    expect(() => importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`)).toThrow(refused);
+    // Years before it still read; --replace writes the series anew.
+    expect(store.read('NVDA', 'day', { to: Date.UTC(2004, 0, 1) }).columns.time.length).toBeGreaterThan(0);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`, { replace: true });
+    expect(store.read('NVDA').columns.time.length).toBe(store.find('NVDA').bars);
+  });
+
   it('checks a partition file against the layout it writes', () => {
     const bytes = encodeBarColumns(columnsOf('X', [{ symbol: 'X', time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }]), 'day');
     expect(decodeBarColumns(bytes, 'x.arrow').time[0]).toBe(1);
