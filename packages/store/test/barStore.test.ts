@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MetadataVersion, RecordBatchFileReader } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { parseCsvBars, type Bar } from '@pounce/core';
 import { BarStore, columnsOf, decodeBarColumns, encodeBarColumns, importCsv, inferPeriod, parseStoreSpec } from '@pounce/store';
@@ -157,6 +158,25 @@ describe('BarStore', () => {
     expect(store.read('NVDA', 'day', { to: Date.UTC(2004, 0, 1) }).columns.time.length).toBeGreaterThan(0);
     importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`, { replace: true });
     expect(store.read('NVDA').columns.time.length).toBe(store.find('NVDA').bars);
+  });
+
+  it('writes each partition as an Arrow IPC file: ARROW1 magic at both ends, metadata V5, one uncompressed batch of the six columns', () => {
+    const dir = temp('pounce-store-');
+    importCsv(new BarStore(dir), `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const bytes = readFileSync(join(dir, 'day', 'NVDA', '2004.arrow'));
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from('ARROW1\0\0', 'latin1'));
+    expect(bytes.subarray(bytes.length - 6).toString('latin1')).toBe('ARROW1');
+    const reader = RecordBatchFileReader.from(bytes).open();
+    // Read before the batches: iterating to the end closes the reader.
+    expect(reader.footer!.version).toBe(MetadataVersion.V5);
+    expect(reader.schema.metadataVersion).toBe(MetadataVersion.V5);
+    expect(reader.footer!.numRecordBatches).toBe(1);
+    expect(reader.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`)).toEqual(['time:Timestamp<MILLISECOND>:false', ...['open', 'high', 'low', 'close', 'volume'].map((k) => `${k}:Float64:false`)]);
+    expect(reader.schema.metadata.get('pounce.period')).toBe('day');
+    const batches = [...reader];
+    expect(batches.length).toBe(1);
+    // Uncompressed: the file holds at least the 6 x 8 bytes of every bar.
+    expect(bytes.length).toBeGreaterThanOrEqual(batches[0]!.numRows * 48);
   });
 
   it('checks a partition file against the layout it writes', () => {
