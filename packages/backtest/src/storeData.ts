@@ -10,7 +10,9 @@ export interface DataSources {
 /**
  * The stored series a `store:SYM[@PERIOD]` spec names, and its store. The series is hashed into
  * `hash` as a CSV file is (symbol, then content), the content being the partition files' sha256
- * from the manifest: a report names the exact bars without a pass over them.
+ * from the manifest, without a pass over the files; each file is checked against its sha256 as it
+ * is read, so a run whose files were changed since they were stored fails instead of reporting
+ * other bars under this fingerprint.
  */
 export function openStoreSpec(spec: string, hash: Hash, sources: DataSources = {}): { store: BarStore; series: StoredSeries } {
   const { symbol, period } = parseStoreSpec(spec);

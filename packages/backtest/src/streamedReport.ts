@@ -38,11 +38,13 @@ export class StreamedReport {
     return { keepDetail: false, onFill: (f) => this.fills.add(f), onTrade: (t) => this.trades.add(t), onEquity: (p) => this.equity.add(p) };
   }
 
-  /** Writes report.json and report.html from the run's result and the spooled files, then deletes those. */
+  /** Writes report.json and report.html from the run's result and the spooled files, then deletes those (also when the write fails). */
   write(result: BacktestResult, meta: Pick<ReportData, 'createdAt' | 'data'>): { json: string; html: string } {
-    const files = writeReport(this.dir, { ...result, version: 1, ...meta, fills: this.fills.read(), trades: this.trades.read(), equity: this.equity.read() });
-    this.remove();
-    return files;
+    try {
+      return writeReport(this.dir, { ...result, version: 1, ...meta, fills: this.fills.read(), trades: this.trades.read(), equity: this.equity.read() });
+    } finally {
+      this.remove();
+    }
   }
 
   /** Deletes the spooled files (after `write`, or when the run failed). */

@@ -5,13 +5,41 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import bollinger from '../../../strategies/bollinger-reversion/index.ts';
 import smaCross from '../../../strategies/sma-cross/index.ts';
+import { BarStore, importCsv } from '@pounce/store';
 import { loadData, runBacktest, streamData } from '../src/index.ts';
+import { tempDirs } from '../../gateway/test/testGateway.ts';
 
 const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
 const SPECS = [`ORCL=${data('orcl-1995-2014.csv')}`, `NVDA=${data('nvda-1999-2014.csv')}`];
 const RANGE = { from: Date.UTC(2001, 0, 1), to: Date.UTC(2009, 0, 1) };
 
 describe('streamData', () => {
+  const temp = tempDirs();
+
+  it('reads a stored series one year file at a time: the next file only once the replay took the last bar of the one before', () => {
+    const storeDir = temp('pounce-stream-store-');
+    importCsv(new BarStore(storeDir), `NVDA=${data('nvda-1999-2014.csv')}`);
+    const { partitions } = new BarStore(storeDir).find('NVDA');
+    const total = partitions.reduce((n, p) => n + p.bytes, 0);
+    const streamed = streamData(['store:NVDA'], {}, { storeDir });
+    expect(streamed.progress()).toBe(0);
+    let bars = 0;
+    for (const slice of streamed.slices) {
+      const t = slice[0]!.time;
+      // Files read so far (each file's bytes are counted as it is read): those up to the bar's own
+      // year; at a file's last bar also the next one, as the replay looks one bar ahead.
+      const upTo = partitions.filter((p) => p.first <= t);
+      const read = upTo.reduce((n, p) => n + p.bytes, 0);
+      const atLast = upTo[upTo.length - 1]!.last === t && upTo.length < partitions.length;
+      const allowed = atLast ? [read, read + partitions[upTo.length]!.bytes] : [read];
+      if (!allowed.some((n) => streamed.progress() === (n === total ? 1 : n / total))) throw new Error(`bar ${bars} (${new Date(t).toISOString()}): ${streamed.progress() * total} bytes read, expected ${allowed.join(' or ')}`);
+      bars++;
+    }
+    expect(partitions.length).toBe(16);
+    expect(bars).toBe(partitions.reduce((n, p) => n + p.bars, 0));
+    expect(streamed.progress()).toBe(1);
+  });
+
   it('runs a backtest identical to one over loaded data: fills, equity, fingerprint, file summary', async () => {
     for (const def of [smaCross, bollinger]) {
       const loaded = loadData(SPECS, RANGE);

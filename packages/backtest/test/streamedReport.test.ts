@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,17 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(readFileSync(files.html, 'utf8')).toBe(readFileSync(kept.html, 'utf8'));
     // The spooled files are gone once the report holds them.
     expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
+  });
+
+  it('a report that cannot be written still removes the spooled files', async () => {
+    const dir = join(tempDir(), 'unwritable');
+    const report = new StreamedReport(dir);
+    const r = await runBacktest({ def: smaCross, symbols: ['NVDA'], bars: streamData([SPECS[1]!]), ...report.sinks() });
+    expect(report.fills.count).toBeGreaterThan(0);
+    // A folder where report.json goes: writing it fails (as root too, unlike a read-only folder).
+    mkdirSync(join(dir, 'report.json'));
+    expect(() => report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).toThrow(/EISDIR/);
+    expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
   it('a failed run removes its spooled files', () => {

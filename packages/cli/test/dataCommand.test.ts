@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsvBars } from '@pounce/core';
+import { BarStore, importCsv } from '@pounce/store';
 import { tempDirs } from '../../gateway/test/testGateway.ts';
 import { MAIN, ROOT, TSX_LOADER } from './childProcess.ts';
 
@@ -75,6 +76,16 @@ describe('pounce data import / list / info (real processes)', () => {
     expect(changed.stderr).toMatch(/X 2004-01-05T14:30:00.000Z: close 1.7 differs from 1.6 in the store .*pass --replace/);
     const replaced = await pounce(['data', 'import', `X=${good}`, '--store', store, '--replace']);
     expect(replaced.stdout).toMatch(/^X\s+day\s+2 bars\s+2 new/m);
+  }, SLOW);
+
+  it('refuses `..=FILE --replace` (the store folder itself) naming the symbol: the stored series stay', async () => {
+    const dir = temp('pounce-data-');
+    const store = join(dir, 'store');
+    importCsv(new BarStore(store), `NVDA=${NVDA}`);
+    const r = await pounce(['data', 'import', `..=${NVDA}`, '--replace', '--store', store]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`error: data import ..=${NVDA}: symbol (from SYM=): expected a symbol of letters, digits and . ^ _ - not starting with "." (e.g. NVDA, BRK.B), got ".."`);
+    expect(new BarStore(store).list().map((s) => `${s.symbol} ${s.period} ${s.bars}`)).toEqual([`NVDA day ${barsOf(NVDA).length}`]);
   }, SLOW);
 
   it('a backtest on --data store:NVDA fills exactly as on the CSV, also with --store alone', async () => {

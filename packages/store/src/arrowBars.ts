@@ -2,8 +2,8 @@ import { DataType, Field, Float64, makeData, Precision, RecordBatch, Schema, Str
 import { emptyColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 
 /**
- * One partition file's bytes: an Arrow IPC file (the format pyarrow, polars and DuckDB read as
- * `.arrow`/Feather v2) with one record batch of `time: timestamp[ms]` and five float64 columns,
+ * One partition file's bytes: an Arrow IPC file (metadata V5, the format Feather v2 names) with
+ * one record batch of `time: timestamp[ms]` and five float64 columns,
  * none nullable, uncompressed so a read is a copy-free view. The symbol and period ride in the
  * schema metadata.
  *

@@ -3,6 +3,7 @@ import { barFileSpec, parseCsvBars } from '@pounce/core';
 import { columnsOf, type BarColumns } from './BarColumns.ts';
 import { checkPeriod, inferPeriod } from './barPeriod.ts';
 import type { BarStore, WriteResult } from './BarStore.ts';
+import { checkStoreSymbol } from './storeSymbol.ts';
 
 export interface CsvImport extends WriteResult {
   path: string;
@@ -22,7 +23,9 @@ export interface CsvImport extends WriteResult {
  * ```
  */
 export function importCsv(store: BarStore, spec: string, opts: { period?: string; zone?: string; replace?: boolean } = {}): CsvImport {
-  const { symbol, path } = barFileSpec(spec);
+  const { symbol: named, path } = barFileSpec(spec);
+  // The symbol names a store folder: checked before the file is read (a file `.x.csv` names none).
+  const symbol = checkStoreSymbol(named, `data import ${spec}: symbol (from ${spec.includes('=') ? 'SYM=' : 'the file name'})`);
   const cols = readCsvColumns(symbol, path, opts.zone);
   const period = opts.period !== undefined ? checkPeriod(opts.period) : inferPeriod(cols.time);
   if (period === undefined) throw new Error(`${path}: cannot tell the bar period from ${cols.time.length === 1 ? 'one bar' : 'the bar times'}: pass --period (day, 1min, 5min, ...)`);

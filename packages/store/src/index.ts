@@ -4,3 +4,4 @@ export * from './barPeriod.ts';
 export * from './BarStore.ts';
 export * from './importCsv.ts';
 export * from './storeSpec.ts';
+export * from './storeSymbol.ts';

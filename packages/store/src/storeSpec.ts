@@ -1,3 +1,5 @@
+import { checkStoreSymbol } from './storeSymbol.ts';
+
 /** Where the CLI keeps the store unless --store says otherwise (relative to the working folder). */
 export const DEFAULT_STORE_DIR = '.pounce/store';
 
@@ -23,5 +25,5 @@ export function isStoreSpec(spec: string): boolean {
 export function parseStoreSpec(spec: string): StoreSpec {
   const m = /^store:([A-Za-z0-9.^_-]+)(?:@([a-z0-9]+))?$/.exec(spec);
   if (!m) throw new Error(`--data ${spec}: expected store:SYMBOL or store:SYMBOL@PERIOD (e.g. store:NVDA@day)`);
-  return { symbol: m[1]!.toUpperCase(), period: m[2] };
+  return { symbol: checkStoreSymbol(m[1]!, `--data ${spec}`), period: m[2] };
 }

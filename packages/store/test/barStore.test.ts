@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MetadataVersion, RecordBatchFileReader } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { parseCsvBars, type Bar } from '@pounce/core';
 import { BarStore, columnsOf, decodeBarColumns, encodeBarColumns, importCsv, inferPeriod, parseStoreSpec } from '@pounce/store';
@@ -116,6 +117,66 @@ describe('BarStore', () => {
     writeFileSync(bad, 'Date,Open,High,Low,Close,Volume\n2004-01-02,1,2,1,1.5,100\n2004-01-05,1,2,1,abc,100\n');
     expect(() => importCsv(store, `BAD=${bad}`)).toThrow(`${bad}:3: column Close: expected a number, got "abc"`);
     expect(store.list()).toEqual([]);
+  });
+
+  it('refuses a symbol that is not one plain folder name, before anything is written or removed', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    importCsv(store, `IDX=${join(SHIPPED, 'idx-5min-2006.csv')}`);
+    const dotFile = join(dir, '.x.csv');
+    writeFileSync(dotFile, readFileSync(join(SHIPPED, 'nvda-1999-2014.csv')));
+    // `..` would be the store itself, '' the period folder, '.' the period folder too.
+    for (const [spec, got] of [[`..=${dotFile}`, '..'], [`.=${dotFile}`, '.'], [dotFile, ''], [`.hidden=${dotFile}`, '.HIDDEN']] as const) {
+      expect(() => importCsv(store, spec, { replace: true }), spec).toThrow(`data import ${spec}: symbol (from ${spec.includes('=') ? 'SYM=' : 'the file name'}): expected a symbol of letters, digits and . ^ _ - not starting with "." (e.g. NVDA, BRK.B), got "${got}"`);
+    }
+    const one = [{ symbol: '..', time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }];
+    for (const sym of ['..', '.', '', 'a/b', 'A\\B']) {
+      expect(() => store.write(columnsOf(sym, one.map((b) => ({ ...b, symbol: sym }))), 'day', { replace: true }), sym).toThrow(`BarStore.write: symbol: expected a symbol`);
+    }
+    expect(() => store.find('..', 'day')).toThrow(/symbol: expected a symbol/);
+    expect(() => parseStoreSpec('store:..@day')).toThrow('--data store:..@day: expected a symbol');
+    expect(store.list().map((s) => s.symbol)).toEqual(['IDX', 'NVDA']);
+    expect(store.find('NVDA').bars).toBe(parseCsvBars(readFileSync(join(SHIPPED, 'nvda-1999-2014.csv'), 'utf8'), { symbol: 'NVDA' }).length);
+    expect(store.write(columnsOf('brk.b', one.map((b) => ({ ...b, symbol: 'brk.b' }))), 'day').symbol).toBe('BRK.B');
+  });
+
+  it('refuses a partition file changed behind its back (same bar count) on every read, naming it', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const path = join(dir, 'day', 'NVDA', '2004.arrow');
+    const cols = decodeBarColumns(readFileSync(path), path);
+    const close = Float64Array.from(cols.close);
+    close[7] = close[7]! + 0.01;
+    writeFileSync(path, encodeBarColumns({ ...cols, symbol: 'NVDA', close }, 'day'));
+    const refused = new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}: sha256 [0-9a-f]{16}\\.\\. differs from [0-9a-f]{16}\\.\\. in .*manifest.json: the store was changed behind its back`);
+    expect(() => store.read('NVDA')).toThrow(refused);
+    expect(() => [...store.bars(store.find('NVDA'))]).toThrow(refused);
+    expect(() => importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`)).toThrow(refused);
+    // Years before it still read; --replace writes the series anew.
+    expect(store.read('NVDA', 'day', { to: Date.UTC(2004, 0, 1) }).columns.time.length).toBeGreaterThan(0);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`, { replace: true });
+    expect(store.read('NVDA').columns.time.length).toBe(store.find('NVDA').bars);
+  });
+
+  it('writes each partition as an Arrow IPC file: ARROW1 magic at both ends, metadata V5, one uncompressed batch of the six columns', () => {
+    const dir = temp('pounce-store-');
+    importCsv(new BarStore(dir), `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const bytes = readFileSync(join(dir, 'day', 'NVDA', '2004.arrow'));
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from('ARROW1\0\0', 'latin1'));
+    expect(bytes.subarray(bytes.length - 6).toString('latin1')).toBe('ARROW1');
+    const reader = RecordBatchFileReader.from(bytes).open();
+    // Read before the batches: iterating to the end closes the reader.
+    expect(reader.footer!.version).toBe(MetadataVersion.V5);
+    expect(reader.schema.metadataVersion).toBe(MetadataVersion.V5);
+    expect(reader.footer!.numRecordBatches).toBe(1);
+    expect(reader.schema.fields.map((f) => `${f.name}:${String(f.type)}:${f.nullable}`)).toEqual(['time:Timestamp<MILLISECOND>:false', ...['open', 'high', 'low', 'close', 'volume'].map((k) => `${k}:Float64:false`)]);
+    expect(reader.schema.metadata.get('pounce.period')).toBe('day');
+    const batches = [...reader];
+    expect(batches.length).toBe(1);
+    // Uncompressed: the file holds at least the 6 x 8 bytes of every bar.
+    expect(bytes.length).toBeGreaterThanOrEqual(batches[0]!.numRows * 48);
   });
 
   it('checks a partition file against the layout it writes', () => {
