@@ -48,6 +48,22 @@ describe('JSON log lines', () => {
     expect(parsed.fields).toEqual({ sign: 'biz_content={"secret_key":"[REDACTED]","account":"1"}', nested: { key: '[REDACTED]', list: ['[REDACTED]'] }, error: 'bad [REDACTED]' });
   });
 
+  it('redacts fields nested past the depth limit too (kept as one JSON string there)', () => {
+    const secret = 'deep-secret-value-0123456789';
+    registerSecret(secret);
+    let deep: Record<string, unknown> = { token: secret, sign: 'secret_key=abcdef123' };
+    for (let i = 0; i < 12; i++) deep = { level: deep };
+    const lines: string[] = [];
+    createLogger({ format: 'json', write: (l) => lines.push(l) }).warn('deep', { deep });
+    expect(lines[0]).not.toContain(secret);
+    expect(lines[0]).not.toContain('abcdef123');
+    const parsed = JSON.parse(lines[0]!) as JsonLogLine;
+    let at: unknown = parsed.fields!.deep;
+    while (typeof at === 'object' && at !== null) at = (at as { level: unknown }).level;
+    expect(typeof at).toBe('string');
+    expect(at as string).toContain('[REDACTED]');
+  });
+
   it('the text format keeps redacting as before', () => {
     const lines: string[] = [];
     createLogger({ write: (l) => lines.push(l) }).info('signing', { input: 'secret_key=abcdef123' });
