@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,43 @@ describe('RotatingLogFile', () => {
     again.close();
     expect(readFileSync(`${path}.1`, 'utf8')).toBe('x'.repeat(60) + '\n');
     expect(readFileSync(path, 'utf8')).toBe('y'.repeat(60) + '\n');
+  });
+
+  it('drops lines after close instead of throwing (a late log line at shutdown must not end the run)', () => {
+    const path = join(tempDir(), 'c.log');
+    const file = new RotatingLogFile({ path, maxBytes: 1000, keep: 2 });
+    file.write('before');
+    file.close();
+    expect(() => file.write('after')).not.toThrow();
+    expect(() => file.close()).not.toThrow();
+    expect(readFileSync(path, 'utf8')).toBe('before\n');
+    expect(file.failedWrites).toBe(0);
+  });
+
+  it('counts lines it cannot write and tells stderr once, without throwing', () => {
+    const dir = tempDir();
+    const path = join(dir, 'd.log');
+    const file = new RotatingLogFile({ path, maxBytes: 10, keep: 2 });
+    file.write('first line');
+    // The folder vanishes: the rotation before the next line fails, and every later write too.
+    rmSync(dir, { recursive: true, force: true });
+    const told: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      told.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(() => {
+        file.write('second line');
+        file.write('third line');
+      }).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(file.failedWrites).toBe(2);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/d\.log: write failed \(.+\); this line follows, later failures are only counted\nsecond line\n$/);
+    file.close();
   });
 
   it('refuses a keep below 1', () => {
