@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat, { type PrometheusFamily } from 'parse-prometheus-text-format';
@@ -272,12 +272,17 @@ describe('running for weeks: metrics, health, JSON logs, webhooks (real processe
     servers.push(busy);
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as AddressInfo).port;
+    const readableToken = join(dir, 'readable.token');
+    writeFileSync(readableToken, 'abcdefghijklmnop0123456789\n');
+    chmodSync(readableToken, 0o644);
     const cases: Array<[string[], RegExp]> = [
       [['--metrics-port', String(port)], new RegExp(`--metrics-port ${port}: 127\\.0\\.0\\.1:${port} is already in use`)],
       [['--log-keep', '3'], /--log-max-size and --log-keep go with --log-file/],
       [['--log-file', join(dir, 'x.log'), '--log-max-size', '12'], /--log-max-size: expected a size of at least 1KB/],
       [['--notify', 'discord=http://127.0.0.1:1/x'], /--notify #1\.preset: expected one of json, slack, telegram, got "discord"/],
       [['--notify', 'telegram=http://127.0.0.1:1/bot1:SECRET/sendMessage'], /--notify #1: the telegram preset needs --telegram-chat-id ID/],
+      // A token others may read is no secret: refused as ctl refuses its own, the fix named.
+      [['--metrics-port', '0', '--metrics-token-file', readableToken], new RegExp(`--metrics-token-file ${readableToken} has mode 644: others may use it, refused \\(expected 600: chmod 600 ${readableToken}\\)`)],
     ];
     for (const [flags, message] of cases) {
       const runDir = join(dir, 'run');
