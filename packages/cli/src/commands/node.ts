@@ -153,9 +153,11 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   }
   out(`control    npm run pounce -- ctl status --run-dir ${nodeDir}`);
   for (const st of node.status().strategies) if (st.state !== 'running') out(`${st.tag.padEnd(8)} ${st.state} (by an operator before the resume): ${st.state === 'stopped' ? `ctl start ${st.tag}` : `ctl resume ${st.tag}`} undoes it`);
-  ops.watch(watchedRun([...node.engines].map(([label, engine]) => ({ label, engine })), opened, {
+  // Read live: after `ctl stop` and `ctl start` a strategy runs on a new engine.
+  ops.watch(watchedRun(() => [...node.engines].map(([label, engine]) => ({ label, engine })), opened, {
     accountHalt: () => node.accountRisk.halted,
     accountEquity: () => node.status().account.equity,
+    strategiesChanged$: node.engineChanged$,
   }), dashboard);
   for (const line of ops.describe(dashboard)) out(line);
 
