@@ -39,6 +39,8 @@ export * from './log/redact.ts';
 export * from './log/Logger.ts';
 export * from './log/RotatingLogFile.ts';
 export * from './log/OncePerKeyLog.ts';
+export * from './access/privateFile.ts';
+export * from './access/sameToken.ts';
 export * from './marketdata/csvBars.ts';
 export * from './marketdata/readCsvBars.ts';
 export * from './jsonl/readJsonLines.ts';

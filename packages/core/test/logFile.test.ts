@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,22 @@ describe('JSON log lines', () => {
     expect(parsed.fields).toEqual({ sign: 'biz_content={"secret_key":"[REDACTED]","account":"1"}', nested: { key: '[REDACTED]', list: ['[REDACTED]'] }, error: 'bad [REDACTED]' });
   });
 
+  it('redacts fields nested past the depth limit too (kept as one JSON string there)', () => {
+    const secret = 'deep-secret-value-0123456789';
+    registerSecret(secret);
+    let deep: Record<string, unknown> = { token: secret, sign: 'secret_key=abcdef123' };
+    for (let i = 0; i < 12; i++) deep = { level: deep };
+    const lines: string[] = [];
+    createLogger({ format: 'json', write: (l) => lines.push(l) }).warn('deep', { deep });
+    expect(lines[0]).not.toContain(secret);
+    expect(lines[0]).not.toContain('abcdef123');
+    const parsed = JSON.parse(lines[0]!) as JsonLogLine;
+    let at: unknown = parsed.fields!.deep;
+    while (typeof at === 'object' && at !== null) at = (at as { level: unknown }).level;
+    expect(typeof at).toBe('string');
+    expect(at as string).toContain('[REDACTED]');
+  });
+
   it('the text format keeps redacting as before', () => {
     const lines: string[] = [];
     createLogger({ write: (l) => lines.push(l) }).info('signing', { input: 'secret_key=abcdef123' });
@@ -92,6 +108,43 @@ describe('RotatingLogFile', () => {
     again.close();
     expect(readFileSync(`${path}.1`, 'utf8')).toBe('x'.repeat(60) + '\n');
     expect(readFileSync(path, 'utf8')).toBe('y'.repeat(60) + '\n');
+  });
+
+  it('drops lines after close instead of throwing (a late log line at shutdown must not end the run)', () => {
+    const path = join(tempDir(), 'c.log');
+    const file = new RotatingLogFile({ path, maxBytes: 1000, keep: 2 });
+    file.write('before');
+    file.close();
+    expect(() => file.write('after')).not.toThrow();
+    expect(() => file.close()).not.toThrow();
+    expect(readFileSync(path, 'utf8')).toBe('before\n');
+    expect(file.failedWrites).toBe(0);
+  });
+
+  it('counts lines it cannot write and tells stderr once, without throwing', () => {
+    const dir = tempDir();
+    const path = join(dir, 'd.log');
+    const file = new RotatingLogFile({ path, maxBytes: 10, keep: 2 });
+    file.write('first line');
+    // The folder vanishes: the rotation before the next line fails, and every later write too.
+    rmSync(dir, { recursive: true, force: true });
+    const told: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      told.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(() => {
+        file.write('second line');
+        file.write('third line');
+      }).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(file.failedWrites).toBe(2);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/d\.log: write failed \(.+\); this line follows, later failures are only counted\nsecond line\n$/);
+    file.close();
   });
 
   it('refuses a keep below 1', () => {

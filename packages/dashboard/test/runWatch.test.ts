@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BehaviorSubject, Subject } from 'rxjs';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import type { ConnectionState } from '@pounce/core';
+import type { ConnectionState, Fill } from '@pounce/core';
+import type { TradingEngine } from '@pounce/runtime';
 import { RunMetrics, runHealth, RunNotifications, type Notification, type WatchedRun } from '../src/index.ts';
 
 /** A run with no strategy: its connection, account halt, rate limiter and push times are the test's. */
@@ -40,6 +41,48 @@ describe('run notifications: the connection and the account', () => {
     ]);
     expect(got[2]!.details).toEqual({ scope: 'account' });
     expect(got[2]!.strategy).toBeUndefined();
+  });
+});
+
+/** A stand-in engine: its fills and counts are the test's; what the watchers read of a `TradingEngine`. */
+function fakeEngine(fills: number) {
+  const fills$ = new Subject<Fill>();
+  const engine = { execution: { fills$, orderCount: fills, fillCount: fills, rejectedCount: 0 }, status: () => ({ halted: undefined, strategyErrors: 0, pnl: 0, equity: 1000, openOrders: 0 }) };
+  return { engine: engine as unknown as TradingEngine, fills$ };
+}
+const fill = (id: string): Fill => ({ id, orderId: `o${id}`, symbol: 'NVDA', action: 'BUY', quantity: 1, price: 10, time: 0 } as Fill);
+
+describe("a node's strategy stopped and started again (a new engine under the same label)", () => {
+  it('notifies the new engine\'s fills, not the stopped one\'s; metrics and health read the engine running now', async () => {
+    const f = fakeRun();
+    const first = fakeEngine(5);
+    const engines = new Map([['b', first.engine]]);
+    const changed$ = new Subject<string>();
+    const run: WatchedRun = { ...f.run, strategies: () => [...engines].map(([label, engine]) => ({ label, engine })), strategiesChanged$: changed$ };
+    const got: Notification[] = [];
+    const watch = new RunNotifications(run, { notify: (n) => got.push(n) }, 60_000);
+    const metrics = new RunMetrics(run);
+    stops.push(() => watch.stop(), () => metrics.stop());
+    const fillsTotal = async () => parsePrometheusTextFormat(await metrics.text()).find((x) => x.name === 'pounce_fills_total')!.metrics.map((m) => [m.labels?.strategy, Number(m.value)]);
+    first.fills$.next(fill('1'));
+    expect(await fillsTotal()).toEqual([['b', 5]]);
+
+    engines.delete('b');
+    changed$.next('b');
+    expect(await fillsTotal()).toEqual([]);
+    const second = fakeEngine(2);
+    engines.set('b', second.engine);
+    changed$.next('b');
+    second.fills$.next(fill('2'));
+    first.fills$.next(fill('late fill of the stopped engine'));
+    expect(got.filter((n) => n.kind === 'fill').map((n) => [n.strategy, n.details?.fillId])).toEqual([['b', '1'], ['b', '2']]);
+    expect(await fillsTotal()).toEqual([['b', 2]]);
+    expect(runHealth(run, metrics).halted).toEqual({});
+    // Stopped watching: no fill of either engine is told any more.
+    watch.stop();
+    second.fills$.next(fill('3'));
+    expect(got.filter((n) => n.kind === 'fill')).toHaveLength(2);
+    expect(first.fills$.observed || second.fills$.observed).toBe(false);
   });
 });
 

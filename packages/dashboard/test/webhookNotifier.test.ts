@@ -75,6 +75,27 @@ describe('WebhookNotifier', () => {
     expect(hanging.bodies).toHaveLength(1);
   });
 
+  it('aborts a request still out when the close grace ends: nothing of it (a timeout, a log line) outlives close', async () => {
+    let connectionClosed!: Promise<void>;
+    const hanging = await receiver((_n, req) => {
+      connectionClosed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+    });
+    const lines: string[] = [];
+    const notifier = new WebhookNotifier({ targets: [{ url: hanging.url, preset: 'json' }], timeoutMs: 60_000, logger: createLogger({ write: (l) => lines.push(l), level: 'debug' }) });
+    notifier.notify(note(1));
+    notifier.notify(note(2));
+    await hanging.arrived(1);
+    await notifier.close(20);
+    const linesAtClose = lines.length;
+    // The request was cut by the notifier, not left to its 60 s time limit.
+    let late: NodeJS.Timeout | undefined;
+    await Promise.race([connectionClosed, new Promise((_, reject) => (late = setTimeout(() => reject(new Error('the request was still out 3 s after close')), 3000)))]);
+    clearTimeout(late);
+    expect(notifier.stats).toEqual({ sent: 0, failed: 0, dropped: 2, retries: 0 });
+    expect(lines.join('\n')).toContain('json webhook #1: 2 notification(s) not sent before the close');
+    expect(lines).toHaveLength(linesAtClose);
+  });
+
   it('gives up after its attempts on a dead URL, and logs no URL (it carries the bot token)', async () => {
     const dead = await receiver(() => undefined);
     const url = `${dead.url.replace('/hook', '')}/bot999:SECRETTOKEN/sendMessage`;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, resolveConfigPath } from '@pounce/core';
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
@@ -41,6 +41,18 @@ export const NODE_COMMAND = {
 
 /** The copy of the config a node folder keeps: `--resume` runs what the node ran, whatever the file says now. */
 const CONFIG_COPY = 'config.json';
+
+/**
+ * Keeps the node folder's copy of the config readable by its owner alone: it holds the webhook
+ * URLs, which carry credentials (a Slack hook secret, a Telegram bot token). Writes `text` when
+ * given (a new node); on a resume only tightens the mode of the copy already there (an older
+ * version wrote it 0644).
+ */
+export function keepConfigCopy(nodeDir: string, text?: string): void {
+  const path = join(nodeDir, CONFIG_COPY);
+  if (text !== undefined) writeFileSync(path, text, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
 
 /**
  * `pounce node --config pounce.config.json`: many strategies on one account through one client and
@@ -104,7 +116,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   let opened: OpenedVenue;
   let node: TradingNode;
   try {
-    if (!resume) writeFileSync(join(nodeDir, CONFIG_COPY), configText);
+    keepConfigCopy(nodeDir, resume ? undefined : configText);
     opened = await openVenue({
       mode: cfg.venue.mode, configPath: cfg.venue.config, embedded: cfg.venue.embedded, account: cfg.venue.account, confirmLive: cfg.venue.confirmLive, symbols,
       gateway: { dataFiles: cfg.venue.data, speed, stateDir: join(nodeDir, 'gateway'), resume },
@@ -141,9 +153,11 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   }
   out(`control    npm run pounce -- ctl status --run-dir ${nodeDir}`);
   for (const st of node.status().strategies) if (st.state !== 'running') out(`${st.tag.padEnd(8)} ${st.state} (by an operator before the resume): ${st.state === 'stopped' ? `ctl start ${st.tag}` : `ctl resume ${st.tag}`} undoes it`);
-  ops.watch(watchedRun([...node.engines].map(([label, engine]) => ({ label, engine })), opened, {
+  // Read live: after `ctl stop` and `ctl start` a strategy runs on a new engine.
+  ops.watch(watchedRun(() => [...node.engines].map(([label, engine]) => ({ label, engine })), opened, {
     accountHalt: () => node.accountRisk.halted,
     accountEquity: () => node.status().account.equity,
+    strategiesChanged$: node.engineChanged$,
   }), dashboard);
   for (const line of ops.describe(dashboard)) out(line);
 

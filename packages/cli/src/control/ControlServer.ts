@@ -1,7 +1,8 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { sameToken } from '@pounce/core';
 import { STRATEGY_ACTIONS, type ControlOutcome, type StrategyAction } from '@pounce/runtime';
 import { CONTROL_SOCKET, CONTROL_TOKEN, socketPath, type ControlReply, type ControlRequest } from './controlChannel.ts';
 
@@ -86,9 +87,7 @@ async function handle(line: string, token: string, target: ControlTarget): Promi
     target.refused('request is not JSON');
     return { ok: false, text: 'refused: the request is not a JSON line' };
   }
-  const given = Buffer.from(typeof req.token === 'string' ? req.token : '');
-  const want = Buffer.from(token);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) {
+  if (!sameToken(typeof req.token === 'string' ? req.token : '', token)) {
     target.refused(req.token === undefined || req.token === '' ? 'missing token' : 'wrong token');
     return { ok: false, text: 'refused: wrong or missing token' };
   }

@@ -1,5 +1,5 @@
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ownedPrivately, readPrivateToken } from '@pounce/core';
 
 /**
  * The control channel of a running node or strategy run: a Unix domain socket in its folder, mode
@@ -39,23 +39,10 @@ export function socketPath(dir: string): string {
   throw new Error(`control socket ${abs} is ${Buffer.byteLength(abs)} bytes long, more than a Unix socket path may be (${MAX_SOCKET_PATH}); use a shorter --run-dir, or run from a folder nearer to it`);
 }
 
-/**
- * Checks that `path` belongs to this user and no one else may read or write it; returns why not.
- * A socket or token file of another user is refused: `ctl` would hand its token to them.
- */
-export function ownedPrivately(path: string, what: string): string | undefined {
-  if (!existsSync(path)) return `${what} ${path} does not exist`;
-  const st = lstatSync(path);
-  const uid = process.getuid?.();
-  if (uid !== undefined && st.uid !== uid) return `${what} ${path} belongs to uid ${st.uid}, not to you (uid ${uid}): refused, it is not your run's`;
-  if ((st.mode & 0o077) !== 0) return `${what} ${path} has mode ${(st.mode & 0o777).toString(8)}: others may use it, refused (expected 600)`;
-  return undefined;
-}
+/** Checks that a socket or token file is this user's alone (shared with `--metrics-token-file`). */
+export { ownedPrivately };
 
 /** The token of the run in `dir`, after checking its file is this user's alone. */
 export function readControlToken(dir: string): string {
-  const path = join(dir, CONTROL_TOKEN);
-  const why = ownedPrivately(path, 'token file');
-  if (why) throw new Error(why);
-  return readFileSync(path, 'utf8').trim();
+  return readPrivateToken(join(dir, CONTROL_TOKEN), 'token file');
 }

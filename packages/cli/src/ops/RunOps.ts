@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createLogger, registerSecret, RotatingLogFile, type Logger } from '@pounce/core';
+import { createLogger, readPrivateToken, registerSecret, RotatingLogFile, type Logger } from '@pounce/core';
 import { notifyingLogger, opsRoutes, OpsServer, RunMetrics, RunNotifications, WebhookNotifier, type DashboardServer, type WatchedRun } from '@pounce/dashboard';
 import type { OpsSettings } from './opsOptions.ts';
 
-/** Reads the token from `path`, or writes a new one there (readable by its owner only). */
+/**
+ * Reads the token from `path`, or writes a new one there (readable by its owner only). A file
+ * another user owns or may read is refused, as `ctl` refuses its token file: the token is no
+ * secret then.
+ */
 function tokenFrom(path: string): string {
   const p = resolve(path);
-  if (existsSync(p)) {
-    const t = readFileSync(p, 'utf8').trim();
-    if (!/^[A-Za-z0-9._~-]{16,}$/.test(t)) throw new Error(`--metrics-token-file ${path}: expected a token of at least 16 letters, digits or ._~- on its first line`);
-    return t;
-  }
+  if (existsSync(p)) return readPrivateToken(p, '--metrics-token-file');
   const t = randomBytes(16).toString('hex');
   writeFileSync(p, t + '\n', { mode: 0o600, flag: 'wx' });
   return t;

@@ -29,6 +29,14 @@ function render(fields: Record<string, unknown> | undefined): string {
   return ' ' + JSON.stringify(fields, jsonValue);
 }
 
+function redactedJson(v: object): string {
+  try {
+    return redact(JSON.stringify(v, jsonValue));
+  } catch {
+    return '[unserializable]';
+  }
+}
+
 /**
  * Every string in a value passed through `redact`, before it is serialized: a secret inside a
  * string that holds JSON (a signature input) would be escaped past `redact`'s patterns once the
@@ -38,7 +46,9 @@ function redactDeep(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return redact(v);
   if (v instanceof Error) return redact(v.message);
   if (typeof v === 'bigint') return v.toString();
-  if (v === null || typeof v !== 'object' || depth > 8) return v;
+  if (v === null || typeof v !== 'object') return v;
+  // Past the depth limit the rest goes as one redacted JSON string: never unredacted.
+  if (depth > 8) return redactedJson(v);
   if (Array.isArray(v)) return v.map((x) => redactDeep(x, depth + 1));
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactDeep(x, depth + 1)]));
 }

@@ -25,6 +25,9 @@ export interface RotatingLogFileOptions {
 export class RotatingLogFile {
   private fd: number;
   private size: number;
+  private closed = false;
+  /** Lines that could not be written (not counting those dropped after `close`). */
+  failedWrites = 0;
 
   constructor(private readonly o: RotatingLogFileOptions) {
     if (!Number.isInteger(o.keep) || o.keep < 1) throw new Error(`log keep: expected a whole number of files of at least 1, got ${o.keep}`);
@@ -34,12 +37,23 @@ export class RotatingLogFile {
     this.size = fstatSync(this.fd).size;
   }
 
-  /** Appends `line` and a newline, rotating first when it would not fit. */
+  /**
+   * Appends `line` and a newline, rotating first when it would not fit. Never throws: a logger is
+   * called from anywhere (a late timer at shutdown included), and a failed log line must not end
+   * the run. After `close` a line is dropped; a line that cannot be written (disk full, folder
+   * gone) is counted in `failedWrites`, and the first such one goes to stderr with the reason.
+   */
   write(line: string): void {
+    if (this.closed) return;
     const bytes = Buffer.from(line + '\n');
-    if (this.size > 0 && this.size + bytes.length > this.o.maxBytes) this.rotate();
-    writeSync(this.fd, bytes);
-    this.size += bytes.length;
+    try {
+      if (this.size > 0 && this.size + bytes.length > this.o.maxBytes) this.rotate();
+      writeSync(this.fd, bytes);
+      this.size += bytes.length;
+    } catch (e) {
+      this.failedWrites++;
+      if (this.failedWrites === 1) process.stderr.write(`log file ${this.o.path}: write failed (${(e as Error).message}); this line follows, later failures are only counted\n${line}\n`);
+    }
   }
 
   private rotate(): void {
@@ -53,7 +67,14 @@ export class RotatingLogFile {
     this.size = 0;
   }
 
+  /** Closes the file; later `write`s are dropped. Closing twice is harmless. */
   close(): void {
-    closeSync(this.fd);
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already closed by a rotation that failed half-way: nothing left to release.
+    }
   }
 }

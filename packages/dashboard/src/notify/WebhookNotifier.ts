@@ -49,6 +49,8 @@ export class WebhookNotifier {
   /** Retry waits in progress: `close` ends them, so a failing webhook gives up at once. */
   private readonly waits = new Set<() => void>();
   private readonly idle = new Set<() => void>();
+  /** Aborted when `close`'s grace ends: a request still out then is cut off, not left to its own time limit. */
+  private readonly cut = new AbortController();
 
   constructor(private readonly o: WebhookNotifierOptions) {
     this.log = o.logger ?? silentLogger;
@@ -79,7 +81,8 @@ export class WebhookNotifier {
     q.busy = true;
     while (q.items.length > 0) {
       const n = q.items[0]!;
-      await this.deliver(q, n);
+      // Cut off at close: it stays queued, and close counts it dropped with the rest.
+      if ((await this.deliver(q, n)) === 'cut off') break;
       // close() may have emptied the queue meanwhile.
       if (q.items[0] === n) q.items.shift();
     }
@@ -87,7 +90,7 @@ export class WebhookNotifier {
     if (this.queues.every((x) => !x.busy)) for (const f of this.idle) f();
   }
 
-  private async deliver(q: Queue, n: Notification): Promise<void> {
+  private async deliver(q: Queue, n: Notification): Promise<'done' | 'cut off'> {
     const attempts = this.o.attempts ?? 5;
     let delay = this.o.backoffMs ?? 1000;
     // Strings redacted before serialization (a secret inside JSON text would be escaped past redact's patterns), and the body after.
@@ -97,26 +100,27 @@ export class WebhookNotifier {
       let why: string;
       try {
         const res = await fetch(q.target.url, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+          method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs ?? 10_000), this.cut.signal]),
         });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) {
           this.counts.sent++;
-          return;
+          return 'done';
         }
         why = `HTTP ${res.status}`;
         if (res.status !== 429 && res.status < 500) {
           this.counts.failed++;
           this.log.warn(`${q.name} refused a notification; not retried`, { status: res.status, kind: n.kind });
-          return;
+          return 'done';
         }
       } catch (e) {
+        if (this.cut.signal.aborted) return 'cut off';
         why = (e as Error).name === 'TimeoutError' ? 'timed out' : (e as Error).message;
       }
       if (attempt >= attempts || this.closed) {
         this.counts.failed++;
         this.log.warn(`${q.name} failed; notification given up`, { kind: n.kind, attempts: attempt, error: why });
-        return;
+        return 'done';
       }
       this.counts.retries++;
       await this.sleep(delay);
@@ -137,24 +141,40 @@ export class WebhookNotifier {
     });
   }
 
+  /** Resolves when no webhook is being sent to, or after `timeoutMs` if given. */
+  private whenIdle(timeoutMs?: number): Promise<void> {
+    if (this.queues.every((q) => !q.busy)) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.idle.delete(done);
+        resolve();
+      };
+      const t = timeoutMs === undefined ? undefined : setTimeout(done, timeoutMs);
+      t?.unref();
+      this.idle.add(done);
+    });
+  }
+
   /**
    * Stops taking notifications and waits up to `graceMs` for the queues to empty (the last
-   * fills are worth sending): each queued notification gets one more attempt, no retry. What is
-   * still queued then is dropped and counted.
+   * fills are worth sending): each queued notification gets one more attempt, no retry. Then a
+   * request still out is aborted, so nothing of the notifier (a request timing out, its log
+   * line) outlives `close`; what is still queued, the aborted one included, is dropped and counted.
    */
   async close(graceMs = 5000): Promise<void> {
     this.closed = true;
     for (const wake of [...this.waits]) wake();
+    await this.whenIdle(graceMs);
     if (this.queues.some((q) => q.busy)) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, graceMs);
-        t.unref();
-        this.idle.add(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+      this.cut.abort();
+      // Each loop ends at once: its request rejects on the abort.
+      await this.whenIdle();
     }
-    for (const q of this.queues) this.counts.dropped += q.items.splice(0).length;
+    for (const q of this.queues) {
+      const dropped = q.items.splice(0).length;
+      this.counts.dropped += dropped;
+      if (dropped > 0) this.log.warn(`${q.name}: ${dropped} notification(s) not sent before the close`, { dropped });
+    }
   }
 }

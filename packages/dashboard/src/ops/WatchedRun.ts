@@ -15,7 +15,10 @@ export interface WatchedStrategy {
  * code serves both.
  */
 export interface WatchedRun {
+  /** The strategies running now (a node's operator may stop and start one): read it each time, keep no copy. */
   strategies(): readonly WatchedStrategy[];
+  /** Emits when `strategies()` changed (a node's strategy stopped or started again): per-engine subscriptions are made again. */
+  strategiesChanged$?: Observable<unknown>;
   /** The venue's push connection. */
   connection$: Observable<ConnectionState>;
   /** The account-wide halt of a node (its account risk), if any. */

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameToken } from '@pounce/core';
 import type { IncomingMessage } from 'node:http';
 
 /** The token a request carries: `Authorization: Bearer <token>` (what Prometheus sends), else `?token=`. */
@@ -10,7 +10,5 @@ export function requestToken(req: IncomingMessage): string {
 
 /** True when the request carries `token` (compared in constant time). */
 export function hasToken(req: IncomingMessage, token: string): boolean {
-  const given = Buffer.from(requestToken(req));
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return sameToken(requestToken(req), token);
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { silentLogger, type Logger, type Order } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { checkOrderTag } from '../execution/clientOrderId.ts';
@@ -139,6 +139,8 @@ export function readNodeStopped(nodeDir: string): Set<string> {
  */
 export class TradingNode {
   readonly engines = new Map<string, TradingEngine>();
+  /** The tag of a strategy whose engine was started or stopped (`engines` changed): watchers read `engines` again. */
+  readonly engineChanged$ = new Subject<string>();
   readonly views = new Map<string, StrategyVenue>();
   readonly router: VenueRouter;
   readonly accountRisk: AccountRisk;
@@ -260,6 +262,7 @@ export class TradingNode {
       marketJournal: this.o.marketJournal, venueModel: this.o.venueModel, fsync: this.o.fsync, unknownOutcomeWindowMs: this.o.unknownOutcomeWindowMs,
     });
     this.engines.set(s.tag, engine);
+    this.engineChanged$.next(s.tag);
     return engine;
   }
 
@@ -302,6 +305,7 @@ export class TradingNode {
     const cancelled = await controlEngine(engine, 'cancel', by);
     engine.journal.append({ t: Date.now(), e: 'control', action: 'stop', by, ok: true, outcome: 'stopping; positions kept' });
     this.engines.delete(tag);
+    this.engineChanged$.next(tag);
     const summary = await engine.stop();
     this.stoppedByOperator.set(tag, { tag, ...summary });
     const held = summary.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ');
