@@ -256,7 +256,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
         ctlStop?.();
         return { ok: true, text: `stopping the run: ${cancelled.text}; positions kept` };
       },
-      refused: (why) => run.journal.append({ t: Date.now(), e: 'control', action: 'connect', by: 'ctl', ok: false, outcome: `refused: ${why}` }),
+      // The same line a node writes in node.jsonl.
+      refused: (why) => run.journal.append({ t: Date.now(), e: 'control-refused', by: 'ctl', why }),
     });
   } catch (err) {
     await run.stop();

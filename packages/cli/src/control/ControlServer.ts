@@ -3,18 +3,20 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { STRATEGY_ACTIONS, type ControlOutcome, type StrategyAction } from '@pounce/runtime';
-import { CONTROL_SOCKET, CONTROL_TOKEN, socketPath, type ControlReply, type ControlRequest } from './controlChannel.ts';
+import { CONTROL_SOCKET, CONTROL_TOKEN, socketPath, type ControlReply, type ControlRequest, type ControlStatus } from './controlChannel.ts';
 
 /** What a control server drives: a node (many strategies) or a one-strategy run. */
 export interface ControlTarget {
   /** The state for `ctl status` (JSON). */
-  status(): unknown;
+  status(): ControlStatus;
   control(action: StrategyAction, tag: string | undefined): Promise<ControlOutcome>;
   /** Journals a request refused before it reached a strategy (wrong token, unknown command). */
   refused(why: string): void;
 }
 
 const MAX_REQUEST_BYTES = 4096;
+/** A connection idle this long is closed: a client that never sends must not hold the socket (nor a stop) open. */
+const IDLE_MS = 10_000;
 
 /**
  * Serves `pounce ctl` on `<dir>/ctl.sock` (mode 0600) with a new token in `<dir>/ctl.token` (mode
@@ -28,7 +30,7 @@ const MAX_REQUEST_BYTES = 4096;
  * ```
  */
 export class ControlServer {
-  private constructor(private readonly server: Server, private readonly dir: string, private readonly token: string) {}
+  private constructor(private readonly server: Server, private readonly dir: string, private readonly token: string, private readonly sockets: Set<Socket>) {}
 
   static async listen(dir: string, target: ControlTarget): Promise<ControlServer> {
     const token = randomBytes(16).toString('hex');
@@ -36,7 +38,13 @@ export class ControlServer {
     rmSync(join(dir, CONTROL_SOCKET), { force: true });
     writeFileSync(join(dir, CONTROL_TOKEN), token + '\n', { mode: 0o600 });
     chmodSync(join(dir, CONTROL_TOKEN), 0o600);
-    const server = createServer((socket) => serve(socket, token, target));
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.setTimeout(IDLE_MS, () => socket.destroy());
+      serve(socket, token, target);
+    });
     // The socket is created 0600: no moment when another user could connect.
     const umask = process.umask(0o177);
     try {
@@ -48,12 +56,15 @@ export class ControlServer {
       process.umask(umask);
     }
     chmodSync(join(dir, CONTROL_SOCKET), 0o600);
-    return new ControlServer(server, dir, token);
+    return new ControlServer(server, dir, token, sockets);
   }
 
   /** Closes the socket and removes it and the token file: `ctl` then says no run is listening. */
   async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server.close(() => r()));
+    // close() waits for every open connection: an idle client must not hold the run's shutdown.
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
     rmSync(join(this.dir, CONTROL_SOCKET), { force: true });
     rmSync(join(this.dir, CONTROL_TOKEN), { force: true });
   }
