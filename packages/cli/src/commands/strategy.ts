@@ -8,6 +8,7 @@ import type { Order } from '@pounce/core';
 import { DashboardServer } from '@pounce/dashboard';
 import { controlEngine, DEFAULT_ORDER_TAG, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
 import { ControlServer } from '../control/ControlServer.ts';
+import { socketPath } from '../control/controlChannel.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
@@ -128,32 +129,9 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   }
   const prior: JournalCounts = v.resume !== undefined ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
 
-  // Side services that could fail are opened before the venue: a busy dashboard port stops the
-  // start here, with nothing traded.
-  let engine: TradingEngine | undefined;
-  let stopRun: () => void = () => undefined;
-  const ops = await RunOps.open(opsSettings, (e) => sideServiceFailed(`metrics server failed: ${e.message}`));
-  const logger = ops.loggerFor(def.name, def.name);
-  const dashboard = v.dashboard
-    ? await DashboardServer.listen({
-      port: dashboardPort, token: ops.token,
-      onKill: () => {
-        out('\nkill switch pressed on the dashboard: cancelling open orders and stopping');
-        void engine?.kill('dashboard kill switch').finally(() => stopRun());
-      },
-      onError: (e) => sideServiceFailed(`dashboard failed: ${e.message}`),
-    }).catch(async (e: unknown) => {
-      await ops.close(0);
-      throw e;
-    })
-    : undefined;
-  /** A side service failed while trading: no new exposure, said on the terminal and journaled. */
-  const sideServiceFailed = (text: string) => {
-    if (!engine || engine.risk.currentHalt) return;
-    engine.halt(text);
-    out(`\n${text}: new orders halted (orders that reduce a position still pass); Ctrl-C stops the run`);
-  };
-
+  // What can refuse the start comes before any port is open (an open server would keep a refused
+  // process alive): the control socket's path, then the locks.
+  socketPath(runDir);
   // The run folder's lock comes first: the embedded gateway keeps its state in <run>/gateway, so
   // a second process on the same folder must be refused before it touches anything there.
   // One process per tiger_id (a node or another strategy on it would be kicked off), before anything connects.
@@ -165,18 +143,47 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   try {
     lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
   } catch (err) {
-    await dashboard?.stop();
-    await ops.close(0);
     removeUnstartedRun(runDir, createdRunDir);
     throw err;
   }
   // A finished run's folder is continued with --resume, never appended to as a second run.
   if (v.resume === undefined && runStarted(runDir)) {
     lock.release();
-    await dashboard?.stop();
-    await ops.close(0);
     throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
   }
+
+  // Side services that could fail are opened before the venue: a busy dashboard port stops the
+  // start here, with nothing traded.
+  let engine: TradingEngine | undefined;
+  let stopRun: () => void = () => undefined;
+  const ops = await RunOps.open(opsSettings, (e) => sideServiceFailed(`metrics server failed: ${e.message}`)).catch((e: unknown) => {
+    lock.release();
+    removeUnstartedRun(runDir, createdRunDir);
+    throw e;
+  });
+  const logger = ops.loggerFor(def.name, def.name);
+  const dashboard = v.dashboard
+    ? await DashboardServer.listen({
+      port: dashboardPort, token: ops.token,
+      onKill: () => {
+        out('\nkill switch pressed on the dashboard: cancelling open orders and stopping');
+        void engine?.kill('dashboard kill switch').finally(() => stopRun());
+      },
+      onError: (e) => sideServiceFailed(`dashboard failed: ${e.message}`),
+    }).catch(async (e: unknown) => {
+      await ops.close(0);
+      lock.release();
+      removeUnstartedRun(runDir, createdRunDir);
+      throw e;
+    })
+    : undefined;
+  /** A side service failed while trading: no new exposure, said on the terminal and journaled. */
+  const sideServiceFailed = (text: string) => {
+    if (!engine || engine.risk.currentHalt) return;
+    engine.halt(text);
+    out(`\n${text}: new orders halted (orders that reduce a position still pass); Ctrl-C stops the run`);
+  };
+
   let opened: OpenedVenue | undefined;
   try {
     opened = await openVenue({
@@ -262,6 +269,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   } catch (err) {
     await run.stop();
     await dashboard?.stop();
+    await ops.close(0);
     throw err;
   }
 
