@@ -70,19 +70,12 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
   const dashboardPort = numberFlag('dashboard-port', v['dashboard-port'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
   if (v['dashboard-port'] !== undefined && !v.dashboard) throw new Error('--dashboard-port needs --dashboard');
-  // What can refuse the start comes first, before any port is open (an open server would keep a
-  // refused process alive): the control socket's path, one process per tiger_id (the embedded
-  // gateway is a broker of its own), the node folder's lock.
+  // What can refuse the start without touching anything comes before any port is open (an open
+  // server would keep a refused process alive): the control socket's path, one process per
+  // tiger_id (the embedded gateway is a broker of its own).
   socketPath(nodeDir);
   const tigerPath = cfg.venue.embedded ? undefined : resolveConfigPath(cfg.venue.config, process.env);
   const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir: nodeDir, command: 'node' }) : undefined;
-  let lock: RunDirLock;
-  try {
-    lock = RunDirLock.acquire(nodeDir, { takeOverStale: resume });
-  } catch (e) {
-    tigerLock?.release();
-    throw e;
-  }
   // The ports are opened before anything connects: a busy port stops the start with nothing traded.
   let running: TradingNode | undefined;
   let ops: RunOps;
@@ -105,7 +98,6 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
       })
       : undefined;
   } catch (e) {
-    lock.release();
     tigerLock?.release();
     throw e;
   }
@@ -113,6 +105,15 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     await dashboard?.stop();
     await ops.close(0);
   };
+  // The node folder's lock: refused, the side services are closed so the process ends.
+  let lock: RunDirLock;
+  try {
+    lock = RunDirLock.acquire(nodeDir, { takeOverStale: resume });
+  } catch (e) {
+    tigerLock?.release();
+    await closeSideServices();
+    throw e;
+  }
   const loggerFor = (scope: string) => ops.loggerFor(scope, cfg.strategies.some((s) => s.tag === scope) ? scope : undefined);
   let opened: OpenedVenue;
   let node: TradingNode;

@@ -130,37 +130,18 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const prior: JournalCounts = v.resume !== undefined ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
 
   // What can refuse the start comes before any port is open (an open server would keep a refused
-  // process alive): the control socket's path, then the locks.
+  // process alive): the control socket's path, one process per tiger_id (a node or another
+  // strategy on it would be kicked off).
   socketPath(runDir);
-  // The run folder's lock comes first: the embedded gateway keeps its state in <run>/gateway, so
-  // a second process on the same folder must be refused before it touches anything there.
-  // One process per tiger_id (a node or another strategy on it would be kicked off), before anything connects.
   const tigerPath = v.embedded ? undefined : resolveConfigPath(v.config, process.env);
   const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir, command: 'strategy' }) : undefined;
   process.once('exit', () => tigerLock?.release());
-  const createdRunDir = !existsSync(runDir);
-  let lock: RunDirLock;
-  try {
-    lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
-  } catch (err) {
-    removeUnstartedRun(runDir, createdRunDir);
-    throw err;
-  }
-  // A finished run's folder is continued with --resume, never appended to as a second run.
-  if (v.resume === undefined && runStarted(runDir)) {
-    lock.release();
-    throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
-  }
 
   // Side services that could fail are opened before the venue: a busy dashboard port stops the
   // start here, with nothing traded.
   let engine: TradingEngine | undefined;
   let stopRun: () => void = () => undefined;
-  const ops = await RunOps.open(opsSettings, (e) => sideServiceFailed(`metrics server failed: ${e.message}`)).catch((e: unknown) => {
-    lock.release();
-    removeUnstartedRun(runDir, createdRunDir);
-    throw e;
-  });
+  const ops = await RunOps.open(opsSettings, (e) => sideServiceFailed(`metrics server failed: ${e.message}`));
   const logger = ops.loggerFor(def.name, def.name);
   const dashboard = v.dashboard
     ? await DashboardServer.listen({
@@ -172,8 +153,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       onError: (e) => sideServiceFailed(`dashboard failed: ${e.message}`),
     }).catch(async (e: unknown) => {
       await ops.close(0);
-      lock.release();
-      removeUnstartedRun(runDir, createdRunDir);
       throw e;
     })
     : undefined;
@@ -184,6 +163,25 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     out(`\n${text}: new orders halted (orders that reduce a position still pass); Ctrl-C stops the run`);
   };
 
+  // The run folder's lock: the embedded gateway keeps its state in <run>/gateway, so a second
+  // process on the same folder must be refused before it touches anything there.
+  const createdRunDir = !existsSync(runDir);
+  let lock: RunDirLock;
+  try {
+    lock = RunDirLock.acquire(runDir, { takeOverStale: v.resume !== undefined });
+  } catch (err) {
+    await dashboard?.stop();
+    await ops.close(0);
+    removeUnstartedRun(runDir, createdRunDir);
+    throw err;
+  }
+  // A finished run's folder is continued with --resume, never appended to as a second run.
+  if (v.resume === undefined && runStarted(runDir)) {
+    lock.release();
+    await dashboard?.stop();
+    await ops.close(0);
+    throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
+  }
   let opened: OpenedVenue | undefined;
   try {
     opened = await openVenue({
