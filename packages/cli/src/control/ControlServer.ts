@@ -30,7 +30,7 @@ const IDLE_MS = 10_000;
  * ```
  */
 export class ControlServer {
-  private constructor(private readonly server: Server, private readonly dir: string, private readonly token: string, private readonly sockets: Set<Socket>) {}
+  private constructor(private readonly server: Server, private readonly dir: string, private readonly token: string, private readonly waiting: Set<Socket>) {}
 
   static async listen(dir: string, target: ControlTarget): Promise<ControlServer> {
     const token = randomBytes(16).toString('hex');
@@ -38,12 +38,13 @@ export class ControlServer {
     rmSync(join(dir, CONTROL_SOCKET), { force: true });
     writeFileSync(join(dir, CONTROL_TOKEN), token + '\n', { mode: 0o600 });
     chmodSync(join(dir, CONTROL_TOKEN), 0o600);
-    const sockets = new Set<Socket>();
+    // Connections that have not sent a whole request yet: a stop closes them (one being answered is let finish).
+    const waiting = new Set<Socket>();
     const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
+      waiting.add(socket);
+      socket.once('close', () => waiting.delete(socket));
       socket.setTimeout(IDLE_MS, () => socket.destroy());
-      serve(socket, token, target);
+      serve(socket, token, target, () => waiting.delete(socket));
     });
     // The socket is created 0600: no moment when another user could connect.
     const umask = process.umask(0o177);
@@ -56,21 +57,22 @@ export class ControlServer {
       process.umask(umask);
     }
     chmodSync(join(dir, CONTROL_SOCKET), 0o600);
-    return new ControlServer(server, dir, token, sockets);
+    return new ControlServer(server, dir, token, waiting);
   }
 
   /** Closes the socket and removes it and the token file: `ctl` then says no run is listening. */
   async stop(): Promise<void> {
-    // close() waits for every open connection: an idle client must not hold the run's shutdown.
+    // close() waits for every open connection: an idle client must not hold the run's shutdown. One
+    // being answered (a `ctl stop` that ends the run) gets its reply, then closes (or times out).
     const closed = new Promise<void>((r) => this.server.close(() => r()));
-    for (const s of this.sockets) s.destroy();
+    for (const s of this.waiting) s.destroy();
     await closed;
     rmSync(join(this.dir, CONTROL_SOCKET), { force: true });
     rmSync(join(this.dir, CONTROL_TOKEN), { force: true });
   }
 }
 
-function serve(socket: Socket, token: string, target: ControlTarget): void {
+function serve(socket: Socket, token: string, target: ControlTarget, requested: () => void): void {
   let text = '';
   const reply = (r: ControlReply) => socket.end(JSON.stringify(r) + '\n');
   socket.setEncoding('utf8');
@@ -85,6 +87,7 @@ function serve(socket: Socket, token: string, target: ControlTarget): void {
     const nl = text.indexOf('\n');
     if (nl < 0) return;
     socket.removeAllListeners('data');
+    requested();
     void handle(text.slice(0, nl), token, target).then(reply, (e: Error) => reply({ ok: false, text: `failed: ${e.message}` }));
   });
 }
