@@ -142,6 +142,9 @@ describe.skipIf(process.platform === 'win32')('pounce ctl against a running node
     expect(paused.code).toBe(0);
     expect(readJournal(runDir).filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'ctl', ok: true }]);
     expect((await ctl(dir, ['start', '--run-dir', runDir])).out).toContain('refused    start: a one-strategy run is started again with npm run strategy');
+    // A wrong token is journaled as a node journals it: one control-refused line.
+    expect(await rawRequest(join(runDir, 'ctl.sock'), { token: 'f'.repeat(32), command: 'pause' })).toMatchObject({ ok: false });
+    expect(readJournal(runDir).filter((e) => e.e === 'control-refused')).toMatchObject([{ by: 'ctl', why: 'wrong token' }]);
     const stopped = await ctl(dir, ['stop', 'every-bar', '--run-dir', runDir]);
     expect(stopped.code).toBe(0);
     expect(stopped.out).toContain('positions kept');

@@ -42,6 +42,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('node dashboard in headless Chr
       expect(await page.locator('#gross').textContent()).toMatch(/^[\d,]+\.\d\d$/);
       expect(await page.locator('#risk').textContent()).toMatch(/orders per minute[\d,.]+ \/ 100,000\.00/);
 
+      // The buttons stay the same elements from state to state: a redraw between mousedown and mouseup would lose the click.
+      const pauseButton = await page.$('tr[data-tag="a"] button[data-action="pause"]');
+      const aShown = Number(await page.locator('tr[data-tag="a"] .fills').textContent());
+      await page.waitForFunction((n) => Number(document.querySelector('tr[data-tag="a"] .fills')?.textContent) > n, aShown, { timeout: 30_000 });
+      expect(await pauseButton!.evaluate((b) => b.isConnected)).toBe(true);
       await page.click('tr[data-tag="a"] button[data-action="pause"]');
       await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: pause a'), null, { timeout: 30_000 });
       await page.waitForFunction(() => document.querySelector('tr[data-tag="a"] .state')?.textContent === 'paused', null, { timeout: 15_000 });

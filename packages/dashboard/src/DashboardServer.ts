@@ -215,7 +215,12 @@ export class DashboardServer {
         return;
       }
       const control = this.nodeView && msg !== null && typeof msg === 'object' ? NodeDashboardView.parse(msg as Record<string, unknown>) : undefined;
-      if (control) void this.nodeView!.control(control).then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
+      // A control that fails is answered as refused, never an unhandled rejection that ends the node.
+      if (control) {
+        void this.nodeView!.control(control)
+          .catch((e: unknown) => ({ type: 'control-result', action: control.action, tag: control.tag, ok: false, text: `${control.action} failed: ${e instanceof Error ? e.message : String(e)}` }))
+          .then((r) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(r)));
+      }
       else if (msg.type === 'kill' && !this.nodeView) this.o.onKill();
     });
     ws.on('close', () => this.dropped.delete(ws));

@@ -38,6 +38,11 @@ function connect() {
   };
 }
 const CONTROLS = { running: ['pause', 'flatten', 'stop'], paused: ['resume', 'flatten', 'stop'], stopped: [] };
+const HEAD = ['tag', 'strategy', 'state', 'P&amp;L', 'equity', 'fills', 'orders', 'rejected', 'positions', 'open orders', 'controls'];
+/** tag -> its table row, kept across states. */
+const rows = new Map();
+/** cell -> the HTML it shows. */
+const shown = new WeakMap();
 function render() {
   const live = state.strategies.find((s) => s.venueTime);
   if (live) $('time').textContent = day(live.venueTime, state.zone);
@@ -46,16 +51,32 @@ function render() {
   $('gross').textContent = money(a.grossExposure);
   $('external').textContent = String(a.externalOrders);
   $('account-halt').textContent = a.halted ? 'HALTED: ' + a.halted : '';
-  const head = ['tag', 'strategy', 'state', 'P&amp;L', 'equity', 'fills', 'orders', 'rejected', 'positions', 'open orders', 'controls'];
-  $('strategies').innerHTML = '<tr>' + head.map((h) => '<th>' + h + '</th>').join('') + '</tr>' + state.strategies.map((s) =>
-    '<tr data-tag="' + esc(s.tag) + '">' + [
+  // Rows and cells are built once and updated in place: a table rebuilt on every state (4 a
+  // second) would replace a button between its mousedown and mouseup, and the click be lost.
+  const table = $('strategies');
+  if (!table.rows.length) table.innerHTML = '<tr>' + HEAD.map((h) => '<th>' + h + '</th>').join('') + '</tr>';
+  for (const s of state.strategies) {
+    let row = rows.get(s.tag);
+    if (!row) {
+      row = table.insertRow();
+      row.dataset.tag = s.tag;
+      for (let k = 0; k < HEAD.length; k++) row.insertCell();
+      rows.set(s.tag, row);
+    }
+    const cells = [
       esc(s.tag), esc(s.strategy), '<span class="state">' + esc(s.state) + '</span>' + (s.halted ? ' HALTED: ' + esc(s.halted) : ''),
       '<span class="' + (s.pnl >= 0 ? 'up' : 'down') + '">' + (s.pnl >= 0 ? '+' : '') + money(s.pnl) + '</span>', money(s.equity),
       '<span class="fills">' + s.fills + '</span>', s.orders, s.rejected,
       esc(s.positions.map((p) => p.symbol + ' ' + p.quantity).join(', ') || 'flat'),
       esc(s.openOrderList.map((o) => o.action + ' ' + (o.totalQuantity - o.filledQuantity) + ' ' + o.symbol + ' ' + o.orderType).join(', ') || 'none'),
       CONTROLS[s.state].map((c) => '<button data-action="' + c + '" data-tag="' + esc(s.tag) + '">' + c + '</button>').join(''),
-    ].map((c) => '<td>' + c + '</td>').join('') + '</tr>').join('');
+    ];
+    // Only a cell whose content changed is rewritten (the buttons change only with the state).
+    cells.forEach((html, k) => {
+      const td = row.cells[k];
+      if (shown.get(td) !== String(html)) { td.innerHTML = html; shown.set(td, String(html)); }
+    });
+  }
   $('risk').innerHTML = '<tr><th>limit</th><th>used</th><th></th></tr>' + a.risk.map((r) => '<tr><td>' + esc(r.limit) + '</td><td>' + money(r.used) + ' / ' + money(r.max) + '</td><td><span class="bar"><i style="width:' + Math.min(100, (100 * r.used) / r.max).toFixed(0) + '%"></i></span></td></tr>').join('');
 }
 $('strategies').onclick = (ev) => {

@@ -6,7 +6,7 @@ import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { parseTimeframe } from '@pounce/calendar';
 import { BarFeed } from './data/BarFeed.ts';
 import { checkOrderTag, DEFAULT_ORDER_TAG, newRunNonce } from './execution/clientOrderId.ts';
-import { ExecutionEngine } from './execution/ExecutionEngine.ts';
+import { ExecutionEngine, type ClosingOrder } from './execution/ExecutionEngine.ts';
 import { MarketJournal } from './journal/MarketJournal.ts';
 import { NullJournal, OrderJournal, replayJournal, type Journal, type RunVenueModel } from './journal/OrderJournal.ts';
 import { RunDirLock } from './journal/RunDirLock.ts';
@@ -379,7 +379,7 @@ export class TradingEngine {
       submitOca: async (is) => (this.bars.warmingUp ? is.map(() => this.handle({ outcome: WARM_UP_REFUSAL, track: NO_TRACK })) : (await exec.submitOca(is)).map((r) => this.handle(r))),
       cancel: (id) => exec.cancel(id),
       modify: (id, ch) => exec.modify(id, ch),
-      flatten: (symbol) => this.flatten(symbol),
+      flatten: async (symbol) => void (await this.flatten(symbol)),
       position: (s) => this.portfolio.view(s),
       workingOrders: (symbol) => exec.workingOrders().filter((w) => symbol === undefined || w.symbol === symbol).length,
       get cash() {
@@ -416,8 +416,12 @@ export class TradingEngine {
     return this.o.def.name;
   }
 
-  /** Cancels open orders and closes positions with market orders (risk halts do not block this). */
-  flatten(symbol?: string): Promise<void> {
+  /**
+   * Cancels open orders and closes positions with market orders (risk halts do not block this; a
+   * node's account check, the pattern-day-trader rule, may refuse them). Returns each closing
+   * order's outcome.
+   */
+  flatten(symbol?: string): Promise<ClosingOrder[]> {
     return this.execution.flatten(symbol);
   }
 

@@ -4,6 +4,7 @@ import { DataType, loadConfig, OpenApiClient, PushClient, type Fill, type Logger
 import { seededRandom, syntheticBars, type Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, replayJournal, TradingNode, type NodeStrategy } from '../src/index.ts';
 import { startTestGateway, tempDirs, tick, until } from '../../gateway/test/testGateway.ts';
+import { FaultSchedule } from './faultSchedule.ts';
 
 const tmp = tempDirs();
 
@@ -12,7 +13,6 @@ const tmp = tempDirs();
 const SECONDS = Number(process.env.POUNCE_NODE_SOAK_SECONDS ?? 15);
 const SEED = Number(process.env.POUNCE_SOAK_SEED ?? 20261124);
 const TIMEOUT_MS = 1000;
-const EXPIRED_DELAY_MS = 1500;
 /** The fault schedule is a function of the step: by this step the default seed has injected every kind (the last first: expiring replies at step 372). */
 const MIN_STEPS = 400;
 const SYMBOLS = ['AAA', 'BBB', 'CCC'];
@@ -150,32 +150,18 @@ describe(`node soak: three strategies on one connection through random faults fo
     gw.advance(3);
     const log = new LogRecorder();
     const { node, push, nodeDir } = await startNode(gw, STRATEGIES, log);
-    const rnd = seededRandom(SEED ^ 0x5eed);
-    const faults: Record<string, number> = { 'push dropped': 0, 'rate limited': 0, 'reply lost': 0, 'slow replies': 0, 'duplicate pushes': 0, 'reordered pushes': 0, 'push refused': 0, 'expired replies': 0 };
+    const schedule = new FaultSchedule(gw, SEED);
+    const faults = schedule.counts;
     const end = Date.now() + SECONDS * 1000;
     let steps = 0;
-    let slow = false;
     while (Date.now() < end || steps < MIN_STEPS) {
       gw.advance(1);
       steps++;
-      const r = rnd();
-      const f = gw.faults;
-      if (r < 0.01) (f.refusePush = false), gw.dropPushConnections(), faults['push dropped']!++;
-      else if (r < 0.02) (f.rateLimitNext = 1), faults['rate limited']!++;
-      else if (r < 0.03) f.loseReplyOf.add('place_order'), faults['reply lost']!++;
-      else if (r < 0.04) (slow = !slow), slow && faults['slow replies']!++;
-      else if (r < 0.05) (f.duplicateTradePushes = !f.duplicateTradePushes), f.duplicateTradePushes && faults['duplicate pushes']!++;
-      else if (r < 0.06) (f.reorderTradePushes = !f.reorderTradePushes), f.reorderTradePushes && faults['reordered pushes']!++;
-      else if (r < 0.065) (f.refusePush = true), gw.dropPushConnections(), faults['push refused']!++;
-      else if (r < 0.07) f.delayReplyOf.set('place_order', EXPIRED_DELAY_MS).set('orders', EXPIRED_DELAY_MS), faults['expired replies']!++;
-      else if (r < 0.1) f.refusePush = false;
-      f.replyDelayMs = slow ? 40 : 0;
+      schedule.step();
       // The replay steps on; the client's I/O runs between steps (the soak's pace, not a wait for an outcome).
       await tick(4);
     }
-    Object.assign(gw.faults, { replyDelayMs: 0, rateLimitNext: 0, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false });
-    gw.faults.loseReplyOf.clear();
-    gw.faults.delayReplyOf.clear();
+    schedule.calm();
     await until(() => push.connection$.value.state === 'connected', 10_000);
     await until(() => settled(node), 15_000);
     const summary = await node.stop(); // each strategy's final reconcile with the venue

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { usEquities } from '@pounce/calendar';
 import { loadConfig, OpenApiClient, PushClient, type OrderAction, type OrderRequest } from '@pounce/core';
 import { syntheticBars } from '@pounce/gateway';
-import { AccountRisk, dayTradesOf, defineStrategy, OpenApiVenue, OrderJournal, PatternDayTrades, TradingNode, windowStart, type AccountLimits } from '../src/index.ts';
+import { AccountRisk, dayTradesOf, defineStrategy, OpenApiVenue, OrderJournal, PatternDayTrades, TradingNode, windowStart, type AccountLimits, type NodeStrategy } from '../src/index.ts';
 import { startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 
 const tmp = tempDirs();
@@ -125,34 +125,58 @@ const flipper = defineStrategy({
   },
 });
 
-async function runNode(account: AccountLimits, cash: number) {
+/** A node of two flippers (or `strategies`) on a local gateway; `step` advances one bar and waits for the strategies' decisions. */
+async function startNode(account: AccountLimits, cash: number, strategies?: NodeStrategy[]) {
   const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA', 'BBB'], bars: 120, seed: 7 }), matching: { initialCash: cash } });
   gw.advance(2);
-  const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
-  const api = OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-  const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } });
   const nodeDir = tmp('pounce-pdt-');
-  const venue = new OpenApiVenue('embedded-paper', api, push, ['AAA', 'BBB'], () => gw.replay.now());
-  // Two strategies on two symbols: the count is the account's, over both.
-  const node = await TradingNode.start({ venue, nodeDir, account, strategies: [
+  const list = strategies ?? [
     { tag: 'a', def: flipper, rawParams: { qty: 10 }, symbols: ['AAA'] },
     { tag: 'b', def: flipper, rawParams: { qty: 5 }, symbols: ['BBB'] },
-  ] });
+  ];
+  // Two strategies on two symbols: the count is the account's, over both.
+  const open = (resume: boolean) => {
+    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
+    const api = OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } });
+    const venue = new OpenApiVenue('embedded-paper', api, push, ['AAA', 'BBB'], () => gw.replay.now());
+    return TradingNode.start({ venue, nodeDir, account, resume, strategies: list });
+  };
+  let node = await open(false);
   const decided = () => [...node.engines.values()].reduce((n, e) => n + e.status().orders + e.status().rejected, 0);
-  for (let step = 0; step < 30; step++) {
+  const settled = () => until(() => [...node.engines.values()].every((e) => e.execution.inFlight === 0), 5000);
+  const step = async () => {
     const before = decided();
     gw.advance(1);
     // A completed bar makes each strategy send (or be refused) at most one order: wait for a decision
     // (a step that brings none only costs the bound; the assertions do not count steps).
     await until(() => decided() > before, 5000).catch(() => undefined);
-    await until(() => [...node.engines.values()].every((e) => e.execution.inFlight === 0), 5000);
-  }
-  await node.stop();
-  const fills = gw.engine.fillsOf(gw.account);
-  await gw.stop();
-  const dayTrades = ['AAA', 'BBB'].reduce((n, s) => n + dayTradesOf(fills.filter((f) => f.symbol === s).sort((x, y) => x.time - y.time || Number(x.id) - Number(y.id)).map((f) => f.action)), 0);
-  const rejected = ['a', 'b'].flatMap((t) => OrderJournal.read(join(nodeDir, 'strategies', t)).flatMap((e) => (e.e === 'rejected' ? [e.reason] : [])));
-  return { dayTrades, rejected };
+    await settled();
+  };
+  const dayTradesAtGateway = () => ['AAA', 'BBB'].reduce((n, s) => n + dayTradesOf(gw.engine.fillsOf(gw.account).filter((f) => f.symbol === s).sort((x, y) => x.time - y.time || Number(x.id) - Number(y.id)).map((f) => f.action)), 0);
+  const rejected = () => list.flatMap((t) => OrderJournal.read(join(nodeDir, 'strategies', t.tag)).flatMap((e) => (e.e === 'rejected' ? [e.reason] : [])));
+  return {
+    gw, nodeDir, step, settled, dayTradesAtGateway, rejected,
+    get node() {
+      return node;
+    },
+    /** Stops the node (as a kill -9 would leave it: nothing but its journals) and starts it again with --resume. */
+    async restart() {
+      await node.stop();
+      node = await open(true);
+    },
+    async stop() {
+      await node.stop();
+      await gw.stop();
+    },
+  };
+}
+
+async function runNode(account: AccountLimits, cash: number) {
+  const n = await startNode(account, cash);
+  for (let k = 0; k < 30; k++) await n.step();
+  await n.stop();
+  return { dayTrades: n.dayTradesAtGateway(), rejected: n.rejected() };
 }
 
 describe('a node on the local gateway, account under $25,000', () => {
@@ -168,4 +192,69 @@ describe('a node on the local gateway, account under $25,000', () => {
     expect(r.dayTrades).toBeGreaterThan(3);
     expect(r.rejected).toEqual([]);
   }, 60_000);
+});
+
+describe('the day-trade count of a node', () => {
+  it('ctl flatten refused by the rule answers ok:false and names the refusal, not "market orders sent"', async () => {
+    const n = await startNode({}, 20_000);
+    try {
+      while (n.rejected().length === 0) await n.step();
+      // The refused flipper holds what it bought: its closing sell would be the 4th day trade too.
+      const symbol = /SELL (AAA|BBB)/.exec(n.rejected()[0]!)![1]!;
+      const [tag, engine] = [...n.node.engines].find(([, e]) => e.symbols.includes(symbol))!;
+      const r = await n.node.control('flatten', tag, 'ctl');
+      expect(r.ok).toBe(false);
+      expect(r.text).toMatch(/NOT closed: SELL \d+ (AAA|BBB) refused \(venue: account risk: pattern day trader: SELL (AAA|BBB) would be day trade 4 /);
+      expect(r.text).not.toMatch(/market orders sent/);
+      expect(engine.portfolio.positions().length).toBe(1);
+      const journaled = OrderJournal.read(join(n.nodeDir, 'strategies', tag)).filter((e) => e.e === 'control');
+      expect(journaled.at(-1)).toMatchObject({ action: 'flatten', ok: false });
+    } finally {
+      await n.stop();
+    }
+  }, 60_000);
+
+  it('is rebuilt from the journals on --resume: 3 day trades before the restart, the 4th is refused after it', async () => {
+    const n = await startNode({}, 20_000);
+    try {
+      while (n.dayTradesAtGateway() < 3) await n.step();
+      // The order that would be the 4th may be out already: restart before it is decided.
+      await n.restart();
+      expect(n.node.accountRisk.dayTrades.count(n.gw.replay.now()).dayTrades).toBe(3);
+      for (let k = 0; k < 10; k++) await n.step();
+      expect(n.dayTradesAtGateway()).toBe(3);
+      expect(n.rejected().some((r) => /would be day trade 4/.test(r))).toBe(true);
+    } finally {
+      await n.stop();
+    }
+  }, 60_000);
+
+  it('counts the same-day exit of a bracket leg (an order the node did not send)', async () => {
+    const n = await startNode({}, 20_000, [{ tag: 'br', def: bracketOnce, symbols: ['AAA'] }]);
+    try {
+      await n.step(); // the entry is sent
+      const sells = () => n.gw.engine.fillsOf(n.gw.account).filter((f) => f.action === 'SELL').length;
+      // The gateway fills as it advances; the strategy sends nothing more, so there is no decision to wait for.
+      for (let k = 0; k < 60 && sells() === 0; k++) n.gw.advance(1);
+      expect(sells()).toBeGreaterThan(0);
+      expect(n.dayTradesAtGateway()).toBe(1);
+      await until(() => n.node.accountRisk.dayTrades.count(n.gw.replay.now()).dayTrades === 1, 5000);
+    } finally {
+      await n.stop();
+    }
+  }, 60_000);
+});
+
+/** Buys once with a tight take-profit and stop-loss attached: one of the legs closes it the same day. */
+const bracketOnce = defineStrategy({
+  name: 'bracket-once', params: {}, symbols: ['AAA'],
+  setup(ctx) {
+    let sent = false;
+    ctx.bars$().subscribe(({ symbol, close }) => {
+      if (sent) return;
+      sent = true;
+      const c = (x: number) => Math.round(x * 100) / 100;
+      void ctx.submit({ symbol, side: 'BUY', quantity: 10, type: 'limit', limitPrice: c(close * 1.02), takeProfit: { limitPrice: c(close * 1.002) }, stopLoss: { stopPrice: c(close * 0.998) } });
+    });
+  },
 });

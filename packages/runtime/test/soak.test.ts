@@ -6,6 +6,7 @@ import { loadConfig, OpenApiClient, PushClient, type Logger } from '@pounce/core
 import { seededRandom, syntheticBars } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, TradingEngine } from '../src/index.ts';
 import { startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
+import { FaultSchedule } from './faultSchedule.ts';
 
 // A few minutes in CI by default is too long for this suite's budget; 40 s here, longer by flag:
 // POUNCE_SOAK_SECONDS=600 npx vitest run packages/runtime/test/soak.test.ts
@@ -13,7 +14,6 @@ const SECONDS = Number(process.env.POUNCE_SOAK_SECONDS ?? 40);
 const SEED = Number(process.env.POUNCE_SOAK_SEED ?? 20261124);
 /** The client's reply timeout, and the delay of an expired reply (beyond it). */
 const TIMEOUT_MS = 1000;
-const EXPIRED_DELAY_MS = 1500;
 /**
  * Steps run even past SECONDS on a slow machine: the fault schedule is a function of the step (a
  * seeded sequence), and by this step the default seed has injected every kind of fault, expiring
@@ -80,34 +80,18 @@ describe(`soak: trading through random faults for ${SECONDS}s (seed ${SEED})`, (
     const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 500, reconnect: { initialMs: 20, maxMs: 300 } });
     const runDir = mkdtempSync(join(tmpdir(), 'pounce-soak-'));
     const engine = await TradingEngine.start({ def: chaosTrader, rawParams: { seed: SEED }, venue: new OpenApiVenue('embedded-paper', api, push, ['AAA', 'BBB'], () => gw.replay.now()), runDir, logger: log });
-    const rnd = seededRandom(SEED ^ 0x5eed);
-    const faults: Record<string, number> = { 'push dropped': 0, 'rate limited': 0, 'reply lost': 0, 'slow replies': 0, 'duplicate pushes': 0, 'reordered pushes': 0, 'push refused': 0, 'expired replies': 0 };
+    const schedule = new FaultSchedule(gw, SEED);
+    const faults = schedule.counts;
     const end = Date.now() + SECONDS * 1000;
     let steps = 0;
-    let slow = false;
     while (Date.now() < end || steps < MIN_STEPS) {
       gw.advance(1);
       steps++;
-      const r = rnd();
-      const f = gw.faults;
-      if (r < 0.01) (f.refusePush = false), gw.dropPushConnections(), faults['push dropped']!++;
-      else if (r < 0.02) (f.rateLimitNext = 1), faults['rate limited']!++;
-      else if (r < 0.03) f.loseReplyOf.add('place_order'), faults['reply lost']!++;
-      else if (r < 0.04) (slow = !slow), slow && faults['slow replies']!++;
-      else if (r < 0.05) (f.duplicateTradePushes = !f.duplicateTradePushes), f.duplicateTradePushes && faults['duplicate pushes']!++;
-      else if (r < 0.06) (f.reorderTradePushes = !f.reorderTradePushes), f.reorderTradePushes && faults['reordered pushes']!++;
-      else if (r < 0.065) (f.refusePush = true), gw.dropPushConnections(), faults['push refused']!++;
-      // The next place_order and the next order read (likely its lookup) are answered past the
-      // client's timeout; both still run at the gateway, late.
-      else if (r < 0.07) f.delayReplyOf.set('place_order', EXPIRED_DELAY_MS).set('orders', EXPIRED_DELAY_MS), faults['expired replies']!++;
-      else if (r < 0.1) f.refusePush = false;
-      f.replyDelayMs = slow ? 40 : 0;
+      schedule.step();
       await tick(4);
     }
     // Calm: clear every fault, let the client reconnect and settle, then stop (final reconcile).
-    Object.assign(gw.faults, { replyDelayMs: 0, rateLimitNext: 0, refusePush: false, duplicateTradePushes: false, reorderTradePushes: false });
-    gw.faults.loseReplyOf.clear();
-    gw.faults.delayReplyOf.clear();
+    schedule.calm();
     await until(() => push.connection$.value.state === 'connected', 10_000).catch((e: Error) => {
       throw new Error(`${e.message}: push is ${JSON.stringify(push.connection$.value)}`);
     });

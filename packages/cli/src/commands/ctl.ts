@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
-import type { NodeStatus, RunStatus } from '@pounce/runtime';
+import type { RunStatus } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
-import { CONTROL_SOCKET, ownedPrivately, readControlToken, socketPath, type ControlReply, type ControlRequest } from '../control/controlChannel.ts';
+import { CONTROL_SOCKET, ownedPrivately, parseControlReply, readControlToken, socketPath, type ControlReply, type ControlRequest, type ControlStatus } from '../control/controlChannel.ts';
 
 const OPTIONS = {
   'run-dir': { type: 'string', value: 'DIR', help: 'the running node\'s folder (or a strategy run\'s folder): where its control socket is' },
@@ -22,8 +22,11 @@ export const CTL_COMMAND = {
 
 const COMMANDS = ['status', 'pause', 'resume', 'flatten', 'stop', 'start'];
 
+/** How long `ctl` waits for the run's answer (a flatten or stop waits for the venue; a hung run must not hang ctl). */
+export const CTL_TIMEOUT_MS = 30_000;
+
 /** Sends one request over the run's control socket and returns its reply. */
-export async function sendControl(dir: string, req: Omit<ControlRequest, 'token'>): Promise<ControlReply> {
+export async function sendControl(dir: string, req: Omit<ControlRequest, 'token'>, timeoutMs = CTL_TIMEOUT_MS): Promise<ControlReply> {
   const why = ownedPrivately(join(dir, CONTROL_SOCKET), 'control socket');
   if (why) throw new Error(why.includes('does not exist') ? `no running node or strategy run in ${dir} (${why})` : why);
   const token = readControlToken(dir);
@@ -31,6 +34,10 @@ export async function sendControl(dir: string, req: Omit<ControlRequest, 'token'
     const socket = connect(socketPath(dir));
     let text = '';
     socket.setEncoding('utf8');
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error(`control socket ${join(dir, CONTROL_SOCKET)}: no answer within ${timeoutMs / 1000}s (the action may still be carried out: check with ctl status and the run's journal)`));
+    });
     socket.on('connect', () => socket.write(JSON.stringify({ ...req, token }) + '\n'));
     socket.on('data', (d: string) => (text += d));
     socket.on('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'ECONNREFUSED'
@@ -38,9 +45,9 @@ export async function sendControl(dir: string, req: Omit<ControlRequest, 'token'
       : `control socket ${join(dir, CONTROL_SOCKET)}: ${e.message}`)));
     socket.on('end', () => {
       try {
-        resolveReply(JSON.parse(text) as ControlReply);
-      } catch {
-        reject(new Error(`control socket: the run answered something that is not a reply: ${text.slice(0, 200)}`));
+        resolveReply(parseControlReply(text));
+      } catch (e) {
+        reject(e as Error);
       }
     });
   });
@@ -69,9 +76,9 @@ export async function runCtlCommand(argv: string[], out: (l: string) => void): P
 
 type StrategyLine = RunStatus & { tag: string; strategy: string; state: string };
 
-function describeStatus(status: unknown): string[] {
-  const s = status as Partial<NodeStatus>;
-  const lines = (s.strategies ?? []).map((x: StrategyLine) => {
+function describeStatus(s: ControlStatus | undefined): string[] {
+  if (!s) return [];
+  const lines = s.strategies.map((x: StrategyLine) => {
     const pos = x.positions.map((p) => `${p.symbol} ${p.quantity}`).join(' ') || 'flat';
     return `${x.tag.padEnd(8)} ${x.strategy} ${x.state}${x.paused ? ` (${x.paused})` : ''}${x.halted ? ` halted: ${x.halted}` : ''} | ${pos} | P&L ${x.pnl.toFixed(2)} | orders ${x.orders} (open ${x.openOrders}, rejected ${x.rejected}) | fills ${x.fills}`;
   });

@@ -6,6 +6,7 @@ import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 import { DashboardServer } from '@pounce/dashboard';
 import { ControlServer } from '../control/ControlServer.ts';
+import { socketPath } from '../control/controlChannel.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
@@ -81,29 +82,42 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
   const durationMs = v.duration ? parseDuration('duration', v.duration) : undefined;
   const dashboardPort = numberFlag('dashboard-port', v['dashboard-port'], 0, (n) => Number.isInteger(n) && n >= 0 && n <= 65_535);
   if (v['dashboard-port'] !== undefined && !v.dashboard) throw new Error('--dashboard-port needs --dashboard');
+  // What can refuse the start without touching anything comes before any port is open (an open
+  // server would keep a refused process alive): the control socket's path, one process per
+  // tiger_id (the embedded gateway is a broker of its own).
+  socketPath(nodeDir);
+  const tigerPath = cfg.venue.embedded ? undefined : resolveConfigPath(cfg.venue.config, process.env);
+  const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir: nodeDir, command: 'node' }) : undefined;
   // The ports are opened before anything connects: a busy port stops the start with nothing traded.
-  const ops: RunOps = await RunOps.open(opsSettings, (e) => ops.loggerFor('node').error(`metrics server failed: ${e.message}`));
   let running: TradingNode | undefined;
-  const dashboard = v.dashboard
-    ? await DashboardServer.listen({
-      port: dashboardPort, token: ops.token,
-      // The node page has no whole-run kill switch: each strategy has its own stop.
-      onKill: () => undefined,
-      onError: (e) => {
-        // A trader watching a dead page must not believe the strategies are supervised.
-        for (const engine of running?.engines.values() ?? []) if (!engine.risk.currentHalt) engine.halt(`dashboard failed: ${e.message}`);
-        out(`\ndashboard failed: ${e.message}: new orders halted on every strategy`);
-      },
-    })
-    : undefined;
+  let ops: RunOps;
+  let dashboard: DashboardServer | undefined;
+  try {
+    ops = await RunOps.open(opsSettings, (e) => ops.loggerFor('node').error(`metrics server failed: ${e.message}`));
+    dashboard = v.dashboard
+      ? await DashboardServer.listen({
+        port: dashboardPort, token: ops.token,
+        // The node page has no whole-run kill switch: each strategy has its own stop.
+        onKill: () => undefined,
+        onError: (e) => {
+          // A trader watching a dead page must not believe the strategies are supervised.
+          for (const engine of running?.engines.values() ?? []) if (!engine.risk.currentHalt) engine.halt(`dashboard failed: ${e.message}`);
+          out(`\ndashboard failed: ${e.message}: new orders halted on every strategy`);
+        },
+      }).catch(async (e: unknown) => {
+        await ops.close(0);
+        throw e;
+      })
+      : undefined;
+  } catch (e) {
+    tigerLock?.release();
+    throw e;
+  }
   const closeSideServices = async (): Promise<void> => {
     await dashboard?.stop();
     await ops.close(0);
   };
-
-  // One process per tiger_id, checked before anything connects (the embedded gateway is a broker of its own).
-  const tigerPath = cfg.venue.embedded ? undefined : resolveConfigPath(cfg.venue.config, process.env);
-  const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir: nodeDir, command: 'node' }) : undefined;
+  // The node folder's lock: refused, the side services are closed so the process ends.
   let lock: RunDirLock;
   try {
     lock = RunDirLock.acquire(nodeDir, { takeOverStale: resume });

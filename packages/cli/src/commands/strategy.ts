@@ -8,6 +8,7 @@ import type { Order } from '@pounce/core';
 import { DashboardServer } from '@pounce/dashboard';
 import { controlEngine, DEFAULT_ORDER_TAG, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
 import { ControlServer } from '../control/ControlServer.ts';
+import { socketPath } from '../control/controlChannel.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
 import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
@@ -128,6 +129,14 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   }
   const prior: JournalCounts = v.resume !== undefined ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
 
+  // What can refuse the start comes before any port is open (an open server would keep a refused
+  // process alive): the control socket's path, one process per tiger_id (a node or another
+  // strategy on it would be kicked off).
+  socketPath(runDir);
+  const tigerPath = v.embedded ? undefined : resolveConfigPath(v.config, process.env);
+  const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir, command: 'strategy' }) : undefined;
+  process.once('exit', () => tigerLock?.release());
+
   // Side services that could fail are opened before the venue: a busy dashboard port stops the
   // start here, with nothing traded.
   let engine: TradingEngine | undefined;
@@ -154,12 +163,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     out(`\n${text}: new orders halted (orders that reduce a position still pass); Ctrl-C stops the run`);
   };
 
-  // The run folder's lock comes first: the embedded gateway keeps its state in <run>/gateway, so
-  // a second process on the same folder must be refused before it touches anything there.
-  // One process per tiger_id (a node or another strategy on it would be kicked off), before anything connects.
-  const tigerPath = v.embedded ? undefined : resolveConfigPath(v.config, process.env);
-  const tigerLock = tigerPath ? TigerIdLock.acquire(loadConfig({ path: tigerPath, env: process.env }).tigerId, { runDir, command: 'strategy' }) : undefined;
-  process.once('exit', () => tigerLock?.release());
+  // The run folder's lock: the embedded gateway keeps its state in <run>/gateway, so a second
+  // process on the same folder must be refused before it touches anything there.
   const createdRunDir = !existsSync(runDir);
   let lock: RunDirLock;
   try {
@@ -256,11 +261,13 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
         ctlStop?.();
         return { ok: true, text: `stopping the run: ${cancelled.text}; positions kept` };
       },
-      refused: (why) => run.journal.append({ t: Date.now(), e: 'control', action: 'connect', by: 'ctl', ok: false, outcome: `refused: ${why}` }),
+      // The same line a node writes in node.jsonl.
+      refused: (why) => run.journal.append({ t: Date.now(), e: 'control-refused', by: 'ctl', why }),
     });
   } catch (err) {
     await run.stop();
     await dashboard?.stop();
+    await ops.close(0);
     throw err;
   }
 

@@ -4,18 +4,20 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { sameToken } from '@pounce/core';
 import { STRATEGY_ACTIONS, type ControlOutcome, type StrategyAction } from '@pounce/runtime';
-import { CONTROL_SOCKET, CONTROL_TOKEN, socketPath, type ControlReply, type ControlRequest } from './controlChannel.ts';
+import { CONTROL_SOCKET, CONTROL_TOKEN, socketPath, type ControlReply, type ControlRequest, type ControlStatus } from './controlChannel.ts';
 
 /** What a control server drives: a node (many strategies) or a one-strategy run. */
 export interface ControlTarget {
   /** The state for `ctl status` (JSON). */
-  status(): unknown;
+  status(): ControlStatus;
   control(action: StrategyAction, tag: string | undefined): Promise<ControlOutcome>;
   /** Journals a request refused before it reached a strategy (wrong token, unknown command). */
   refused(why: string): void;
 }
 
 const MAX_REQUEST_BYTES = 4096;
+/** A connection idle this long is closed: a client that never sends must not hold the socket (nor a stop) open. */
+const IDLE_MS = 10_000;
 
 /**
  * Serves `pounce ctl` on `<dir>/ctl.sock` (mode 0600) with a new token in `<dir>/ctl.token` (mode
@@ -29,7 +31,7 @@ const MAX_REQUEST_BYTES = 4096;
  * ```
  */
 export class ControlServer {
-  private constructor(private readonly server: Server, private readonly dir: string, private readonly token: string) {}
+  private constructor(private readonly server: Server, private readonly dir: string, private readonly token: string, private readonly waiting: Set<Socket>) {}
 
   static async listen(dir: string, target: ControlTarget): Promise<ControlServer> {
     const token = randomBytes(16).toString('hex');
@@ -37,7 +39,14 @@ export class ControlServer {
     rmSync(join(dir, CONTROL_SOCKET), { force: true });
     writeFileSync(join(dir, CONTROL_TOKEN), token + '\n', { mode: 0o600 });
     chmodSync(join(dir, CONTROL_TOKEN), 0o600);
-    const server = createServer((socket) => serve(socket, token, target));
+    // Connections that have not sent a whole request yet: a stop closes them (one being answered is let finish).
+    const waiting = new Set<Socket>();
+    const server = createServer((socket) => {
+      waiting.add(socket);
+      socket.once('close', () => waiting.delete(socket));
+      socket.setTimeout(IDLE_MS, () => socket.destroy());
+      serve(socket, token, target, () => waiting.delete(socket));
+    });
     // The socket is created 0600: no moment when another user could connect.
     const umask = process.umask(0o177);
     try {
@@ -49,18 +58,22 @@ export class ControlServer {
       process.umask(umask);
     }
     chmodSync(join(dir, CONTROL_SOCKET), 0o600);
-    return new ControlServer(server, dir, token);
+    return new ControlServer(server, dir, token, waiting);
   }
 
   /** Closes the socket and removes it and the token file: `ctl` then says no run is listening. */
   async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server.close(() => r()));
+    // close() waits for every open connection: an idle client must not hold the run's shutdown. One
+    // being answered (a `ctl stop` that ends the run) gets its reply, then closes (or times out).
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const s of this.waiting) s.destroy();
+    await closed;
     rmSync(join(this.dir, CONTROL_SOCKET), { force: true });
     rmSync(join(this.dir, CONTROL_TOKEN), { force: true });
   }
 }
 
-function serve(socket: Socket, token: string, target: ControlTarget): void {
+function serve(socket: Socket, token: string, target: ControlTarget, requested: () => void): void {
   let text = '';
   const reply = (r: ControlReply) => socket.end(JSON.stringify(r) + '\n');
   socket.setEncoding('utf8');
@@ -75,6 +88,7 @@ function serve(socket: Socket, token: string, target: ControlTarget): void {
     const nl = text.indexOf('\n');
     if (nl < 0) return;
     socket.removeAllListeners('data');
+    requested();
     void handle(text.slice(0, nl), token, target).then(reply, (e: Error) => reply({ ok: false, text: `failed: ${e.message}` }));
   });
 }

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import { ownedPrivately, readPrivateToken } from '@pounce/core';
+import type { NodeStatus } from '@pounce/runtime';
 
 /**
  * The control channel of a running node or strategy run: a Unix domain socket in its folder, mode
@@ -18,10 +19,34 @@ export interface ControlRequest {
   tag?: string;
 }
 
+/** What `ctl status` answers: a node's strategies and account, or a one-strategy run's one strategy (no account). */
+export type ControlStatus = Pick<NodeStatus, 'strategies'> & Partial<Pick<NodeStatus, 'account'>>;
+
 export interface ControlReply {
   ok: boolean;
   text: string;
-  status?: unknown;
+  status?: ControlStatus;
+}
+
+/**
+ * Parses the one JSON line a run answers; an error names what was expected. The status's own
+ * fields are the run's (the same program): only its shape is checked.
+ */
+export function parseControlReply(text: string): ControlReply {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new Error(`control socket: the run answered something that is not JSON: ${JSON.stringify(text.slice(0, 200))}`);
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('control socket: expected a JSON object { ok, text, status? } as the reply');
+  const r = v as Record<string, unknown>;
+  if (typeof r.ok !== 'boolean') throw new Error(`control socket reply: ok: expected true or false, got ${JSON.stringify(r.ok)}`);
+  if (typeof r.text !== 'string') throw new Error(`control socket reply: text: expected a string, got ${JSON.stringify(r.text)}`);
+  if (r.status === undefined) return { ok: r.ok, text: r.text };
+  const st = r.status as Record<string, unknown> | null;
+  if (st === null || typeof st !== 'object' || !Array.isArray(st.strategies)) throw new Error('control socket reply: status: expected an object with a strategies list');
+  return { ok: r.ok, text: r.text, status: st as unknown as ControlStatus };
 }
 
 /** Longest socket path bind/connect take (sun_path is 108 bytes on Linux, 104 on macOS, with its NUL). */

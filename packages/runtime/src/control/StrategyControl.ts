@@ -1,3 +1,4 @@
+import type { ClosingOrder } from '../execution/ExecutionEngine.ts';
 import { pausedText, type TradingEngine } from '../TradingEngine.ts';
 
 /** Where an operator's action came from: `pounce ctl` or a dashboard button. Journaled with it. */
@@ -36,7 +37,8 @@ export type EngineAction = 'pause' | 'resume' | 'flatten' | 'cancel';
  * ```
  */
 export async function controlEngine(engine: TradingEngine, action: EngineAction, by: ControlSource): Promise<ControlOutcome> {
-  const r = await carryOut(engine, action, by);
+  // An action that throws (the venue failing a cancel) is an outcome too: answered and journaled, never a crash.
+  const r = await carryOut(engine, action, by).catch((e: unknown): ControlOutcome => ({ ok: false, text: `${action} failed: ${e instanceof Error ? e.message : String(e)}` }));
   try {
     engine.journal.append({ t: Date.now(), e: 'control', action, by, ok: r.ok, outcome: r.text });
   } catch {
@@ -60,11 +62,16 @@ async function carryOut(engine: TradingEngine, action: EngineAction, by: Control
       return { ok: true, text: halt ? `resumed, but still halted: ${halt}` : 'resumed: new orders allowed' };
     }
     case 'flatten': {
-      const positions = engine.portfolio.positions();
       const open = engine.execution.openOrders.length;
-      await engine.flatten();
-      const closing = positions.map((p) => `${p.quantity > 0 ? 'SELL' : 'BUY'} ${Math.abs(p.quantity)} ${p.symbol}`).join(', ');
-      return { ok: true, text: `cancelled ${open} open order(s); ${closing ? `market orders sent: ${closing}` : 'no position to close'}` };
+      const outcomes = await engine.flatten();
+      const what = ({ intent: i }: ClosingOrder) => `${i.side} ${i.quantity} ${i.symbol}`;
+      const sent = outcomes.filter((c) => c.outcome.rejected === undefined).map(what);
+      const refused = outcomes.filter((c) => c.outcome.rejected !== undefined).map((c) => `${what(c)} refused (${c.outcome.rejected!})`);
+      const parts = [`cancelled ${open} open order(s)`];
+      if (sent.length > 0) parts.push(`market orders sent: ${sent.join(', ')}`);
+      if (refused.length > 0) parts.push(`NOT closed: ${refused.join(', ')}`);
+      if (outcomes.length === 0) parts.push('no position to close');
+      return { ok: refused.length === 0, text: parts.join('; ') };
     }
     case 'cancel': {
       const n = await engine.execution.cancelAll();

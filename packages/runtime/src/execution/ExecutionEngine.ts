@@ -4,6 +4,12 @@ import type { Journal } from '../journal/OrderJournal.ts';
 import type { Portfolio } from '../portfolio/Portfolio.ts';
 import type { RiskEngine, WorkingOrder } from '../risk/RiskEngine.ts';
 import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
+
+/** One market order `flatten` sent to close a position, and how it went (`outcome.rejected` when refused). */
+export interface ClosingOrder {
+  intent: OrderIntent;
+  outcome: SubmittedOrder;
+}
 import type { Venue } from '../venue/Venue.ts';
 import { formatClientOrderId } from './clientOrderId.ts';
 import { IdRunSet } from './IdRunSet.ts';
@@ -519,14 +525,19 @@ export class ExecutionEngine {
   }
 
   /** Cancels open orders, then closes each position with a market order (one call in flight throughout). */
-  async flatten(symbol?: string): Promise<void> {
+  async flatten(symbol?: string): Promise<ClosingOrder[]> {
     this.inFlight++;
     try {
       await this.cancelAll(symbol);
+      // Each closing order's outcome is returned: a risk check (the account's pattern-day-trader
+      // rule) or the venue may refuse it, and the operator must hear so.
+      const sent: ClosingOrder[] = [];
       for (const p of this.portfolio.positions()) {
         if (symbol && p.symbol !== symbol) continue;
-        await this.submit({ symbol: p.symbol, side: p.quantity > 0 ? 'SELL' : 'BUY', quantity: Math.abs(p.quantity), type: 'market' });
+        const intent: OrderIntent = { symbol: p.symbol, side: p.quantity > 0 ? 'SELL' : 'BUY', quantity: Math.abs(p.quantity), type: 'market' };
+        sent.push({ intent, outcome: await this.submit(intent) });
       }
+      return sent;
     } finally {
       this.inFlight--;
     }

@@ -47,6 +47,8 @@ export type JournalEntry = (
    * ended. A `pause` that succeeded holds until a `resume` succeeds, across resumes of the run.
    */
   | { t: number; e: 'control'; action: string; by: string; ok: boolean; outcome: string }
+  /** A control request refused before it named an action (wrong or missing token, unknown command): who tried, and why not. */
+  | { t: number; e: 'control-refused'; by: string; why: string }
 ) & { vt?: number };
 
 /** Where a run records what happened. */
@@ -230,6 +232,7 @@ export function replayJournal(entries: readonly JournalEntry[]): JournalState {
         break;
       case 'note':
       case 'strategy-error':
+      case 'control-refused':
         break;
     }
   }

@@ -1,5 +1,5 @@
 import { marketOf } from '@pounce/calendar';
-import type { OrderRequest } from '@pounce/core';
+import { isTerminal, type Order, type OrderAction, type OrderRequest } from '@pounce/core';
 import { PatternDayTrades, PDT_DAY_TRADES, PDT_MIN_EQUITY } from './PatternDayTrades.ts';
 
 /**
@@ -131,6 +131,32 @@ export class AccountRisk {
     this.dayTrades.settle(userMark);
   }
 
+  /**
+   * Any order of the account as the venue reports it (every strategy's, attached take-profit and
+   * stop-loss legs, orders of an earlier process or placed outside Pounce): a filled US order is
+   * counted, once, even when no check saw it sent; one that ended with nothing filled is dropped.
+   */
+  orderSeen(o: Order): void {
+    if (marketOf(o.symbol) !== 'US') return;
+    const key = dayTradeKey(o.userMark, o.id);
+    if (o.filledQuantity > 0) {
+      this.dayTrades.record(key, o.symbol, o.action, o.updateTime || this.inputs.now());
+      this.dayTrades.settle(key);
+    } else if (isTerminal(o.status)) {
+      this.dayTrades.drop(key);
+    }
+  }
+
+  /**
+   * An order journaled by an earlier process (a resume rebuilds the count from the journals):
+   * `filled` when a fill of it was journaled, else it was still working. Give them in venue-time order.
+   */
+  learnJournaled(key: string, symbol: string, side: OrderAction, venueTime: number, filled: boolean): void {
+    if (marketOf(symbol) !== 'US') return;
+    this.dayTrades.record(key, symbol, side, venueTime);
+    if (filled) this.dayTrades.settle(key);
+  }
+
   private patternDayTrader(req: OrderRequest, now: number): string | undefined {
     if ((this.limits.patternDayTrader ?? 'enforce') === 'off' || marketOf(req.symbol) !== 'US') return undefined;
     const equity = this.inputs.equity();
@@ -142,4 +168,9 @@ export class AccountRisk {
     const eq = equity === undefined ? 'unknown' : equity.toFixed(2);
     return `pattern day trader: ${req.action} ${req.symbol} would be day trade ${dayTrades + 1} in the 5 business days ${from} to ${to} (account equity ${eq}, under ${PDT_MIN_EQUITY}; account.patternDayTrader "off" for a cash account)`;
   }
+}
+
+/** The key an order is counted under: its client order id, or its venue id when it has none (a bracket leg). */
+export function dayTradeKey(userMark: string | undefined, orderId: string | undefined): string {
+  return userMark ? userMark : `order:${orderId ?? ''}`;
 }

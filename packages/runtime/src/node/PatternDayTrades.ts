@@ -10,6 +10,8 @@ export const PDT_MIN_EQUITY = 25_000;
 interface Entry {
   key: string;
   side: OrderAction;
+  /** Filled in part or whole: it stays counted whatever happens to the order later. */
+  filled: boolean;
 }
 
 /**
@@ -34,14 +36,23 @@ export class PatternDayTrades {
   /** key -> where its entry is, to drop it when the order ends unfilled. */
   private readonly where = new Map<string, { date: string; symbol: string }>();
 
-  /** Records an order sent at venue time `t` (its key: the client order id). */
+  /** True when the order `key` is counted (sent, or seen filled) in the window. */
+  has(key: string): boolean {
+    return this.where.has(key);
+  }
+
+  /**
+   * Records an order sent (or first seen filled) at venue time `t` (its key: the client order id,
+   * or `order:<venue id>` for an order without one). A key already counted is not counted twice.
+   */
   record(key: string, symbol: string, side: OrderAction, t: number): void {
+    if (this.where.has(key)) return;
     const date = usEquities.dateOf(t);
     this.forgetBefore(windowStart(date));
     let bySymbol = this.days.get(date);
     if (!bySymbol) this.days.set(date, (bySymbol = new Map()));
     const list = bySymbol.get(symbol) ?? [];
-    list.push({ key, side });
+    list.push({ key, side, filled: false });
     bySymbol.set(symbol, list);
     this.where.set(key, { date, symbol });
   }
@@ -50,15 +61,18 @@ export class PatternDayTrades {
   drop(key: string): void {
     const w = this.where.get(key);
     if (!w) return;
-    this.where.delete(key);
     const list = this.days.get(w.date)?.get(w.symbol);
     const i = list?.findIndex((e) => e.key === key) ?? -1;
-    if (i >= 0) list!.splice(i, 1);
+    if (i < 0 || list![i]!.filled) return;
+    this.where.delete(key);
+    list!.splice(i, 1);
   }
 
-  /** The order `key` filled (in part or whole): it stays counted, so its key need not be kept. */
+  /** The order `key` filled (in part or whole): it stays counted; a later drop changes nothing. */
   settle(key: string): void {
-    this.where.delete(key);
+    const w = this.where.get(key);
+    const e = w && this.days.get(w.date)?.get(w.symbol)?.find((x) => x.key === key);
+    if (e) e.filled = true;
   }
 
   /** Day trades in the five US business days ending with the date of `t`, and the window's first date. */

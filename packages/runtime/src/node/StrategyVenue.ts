@@ -1,5 +1,5 @@
 import { filter, map, type Observable, Subject } from 'rxjs';
-import { ApiResponseError, isTerminal, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
+import { ApiResponseError, type AccountAssets, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
 import type { FeeModel } from '@pounce/matching';
 import { IdRunSet } from '../execution/IdRunSet.ts';
 import { Portfolio } from '../portfolio/Portfolio.ts';
@@ -118,9 +118,6 @@ export class StrategyVenue implements Venue {
   }
 
   private onOrder(o: Order): void {
-    // The account's day-trade count keeps an order once it fills, forgets it when it ends unfilled.
-    if (o.filledQuantity > 0) this.o.accountRisk.orderFilled(o.userMark);
-    else if (isTerminal(o.status)) this.o.accountRisk.orderEndedUnfilled(o.userMark);
     this.book.applyOrder(o);
     this.orders$.next(o);
   }

@@ -1,16 +1,16 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subject, type Subscription } from 'rxjs';
-import { silentLogger, type Logger, type Order } from '@pounce/core';
+import { isTerminal, silentLogger, type Logger, type Order, type OrderAction } from '@pounce/core';
 import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { checkOrderTag } from '../execution/clientOrderId.ts';
-import { OrderJournal, replayJournal, type RunVenueModel } from '../journal/OrderJournal.ts';
+import { OrderJournal, replayJournal, type JournalEntry, type JournalState, type RunVenueModel } from '../journal/OrderJournal.ts';
 import { RunDirLock } from '../journal/RunDirLock.ts';
 import type { RiskLimits } from '../risk/RiskLimits.ts';
 import type { StrategyDefinition } from '../strategy/types.ts';
 import { TradingEngine, type RunStatus, type RunSummary, type StrategyErrorPolicy } from '../TradingEngine.ts';
 import { controlEngine, type ControlOutcome, type ControlSource, type StrategyAction } from '../control/StrategyControl.ts';
-import { AccountRisk, type AccountLimits } from './AccountRisk.ts';
+import { AccountRisk, dayTradeKey, type AccountLimits } from './AccountRisk.ts';
 import { StrategyVenue } from './StrategyVenue.ts';
 import { VenueRouter, type RoutableVenue } from './VenueRouter.ts';
 
@@ -90,12 +90,53 @@ interface NodeControlLine {
   outcome: string;
 }
 
-function readNodeJournal(nodeDir: string): Array<Partial<NodeStartLine> | Partial<NodeControlLine>> {
+/** An order placed outside Pounce (or a bracket leg, which carries no client id), as last reported. */
+interface NodeExternalLine {
+  e: 'external';
+  t: number;
+  order: Order;
+}
+
+/** An order a strategy journaled, for the day-trade count a resume rebuilds. */
+interface JournaledTrade {
+  key: string;
+  symbol: string;
+  side: OrderAction;
+  /** Venue time: of its first journaled fill, else of its intent. */
+  t: number;
+  filled: boolean;
+}
+
+/**
+ * The orders of one strategy's journal that count toward day trades: each filled order at its
+ * first fill's venue time, and each sent order still working (neither refused, nor ended unfilled).
+ */
+function journaledTrades(entries: readonly JournalEntry[], j: JournalState): JournaledTrade[] {
+  const cidOf = new Map<string, string>();
+  for (const [cid, i] of j.intents) if (i.orderId !== undefined) cidOf.set(i.orderId, cid);
+  for (const o of j.orders.values()) if (o.userMark) cidOf.set(o.id, o.userMark);
+  const out = new Map<string, JournaledTrade>();
+  for (const f of j.fills.values()) {
+    const key = dayTradeKey(cidOf.get(f.orderId), f.orderId);
+    const seen = out.get(key);
+    if (!seen || f.time < seen.t) out.set(key, { key, symbol: f.symbol, side: f.action, t: f.time, filled: true });
+  }
+  for (const e of entries) {
+    if (e.e !== 'intent' || out.has(e.cid)) continue;
+    const i = j.intents.get(e.cid);
+    const order = i?.orderId !== undefined ? j.orders.get(i.orderId) : undefined;
+    if (i?.rejected !== undefined || (order && isTerminal(order.status))) continue;
+    out.set(e.cid, { key: e.cid, symbol: e.req.symbol, side: e.req.action, t: e.vt ?? e.t, filled: false });
+  }
+  return [...out.values()];
+}
+
+function readNodeJournal(nodeDir: string): Array<Partial<NodeStartLine> | Partial<NodeControlLine> | Partial<NodeExternalLine>> {
   const path = join(nodeDir, 'node.jsonl');
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).flatMap((line) => {
     try {
-      return [JSON.parse(line) as Partial<NodeStartLine> | Partial<NodeControlLine>];
+      return [JSON.parse(line) as Partial<NodeStartLine> | Partial<NodeControlLine> | Partial<NodeExternalLine>];
     } catch {
       return []; // a torn last line after a crash
     }
@@ -168,7 +209,8 @@ export class TradingNode {
     this.log = o.logger?.('node') ?? silentLogger;
     this.lock = o.lock ?? RunDirLock.acquire(o.nodeDir, { takeOverStale: o.resume === true });
     this.journalPath = join(o.nodeDir, 'node.jsonl');
-    this.router = new VenueRouter(o.venue, this.log);
+    // Every order of the account reaches the day-trade count first: bracket legs and orders it did not send too.
+    this.router = new VenueRouter(o.venue, this.log, (order) => this.accountRisk.orderSeen(order));
     const session = new SessionDay('America/New_York');
     this.accountRisk = new AccountRisk(o.account ?? {}, {
       grossExposure: () => [...this.views.values()].reduce((g, v) => g + v.book.grossExposure(), 0),
@@ -206,7 +248,7 @@ export class TradingNode {
     this.router.start();
     this.subs.push(
       venue.assets$.subscribe({ next: (a) => ((this.accountEquity = a.netLiquidation), this.accountRisk.onMark()), error: () => undefined }),
-      this.router.external$.subscribe((order) => this.append({ t: Date.now(), e: 'external', order })),
+      this.router.external$.subscribe((order) => this.append({ t: Date.now(), e: 'external', order } satisfies NodeExternalLine)),
     );
     const assets = await venue.assets();
     this.accountEquity = assets.netLiquidation;
@@ -238,13 +280,24 @@ export class TradingNode {
    * each order (one lookup per order made a resume after a busy day take minutes).
    */
   private learnJournaledOrders(): void {
+    const trades: JournaledTrade[] = [];
     for (const s of this.o.strategies) {
       const runDir = join(this.o.nodeDir, 'strategies', s.tag);
       if (!existsSync(join(runDir, 'journal.jsonl'))) continue;
-      const j = replayJournal(OrderJournal.read(runDir));
+      const entries = OrderJournal.read(runDir);
+      const j = replayJournal(entries);
       for (const id of j.orders.keys()) this.router.learn(id, s.tag);
       for (const i of j.intents.values()) if (i.orderId !== undefined) this.router.learn(i.orderId, s.tag);
+      trades.push(...journaledTrades(entries, j));
     }
+    // Orders the node did not send that filled (bracket legs, orders placed outside Pounce): node.jsonl.
+    for (const e of readNodeJournal(this.o.nodeDir)) {
+      const o = e.e === 'external' ? (e as Partial<NodeExternalLine>).order : undefined;
+      if (o && o.filledQuantity > 0) trades.push({ key: dayTradeKey(o.userMark, o.id), symbol: o.symbol, side: o.action, t: o.updateTime, filled: true });
+    }
+    // The pattern-day-trader count was in memory only: rebuilt in venue-time order, as it was counted.
+    trades.sort((a, b) => a.t - b.t);
+    for (const x of trades) this.accountRisk.learnJournaled(x.key, x.symbol, x.side, x.t, x.filled);
   }
 
   /** Starts one strategy's engine on a fresh view of the shared venue; `resume` continues its journal. */
@@ -271,8 +324,9 @@ export class TradingNode {
    * strategy's journal with who asked and how it ended. Actions run one at a time.
    */
   control(action: StrategyAction, tag: string, by: ControlSource): Promise<ControlOutcome> {
-    const run = this.controlQueue.then(() => this.carryOut(action, tag, by));
-    this.controlQueue = run.catch(() => undefined);
+    // A failed action (a stop whose engine throws) is answered and journaled like any other outcome.
+    const run = this.controlQueue.then(() => this.carryOut(action, tag, by)).catch((e: unknown): ControlOutcome => ({ ok: false, text: `${action} failed: ${e instanceof Error ? e.message : String(e)}` }));
+    this.controlQueue = run;
     return run.then((r) => {
       this.append({ t: Date.now(), e: 'control', tag, action, by, ok: r.ok, outcome: r.text } satisfies NodeControlLine);
       return r;

@@ -36,7 +36,8 @@ export class VenueRouter {
   /** Orders of a Pounce tag that no strategy of this node runs (another node's, or a removed entry). */
   readonly foreignOrders = new Map<string, Order>();
 
-  constructor(readonly venue: RoutableVenue, private readonly log: Logger) {}
+  /** `onAnyOrder`: every order of the account as it is reported, before it is routed (the node's day-trade count). */
+  constructor(readonly venue: RoutableVenue, private readonly log: Logger, private readonly onAnyOrder: (o: Order) => void = () => undefined) {}
 
   /** Subscribes to the shared venue's streams (once, before any strategy starts). */
   start(): void {
@@ -103,6 +104,7 @@ export class VenueRouter {
 
   /** Notes an order seen through a REST answer (open orders, lookups) as the push would. */
   noteOrder(o: Order): string {
+    this.onAnyOrder(o);
     const tag = VenueRouter.tagOfMark(o.userMark);
     this.learn(o.id, tag);
     if (tag === EXTERNAL) this.noteExternal(o);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, OpenApiClient, PushClient } from '@pounce/core';
+import { syntheticBars } from '@pounce/gateway';
+import { defineStrategy, OpenApiVenue, OrderJournal, TradingNode } from '../src/index.ts';
+import { startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
+
+const tmp = tempDirs();
+
+/** Keeps one limit buy far under the market working: something for a flatten to cancel. */
+const resting = defineStrategy({
+  name: 'resting', params: {}, symbols: ['AAA'],
+  setup(ctx) {
+    ctx.bars$().subscribe(({ symbol, close }) => {
+      if (ctx.workingOrders(symbol) === 0) void ctx.submit({ symbol, side: 'BUY', quantity: 1, type: 'limit', limitPrice: Math.round(close * 50) / 100 });
+    });
+  },
+});
+
+describe('an operator action that fails at the venue', () => {
+  it('is answered ok:false and journaled in node.jsonl and the strategy journal, never a rejected promise', async () => {
+    const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
+    gw.advance(2);
+    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
+    const api = OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } });
+    const venue = new OpenApiVenue('embedded-paper', api, push, ['AAA'], () => gw.replay.now());
+    const nodeDir = tmp('pounce-nodectl-');
+    const node = await TradingNode.start({ venue, nodeDir, strategies: [{ tag: 'r', def: resting, symbols: ['AAA'] }] });
+    try {
+      const engine = node.engines.get('r')!;
+      gw.advance(1);
+      await until(() => engine.execution.openOrders.length === 1, 5000);
+      // The venue stops answering: flatten's cancel-all cannot list the open orders.
+      gw.faults.refuseHttp = true;
+      const r = await node.control('flatten', 'r', 'dashboard');
+      expect(r.ok).toBe(false);
+      expect(r.text).toMatch(/^flatten failed: /);
+      const nodeLines = readFileSync(join(nodeDir, 'node.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(nodeLines.filter((l) => l.e === 'control')).toEqual([expect.objectContaining({ tag: 'r', action: 'flatten', by: 'dashboard', ok: false, outcome: r.text })]);
+      const own = OrderJournal.read(join(nodeDir, 'strategies', 'r')).filter((e) => e.e === 'control');
+      expect(own).toEqual([expect.objectContaining({ action: 'flatten', by: 'dashboard', ok: false, outcome: r.text })]);
+      // The node still takes actions afterwards.
+      gw.faults.refuseHttp = false;
+      expect(await node.control('pause', 'r', 'ctl')).toMatchObject({ ok: true });
+    } finally {
+      gw.faults.refuseHttp = false;
+      await node.stop();
+      await gw.stop();
+    }
+  }, 60_000);
+});
