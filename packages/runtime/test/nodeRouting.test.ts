@@ -85,6 +85,27 @@ describe('a node routes the shared venue by the tag in the userMark', () => {
     expect(t.seen.b).toEqual([]);
   });
 
+  it('an attached leg (no Pounce id of its own) goes to its parent\'s strategy: the exit closes that strategy\'s position', () => {
+    const t = twoStrategies();
+    t.orders$.next(order('1', 'pc1.abcdefghij.a.1', { orderType: 'LMT', limitPrice: 100 }));
+    t.fills$.next(fill('f1', '1'));
+    t.orders$.next(order('2', '', { action: 'SELL', orderType: 'LMT', limitPrice: 110, parentId: '1' }));
+    t.fills$.next(fill('f2', '2', { action: 'SELL', price: 110 }));
+    expect(t.seen.aOrders.map((o) => o.id)).toEqual(['1', '2']);
+    expect(t.seen.a.map((f) => f.id)).toEqual(['f1', 'f2']);
+    expect(t.seen.b).toEqual([]);
+    expect(t.a.book.positions()).toEqual([]);
+    expect([...t.router.externalOrders.keys()]).toEqual([]);
+  });
+
+  it('an order without a Pounce id whose parent is not a Pounce order stays outside Pounce', () => {
+    const t = twoStrategies();
+    t.orders$.next(order('8', 'by hand', { orderType: 'LMT', limitPrice: 100 }));
+    t.orders$.next(order('9', '', { action: 'SELL', parentId: '8' }));
+    expect([...t.router.externalOrders.keys()]).toEqual(['8', '9']);
+    expect(t.seen.aOrders).toEqual([]);
+  });
+
   it('reconciliation: fills(since) keeps the strategy\'s own, attributing unknown orders by asking the venue; positions come from its own fills', async () => {
     const t = twoStrategies();
     t.rest.byId.set('7', order('7', 'pc1.abcdefghij.b.3', { symbol: 'ORCL' }));

@@ -87,7 +87,7 @@ export class VenueRouter {
     if (known !== undefined || !this.venue.orderById) return known;
     const o = await this.venue.orderById(orderId);
     if (!o) return undefined;
-    this.learn(o.id, VenueRouter.tagOfMark(o.userMark));
+    this.learn(o.id, this.tagOfOrder(o));
     return this.tagOf.get(orderId);
   }
 
@@ -102,10 +102,21 @@ export class VenueRouter {
     return n;
   }
 
+  /**
+   * The strategy an order belongs to: the tag in its userMark, or, for an attached leg (take-profit,
+   * stop-loss) that carries no Pounce id of its own, its parent's: the leg closes what the
+   * strategy's parent order opened, so its fills belong in that strategy's book.
+   */
+  private tagOfOrder(o: Order): string {
+    const tag = VenueRouter.tagOfMark(o.userMark);
+    if (tag !== EXTERNAL || o.parentId === undefined) return tag;
+    return this.tagOf.get(o.parentId) ?? EXTERNAL;
+  }
+
   /** Notes an order seen through a REST answer (open orders, lookups) as the push would. */
   noteOrder(o: Order): string {
     this.onAnyOrder(o);
-    const tag = VenueRouter.tagOfMark(o.userMark);
+    const tag = this.tagOfOrder(o);
     this.learn(o.id, tag);
     if (tag === EXTERNAL) this.noteExternal(o);
     else if (!this.sinks.has(tag)) this.foreignOrders.set(o.id, o);
