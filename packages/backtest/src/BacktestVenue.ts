@@ -234,9 +234,10 @@ export class BacktestVenue implements Venue {
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       const benchmark = this.benchmark?.step(slice);
       if (this.keepEquity || this.onEquity) {
-        // Assigned, not spread: a conditional spread per step cost as much as the rest of the point.
-        const point: EquityPoint = { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue };
-        if (benchmark !== undefined) point.benchmark = benchmark;
+        // Two literals, not a conditional spread: the spread cost as much per step as the rest of the point.
+        const point: EquityPoint = benchmark === undefined
+          ? { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue }
+          : { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, benchmark };
         if (this.keepEquity) this.equity.push(point);
         this.onEquity?.(point);
       }
