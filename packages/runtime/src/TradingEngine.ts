@@ -177,7 +177,7 @@ export class TradingEngine {
       equity: () => this.portfolio.equity(),
       now: () => o.venue.now(),
       day: () => session.of(o.venue.now()),
-      workingOrders: () => this.execution.workingOrders(),
+      workingOrders: (symbol) => this.execution.workingOrders(symbol),
     }, (day, startEquity) => this.journal.append({ t: Date.now(), e: 'risk-day', day, startEquity }));
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
     // A resumed run keeps the day's losses: the day starts where the journal says, not at the resume.
@@ -382,7 +382,7 @@ export class TradingEngine {
       modify: (id, ch) => exec.modify(id, ch),
       flatten: (symbol) => this.flatten(symbol),
       position: (s) => this.portfolio.view(s),
-      workingOrders: (symbol) => exec.workingOrders().filter((w) => symbol === undefined || w.symbol === symbol).length,
+      workingOrders: (symbol) => exec.workingOrders(symbol).length,
       get cash() {
         return engine.portfolio.cash;
       },

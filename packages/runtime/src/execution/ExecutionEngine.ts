@@ -199,16 +199,19 @@ export class ExecutionEngine {
   /**
    * What may still trade, for the risk limits: the unfilled rest of each open order and of each
    * order in flight or with an unknown outcome. An order counts once: it leaves `unconfirmed` at
-   * its first order event, which is when it enters `open`.
+   * its first order event, which is when it enters `open`. With `symbol`, only that symbol's
+   * (the others are skipped before anything is built for them).
    */
-  workingOrders(): WorkingOrder[] {
+  workingOrders(symbol?: string): WorkingOrder[] {
     const out: WorkingOrder[] = [];
     for (const o of this.open.values()) {
+      if (symbol !== undefined && o.symbol !== symbol) continue;
       const remaining = o.totalQuantity - Math.max(o.filledQuantity, this.filledOfWorking.get(o.id) ?? 0);
       if (remaining > 0) out.push({ symbol: o.symbol, action: o.action, remaining, price: o.limitPrice ?? (o.orderType === 'STP' ? o.auxPrice : undefined), cancelRequested: this.cancelRequested.has(o.id) });
     }
     for (const u of this.unconfirmed.values()) {
       const r = u.req;
+      if (symbol !== undefined && r.symbol !== symbol) continue;
       const remaining = r.quantity - (u.orderId === undefined ? 0 : (this.filledOfWorking.get(u.orderId) ?? 0));
       if (remaining > 0) out.push({ symbol: r.symbol, action: r.action, remaining, price: r.limitPrice ?? (r.orderType === 'STP' ? r.auxPrice : undefined), cancelRequested: false });
     }
