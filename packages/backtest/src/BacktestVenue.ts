@@ -2,7 +2,7 @@ import { BehaviorSubject, map, Observable, Subject, type Subscriber } from 'rxjs
 import { errorForCode, type AccountAssets, type Clock, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
 import {
   engineErrorRefusal, MatchingEngine, modifyRefusal, orderRefusal, refusalCode, type AccountKind, type EngineEvent, type MarketBar, type MatchingConfig, type NewOrder, type OrderRefusal,
-  type RuleContext,
+  type RuleContext, type RuleOrder,
 } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
@@ -234,7 +234,10 @@ export class BacktestVenue implements Venue {
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       const benchmark = this.benchmark?.step(slice);
       if (this.keepEquity || this.onEquity) {
-        const point: EquityPoint = { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, ...(benchmark !== undefined ? { benchmark } : {}) };
+        // Two literals, not a conditional spread: the spread cost as much per step as the rest of the point.
+        const point: EquityPoint = benchmark === undefined
+          ? { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue }
+          : { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, benchmark };
         if (this.keepEquity) this.equity.push(point);
         this.onEquity?.(point);
       }
@@ -338,15 +341,19 @@ export class BacktestVenue implements Venue {
     }
   }
 
-  /** An order request as the engine takes it, after the venue rules (as the gateway parses the wire). */
+  /**
+   * An order request as the engine takes it, after the venue rules (as the gateway parses the
+   * wire). One object serves both: the rules read the wire fields, the engine copies only its own.
+   */
   private engineOrder(req: OrderRequest, method: string): NewOrder {
     const attached = req.legs ? engineLegs(req.legs) : undefined;
-    const order: NewOrder = {
+    const order: RuleOrder = {
       account: BACKTEST_ACCOUNT, symbol: req.symbol, action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice,
       auxPrice: req.auxPrice, trailingPercent: req.trailingPercent, timeInForce: req.timeInForce ?? 'DAY', userMark: req.userMark,
-      ...(attached ? { legs: attached.legs } : {}),
+      secType: req.secType, outsideRth: req.outsideRth, attachType: attached?.attachType,
     };
-    const refusal = orderRefusal({ ...order, secType: req.secType, outsideRth: req.outsideRth, attachType: attached?.attachType }, this.rules);
+    if (attached) order.legs = attached.legs;
+    const refusal = orderRefusal(order, this.rules);
     if (refusal) throw refusalError(refusal, this.accountKind, method);
     return order;
   }

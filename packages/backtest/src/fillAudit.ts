@@ -11,6 +11,13 @@ export interface BacktestFill extends Fill {
 const FINAL = new Set(['Filled', 'Cancelled', 'Inactive', 'Invalid']);
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** The fill's own fields, in its order, then fee and client id (a spread of the fill cost more per fill). */
+function audited(f: Fill, fee: number, clientOrderId: string): BacktestFill {
+  // `commission` where the venue reports it (the backtester does), between time and fee as the spread put it.
+  if (f.commission === undefined) return { id: f.id, orderId: f.orderId, account: f.account, symbol: f.symbol, action: f.action, price: f.price, quantity: f.quantity, time: f.time, fee, clientOrderId };
+  return { id: f.id, orderId: f.orderId, account: f.account, symbol: f.symbol, action: f.action, price: f.price, quantity: f.quantity, time: f.time, commission: f.commission, fee, clientOrderId };
+}
+
 /**
  * Completes each fill with its fee and client order id. The venue's fill (like order_transactions
  * on the wire) carries neither; the order update that follows it carries the order's cumulative
@@ -45,7 +52,7 @@ export class FillAudit {
       fills.forEach((f, i) => {
         const fee = i === fills.length - 1 ? round6(total - given) : round6((total * f.quantity) / quantity);
         given += fee;
-        this.emit({ ...f, fee, clientOrderId: o.userMark });
+        this.emit(audited(f, fee, o.userMark));
       });
     }
     if (FINAL.has(o.status)) this.charged.delete(o.id);

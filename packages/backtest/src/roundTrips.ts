@@ -34,14 +34,15 @@ export class RoundTripBook {
 
   constructor(private readonly onTrade?: (t: Trade) => void) {}
 
-  add(f: Fill): void {
+  /** `fee`: the fill's fee when the caller knows it apart from the fill (default its commission). */
+  add(f: Fill, fee = f.commission ?? 0): void {
     const out: Trade[] = [];
     const lots = this.lots;
     const signed = f.action === 'BUY' ? f.quantity : -f.quantity;
     let book = lots.get(f.symbol);
     if (!book) lots.set(f.symbol, (book = []));
     let remaining = signed;
-    const feePerShare = f.quantity > 0 ? (f.commission ?? 0) / f.quantity : 0;
+    const feePerShare = f.quantity > 0 ? fee / f.quantity : 0;
     while (remaining !== 0 && book.length > 0 && Math.sign(book[0]!.qty) !== Math.sign(remaining)) {
       const lot = book[0]!;
       const q = Math.min(Math.abs(lot.qty), Math.abs(remaining));

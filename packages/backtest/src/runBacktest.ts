@@ -136,7 +136,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     // Round trips from the audited fills: each carries its fee, so trade P&L is after fees.
     const audit = new FillAudit((f) => {
       if (keepFills) fills.push(f);
-      book.add({ ...f, commission: f.fee });
+      // The fee passed beside the fill: a copy of every fill with its commission replaced cost more than the book.
+      book.add(f, f.fee);
       o.onFill?.(f);
     });
     const engine = await TradingEngine.start({ def: o.def, rawParams: o.rawParams, symbols: o.symbols, venue, runDir, journal: o.journalDir ? 'file' : 'none', marketJournal: false, risk, idNonce: BACKTEST_ID_NONCE, timeframe: o.timeframe });

@@ -14,8 +14,9 @@ import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
 import { ContainedObservable } from './strategy/ContainedObservable.ts';
 import { parseParams } from './strategy/params.ts';
-import type { OrderChanges, OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition, SubmittedOrder } from './strategy/types.ts';
+import type { OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyContext, StrategyDefinition, SubmittedOrder } from './strategy/types.ts';
 import type { OrderTrack } from './execution/OrderHandles.ts';
+import { StrategyOrderHandle, type HandleOwner } from './execution/StrategyOrderHandle.ts';
 import type { Venue } from './venue/Venue.ts';
 
 export interface RunOptions {
@@ -176,7 +177,7 @@ export class TradingEngine {
       equity: () => this.portfolio.equity(),
       now: () => o.venue.now(),
       day: () => session.of(o.venue.now()),
-      workingOrders: () => this.execution.workingOrders(),
+      workingOrders: (symbol) => this.execution.workingOrders(symbol),
     }, (day, startEquity) => this.journal.append({ t: Date.now(), e: 'risk-day', day, startEquity }));
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
     // A resumed run keeps the day's losses: the day starts where the journal says, not at the resume.
@@ -381,7 +382,7 @@ export class TradingEngine {
       modify: (id, ch) => exec.modify(id, ch),
       flatten: async (symbol) => void (await this.flatten(symbol)),
       position: (s) => this.portfolio.view(s),
-      workingOrders: (symbol) => exec.workingOrders().filter((w) => symbol === undefined || w.symbol === symbol).length,
+      workingOrders: (symbol) => exec.workingOrders(symbol).length,
       get cash() {
         return engine.portfolio.cash;
       },
@@ -392,25 +393,16 @@ export class TradingEngine {
   }
 
   /** A submitted order's handle for strategy code: its streams contained like every other stream. */
-  private handle({ outcome: r, track }: { outcome: SubmittedOrder; track: OrderTrack }): OrderHandle {
-    const exec = this.execution;
-    const id = r.orderId;
-    const notAccepted = () => Promise.reject(new Error(`order ${r.clientOrderId} was not accepted (${r.rejected ?? r.pending ?? 'no order id'})`));
-    // The outcome fields stay the handle's own enumerable data (equal to the SubmittedOrder they
-    // were, in tests, logs and JSON); the streams and commands are non-enumerable members.
-    const outcome: SubmittedOrder = { clientOrderId: r.clientOrderId, orderId: r.orderId, ...(r.rejected !== undefined ? { rejected: r.rejected } : {}), ...(r.pending !== undefined ? { pending: r.pending } : {}) };
-    // The streams are built on first use: most handles are dropped unread (`void ctx.submit(...)`),
-    // and two guarded pipelines per order were a measurable share of a backtest's order cost.
-    let status$: Observable<Order> | undefined;
-    let fills$: Observable<Fill> | undefined;
-    Object.defineProperties(outcome, {
-      status$: { get: () => (status$ ??= this.guard(track.status$, 'order status$')), enumerable: false },
-      fills$: { get: () => (fills$ ??= this.guard(track.fills$, 'order fills$')), enumerable: false },
-      cancel: { value: () => (id === undefined ? notAccepted() : exec.cancel(id)), enumerable: false },
-      modify: { value: (ch: OrderChanges) => (id === undefined ? notAccepted() : exec.modify(id, ch)), enumerable: false },
-    });
-    return outcome as OrderHandle;
+  private handle({ outcome, track }: { outcome: SubmittedOrder; track: OrderTrack }): OrderHandle {
+    return new StrategyOrderHandle(outcome, track, this.handleOwner);
   }
+
+  /** What every handle shares: the guard of this run and the execution engine's commands. */
+  private readonly handleOwner: HandleOwner = {
+    guard: (obs, name) => this.guard(obs, name),
+    cancel: (id) => this.execution.cancel(id),
+    modify: (id, ch) => this.execution.modify(id, ch),
+  };
 
   get strategyName(): string {
     return this.o.def.name;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CLIENT_ORDER_ID_MAX_LENGTH, formatClientOrderId, newRunNonce, parseClientOrderId } from '../src/index.ts';
+import { CLIENT_ORDER_ID_MAX_LENGTH, clientOrderIdsOf, formatClientOrderId, newRunNonce, parseClientOrderId } from '../src/index.ts';
 
 const nonce = fc.stringMatching(/^[0-9a-z]{10}$/);
 const tag = fc.stringMatching(/^[a-z0-9]{1,8}$/);
@@ -15,6 +15,18 @@ describe('client order id format', () => {
         expect(id.length).toBeLessThanOrEqual(CLIENT_ORDER_ID_MAX_LENGTH);
       }),
     );
+  });
+
+  it('a run\'s id maker gives formatClientOrderId\'s ids and refuses what it refuses', () => {
+    fc.assert(
+      fc.property(nonce, tag, counter, (n, t, c) => {
+        expect(clientOrderIdsOf(n, t)(c)).toBe(formatClientOrderId({ nonce: n, tag: t, n: c }));
+      }),
+    );
+    const idOf = clientOrderIdsOf(newRunNonce(), 'main');
+    for (const bad of [0, 1.5, 100_000_000]) expect(() => idOf(bad)).toThrow(/counter must be an integer/);
+    expect(() => clientOrderIdsOf('short', 'main')(1)).toThrow(/nonce must be 10 characters/);
+    expect(() => clientOrderIdsOf(newRunNonce(), 'Main')(1)).toThrow(/order tag: expected 1-8/);
   });
 
   it('the longest tag with the largest counter is exactly at the limit', () => {

@@ -1,6 +1,6 @@
 import { Subject, type Subscription } from 'rxjs';
 import { ApiResponseError, RequestTimeoutError, TransportError, type Fill, type Logger, type Order, type OrderRequest } from '@pounce/core';
-import type { Journal } from '../journal/OrderJournal.ts';
+import { NullJournal, type Journal } from '../journal/OrderJournal.ts';
 import type { Portfolio } from '../portfolio/Portfolio.ts';
 import type { RiskEngine, WorkingOrder } from '../risk/RiskEngine.ts';
 import type { OrderIntent, SubmittedOrder } from '../strategy/types.ts';
@@ -11,7 +11,7 @@ export interface ClosingOrder {
   outcome: SubmittedOrder;
 }
 import type { Venue } from '../venue/Venue.ts';
-import { formatClientOrderId } from './clientOrderId.ts';
+import { clientOrderIdsOf } from './clientOrderId.ts';
 import { IdRunSet } from './IdRunSet.ts';
 import { OrderHandles, type OrderTrack } from './OrderHandles.ts';
 import { toOrderRequest } from './toOrderRequest.ts';
@@ -80,6 +80,13 @@ export class ExecutionEngine {
   private readonly unknownOutcomeWindowMs: number;
   private readonly subs: Subscription[] = [];
   private seq = 0;
+  /** Makes the id of order n (nonce and tag checked once, not per order). */
+  private readonly clientOrderId: (n: number) => string;
+  /**
+   * False with a NullJournal (backtests, sweeps): the journal entries, and the Date.now() each
+   * stamps, are then not built at all on the per-order and per-fill paths.
+   */
+  private readonly journaling: boolean;
   fillCount = 0;
   orderCount = 0;
   /** Venue calls (place/cancel/modify) not yet answered. */
@@ -99,6 +106,8 @@ export class ExecutionEngine {
     o: ExecutionOptions = {},
   ) {
     this.unknownOutcomeWindowMs = o.unknownOutcomeWindowMs ?? DEFAULT_UNKNOWN_OUTCOME_WINDOW_MS;
+    this.clientOrderId = clientOrderIdsOf(ids.nonce, ids.tag);
+    this.journaling = !(journal instanceof NullJournal);
   }
 
   /** Set once the venue is connected and knows its time (a paper venue learns it from the market). */
@@ -150,7 +159,7 @@ export class ExecutionEngine {
   /** Delivers a fill unless it was seen before; true when it was new. */
   private onFill(f: Fill): boolean {
     if (!this.seenFills.add(f.id)) return false;
-    this.journal.append({ t: Date.now(), e: 'fill', fill: f });
+    if (this.journaling) this.journal.append({ t: Date.now(), e: 'fill', fill: f });
     if (this.open.has(f.orderId) || this.unconfirmedIds.has(f.orderId)) this.filledOfWorking.set(f.orderId, (this.filledOfWorking.get(f.orderId) ?? 0) + f.quantity);
     this.portfolio.applyFill(f);
     this.fillCount++;
@@ -175,7 +184,7 @@ export class ExecutionEngine {
         this.latest = new Map();
       }
     }
-    this.journal.append({ t: Date.now(), e: 'order', order: o });
+    if (this.journaling) this.journal.append({ t: Date.now(), e: 'order', order: o });
     this.confirm(o.userMark, o.id);
     if (OPEN.has(o.status)) this.open.set(o.id, o);
     else this.forget(o.id);
@@ -196,16 +205,19 @@ export class ExecutionEngine {
   /**
    * What may still trade, for the risk limits: the unfilled rest of each open order and of each
    * order in flight or with an unknown outcome. An order counts once: it leaves `unconfirmed` at
-   * its first order event, which is when it enters `open`.
+   * its first order event, which is when it enters `open`. With `symbol`, only that symbol's
+   * (the others are skipped before anything is built for them).
    */
-  workingOrders(): WorkingOrder[] {
+  workingOrders(symbol?: string): WorkingOrder[] {
     const out: WorkingOrder[] = [];
     for (const o of this.open.values()) {
+      if (symbol !== undefined && o.symbol !== symbol) continue;
       const remaining = o.totalQuantity - Math.max(o.filledQuantity, this.filledOfWorking.get(o.id) ?? 0);
       if (remaining > 0) out.push({ symbol: o.symbol, action: o.action, remaining, price: o.limitPrice ?? (o.orderType === 'STP' ? o.auxPrice : undefined), cancelRequested: this.cancelRequested.has(o.id) });
     }
     for (const u of this.unconfirmed.values()) {
       const r = u.req;
+      if (symbol !== undefined && r.symbol !== symbol) continue;
       const remaining = r.quantity - (u.orderId === undefined ? 0 : (this.filledOfWorking.get(u.orderId) ?? 0));
       if (remaining > 0) out.push({ symbol: r.symbol, action: r.action, remaining, price: r.limitPrice ?? (r.orderType === 'STP' ? r.auxPrice : undefined), cancelRequested: false });
     }
@@ -260,12 +272,18 @@ export class ExecutionEngine {
   }
 
   /** `submit`, with the order's own status and fill streams (what a strategy's order handle carries). */
-  async submitTracked(intent: OrderIntent): Promise<{ outcome: SubmittedOrder; track: OrderTrack }> {
-    // Taken before the checks: a refused order journals its id too, and resume continues after it.
-    const cid = formatClientOrderId({ ...this.ids, n: ++this.seq });
+  submitTracked(intent: OrderIntent): Promise<{ outcome: SubmittedOrder; track: OrderTrack }> {
+    let cid: string;
+    try {
+      // Taken before the checks: a refused order journals its id too, and resume continues after it.
+      cid = this.clientOrderId(++this.seq);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     // Opened before the send: the venue's first events may come before its reply.
     const track = this.handles.open(cid);
-    return { outcome: await this.send(intent, cid), track };
+    // A then, not an async function around the send: one promise less per order.
+    return this.send(intent, cid).then((outcome) => ({ outcome, track }));
   }
 
   private async send(intent: OrderIntent, cid: string): Promise<SubmittedOrder> {
@@ -278,13 +296,13 @@ export class ExecutionEngine {
     const refusal = this.risk.check(req);
     if (refusal) return this.reject(cid, req, `risk: ${refusal}`);
     const sentAt = Date.now();
-    this.journal.append({ t: sentAt, e: 'intent', cid, req });
+    if (this.journaling) this.journal.append({ t: sentAt, e: 'intent', cid, req });
     this.unconfirmed.set(cid, { req, orderId: undefined });
     this.orderCount++;
     this.inFlight++;
     try {
       const placed = await this.venue.placeOrder(req);
-      this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: placed.id });
+      if (this.journaling) this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: placed.id });
       this.placedAs(cid, placed.id);
       return { clientOrderId: cid, orderId: placed.id };
     } catch (err) {
@@ -320,7 +338,7 @@ export class ExecutionEngine {
    * venue refusal. After an unknown outcome each order is looked up by its client id, never re-sent.
    */
   async submitOca(intents: readonly OrderIntent[]): Promise<Array<{ outcome: SubmittedOrder; track: OrderTrack }>> {
-    const cids = intents.map(() => formatClientOrderId({ ...this.ids, n: ++this.seq }));
+    const cids = intents.map(() => this.clientOrderId(++this.seq));
     const tracks = cids.map((cid) => this.handles.open(cid));
     const results = await this.sendOca(intents, cids);
     return results.map((outcome, k) => ({ outcome, track: tracks[k]! }));

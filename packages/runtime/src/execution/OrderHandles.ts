@@ -9,13 +9,64 @@ export interface OrderTrack {
   readonly fills$: Observable<Fill>;
 }
 
-interface Track {
-  cid: string;
-  orderId: string | undefined;
-  status: ReplaySubject<Order>;
-  fills: ReplaySubject<Fill>;
-  filled: number;
-  final: Order | undefined;
+/**
+ * One order's state and streams. The ReplaySubjects are made on first read of `status$`/`fills$`
+ * and then replay what the track saw: most handles are never read, and two subjects per order were
+ * a measurable share of a backtest's cost per order.
+ */
+class Track implements OrderTrack {
+  orderId: string | undefined = undefined;
+  filled = 0;
+  final: Order | undefined = undefined;
+  /** The latest update and every fill, kept only until a stream is asked for. */
+  private latest: Order | undefined = undefined;
+  private received: Fill[] | undefined = undefined;
+  private statusClosed = false;
+  private fillsClosed = false;
+  private statusSubject: ReplaySubject<Order> | undefined = undefined;
+  private fillsSubject: ReplaySubject<Fill> | undefined = undefined;
+
+  constructor(readonly cid: string) {}
+
+  get status$(): Observable<Order> {
+    if (!this.statusSubject) {
+      this.statusSubject = new ReplaySubject<Order>(1);
+      if (this.latest) this.statusSubject.next(this.latest);
+      if (this.statusClosed) this.statusSubject.complete();
+      this.latest = undefined;
+    }
+    return this.statusSubject.asObservable();
+  }
+
+  get fills$(): Observable<Fill> {
+    if (!this.fillsSubject) {
+      this.fillsSubject = new ReplaySubject<Fill>();
+      for (const f of this.received ?? []) this.fillsSubject.next(f);
+      if (this.fillsClosed) this.fillsSubject.complete();
+      this.received = undefined;
+    }
+    return this.fillsSubject.asObservable();
+  }
+
+  status(o: Order): void {
+    if (this.statusSubject) this.statusSubject.next(o);
+    else this.latest = o;
+  }
+
+  fill(f: Fill): void {
+    if (this.fillsSubject) this.fillsSubject.next(f);
+    else (this.received ??= []).push(f);
+  }
+
+  closeStatus(): void {
+    this.statusClosed = true;
+    this.statusSubject?.complete();
+  }
+
+  closeFills(): void {
+    this.fillsClosed = true;
+    this.fillsSubject?.complete();
+  }
 }
 
 /**
@@ -30,9 +81,9 @@ export class OrderHandles {
   private readonly byId = new Map<string, Track>();
 
   open(cid: string): OrderTrack {
-    const t: Track = { cid, orderId: undefined, status: new ReplaySubject<Order>(1), fills: new ReplaySubject<Fill>(), filled: 0, final: undefined };
+    const t = new Track(cid);
     this.byCid.set(cid, t);
-    return { status$: t.status.asObservable(), fills$: t.fills.asObservable() };
+    return t;
   }
 
   /** The venue named the order: later fills find it by id. */
@@ -47,10 +98,10 @@ export class OrderHandles {
     const t = (o.userMark !== '' ? this.byCid.get(o.userMark) : undefined) ?? (o.id !== '' ? this.byId.get(o.id) : undefined);
     if (!t) return;
     if (o.id !== '') this.placed(t.cid, o.id);
-    t.status.next(o);
+    t.status(o);
     if (FINAL.has(o.status)) {
       t.final = o;
-      t.status.complete();
+      t.closeStatus();
       this.settle(t);
     }
   }
@@ -59,15 +110,15 @@ export class OrderHandles {
     const t = this.byId.get(f.orderId);
     if (!t) return;
     t.filled += f.quantity;
-    t.fills.next(f);
+    t.fill(f);
     this.settle(t);
   }
 
   /** Every track still open (at stop: their streams complete). */
   closeAll(): void {
     for (const t of this.byCid.values()) {
-      t.status.complete();
-      t.fills.complete();
+      t.closeStatus();
+      t.closeFills();
     }
     this.byCid.clear();
     this.byId.clear();
@@ -75,7 +126,7 @@ export class OrderHandles {
 
   private settle(t: Track): void {
     if (!t.final || t.filled < t.final.filledQuantity) return;
-    t.fills.complete();
+    t.closeFills();
     this.byCid.delete(t.cid);
     if (t.orderId !== undefined) this.byId.delete(t.orderId);
   }

@@ -18,7 +18,8 @@ export interface RiskView {
   /** Venue session day (any number that changes when the exchange's day changes). */
   day(): number;
   /** Orders that may still trade: open, in flight, or with an unknown outcome. */
-  workingOrders(): readonly WorkingOrder[];
+  /** Every working order, or those of `symbol`. */
+  workingOrders(symbol?: string): readonly WorkingOrder[];
 }
 
 /**
@@ -122,13 +123,16 @@ export class RiskEngine {
     // only when a check needs them (a run without those limits never does), and at most once.
     let gross: number | undefined;
     let working: readonly WorkingOrder[] | undefined;
+    // Only the open-order and gross-exposure limits count other symbols' orders; the rest read this
+    // symbol's, so without those two the list holds only them (all of them per order was O(open orders)).
+    const everySymbol = this.limits.maxOpenOrders !== undefined || this.limits.maxGrossExposure !== undefined;
     const refusal = checkOrder(this.limits, req, {
       position: (s) => v.position(s), price: (s) => v.price(s), halt: this.halted?.text ?? this.pausedText,
       get grossExposure() {
         return (gross ??= v.grossExposure());
       },
       get working() {
-        return (working ??= v.workingOrders());
+        return (working ??= everySymbol ? v.workingOrders() : v.workingOrders(req.symbol));
       },
     });
     if (refusal) return refusal;

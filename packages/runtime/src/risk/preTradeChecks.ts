@@ -19,6 +19,7 @@ export interface RiskSnapshot {
   /** Last known price (bar close, quote, fill, position push). */
   price(symbol: string): number | undefined;
   grossExposure: number;
+  /** The working orders: all, or only the order's symbol's when no open-order or gross limit is set (no other check reads the rest). */
   working: readonly WorkingOrder[];
   /** Text of the halt in force, if any. */
   halt: string | undefined;
