@@ -5,27 +5,19 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { describeInChromium, launchChromium } from '../../../scripts/test/headlessChromium.ts';
 import { loadData, runBacktest, writeReport } from '../src/index.ts';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 
-// Debian's chromium (apt-get install chromium); nothing is downloaded. .ci/run installs it.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Skipped on a machine without Chromium, but in CI (CI set) a missing browser fails the test: CI must not go green untested.
-const IN_CI = !['', '0', 'false'].includes(process.env.CI ?? '');
 const NVDA = fileURLToPath(new URL('../../gateway/data/nvda-1999-2014.csv', import.meta.url));
 
-describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('report.html in headless Chromium', () => {
+describeInChromium('report.html in headless Chromium', () => {
   it('opens without errors and draws non-blank equity and drawdown charts', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (CI is set, so the browser test must run: apt-get install -y chromium, or set CHROMIUM_PATH)`);
     const data = loadData([`NVDA=${NVDA}`]);
     const r = await runBacktest({ def: smaCross, bars: data.bars });
     const dir = mkdtempSync(join(tmpdir(), 'pounce-report-'));
     const { html } = writeReport(dir, { ...r, version: 1, createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files }, fills: r.fills });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const errors: string[] = [];

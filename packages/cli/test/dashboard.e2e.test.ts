@@ -1,16 +1,13 @@
 /// <reference lib="dom" />
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { describeInChromium, launchChromium } from '../../../scripts/test/headlessChromium.ts';
 import WebSocket from 'ws';
 import { startPounce, waitFor } from './childProcess.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Skipped on a machine without Chromium, but in CI (CI set) a missing browser fails the test: CI must not go green untested.
-const IN_CI = !['', '0', 'false'].includes(process.env.CI ?? '');
 const procs: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(() => {
@@ -18,9 +15,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('live dashboard in headless Chromium against a paper run', () => {
+describeInChromium('live dashboard in headless Chromium against a paper run', () => {
   it('connects, follows fills (count equals the journal), refuses a wrong token, and the kill switch stops the run', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (CI is set, so the browser test must run: apt-get install -y chromium, or set CHROMIUM_PATH)`);
     const dir = mkdtempSync(join(tmpdir(), 'pounce-dash-'));
     dirs.push(dir);
     const runDir = join(dir, 'run');
@@ -42,7 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('live dashboard in headless Chr
     });
     expect(wsStatus).not.toBe(101);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       const errors: string[] = [];

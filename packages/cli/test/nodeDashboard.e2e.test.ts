@@ -1,15 +1,13 @@
 /// <reference lib="dom" />
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { describeInChromium, launchChromium } from '../../../scripts/test/headlessChromium.ts';
 import { startPounce, waitFor } from './childProcess.ts';
 import { everyBarNode, journal, nodeJournal } from './everyBarNode.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const IN_CI = !['', '0', 'false'].includes(process.env.CI ?? '');
 const procs: ChildProcess[] = [];
 const dirs: string[] = [];
 afterAll(() => {
@@ -17,9 +15,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('node dashboard in headless Chromium', () => {
+describeInChromium('node dashboard in headless Chromium', () => {
   it('lists every strategy of the node and the account; a pause click pauses one strategy (journaled by dashboard) while the other trades on; a wrong token gets 401', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (CI is set, so the browser test must run)`);
     const dir = mkdtempSync(join(tmpdir(), 'pounce-node-dash-'));
     dirs.push(dir);
     const nodeDir = join(dir, 'node');
@@ -29,7 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !IN_CI)('node dashboard in headless Chr
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/);
     expect((await fetch(url.replace(/token=\w+/, 'token=' + '0'.repeat(32)))).status).toBe(401);
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
       const errors: string[] = [];

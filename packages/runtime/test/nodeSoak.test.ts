@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { DataType, loadConfig, OpenApiClient, PushClient, type Fill, type Logger } from '@pounce/core';
-import { seededRandom, syntheticBars, type Gateway } from '@pounce/gateway';
+import { syntheticBars, type Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, replayJournal, TradingNode, type NodeStrategy } from '../src/index.ts';
 import { startTestGateway, tempDirs, tick, until } from '../../gateway/test/testGateway.ts';
+import { chaosTrader } from './chaosTrader.ts';
 import { FaultSchedule } from './faultSchedule.ts';
 
 const tmp = tempDirs();
@@ -33,28 +34,6 @@ class LogRecorder implements Logger {
     this.warn(msg, f);
   }
 }
-
-/** Random market and limit orders and cancels on its symbols, from a seed. */
-const chaosTrader = defineStrategy({
-  name: 'chaos-trader', params: { seed: { type: 'integer', default: 1 } }, symbols: ['AAA'],
-  setup(ctx) {
-    const rnd = seededRandom(ctx.params.seed);
-    const open: string[] = [];
-    ctx.orders$.subscribe((o) => {
-      if (['Filled', 'Cancelled', 'Inactive'].includes(o.status)) {
-        const i = open.indexOf(o.id);
-        if (i >= 0) open.splice(i, 1);
-      }
-    });
-    ctx.bars$().subscribe((b) => {
-      const r = rnd();
-      if (r < 0.25) void ctx.submit({ symbol: b.symbol, side: rnd() < 0.5 ? 'BUY' : 'SELL', quantity: 1 + Math.floor(rnd() * 20) });
-      else if (r < 0.35) {
-        void ctx.submit({ symbol: b.symbol, side: 'BUY', quantity: 5, type: 'limit', limitPrice: Math.round(b.close * 0.995 * 100) / 100 }).then((s) => s.orderId && open.push(s.orderId));
-      } else if (r < 0.4 && open.length > 0) void ctx.cancel(open.shift()!).catch(() => undefined);
-    });
-  },
-});
 
 /** Keeps a limit order on each side near the close, replacing it each bar (modify), and trades back to flat past a size. */
 const quoter = defineStrategy({

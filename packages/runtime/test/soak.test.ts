@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, OpenApiClient, PushClient, type Logger } from '@pounce/core';
-import { seededRandom, syntheticBars } from '@pounce/gateway';
-import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, TradingEngine } from '../src/index.ts';
+import { syntheticBars } from '@pounce/gateway';
+import { OpenApiVenue, OrderJournal, replayJournal, TradingEngine } from '../src/index.ts';
 import { startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
+import { chaosTrader } from './chaosTrader.ts';
 import { FaultSchedule } from './faultSchedule.ts';
 
 // A few minutes in CI by default is too long for this suite's budget; 40 s here, longer by flag:
@@ -46,27 +47,6 @@ class LogRecorder implements Logger {
     this.warn(msg, f);
   }
 }
-
-const chaosTrader = defineStrategy({
-  name: 'chaos-trader', params: { seed: { type: 'integer', default: 1 } }, symbols: ['AAA', 'BBB'],
-  setup(ctx) {
-    const rnd = seededRandom(ctx.params.seed);
-    const open: string[] = [];
-    ctx.orders$.subscribe((o) => {
-      if (['Filled', 'Cancelled', 'Inactive'].includes(o.status)) {
-        const i = open.indexOf(o.id);
-        if (i >= 0) open.splice(i, 1);
-      }
-    });
-    ctx.bars$().subscribe((b) => {
-      const r = rnd();
-      if (r < 0.25) void ctx.submit({ symbol: b.symbol, side: rnd() < 0.5 ? 'BUY' : 'SELL', quantity: 1 + Math.floor(rnd() * 20) });
-      else if (r < 0.35) {
-        void ctx.submit({ symbol: b.symbol, side: 'BUY', quantity: 5, type: 'limit', limitPrice: Math.round(b.close * 0.995 * 100) / 100 }).then((s) => s.orderId && open.push(s.orderId));
-      } else if (r < 0.4 && open.length > 0) void ctx.cancel(open.shift()!).catch(() => undefined);
-    });
-  },
-});
 
 describe(`soak: trading through random faults for ${SECONDS}s (seed ${SEED})`, () => {
   it('accounts for every order, delivers each fill once, and ends with the gateway\'s positions', async () => {
