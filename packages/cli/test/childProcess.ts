@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,9 +19,20 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
+/**
+ * The environment of a child `pounce` run: a tiger_id lock folder of its own. Every test gateway
+ * hands out the sample tiger_id, and two test files running at once (each with its own gateway,
+ * a broker of its own) must not refuse each other's runs. A test about the lock sets
+ * POUNCE_LOCK_DIR itself, and its processes share that folder.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env.POUNCE_LOCK_DIR !== undefined && env.POUNCE_LOCK_DIR !== env.POUNCE_TEST_RUN_LOCK_DIR) return env;
+  return { ...env, POUNCE_LOCK_DIR: mkdtempSync(join(tmpdir(), 'pounce-locks-')) };
+}
+
 /** Starts `pounce <args>` as a real process; collect them in `into` to kill them after the test. */
 export function startPounce(args: string[], into: ChildProcess[], cwd = ROOT): Started {
-  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
   into.push(proc);
   let text = '';
   proc.stdout!.on('data', (d) => (text += d));

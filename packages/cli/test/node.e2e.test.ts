@@ -92,6 +92,7 @@ describe('pounce node (real processes)', () => {
     chmodSync(props, 0o600);
     const tigerId = /tiger_id=(\S+)/.exec(fixture)![1]!;
     const locks = join(dir, 'locks');
+    const previousLocks = process.env.POUNCE_LOCK_DIR;
     process.env.POUNCE_LOCK_DIR = locks;
     const held = TigerIdLock.acquire(tigerId, { runDir: '/runs/the-running-node', command: 'node', dir: locks });
     try {
@@ -107,7 +108,8 @@ describe('pounce node (real processes)', () => {
       expect(existsSync(join(dir, 'solo'))).toBe(false);
     } finally {
       held.release();
-      delete process.env.POUNCE_LOCK_DIR;
+      if (previousLocks === undefined) delete process.env.POUNCE_LOCK_DIR;
+      else process.env.POUNCE_LOCK_DIR = previousLocks;
     }
     expect(existsSync(join(locks, `tiger-${tigerId}.lock`))).toBe(false);
   }, 60_000);

@@ -3,7 +3,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN, ROOT, startPounce, TSX_LOADER, waitFor } from './childProcess.ts';
+import { childEnv, MAIN, ROOT, startPounce, TSX_LOADER, waitFor } from './childProcess.ts';
 
 
 const FIXTURE = join(ROOT, 'packages/core/test/fixtures/sample_institutional_openapi_config.properties');
@@ -39,7 +39,7 @@ describe('secrets never reach output or files (full paper session, debug logging
     ].join('\n'));
     chmodSync(cfg, 0o600);
     const runDir = join(tmp, 'run');
-    const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', 'sma-cross', '--paper', '--config', cfg, '--duration', '5s', '--log-level', 'debug', '--run-dir', runDir, '--param', 'fast=3', '--param', 'slow=6'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', 'sma-cross', '--paper', '--config', cfg, '--duration', '5s', '--log-level', 'debug', '--run-dir', runDir, '--param', 'fast=3', '--param', 'slow=6'], { cwd: ROOT, env: childEnv(), encoding: 'utf8', timeout: 60_000 });
     const check = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', cfg], { cwd: ROOT, encoding: 'utf8' });
     gw.proc.kill('SIGTERM');
     expect(r.status).toBe(0);

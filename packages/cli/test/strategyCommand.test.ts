@@ -9,12 +9,12 @@ import { loadData, runBacktest } from '@pounce/backtest';
 import { DEFAULT_DATA } from '@pounce/gateway';
 import { loadStrategy } from '@pounce/runtime';
 import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
-import { TSX_LOADER } from './childProcess.ts';
+import { childEnv, TSX_LOADER } from './childProcess.ts';
 
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = (args: string[], cwd = ROOT) =>
-  spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) } });
+  spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: childEnv({ ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) }) });
 
 describe('npm run strategy (real process)', () => {
   it('runs sma-cross on paper against the embedded gateway, trades, and exits 0 with a summary', () => {
