@@ -16,7 +16,7 @@ afterAll(() => {
 });
 
 describeInChromium('node dashboard in headless Chromium', () => {
-  it('lists every strategy of the node and the account; a pause click pauses one strategy (journaled by dashboard) while the other trades on; a wrong token gets 401', async () => {
+  it('lists every strategy of the node and the account; a pause click pauses one strategy (journaled by dashboard) while the other trades on, resume and stop clicks act as ctl does; a wrong token gets 401', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-node-dash-'));
     dirs.push(dir);
     const nodeDir = join(dir, 'node');
@@ -53,6 +53,21 @@ describeInChromium('node dashboard in headless Chromium', () => {
       const bShown = Number(await page.locator('tr[data-tag="b"] .fills').textContent());
       await page.waitForFunction((n) => Number(document.querySelector('tr[data-tag="b"] .fills')?.textContent) > n + 2, bShown, { timeout: 30_000 });
       expect(await page.locator('tr[data-tag="b"] .state').textContent()).toBe('running');
+
+      // Resume a; stop b after the page's confirmation: each journaled by dashboard, as ctl's are.
+      await page.click('tr[data-tag="a"] button[data-action="resume"]');
+      await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: resume a'), null, { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('tr[data-tag="a"] .state')?.textContent === 'running', null, { timeout: 15_000 });
+      page.once('dialog', (d) => void d.accept());
+      await page.click('tr[data-tag="b"] button[data-action="stop"]');
+      await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: stop b'), null, { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('tr[data-tag="b"] .state')?.textContent === 'stopped', null, { timeout: 15_000 });
+      expect(journal(nodeDir, 'a').filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'dashboard', ok: true }, { action: 'resume', by: 'dashboard', ok: true }]);
+      expect(nodeJournal(nodeDir).filter((e) => e.e === 'control')).toMatchObject([
+        { tag: 'a', action: 'pause', by: 'dashboard', ok: true },
+        { tag: 'a', action: 'resume', by: 'dashboard', ok: true },
+        { tag: 'b', action: 'stop', by: 'dashboard', ok: true },
+      ]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
