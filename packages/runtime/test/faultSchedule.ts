@@ -1,4 +1,5 @@
 import { seededRandom, type Gateway } from '@pounce/gateway';
+import { tick } from '../../gateway/test/testGateway.ts';
 
 /** How long an "expired" reply is held: past the soak clients' timeout. */
 export const EXPIRED_DELAY_MS = 1500;
@@ -10,8 +11,7 @@ export const EXPIRED_DELAY_MS = 1500;
  * @example
  * ```ts
  * const faults = new FaultSchedule(gw, seed);
- * while (running) { gw.advance(1); faults.step(); await tick(4); }
- * faults.calm();
+ * const steps = await faults.soak(15, 400); // faults cleared after it
  * ```
  */
 export class FaultSchedule {
@@ -45,6 +45,24 @@ export class FaultSchedule {
     else if (r < 0.07) f.delayReplyOf.set('place_order', EXPIRED_DELAY_MS).set('orders', EXPIRED_DELAY_MS), c['expired replies']!++;
     else if (r < 0.1) f.refusePush = false;
     f.replyDelayMs = this.slow ? 40 : 0;
+  }
+
+  /**
+   * The soak: steps the replay one slice at a time for `seconds` (and at least `minSteps` steps),
+   * drawing a fault each step, with the client's I/O running between steps (the soak's pace, not a
+   * wait for an outcome); then clears every fault. Returns the steps taken.
+   */
+  async soak(seconds: number, minSteps: number): Promise<number> {
+    const end = Date.now() + seconds * 1000;
+    let steps = 0;
+    while (Date.now() < end || steps < minSteps) {
+      this.gw.advance(1);
+      steps++;
+      this.step();
+      await tick(4);
+    }
+    this.calm();
+    return steps;
   }
 
   /** Clears every fault: the client may reconnect and settle. */

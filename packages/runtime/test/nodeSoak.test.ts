@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DataType, loadConfig, OpenApiClient, PushClient, type Fill, type Logger } from '@pounce/core';
 import { syntheticBars, type Gateway } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, replayJournal, TradingNode, type NodeStrategy } from '../src/index.ts';
-import { startTestGateway, tempDirs, tick, until } from '../../gateway/test/testGateway.ts';
+import { startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 import { chaosTrader } from './chaosTrader.ts';
 import { FaultSchedule } from './faultSchedule.ts';
 
@@ -131,16 +131,7 @@ describe(`node soak: three strategies on one connection through random faults fo
     const { node, push, nodeDir } = await startNode(gw, STRATEGIES, log);
     const schedule = new FaultSchedule(gw, SEED);
     const faults = schedule.counts;
-    const end = Date.now() + SECONDS * 1000;
-    let steps = 0;
-    while (Date.now() < end || steps < MIN_STEPS) {
-      gw.advance(1);
-      steps++;
-      schedule.step();
-      // The replay steps on; the client's I/O runs between steps (the soak's pace, not a wait for an outcome).
-      await tick(4);
-    }
-    schedule.calm();
+    const steps = await schedule.soak(SECONDS, MIN_STEPS);
     await until(() => push.connection$.value.state === 'connected', 10_000);
     await until(() => settled(node), 15_000);
     const summary = await node.stop(); // each strategy's final reconcile with the venue

@@ -62,16 +62,8 @@ describe(`soak: trading through random faults for ${SECONDS}s (seed ${SEED})`, (
     const engine = await TradingEngine.start({ def: chaosTrader, rawParams: { seed: SEED }, venue: new OpenApiVenue('embedded-paper', api, push, ['AAA', 'BBB'], () => gw.replay.now()), runDir, logger: log });
     const schedule = new FaultSchedule(gw, SEED);
     const faults = schedule.counts;
-    const end = Date.now() + SECONDS * 1000;
-    let steps = 0;
-    while (Date.now() < end || steps < MIN_STEPS) {
-      gw.advance(1);
-      steps++;
-      schedule.step();
-      await tick(4);
-    }
-    // Calm: clear every fault, let the client reconnect and settle, then stop (final reconcile).
-    schedule.calm();
+    const steps = await schedule.soak(SECONDS, MIN_STEPS);
+    // Calm (faults cleared): let the client reconnect and settle, then stop (final reconcile).
     await until(() => push.connection$.value.state === 'connected', 10_000).catch((e: Error) => {
       throw new Error(`${e.message}: push is ${JSON.stringify(push.connection$.value)}`);
     });
