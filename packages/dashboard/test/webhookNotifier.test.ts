@@ -75,6 +75,23 @@ describe('WebhookNotifier', () => {
     expect(hanging.bodies).toHaveLength(1);
   });
 
+  it('by default keeps 1000 waiting per webhook and makes 5 attempts (docs/operations.md)', async () => {
+    const hanging = await receiver(() => undefined);
+    const queued = new WebhookNotifier({ targets: [{ url: hanging.url, preset: 'json' }], timeoutMs: 60_000 });
+    for (let k = 0; k < 1100; k++) queued.notify(note(k));
+    // One request out, 1000 waiting: the other 99 were dropped.
+    expect(queued.stats.dropped).toBe(99);
+    await hanging.arrived(1);
+    await queued.close(20);
+    const failing = await receiver((_n, _q, res) => res.writeHead(503).end());
+    const retried = new WebhookNotifier({ targets: [{ url: failing.url, preset: 'json' }], backoffMs: 1 });
+    retried.notify(note(1));
+    await failing.arrived(5);
+    await retried.close(5_000);
+    expect(failing.bodies).toHaveLength(5);
+    expect(retried.stats).toEqual({ sent: 0, failed: 1, dropped: 0, retries: 4 });
+  });
+
   it('aborts a request still out when the close grace ends: nothing of it (a timeout, a log line) outlives close', async () => {
     let connectionClosed!: Promise<void>;
     const hanging = await receiver((_n, req) => {
