@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { usEquities } from '@pounce/calendar';
-import { loadConfig, OpenApiClient, PushClient, type OrderAction, type OrderRequest } from '@pounce/core';
+import { loadConfig, OpenApiClient, PushClient, type Order, type OrderAction, type OrderRequest } from '@pounce/core';
 import { syntheticBars } from '@pounce/gateway';
 import { AccountRisk, dayTradesOf, defineStrategy, OpenApiVenue, OrderJournal, PatternDayTrades, TradingNode, windowStart, type AccountLimits, type NodeStrategy } from '../src/index.ts';
 import { startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
@@ -96,6 +96,17 @@ describe('the account risk refuses the order that would complete a 4th day trade
     const [buy, sell] = send('2024-11-29', 'NVDA', ['BUY', 'SELL']);
     expect([buy, sell?.slice(0, 45)]).toEqual([undefined, 'pattern day trader: SELL NVDA would be day tr']);
     r.orderEndedUnfilled('m7'); // that buy: cancelled, nothing filled
+    expect(send('2024-11-29', 'NVDA', ['SELL'])).toEqual([undefined]);
+  });
+
+  it('the venue reporting that buy cancelled unfilled (the node router\'s path, orderSeen) frees the day trade too', () => {
+    const { r, send } = risk({}, 20_000);
+    for (const d of ['2024-11-25', '2024-11-26', '2024-11-27']) send(d, 'NVDA', ['BUY', 'SELL']);
+    send('2024-11-29', 'NVDA', ['BUY']);
+    const reported = (status: string, filledQuantity: number) => ({ id: '77', account: 'A', symbol: 'NVDA', action: 'BUY', orderType: 'MKT', totalQuantity: 10, filledQuantity, status, userMark: 'm7', commission: 0, updateTime: at('2024-11-29', 9), timeInForce: 'DAY' }) as Order;
+    r.orderSeen(reported('Submitted', 0));
+    expect(send('2024-11-29', 'NVDA', ['SELL'])[0]?.slice(0, 45)).toBe('pattern day trader: SELL NVDA would be day tr');
+    r.orderSeen(reported('Cancelled', 0));
     expect(send('2024-11-29', 'NVDA', ['SELL'])).toEqual([undefined]);
   });
 
