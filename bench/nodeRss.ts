@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadData } from '@pounce/backtest';
@@ -28,7 +28,9 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
  * with --expose-gc, as bench/run.ts does); the slope is a least-squares fit over the samples after
  * the warm-up: the first fifth of the time and the first WARM_UP_STEPS steps, while each
  * strategy's bar history (BarFeed: up to 2 x 1,000 bars per symbol, then cut back) is still
- * filling. POUNCE_BENCH_RSS_MINUTES (default 5) sets the run.
+ * filling. POUNCE_BENCH_RSS_MINUTES (default 5) sets the run; POUNCE_BENCH_RSS_SAMPLES=<file> also
+ * writes every sample, warm-up included, as CSV (minutes, steps, orders, rss MB, heap MB), to see
+ * where memory goes rather than one fitted figure.
  */
 /** Steps after which every bounded per-bar structure (the bar history: 2,000 bars per symbol) is full. */
 const WARM_UP_STEPS = 2100;
@@ -61,11 +63,15 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const steps: number[] = [];
     const rss: number[] = [];
     const heap: number[] = [];
+    const samplesFile = process.env.POUNCE_BENCH_RSS_SAMPLES;
+    if (samplesFile) writeFileSync(samplesFile, 'minutes,steps,orders,rss_mb,heap_mb\n');
     const sampler = setInterval(() => {
       const t = performance.now() - t0;
-      if (t < warmUpMs) return;
+      if (t < warmUpMs && !samplesFile) return;
       gc?.();
       const m = process.memoryUsage();
+      if (samplesFile) appendFileSync(samplesFile, `${(t / 60_000).toFixed(2)},${gateway.replay.position},${node.status().strategies.reduce((n, s) => n + s.orders, 0)},${(m.rss / 1e6).toFixed(2)},${(m.heapUsed / 1e6).toFixed(2)}\n`);
+      if (t < warmUpMs) return;
       steps.push(gateway.replay.position);
       xs.push(t / 3_600_000);
       rss.push(m.rss / 1e6);
