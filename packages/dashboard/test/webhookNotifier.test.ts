@@ -92,6 +92,39 @@ describe('WebhookNotifier', () => {
     expect(retried.stats).toEqual({ sent: 0, failed: 1, dropped: 0, retries: 4 });
   });
 
+  it('by default waits 1 s then 2 s between attempts, gives a request 10 s, and a close 5 s of grace (docs/operations.md)', async () => {
+    // Three notifiers at once on their defaults, so the test lasts about as long as the 10 s limit.
+    // Lower bounds only: a loaded machine may be late, never early.
+    const times: number[] = [];
+    const flaky = await receiver((n, _q, res) => {
+      times.push(performance.now());
+      res.writeHead(n < 3 ? 503 : 200).end();
+    });
+    const retried = new WebhookNotifier({ targets: [{ url: flaky.url, preset: 'json' }] });
+    const hanging = await receiver(() => undefined);
+    const lines: string[] = [];
+    const limited = new WebhookNotifier({ targets: [{ url: hanging.url, preset: 'json' }], attempts: 1, logger: createLogger({ write: (l) => lines.push(l), level: 'debug' }) });
+    const graced = new WebhookNotifier({ targets: [{ url: hanging.url, preset: 'json' }] });
+    const t0 = performance.now();
+    retried.notify(note(1));
+    limited.notify(note(2));
+    graced.notify(note(3));
+    await hanging.arrived(2);
+    const closing = graced.close().then(() => performance.now() - t0);
+    await flaky.arrived(3);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990);
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(1990);
+    await retried.close();
+    expect(retried.stats).toEqual({ sent: 1, failed: 0, dropped: 0, retries: 2 });
+    // The close grace ended before the 10 s limit: the request was cut off (dropped), not timed out (failed).
+    expect(await closing).toBeGreaterThanOrEqual(4990);
+    expect(graced.stats).toEqual({ sent: 0, failed: 0, dropped: 1, retries: 0 });
+    while (limited.stats.failed === 0) await new Promise((r) => setTimeout(r, 50));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(9990);
+    expect(lines.join('\n')).toContain('timed out');
+    await limited.close();
+  }, 60_000);
+
   it('aborts a request still out when the close grace ends: nothing of it (a timeout, a log line) outlives close', async () => {
     let connectionClosed!: Promise<void>;
     const hanging = await receiver((_n, req) => {
