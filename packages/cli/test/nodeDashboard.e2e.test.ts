@@ -16,7 +16,7 @@ afterAll(() => {
 });
 
 describeInChromium('node dashboard in headless Chromium', () => {
-  it('lists every strategy of the node and the account; a pause click pauses one strategy (journaled by dashboard) while the other trades on, resume and stop clicks act as ctl does; a wrong token gets 401', async () => {
+  it('lists every strategy of the node and the account; a pause click pauses one strategy (journaled by dashboard) while the other trades on, flatten, resume and stop clicks act as ctl does; a wrong token gets 401', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-node-dash-'));
     dirs.push(dir);
     const nodeDir = join(dir, 'node');
@@ -54,6 +54,12 @@ describeInChromium('node dashboard in headless Chromium', () => {
       await page.waitForFunction((n) => Number(document.querySelector('tr[data-tag="b"] .fills')?.textContent) > n + 2, bShown, { timeout: 30_000 });
       expect(await page.locator('tr[data-tag="b"] .state').textContent()).toBe('running');
 
+      // Flatten a (paused, so it stays flat) after the page's confirmation: cancels and closing orders through a's own engine.
+      page.once('dialog', (d) => void d.accept());
+      await page.click('tr[data-tag="a"] button[data-action="flatten"]');
+      await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: flatten a'), null, { timeout: 30_000 });
+      expect(journal(nodeDir, 'a').filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'dashboard', ok: true }, { action: 'flatten', by: 'dashboard', ok: true, outcome: expect.stringMatching(/^cancelled \d+ open order\(s\); (market orders sent: |no position to close)/) }]);
+
       // Resume a; stop b after the page's confirmation: each journaled by dashboard, as ctl's are.
       await page.click('tr[data-tag="a"] button[data-action="resume"]');
       await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: resume a'), null, { timeout: 30_000 });
@@ -62,9 +68,10 @@ describeInChromium('node dashboard in headless Chromium', () => {
       await page.click('tr[data-tag="b"] button[data-action="stop"]');
       await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: stop b'), null, { timeout: 30_000 });
       await page.waitForFunction(() => document.querySelector('tr[data-tag="b"] .state')?.textContent === 'stopped', null, { timeout: 15_000 });
-      expect(journal(nodeDir, 'a').filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'dashboard', ok: true }, { action: 'resume', by: 'dashboard', ok: true }]);
+      expect(journal(nodeDir, 'a').filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'dashboard', ok: true }, { action: 'flatten', by: 'dashboard', ok: true }, { action: 'resume', by: 'dashboard', ok: true }]);
       expect(nodeJournal(nodeDir).filter((e) => e.e === 'control')).toMatchObject([
         { tag: 'a', action: 'pause', by: 'dashboard', ok: true },
+        { tag: 'a', action: 'flatten', by: 'dashboard', ok: true },
         { tag: 'a', action: 'resume', by: 'dashboard', ok: true },
         { tag: 'b', action: 'stop', by: 'dashboard', ok: true },
       ]);
