@@ -45,6 +45,9 @@ export interface ExchangeHours {
   shortPostClose: string;
 }
 
+/** Dates whose sessions are kept (about 11 years of calendar days). */
+const SESSIONS_CACHED = 4096;
+
 /**
  * Trading sessions of one exchange: which dates trade, their regular and extended hours in epoch
  * ms (daylight-saving changes resolved by luxon in the exchange's zone), and the bar periods of a
@@ -90,6 +93,9 @@ export class ExchangeCalendar {
     let s = this.cache.get(date);
     if (s === undefined) {
       s = this.build(date) ?? null;
+      // A session is a pure function of its date: when the cache is full, start it again, so a
+      // process that runs for years (or replays decades) does not keep every date it ever asked.
+      if (this.cache.size >= SESSIONS_CACHED) this.cache.clear();
       this.cache.set(date, s);
     }
     return s ?? undefined;

@@ -96,3 +96,15 @@ describe('the broker\'s calendar', () => {
     expect(cal.session('2024-07-08')).toEqual(usEquities.session('2024-07-08'));
   });
 });
+
+describe('ExchangeCalendar over decades', () => {
+  it('answers the same sessions after being asked more dates than it keeps (its cache starts again, it does not grow)', () => {
+    const day = (k: number) => new Date(Date.UTC(1990, 0, 1) + k * 86_400_000).toISOString().slice(0, 10);
+    const before = ['2024-11-29', '2024-03-10', '2024-03-11'].map((d) => usEquities.session(d));
+    const cache = (usEquities as unknown as { cache: Map<string, unknown> }).cache;
+    for (let k = 0; k < 12_000; k++) usEquities.session(day(k)); // about 33 years
+    expect(cache.size).toBeLessThanOrEqual(4096);
+    expect(['2024-11-29', '2024-03-10', '2024-03-11'].map((d) => usEquities.session(d))).toEqual(before);
+    expect(usEquities.session('2024-11-29')!.close).toBe(Date.parse('2024-11-29T18:00:00Z'));
+  });
+});

@@ -46,3 +46,4 @@ export * from './marketdata/readCsvBars.ts';
 export * from './jsonl/readJsonLines.ts';
 export * from './marketdata/barFileSpec.ts';
 export * from './time/TimedSleepers.ts';
+export * from './collections/RecentMap.ts';

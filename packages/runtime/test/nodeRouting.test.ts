@@ -73,6 +73,19 @@ describe('a node routes the shared venue by the tag in the userMark', () => {
     expect(t.router.heldFills).toBe(0);
   });
 
+  it('remembers the tags of its newest orders only (a node runs for weeks); an older order\'s tag is asked of the venue', async () => {
+    const t = twoStrategies();
+    const first = order('1', 'pc1.abcdefghij.a.1', { status: 'Filled', filledQuantity: 10 });
+    t.rest.byId.set('1', first);
+    for (let k = 1; k <= 25_000; k++) t.orders$.next(order(String(k), `pc1.abcdefghij.${k % 2 ? 'a' : 'b'}.${k}`, { status: 'Cancelled' }));
+    expect(t.router.knownTag('25000')).toBe('b');
+    expect(t.router.knownTag('1')).toBeUndefined();
+    expect(await t.router.resolve('1')).toBe('a');
+    // A late fill of a recent order still goes to its strategy.
+    t.fills$.next(fill('late', '24999'));
+    expect(t.seen.a.map((f) => f.id)).toEqual(['late']);
+  });
+
   it('orders placed outside Pounce are listed, never routed to a strategy', async () => {
     const t = twoStrategies();
     t.orders$.next(order('9', 'by hand'));

@@ -63,4 +63,24 @@ describe('Portfolio cash moves with each fill and is corrected by the venue', ()
     p.applyFill(fill({ commission: 2 }));
     expect(p.cash).toBe(8_998);
   });
+
+  it('a book no venue figure corrects (a node strategy\'s own) keeps no moves waiting, however many fills, and its cash is exact', () => {
+    const own = new Portfolio(perShareFees(0.01, 1), { venueFigures: false });
+    const waiting = new Portfolio(perShareFees(0.01, 1));
+    for (const p of [own, waiting]) p.setAssets(assets(1_000_000, 0));
+    let expected = 1_000_000;
+    for (let k = 0; k < 5_000; k++) {
+      const f = fill({ id: `f${k}`, orderId: `o${k}`, action: k % 2 ? 'SELL' : 'BUY', price: 100 + (k % 7), quantity: 10, time: 1_000 + k, commission: 1 });
+      own.applyFill(f);
+      waiting.applyFill(f);
+      expected += (k % 2 ? 1 : -1) * 10 * (100 + (k % 7)) - 1;
+    }
+    expect(own.cash).toBeCloseTo(expected, 6);
+    expect(waiting.cash).toBeCloseTo(expected, 6);
+    expect(own.movesWaiting).toBe(0);
+    // An engine's book keeps them until the venue's next figure takes them in.
+    expect(waiting.movesWaiting).toBe(10_000); // a notional and a fee per fill
+    waiting.setAssets(assets(expected, 10_000));
+    expect(waiting.movesWaiting).toBe(0);
+  });
 });

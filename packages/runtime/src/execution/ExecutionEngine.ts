@@ -1,5 +1,5 @@
 import { Subject, type Subscription } from 'rxjs';
-import { ApiResponseError, RequestTimeoutError, TransportError, type Fill, type Logger, type Order, type OrderRequest } from '@pounce/core';
+import { ApiResponseError, RecentMap, RequestTimeoutError, TransportError, type Fill, type Logger, type Order, type OrderRequest } from '@pounce/core';
 import { NullJournal, type Journal } from '../journal/OrderJournal.ts';
 import type { Portfolio } from '../portfolio/Portfolio.ts';
 import type { RiskEngine, WorkingOrder } from '../risk/RiskEngine.ts';
@@ -58,10 +58,10 @@ export class ExecutionEngine {
   private readonly open = new Map<string, Order>();
   /**
    * Latest known state per order, to drop duplicate and stale (out-of-order) updates. Two
-   * generations rotate so memory stays bounded with O(1) work per update.
+   * generations rotate so memory stays bounded with O(1) work per update (stale pushes trail by
+   * seconds, not thousands of orders).
    */
-  private latest = new Map<string, OrderMark>();
-  private previous = new Map<string, OrderMark>();
+  private readonly latest = new RecentMap<string, OrderMark>(LATEST_GENERATION);
   private readonly pendingIntents = new Map<string, OrderRequest>();
   /**
    * Orders passed by risk that the venue has not shown in an order event yet (in flight, placed
@@ -170,7 +170,7 @@ export class ExecutionEngine {
 
   private onOrder(o: Order): void {
     // Orders refused before reaching the venue have no id; each is its own event.
-    const known = o.id === '' ? undefined : (this.latest.get(o.id) ?? this.previous.get(o.id));
+    const known = o.id === '' ? undefined : this.latest.get(o.id);
     const rank = STATUS_RANK[o.status] ?? 0;
     if (known) {
       // Pushes may repeat or overtake each other: an order never un-fills or leaves a final state.
@@ -178,11 +178,6 @@ export class ExecutionEngine {
     }
     if (o.id !== '') {
       this.latest.set(o.id, { rank, filled: o.filledQuantity });
-      // Stale pushes trail by seconds, not thousands of orders: keep the two newest generations.
-      if (this.latest.size >= LATEST_GENERATION) {
-        this.previous = this.latest;
-        this.latest = new Map();
-      }
     }
     if (this.journaling) this.journal.append({ t: Date.now(), e: 'order', order: o });
     this.confirm(o.userMark, o.id);
@@ -402,7 +397,7 @@ export class ExecutionEngine {
     this.handles.placed(cid, orderId);
     const u = this.unconfirmed.get(cid);
     if (!u) return;
-    if (this.latest.has(orderId) || this.previous.has(orderId)) {
+    if (this.latest.has(orderId)) {
       this.unconfirmed.delete(cid);
       return;
     }

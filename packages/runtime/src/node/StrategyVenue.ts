@@ -36,7 +36,8 @@ export class StrategyVenue implements Venue {
   private readonly traded = new Set<string>();
 
   constructor(private readonly shared: Venue, private readonly router: VenueRouter, private readonly o: StrategyVenueOptions) {
-    this.book = new Portfolio(o.fees);
+    // The account's asset figures are not this strategy's: its cash is its capital and its own fills.
+    this.book = new Portfolio(o.fees, { venueFigures: false });
     this.book.setAssets({ account: shared.account, currency: 'USD', cashBalance: o.capital, buyingPower: o.capital, netLiquidation: o.capital, grossPositionValue: 0, realizedPnl: 0, unrealizedPnl: 0, time: 0 });
     router.attach(o.tag, { order: (x) => this.onOrder(x), fill: (f) => this.onFill(f), error: (e) => (this.orders$.error(e), this.fills$.error(e)) });
     // The account's position pushes carry account quantities: only their prices are taken, as this strategy's own positions.

@@ -1,5 +1,5 @@
 import { Subject, type Subscription } from 'rxjs';
-import type { Fill, Logger, Order } from '@pounce/core';
+import { RecentMap, type Fill, type Logger, type Order } from '@pounce/core';
 import { parseClientOrderId } from '../execution/clientOrderId.ts';
 import type { Venue } from '../venue/Venue.ts';
 
@@ -15,6 +15,9 @@ export interface RouteSink {
   error(e: Error): void;
 }
 
+/** Order ids per generation of remembered tags. */
+const TAGS_KEPT = 10_000;
+
 /** Tag of an order placed outside Pounce (its userMark is not a Pounce client order id). */
 export const EXTERNAL = '';
 
@@ -26,7 +29,12 @@ export const EXTERNAL = '';
  * (`external$`), never routed to a strategy.
  */
 export class VenueRouter {
-  private readonly tagOf = new Map<string, string>();
+  /**
+   * Order id -> tag of the newest orders (10k to 20k): a fill or push trails its order by seconds,
+   * and an id no longer held is asked of the venue (`resolve`), so a node running for weeks does
+   * not keep every order it ever saw.
+   */
+  private readonly tagOf = new RecentMap<string, string>(TAGS_KEPT);
   private readonly held = new Map<string, Fill[]>();
   private readonly sinks = new Map<string, RouteSink>();
   private readonly subs: Subscription[] = [];

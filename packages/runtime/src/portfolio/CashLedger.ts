@@ -1,4 +1,4 @@
-import type { AccountAssets, Fill, Order } from '@pounce/core';
+import { RecentMap, type AccountAssets, type Fill, type Order } from '@pounce/core';
 import type { FeeModel } from '@pounce/matching';
 
 /** Fees of one order as the runtime has booked them into cash. */
@@ -38,13 +38,21 @@ export class CashLedger {
   private baseTime = -Infinity;
   private moves: Array<{ time: number; amount: number }> = [];
   private unreflected = 0;
-  private latest = new Map<string, OrderFees>();
-  private previous = new Map<string, OrderFees>();
+  private readonly fees = new RecentMap<string, OrderFees>(GENERATION);
 
-  constructor(private readonly estimate?: FeeModel) {}
+  /**
+   * `venueFigures: false` for a book no venue figure will ever correct (a node strategy's own book:
+   * the account's figures are not its): each move goes straight into the cash held instead of
+   * waiting, one by one, for a figure that would take it in, which would only grow.
+   */
+  constructor(private readonly estimate?: FeeModel, private readonly venueFigures = true) {}
 
   get cash(): number {
     return this.base + this.unreflected;
+  }
+
+  get movesWaiting(): number {
+    return this.moves.length;
   }
 
   /** BUY: -quantity*price - fee; SELL: +quantity*price - fee. */
@@ -61,7 +69,7 @@ export class CashLedger {
 
   /** An order update: its cumulative commission is the venue's word on the order's fees. */
   onOrder(order: Order): void {
-    const known = this.latest.get(order.id) ?? this.previous.get(order.id);
+    const known = this.fees.get(order.id);
     if (!known && order.commission === 0) return;
     const o = known ?? this.feesOf(order.id);
     if (o.time === 0) o.time = order.updateTime;
@@ -90,19 +98,17 @@ export class CashLedger {
     // asset figure once all of that instant's fills are booked, so a fill stamped T that arrives
     // after it is already in it (adding it again counted it twice).
     if (time <= this.baseTime) return;
+    if (!this.venueFigures) {
+      this.base += amount;
+      return;
+    }
     this.moves.push({ time, amount });
     this.unreflected += amount;
   }
 
   private feesOf(orderId: string): OrderFees {
-    let o = this.latest.get(orderId);
-    if (o) return o;
-    o = this.previous.get(orderId) ?? { quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0 };
-    this.latest.set(orderId, o);
-    if (this.latest.size >= GENERATION) {
-      this.previous = this.latest;
-      this.latest = new Map();
-    }
+    const o = this.fees.get(orderId) ?? { quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0 };
+    this.fees.set(orderId, o);
     return o;
   }
 }

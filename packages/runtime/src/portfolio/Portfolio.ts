@@ -17,9 +17,12 @@ export class Portfolio {
   private readonly ledger: CashLedger;
   realizedFills = 0;
 
-  /** `fees` estimates a fill's fee where the venue reports fees per order only (see CashLedger). */
-  constructor(fees?: FeeModel) {
-    this.ledger = new CashLedger(fees);
+  /**
+   * `fees` estimates a fill's fee where the venue reports fees per order only (see CashLedger).
+   * `venueFigures: false`: no venue asset figure will correct this book's cash (after its first).
+   */
+  constructor(fees?: FeeModel, o: { venueFigures?: boolean } = {}) {
+    this.ledger = new CashLedger(fees, o.venueFigures ?? true);
   }
 
   applyFill(f: Fill): void {
@@ -101,6 +104,11 @@ export class Portfolio {
 
   get cash(): number {
     return this.ledger.cash;
+  }
+
+  /** Cash moves (fill notionals, fees) still waiting for a venue figure to take them in. */
+  get movesWaiting(): number {
+    return this.ledger.movesWaiting;
   }
 
   grossExposure(): number {
