@@ -14,8 +14,10 @@ export default defineConfig({
     reporters: ['default', new SummaryLineReporter()],
     // One private temp folder per run, removed at the end (tests and their child processes use os.tmpdir()).
     globalSetup: ['./scripts/testTempDir.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: on a loaded 2-core machine a test's child processes are slow, not stuck; a test
+    // that needs longer says so itself.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     // Integration tests start real servers and child processes; two workers fit a 2-core machine.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -1,25 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadData, runBacktest } from '@pounce/backtest';
 import { defaultDataFiles } from '@pounce/gateway';
-import { TSX_LOADER } from './childProcess.ts';
+import { runPounce } from './childProcess.ts';
 import { runBacktestCommand } from '../src/commands/backtest.ts';
 import { tempDirs } from '../../gateway/test/testGateway.ts';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const run = (args: string[], cwd: string) => spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[], cwd: string) => runPounce(args, { cwd });
 
 describe('npm run backtest, then paper from the report (real processes)', () => {
-  it('writes report.json and report.html, and --from-report runs paper with the same params', () => {
+  it('writes report.json and report.html, and --from-report runs paper with the same params', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-bt-cli-'));
     const report = join(dir, 'report');
-    const bt = run(['backtest', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--to', '2003-01-01', '--report', report], dir);
+    const bt = await run(['backtest', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--to', '2003-01-01', '--report', report], dir);
     expect(bt.status).toBe(0);
     expect(bt.stdout).toMatch(/Sharpe\s+-?\d+\.\d\d/);
     expect(bt.stdout).toMatch(/Max drawdown duration\s+\d+ days/);
@@ -29,17 +28,17 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
     expect(json.data.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(existsSync(join(report, 'report.html'))).toBe(true);
 
-    const paper = run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--duration', '2s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
+    const paper = await run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--duration', '2s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
     expect(paper.status).toBe(0);
     // Params name where each came from (item 4 of issue 13).
     expect(paper.stdout).toMatch(/params\s+fast=5 \(report\) slow=20 \(report\) size=100 \(report\)  \[from report /);
   });
 
-  it('--stream gives the report a loaded run gives; only a loaded run accepts rows out of time order', () => {
+  it('--stream gives the report a loaded run gives; only a loaded run accepts rows out of time order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-bt-cli-'));
     const args = ['backtest', 'sma-cross', '--to', '2005-01-01'];
-    const loaded = run([...args, '--report', join(dir, 'loaded')], dir);
-    const streamed = run([...args, '--stream', '--report', join(dir, 'streamed')], dir);
+    const loaded = await run([...args, '--report', join(dir, 'loaded')], dir);
+    const streamed = await run([...args, '--stream', '--report', join(dir, 'streamed')], dir);
     expect(loaded.status).toBe(0);
     expect(streamed.status).toBe(0);
     expect(streamed.stdout).toMatch(/files 1 \(streamed\)/);
@@ -56,18 +55,18 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
     const [header, ...rows] = readFileSync(join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv'), 'utf8').trim().split('\n');
     const newestFirst = join(dir, 'nvda-desc.csv');
     writeFileSync(newestFirst, [header, ...rows.reverse()].join('\n'));
-    expect(run(['backtest', 'sma-cross', '--data', `NVDA=${newestFirst}`, '--report', join(dir, 'desc')], dir).status).toBe(0);
-    const refused = run(['backtest', 'sma-cross', '--data', `NVDA=${newestFirst}`, '--stream'], dir);
+    expect((await run(['backtest', 'sma-cross', '--data', `NVDA=${newestFirst}`, '--report', join(dir, 'desc')], dir)).status).toBe(0);
+    const refused = await run(['backtest', 'sma-cross', '--data', `NVDA=${newestFirst}`, '--stream'], dir);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/nvda-desc\.csv:3: column Date: expected rows in time order to stream the file \(this row is before line 2's\)/);
   });
 
-  it('rejects a bad --data file and bad flags with messages that name them', () => {
+  it('rejects a bad --data file and bad flags with messages that name them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-bt-cli-'));
-    const r = run(['backtest', 'sma-cross', '--data', 'NVDA=/nonexistent.csv'], dir);
+    const r = await run(['backtest', 'sma-cross', '--data', 'NVDA=/nonexistent.csv'], dir);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/--data NVDA=\/nonexistent.csv: cannot read/);
-    const f = run(['backtest', 'sma-cross', '--fees', 'cheap'], dir);
+    const f = await run(['backtest', 'sma-cross', '--fees', 'cheap'], dir);
     expect(f.stderr).toMatch(/--fees: expected tradeup, zero or per-share/);
   });
 

@@ -30,6 +30,44 @@ export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
   return { ...env, POUNCE_LOCK_DIR: mkdtempSync(join(tmpdir(), 'pounce-locks-')) };
 }
 
+export interface Ran {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Killed (SIGKILL) past this; a generous default, since a loaded machine is slow, not stuck. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a process to its end and resolves with its exit and output, without blocking the test
+ * worker: spawnSync would stop the worker's event loop for the child's whole life, and a child
+ * slower than a minute (a loaded machine) then fails vitest's own calls to the worker, which
+ * fails the run with "Timeout calling onTaskUpdate" although every test passed.
+ */
+export function runProcess(cmd: string, args: string[], o: RunOptions = {}): Promise<Ran> {
+  const proc = spawn(cmd, args, { cwd: o.cwd ?? ROOT, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  proc.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), o.timeoutMs ?? 300_000);
+  return new Promise((resolve, reject) => {
+    proc.on('error', (e) => (clearTimeout(timer), reject(e)));
+    proc.on('close', (status, signal) => (clearTimeout(timer), resolve({ status, signal, stdout, stderr })));
+  });
+}
+
+/** `pounce <args>` (the sources, through TSX_LOADER) run to its end; see runProcess. */
+export function runPounce(args: string[], o: RunOptions = {}): Promise<Ran> {
+  return runProcess(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], o);
+}
+
 /** Starts `pounce <args>` as a real process; collect them in `into` to kill them after the test. */
 export function startPounce(args: string[], into: ChildProcess[], cwd = ROOT): Started {
   const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });

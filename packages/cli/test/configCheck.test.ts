@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TSX_LOADER } from './childProcess.ts';
+import { runPounce } from './childProcess.ts';
 
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../core/test/fixtures/sample_institutional_openapi_config.properties', import.meta.url));
-const MAIN = `${ROOT}packages/cli/src/main.ts`;
 
 describe('pounce config check (real process)', () => {
-  it('prints the fields and key format, never key material or secret_key', () => {
-    const out = execFileSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', FIXTURE], { encoding: 'utf8', env: { ...process.env, TIGEROPEN_ACCOUNT: '' } });
+  it('prints the fields and key format, never key material or secret_key', async () => {
+    const r = await runPounce(['config', 'check', '--config', FIXTURE], { env: { ...process.env, TIGEROPEN_ACCOUNT: '' } });
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.stdout;
     expect(out).toMatch(/tiger_id\s+20150001/);
     expect(out).toMatch(/account\s+12345678 \(prime\)/);
     expect(out).toMatch(/license\s+TBHK/);
@@ -26,18 +25,18 @@ describe('pounce config check (real process)', () => {
     expect(out).not.toContain('fcfca571-71db-35c1-9352-9a557cc8258d');
   });
 
-  it('exits non-zero with the field named on a bad file', () => {
-    const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', '/nonexistent.properties'], { encoding: 'utf8' });
+  it('exits non-zero with the field named on a bad file', async () => {
+    const r = await runPounce(['config', 'check', '--config', '/nonexistent.properties']);
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/config error: config path: .* does not exist/);
   });
 
-  it('with no config anywhere, says "no config found" and lists where it looked', () => {
+  it('with no config anywhere, says "no config found" and lists where it looked', async () => {
     // Before: `config error: tiger_id: is missing. Add tiger_id=...`, as if a file had been read.
     const home = mkdtempSync(join(tmpdir(), 'pounce-home-'));
     try {
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TIGEROPEN_')));
-      const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check'], { encoding: 'utf8', cwd: home, env: { ...env, HOME: home } });
+      const r = await runPounce(['config', 'check'], { cwd: home, env: { ...env, HOME: home } });
       expect(r.status).toBe(2);
       expect(r.stdout).toContain(`config error: config: no config found; looked in: --config (not given), TIGEROPEN_PROPS_PATH (not set), ${join(home, 'tiger_openapi_config.properties')}, ${join(home, '.tigeropen', 'tiger_openapi_config.properties')}`);
     } finally {

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,9 @@ import { DEFAULT_DATA } from '@pounce/gateway';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAGS, RISK_OPTIONS } from '../src/commands/riskFlags.ts';
 import { runParity } from '../src/parity/runParity.ts';
-import { MAIN, TSX_LOADER } from './childProcess.ts';
+import { runPounce } from './childProcess.ts';
 
-const run = (args: string[], cwd: string) => spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[], cwd: string) => runPounce(args, { cwd });
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,7 +22,7 @@ const tempDir = () => {
 };
 
 describe('the risk flags, declared once', () => {
-  it('parse every flag into its limit; absent flags set nothing', () => {
+  it('parse every flag into its limit; absent flags set nothing', async () => {
     expect(parseRiskFlags({})).toEqual({});
     expect(parseRiskFlags({
       'max-order-qty': '50', 'max-order-notional': '10000', 'max-position': '200', 'max-gross': '50000', 'daily-loss': '500', allow: 'NVDA, ORCL', 'max-orders-per-min': '30', cash: '5',
@@ -31,7 +30,7 @@ describe('the risk flags, declared once', () => {
     expect(Object.keys(RISK_OPTIONS)).toEqual(Object.keys(RISK_FLAGS));
   });
 
-  it('name the flag and what it expects', () => {
+  it('name the flag and what it expects', async () => {
     expect(() => parseRiskFlags({ 'max-order-qty': '0' })).toThrow('--max-order-qty: expected a positive number, got "0"');
     expect(() => parseRiskFlags({ 'max-position': 'lots' })).toThrow('--max-position: expected a positive number, got "lots"');
     expect(() => parseRiskFlags({ 'max-order-qty': '' })).toThrow('--max-order-qty: expected a positive number, got ""');
@@ -44,7 +43,7 @@ describe('the risk flags, declared once', () => {
     expect(() => checkRiskArgs(['sma-cross', '--daily-loss', '500', '--cash', '-1'])).not.toThrow();
   });
 
-  it('read limits back from a report, refusing what a flag would refuse and limits it does not know', () => {
+  it('read limits back from a report, refusing what a flag would refuse and limits it does not know', async () => {
     expect(riskFromReport(undefined, 'r')).toEqual({});
     expect(riskFromReport({ maxOrderQuantity: 50, allowedSymbols: ['NVDA'] }, 'r')).toEqual({ maxOrderQuantity: 50, allowedSymbols: ['NVDA'] });
     expect(() => riskFromReport({ maxOrderQuantity: -1 }, 'r')).toThrow('r: config.risk.maxOrderQuantity: expected a positive number, got -1');
@@ -56,10 +55,10 @@ describe('the risk flags, declared once', () => {
 });
 
 describe('risk flags in the commands (real processes)', () => {
-  it('a backtest with --max-order-qty 50 refuses the 100-share orders and reports them', () => {
+  it('a backtest with --max-order-qty 50 refuses the 100-share orders and reports them', async () => {
     const dir = tempDir();
     const report = join(dir, 'report');
-    const bt = run(['backtest', 'sma-cross', '--to', '2003-01-01', '--max-order-qty', '50', '--report', report], dir);
+    const bt = await run(['backtest', 'sma-cross', '--to', '2003-01-01', '--max-order-qty', '50', '--report', report], dir);
     expect(bt.status).toBe(0);
     expect(bt.stdout).toMatch(/^risk\s+max-order-qty=50$/m);
     const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as { config: { risk: unknown }; rejected: { count: number; reasons: Array<{ reason: string; count: number }> }; fills: unknown[]; fillCount: number };
@@ -72,21 +71,21 @@ describe('risk flags in the commands (real processes)', () => {
     expect(existsSync(join(report, 'fills.jsonl'))).toBe(false);
 
     // Without the flag the same run trades.
-    const free = run(['backtest', 'sma-cross', '--to', '2003-01-01', '--report', join(dir, 'free')], dir);
+    const free = await run(['backtest', 'sma-cross', '--to', '2003-01-01', '--report', join(dir, 'free')], dir);
     expect(free.status).toBe(0);
     expect((JSON.parse(readFileSync(join(dir, 'free', 'report.json'), 'utf8')) as { fills: unknown[] }).fills.length).toBeGreaterThan(10);
   });
 
-  it('--from-report carries the report\'s limits to paper; a flag on the command line wins for its limit', () => {
+  it('--from-report carries the report\'s limits to paper; a flag on the command line wins for its limit', async () => {
     const dir = tempDir();
     const report = join(dir, 'report');
-    expect(run(['backtest', 'sma-cross', '--to', '2002-01-01', '--max-order-qty', '50', '--allow', 'NVDA', '--report', report], dir).status).toBe(0);
-    const paper = run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--max-order-qty', '80', '--duration', '1s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
+    expect((await run(['backtest', 'sma-cross', '--to', '2002-01-01', '--max-order-qty', '50', '--allow', 'NVDA', '--report', report], dir)).status).toBe(0);
+    const paper = await run(['strategy', 'sma-cross', '--paper', '--from-report', report, '--max-order-qty', '80', '--duration', '1s', '--speed', '100', '--run-dir', join(dir, 'run')], dir);
     expect(paper.status).toBe(0);
     expect(paper.stdout).toMatch(/^risk\s+max-order-qty=80 \(command line\) allow=NVDA \(report\)$/m);
   });
 
-  it('bad values fail before anything runs, naming the flag and what it expects', () => {
+  it('bad values fail before anything runs, naming the flag and what it expects', async () => {
     const dir = tempDir();
     const cases: Array<[string[], RegExp]> = [
       [['backtest', 'sma-cross', '--max-order-qty', '0'], /^error: --max-order-qty: expected a positive number, got "0"$/m],
@@ -96,7 +95,7 @@ describe('risk flags in the commands (real processes)', () => {
       [['parity', 'sma-cross', '--daily-loss', '-5'], /^error: --daily-loss: expected a positive amount \(.*\), got "-5"$/m],
     ];
     for (const [args, message] of cases) {
-      const r = run(args, dir);
+      const r = await run(args, dir);
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(message);
     }

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childEnv, MAIN, ROOT, startPounce, TSX_LOADER, waitFor } from './childProcess.ts';
+import { childEnv, MAIN, ROOT, runPounce, startPounce, TSX_LOADER, waitFor } from './childProcess.ts';
 
 
 const FIXTURE = join(ROOT, 'packages/core/test/fixtures/sample_institutional_openapi_config.properties');
@@ -39,8 +39,8 @@ describe('secrets never reach output or files (full paper session, debug logging
     ].join('\n'));
     chmodSync(cfg, 0o600);
     const runDir = join(tmp, 'run');
-    const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', 'sma-cross', '--paper', '--config', cfg, '--duration', '5s', '--log-level', 'debug', '--run-dir', runDir, '--param', 'fast=3', '--param', 'slow=6'], { cwd: ROOT, env: childEnv(), encoding: 'utf8', timeout: 60_000 });
-    const check = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'config', 'check', '--config', cfg], { cwd: ROOT, encoding: 'utf8' });
+    const r = await runPounce(['strategy', 'sma-cross', '--paper', '--config', cfg, '--duration', '5s', '--log-level', 'debug', '--run-dir', runDir, '--param', 'fast=3', '--param', 'slow=6'], { env: childEnv() });
+    const check = await runPounce(['config', 'check', '--config', cfg]);
     gw.proc.kill('SIGTERM');
     expect(r.status).toBe(0);
     const output = r.stdout + r.stderr + check.stdout + check.stderr;

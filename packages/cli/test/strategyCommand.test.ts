@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,17 +8,16 @@ import { loadData, runBacktest } from '@pounce/backtest';
 import { DEFAULT_DATA } from '@pounce/gateway';
 import { loadStrategy } from '@pounce/runtime';
 import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
-import { childEnv, TSX_LOADER } from './childProcess.ts';
+import { childEnv, runPounce } from './childProcess.ts';
 
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const run = (args: string[], cwd = ROOT) =>
-  spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: childEnv({ ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) }) });
+const run = (args: string[], cwd = ROOT) => runPounce(args, { cwd, env: childEnv({ ...process.env, HOME: mkdtempSync(join(tmpdir(), 'home-')) }) });
 
 describe('npm run strategy (real process)', () => {
-  it('runs sma-cross on paper against the embedded gateway, trades, and exits 0 with a summary', () => {
+  it('runs sma-cross on paper against the embedded gateway, trades, and exits 0 with a summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
-    const r = run(['strategy', 'sma-cross', '--paper', '--duration', '6s', '--speed', '200', '--run-dir', join(dir, 'run')], dir);
+    const r = await run(['strategy', 'sma-cross', '--paper', '--duration', '6s', '--speed', '200', '--run-dir', join(dir, 'run')], dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/venue\s+embedded local gateway \(paper account \d{17}/);
     const fills = Number(/fills\s+(\d+)/.exec(r.stdout.split('summary')[1] ?? '')?.[1]);
@@ -35,7 +33,7 @@ describe('npm run strategy (real process)', () => {
     // kept the run alive for ever.
     const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
     try {
-      const r = run(['strategy', 'sma-cross', '--paper', '--speed', 'max', '--run-dir', join(dir, 'run')], dir);
+      const r = await run(['strategy', 'sma-cross', '--paper', '--speed', 'max', '--run-dir', join(dir, 'run')], dir);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('replay finished');
       const journaled = readFileSync(join(dir, 'run', 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"e":"fill"'))
@@ -49,31 +47,31 @@ describe('npm run strategy (real process)', () => {
     }
   }, 120_000);
 
-  it('--list shows the shipped strategies', () => {
-    const r = run(['strategy', '--list']);
+  it('--list shows the shipped strategies', async () => {
+    const r = await run(['strategy', '--list']);
     expect(r.status).toBe(0);
     for (const s of ['sma-cross', 'bollinger-reversion', 'opening-range-breakout']) expect(r.stdout).toContain(s);
   });
 
-  it('refuses --live without a config, and bad params, with clear messages and a non-zero exit', () => {
+  it('refuses --live without a config, and bad params, with clear messages and a non-zero exit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
-    const live = run(['strategy', 'sma-cross', '--live'], dir);
+    const live = await run(['strategy', 'sma-cross', '--live'], dir);
     expect(live.status).not.toBe(0);
     expect(live.stderr).toMatch(/--live needs tiger_openapi_config.properties with a live account/);
-    const bad = run(['strategy', 'sma-cross', '--paper', '--param', 'fast=abc', '--duration', '1s'], dir);
+    const bad = await run(['strategy', 'sma-cross', '--paper', '--param', 'fast=abc', '--duration', '1s'], dir);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/parameter fast: expected a number, got "abc"/);
   });
 
-  it('refuses --live on a live account without --confirm-live, and a live account with --paper', () => {
+  it('refuses --live on a live account without --confirm-live, and a live account with --paper', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-cli-'));
     const cfg = join(dir, 'tiger_openapi_config.properties');
     writeFileSync(cfg, readFileSync(join(ROOT, 'packages/core/test/fixtures/sample_openapi_config.properties'), 'utf8').replace('license=TBHK', 'license=TBUS'));
     chmodSync(cfg, 0o600);
-    const live = run(['strategy', 'sma-cross', '--live', '--config', cfg], dir);
+    const live = await run(['strategy', 'sma-cross', '--live', '--config', cfg], dir);
     expect(live.status).not.toBe(0);
     expect(live.stderr).toMatch(/needs explicit confirmation: add --confirm-live 12345678/);
-    const paper = run(['strategy', 'sma-cross', '--paper', '--config', cfg], dir);
+    const paper = await run(['strategy', 'sma-cross', '--paper', '--config', cfg], dir);
     expect(paper.status).not.toBe(0);
     expect(paper.stderr).toMatch(/is a live account; --paper needs a paper/);
   });

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrderJournal } from '@pounce/runtime';
-import { MAIN, TSX_LOADER, waitFor } from './childProcess.ts';
+import { MAIN, runPounce, TSX_LOADER, waitFor } from './childProcess.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pounce-strategy-error-cli-'));
 const children: ChildProcess[] = [];
@@ -61,10 +61,10 @@ describe('npm run strategy with a strategy that throws (real process)', () => {
     expect(out).not.toMatch(/Uncaught|triggerUncaughtException/);
   }, 90_000);
 
-  it('refuses an unknown --on-strategy-error value before connecting', () => {
+  it('refuses an unknown --on-strategy-error value before connecting', async () => {
     const plugin = join(tmp, 'throws-on-3rd-bar.mjs');
     writeFileSync(plugin, PLUGIN);
-    const r = spawnSync(process.execPath, ['--import', TSX_LOADER, MAIN, 'strategy', plugin, '--paper', '--on-strategy-error', 'ignore'], { cwd: tmp, env, encoding: 'utf8', timeout: 60_000 });
+    const r = await runPounce(['strategy', plugin, '--paper', '--on-strategy-error', 'ignore'], { cwd: tmp, env });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--on-strategy-error: expected halt or continue, got "ignore"/);
   });

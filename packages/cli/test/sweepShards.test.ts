@@ -1,56 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TSX_LOADER } from './childProcess.ts';
+import { runPounce } from './childProcess.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const run = (args: string[], cwd: string) => spawnSync(process.execPath, ['--import', TSX_LOADER, join(ROOT, 'packages/cli/src/main.ts'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+const run = (args: string[], cwd: string) => runPounce(args, { cwd });
 /** The ranking table: from its header to the end of the output's ranking lines. */
 const ranking = (stdout: string) => stdout.slice(stdout.indexOf('rank  sharpe')).split('\n').filter((l) => /^\s+\d+\s|^rank|^error/.test(l));
 
 describe('sweeps beyond one machine: --shard i/N, then sweep merge (real processes)', () => {
-  it('three shards merge to the ranking a single run prints, exactly', () => {
+  it('three shards merge to the ranking a single run prints, exactly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-shards-'));
     try {
       const sweep = ['backtest', 'sma-cross', '--to', '2004-01-01', '--sweep', 'fast=4:12:4', '--sweep', 'slow=20,30,40', '--workers', '1', '--top', '9'];
-      const single = run(sweep, dir);
+      const single = await run(sweep, dir);
       expect(single.status, single.stderr).toBe(0);
-      const shardFiles = [0, 1, 2].map((i) => {
-        const r = run([...sweep, '--shard', `${i}/3`, '--report', join(dir, 'shards')], dir);
+      const shardFiles: string[] = [];
+      for (const i of [0, 1, 2]) {
+        const r = await run([...sweep, '--shard', `${i}/3`, '--report', join(dir, 'shards')], dir);
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toContain(`shard ${i}/3: 3 of them`);
-        return join(dir, 'shards', `sweep-shard-${i}-of-3.json`);
-      });
+        shardFiles.push(join(dir, 'shards', `sweep-shard-${i}-of-3.json`));
+      }
       // Shards merge in any order, through either entry point.
-      const merged = run(['backtest', 'sweep', 'merge', shardFiles[2]!, shardFiles[0]!, shardFiles[1]!, '--top', '9'], dir);
+      const merged = await run(['backtest', 'sweep', 'merge', shardFiles[2]!, shardFiles[0]!, shardFiles[1]!, '--top', '9'], dir);
       expect(merged.status, merged.stderr).toBe(0);
       expect(merged.stdout).toContain('9 combinations from 3 shards');
       expect(ranking(single.stdout)).toHaveLength(10);
       expect(ranking(merged.stdout)).toEqual(ranking(single.stdout));
-      const direct = run(['sweep', 'merge', ...shardFiles, '--top', '9'], dir);
+      const direct = await run(['sweep', 'merge', ...shardFiles, '--top', '9'], dir);
       expect(ranking(direct.stdout)).toEqual(ranking(single.stdout));
 
       // A missing shard or a shard of another sweep is refused.
-      const missing = run(['sweep', 'merge', shardFiles[0]!, shardFiles[1]!], dir);
+      const missing = await run(['sweep', 'merge', shardFiles[0]!, shardFiles[1]!], dir);
       expect(missing.status).not.toBe(0);
       expect(missing.stderr).toContain('missing shard 2/3');
       const other = JSON.parse(readFileSync(shardFiles[1]!, 'utf8')) as { sweep: { grid: string } };
       other.sweep.grid = 'f'.repeat(64);
       writeFileSync(join(dir, 'other.json'), JSON.stringify(other));
-      const mixed = run(['sweep', 'merge', shardFiles[0]!, join(dir, 'other.json'), shardFiles[2]!], dir);
+      const mixed = await run(['sweep', 'merge', shardFiles[0]!, join(dir, 'other.json'), shardFiles[2]!], dir);
       expect(mixed.stderr).toContain('is from another sweep (grid differs)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
 
-  it('--walk-forward prints a row per window and the stitched out-of-sample metrics', () => {
+  it('--walk-forward prints a row per window and the stitched out-of-sample metrics', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pounce-wf-'));
     try {
-      const r = run(['backtest', 'sma-cross', '--to', '2006-01-01', '--sweep', 'fast=5,10', '--sweep', 'slow=30', '--walk-forward', 'train=3y,test=1y', '--workers', '1'], dir);
+      const r = await run(['backtest', 'sma-cross', '--to', '2006-01-01', '--sweep', 'fast=5,10', '--sweep', 'slow=30', '--walk-forward', 'train=3y,test=1y', '--workers', '1'], dir);
       expect(r.status, r.stderr).toBe(0);
       // Data 1999-01-22..2005-12-30: tests start 2002-01-22, 2003, 2004, 2005.
       expect(r.stdout.match(/^\s+\d+\s+\d{4}-\d\d-\d\d\.\.\S+\s+(\d{4}-\d\d-\d\d)\.\./gm)?.length).toBe(4);
