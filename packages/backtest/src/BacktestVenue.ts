@@ -24,6 +24,20 @@ export function asPushed(b: MarketBar): Bar {
   return { symbol: b.symbol, time: b.time, open: Math.fround(b.open), high: Math.fround(b.high), low: Math.fround(b.low), close: Math.fround(b.close), volume: b.volume };
 }
 
+/**
+ * Resolves once every promise continuation queued so far, and every one those queue in turn, has
+ * run: Node runs its nextTick queue only when the microtask queue is empty, so a tick queued from
+ * a microtask fires after the whole chain (a strategy's `await submit(...)` and what follows)
+ * has settled, however many hops it takes. No event-loop turn (a `setImmediate` per order step
+ * cost a macrotask each). The first `await` puts the caller in a microtask, which that relies on
+ * (from a macrotask's synchronous code the tick would run before pending microtasks). Code that
+ * itself schedules a nextTick, timer or immediate is not waited for.
+ */
+async function settled(): Promise<void> {
+  await undefined;
+  await new Promise<void>((r) => process.nextTick(r));
+}
+
 /** A `bars$` subscriber and the symbols it asked for. */
 interface BarListener {
   symbols: ReadonlySet<string>;
@@ -181,10 +195,10 @@ export class BacktestVenue implements Venue {
       this.sleepers = this.sleepers.filter((s) => s.due > this.time);
       for (const s of due) s.resolve();
       // Let the woken code (a bar's emission, the orders it sends) run before time moves on.
-      await new Promise<void>((r) => setImmediate(r));
+      await settled();
       if (this.activity) {
         this.activity = false;
-        await new Promise<void>((r) => setImmediate(r));
+        await settled();
       }
     }
   }
@@ -197,9 +211,10 @@ export class BacktestVenue implements Venue {
   }
 
   /**
-   * Replays every step. After a step with order activity it lets the event loop settle, so the
-   * strategy's promise continuations (submit results) finish before the next bar, as they would
-   * between pushes; quiet steps only yield a microtask (the hot path).
+   * Replays every step. After a step with order activity it waits until the strategy's promise
+   * continuations (submit results and what follows them) have settled (see `settled`), so they
+   * finish before the next bar, as they would between pushes; quiet steps only yield a microtask
+   * (the hot path).
    */
   async run(onProgress?: (done: number, total: number) => void, progressEvery = 50_000): Promise<void> {
     const total = this.totalSteps ?? 0;
@@ -244,7 +259,7 @@ export class BacktestVenue implements Venue {
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.
         this.activity = false;
-        await new Promise<void>((r) => setImmediate(r));
+        await settled();
       } else {
         await undefined;
       }
@@ -256,7 +271,7 @@ export class BacktestVenue implements Venue {
     this.publish(this.engine.expireDayOrders(this.time));
     if (this.activity) {
       this.activity = false;
-      await new Promise<void>((r) => setImmediate(r));
+      await settled();
     }
     onProgress?.(total, total);
   }
