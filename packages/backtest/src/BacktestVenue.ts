@@ -6,6 +6,7 @@ import {
 } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
+import { EquityColumns } from './equityColumns.ts';
 import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
 import type { BuyAndHold } from './benchmark.ts';
@@ -123,11 +124,10 @@ export class BacktestVenue implements Venue {
   readonly positions$ = this.positionsOut.asObservable();
   readonly assets$ = this.assetsOut.asObservable();
   readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'connected', sessions: 1 });
-  /** Every equity point, when kept (see the constructor's keepEquity). */
-  readonly equity: EquityPoint[] = [];
+  /** The kept equity curve as columns (see the constructor's keepEquity); points are made when read. */
+  private readonly curvePoints: EquityColumns | undefined;
   /** The metrics' running sums, updated every step whether or not the points are kept. */
   readonly curve = new CurveStats();
-  private readonly keepEquity: boolean;
   private readonly onEquity: ((p: EquityPoint) => void) | undefined;
   private readonly benchmark: BuyAndHold | undefined;
   /** Splits that took effect for a symbol whose next bar the strategy has not seen yet. */
@@ -150,7 +150,7 @@ export class BacktestVenue implements Venue {
     this.benchmark = benchmark;
     this.tradeFrom = tradeFrom ?? -Infinity;
     this.engine = new MatchingEngine(config);
-    this.keepEquity = keepEquity;
+    if (keepEquity) this.curvePoints = new EquityColumns(benchmark !== undefined);
     this.onEquity = onEquity;
     this.accountKind = accountKind;
     const listed = symbols ?? (Array.isArray(source) ? [...new Set((source as readonly MarketBar[]).map((b) => b.symbol))] : (source as { symbols?: readonly string[] }).symbols);
@@ -170,6 +170,11 @@ export class BacktestVenue implements Venue {
 
   now(): number {
     return this.time;
+  }
+
+  /** Every equity point, when kept (see the constructor's keepEquity): made on first read, then the same array until the next step. */
+  get equity(): EquityPoint[] {
+    return this.curvePoints?.points() ?? [];
   }
 
   runStartTime(): number {
@@ -248,13 +253,13 @@ export class BacktestVenue implements Venue {
       // The metrics' sums every step; the point itself only for a report that draws the curve.
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       const benchmark = this.benchmark?.step(slice);
-      if (this.keepEquity || this.onEquity) {
+      this.curvePoints?.append(slice[0]!.time, s.netLiquidation, s.grossPositionValue, benchmark);
+      if (this.onEquity) {
         // Two literals, not a conditional spread: the spread cost as much per step as the rest of the point.
         const point: EquityPoint = benchmark === undefined
           ? { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue }
           : { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, benchmark };
-        if (this.keepEquity) this.equity.push(point);
-        this.onEquity?.(point);
+        this.onEquity(point);
       }
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.
