@@ -6,7 +6,7 @@ import {
 } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
-import { EquityColumns } from './equityColumns.ts';
+import { EquityRows } from './equityRows.ts';
 import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
 import type { BuyAndHold } from './benchmark.ts';
@@ -124,8 +124,8 @@ export class BacktestVenue implements Venue {
   readonly positions$ = this.positionsOut.asObservable();
   readonly assets$ = this.assetsOut.asObservable();
   readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'connected', sessions: 1 });
-  /** The kept equity curve as columns (see the constructor's keepEquity); points are made when read. */
-  private readonly curvePoints: EquityColumns | undefined;
+  /** The kept equity curve as compact rows (see the constructor's keepEquity); points are made when read. */
+  private readonly curvePoints: EquityRows | undefined;
   /** The metrics' running sums, updated every step whether or not the points are kept. */
   readonly curve = new CurveStats();
   private readonly onEquity: ((p: EquityPoint) => void) | undefined;
@@ -150,7 +150,7 @@ export class BacktestVenue implements Venue {
     this.benchmark = benchmark;
     this.tradeFrom = tradeFrom ?? -Infinity;
     this.engine = new MatchingEngine(config);
-    if (keepEquity) this.curvePoints = new EquityColumns(benchmark !== undefined);
+    if (keepEquity) this.curvePoints = new EquityRows(benchmark !== undefined);
     this.onEquity = onEquity;
     this.accountKind = accountKind;
     const listed = symbols ?? (Array.isArray(source) ? [...new Set((source as readonly MarketBar[]).map((b) => b.symbol))] : (source as { symbols?: readonly string[] }).symbols);

@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { perShareFees, type MarketBar } from '@pounce/matching';
 import { BacktestVenue, BuyAndHold, type EquityPoint } from '../src/index.ts';
-import { EquityColumns } from '../src/equityColumns.ts';
+import { EquityRows } from '../src/equityRows.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
 
-describe('EquityColumns (the kept equity curve)', () => {
-  it('gives back exactly the values appended, past several growths, with a benchmark only when the curve has one', () => {
-    const withB = new EquityColumns(true);
-    const without = new EquityColumns(false);
+describe('EquityRows (the kept equity curve)', () => {
+  it('gives back exactly the values appended, across several chunks, with a benchmark only when the curve has one', () => {
+    const withB = new EquityRows(true);
+    const without = new EquityRows(false);
     const expected: EquityPoint[] = [];
     // Values no float32 or integer store would keep: thirds, -0, tiny and huge magnitudes.
-    for (let i = 0; i < 5000; i++) {
+    for (let i = 0; i < 40_000; i++) {
       const p = { time: T0 + i * 60_000, equity: i === 7 ? -0 : 1e6 / 3 + i * 1e-9, gross: i * Math.PI * 1e12, benchmark: 1 / (i + 3) };
       expected.push(p);
       withB.append(p.time, p.equity, p.gross, p.benchmark);
       without.append(p.time, p.equity, p.gross, undefined);
     }
-    expect(withB.length).toBe(5000);
+    expect(withB.length).toBe(40_000);
     expect(withB.points()).toEqual(expected);
     expect(Object.is(withB.points()[7]!.equity, -0)).toBe(true);
     expect(without.points()).toEqual(expected.map(({ time, equity, gross }) => ({ time, equity, gross })));
@@ -27,7 +27,7 @@ describe('EquityColumns (the kept equity curve)', () => {
   });
 
   it('makes the points once per read of an unchanged curve, and again after an append', () => {
-    const c = new EquityColumns(false);
+    const c = new EquityRows(false);
     c.append(1, 2, 3, undefined);
     const first = c.points();
     expect(c.points()).toBe(first);
