@@ -6,6 +6,7 @@ import {
 } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
+import { EquityRows } from './equityRows.ts';
 import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
 import type { BuyAndHold } from './benchmark.ts';
@@ -22,6 +23,20 @@ const DAY_MS = 86_400_000;
  */
 export function asPushed(b: MarketBar): Bar {
   return { symbol: b.symbol, time: b.time, open: Math.fround(b.open), high: Math.fround(b.high), low: Math.fround(b.low), close: Math.fround(b.close), volume: b.volume };
+}
+
+/**
+ * Resolves once every promise continuation queued so far, and every one those queue in turn, has
+ * run: Node runs its nextTick queue only when the microtask queue is empty, so a tick queued from
+ * a microtask fires after the whole chain (a strategy's `await submit(...)` and what follows)
+ * has settled, however many hops it takes. No event-loop turn (a `setImmediate` per order step
+ * cost a macrotask each). The first `await` puts the caller in a microtask, which that relies on
+ * (from a macrotask's synchronous code the tick would run before pending microtasks). Code that
+ * itself schedules a nextTick, timer or immediate is not waited for.
+ */
+async function settled(): Promise<void> {
+  await undefined;
+  await new Promise<void>((r) => process.nextTick(r));
 }
 
 /** A `bars$` subscriber and the symbols it asked for. */
@@ -109,11 +124,10 @@ export class BacktestVenue implements Venue {
   readonly positions$ = this.positionsOut.asObservable();
   readonly assets$ = this.assetsOut.asObservable();
   readonly connection$ = new BehaviorSubject<ConnectionState>({ state: 'connected', sessions: 1 });
-  /** Every equity point, when kept (see the constructor's keepEquity). */
-  readonly equity: EquityPoint[] = [];
+  /** The kept equity curve as compact rows (see the constructor's keepEquity); points are made when read. */
+  private readonly curvePoints: EquityRows | undefined;
   /** The metrics' running sums, updated every step whether or not the points are kept. */
   readonly curve = new CurveStats();
-  private readonly keepEquity: boolean;
   private readonly onEquity: ((p: EquityPoint) => void) | undefined;
   private readonly benchmark: BuyAndHold | undefined;
   /** Splits that took effect for a symbol whose next bar the strategy has not seen yet. */
@@ -136,7 +150,7 @@ export class BacktestVenue implements Venue {
     this.benchmark = benchmark;
     this.tradeFrom = tradeFrom ?? -Infinity;
     this.engine = new MatchingEngine(config);
-    this.keepEquity = keepEquity;
+    if (keepEquity) this.curvePoints = new EquityRows(benchmark !== undefined);
     this.onEquity = onEquity;
     this.accountKind = accountKind;
     const listed = symbols ?? (Array.isArray(source) ? [...new Set((source as readonly MarketBar[]).map((b) => b.symbol))] : (source as { symbols?: readonly string[] }).symbols);
@@ -156,6 +170,11 @@ export class BacktestVenue implements Venue {
 
   now(): number {
     return this.time;
+  }
+
+  /** Every equity point, when kept (see the constructor's keepEquity): made on first read, then the same array until the next step. */
+  get equity(): EquityPoint[] {
+    return this.curvePoints?.points() ?? [];
   }
 
   runStartTime(): number {
@@ -181,10 +200,10 @@ export class BacktestVenue implements Venue {
       this.sleepers = this.sleepers.filter((s) => s.due > this.time);
       for (const s of due) s.resolve();
       // Let the woken code (a bar's emission, the orders it sends) run before time moves on.
-      await new Promise<void>((r) => setImmediate(r));
+      await settled();
       if (this.activity) {
         this.activity = false;
-        await new Promise<void>((r) => setImmediate(r));
+        await settled();
       }
     }
   }
@@ -197,9 +216,10 @@ export class BacktestVenue implements Venue {
   }
 
   /**
-   * Replays every step. After a step with order activity it lets the event loop settle, so the
-   * strategy's promise continuations (submit results) finish before the next bar, as they would
-   * between pushes; quiet steps only yield a microtask (the hot path).
+   * Replays every step. After a step with order activity it waits until the strategy's promise
+   * continuations (submit results and what follows them) have settled (see `settled`), so they
+   * finish before the next bar, as they would between pushes; quiet steps only yield a microtask
+   * (the hot path).
    */
   async run(onProgress?: (done: number, total: number) => void, progressEvery = 50_000): Promise<void> {
     const total = this.totalSteps ?? 0;
@@ -233,18 +253,18 @@ export class BacktestVenue implements Venue {
       // The metrics' sums every step; the point itself only for a report that draws the curve.
       this.curve.add(slice[0]!.time, s.netLiquidation, s.grossPositionValue);
       const benchmark = this.benchmark?.step(slice);
-      if (this.keepEquity || this.onEquity) {
+      this.curvePoints?.append(slice[0]!.time, s.netLiquidation, s.grossPositionValue, benchmark);
+      if (this.onEquity) {
         // Two literals, not a conditional spread: the spread cost as much per step as the rest of the point.
         const point: EquityPoint = benchmark === undefined
           ? { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue }
           : { time: slice[0]!.time, equity: s.netLiquidation, gross: s.grossPositionValue, benchmark };
-        if (this.keepEquity) this.equity.push(point);
-        this.onEquity?.(point);
+        this.onEquity(point);
       }
       if (this.activity) {
         // Let every continuation of this step's order activity run, as the gaps between pushes do live.
         this.activity = false;
-        await new Promise<void>((r) => setImmediate(r));
+        await settled();
       } else {
         await undefined;
       }
@@ -256,7 +276,7 @@ export class BacktestVenue implements Venue {
     this.publish(this.engine.expireDayOrders(this.time));
     if (this.activity) {
       this.activity = false;
-      await new Promise<void>((r) => setImmediate(r));
+      await settled();
     }
     onProgress?.(total, total);
   }

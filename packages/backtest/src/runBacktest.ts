@@ -161,7 +161,11 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     return {
       strategy: o.def.name, params: engine.params, symbols: [...engine.symbols], config: { cash, fees, slippageBps, participation, risk, ...(o.corporateActions?.length ? { corporateActions: o.corporateActions.length, withholdingTax: o.withholdingTax ?? 0 } : {}) },
       startEquity: cash, endEquity: venue.finalEquity ?? cash, metrics: venue.curve.metrics(book.stats, notional), trades, fills,
-      equity: venue.equity, fillCount: engine.status().fills, rejected, benchmark: benchmark.summary(),
+      // Read from the venue's rows only when asked: a run whose curve nobody reads makes no point objects.
+      get equity() {
+        return venue.equity;
+      },
+      fillCount: engine.status().fills, rejected, benchmark: benchmark.summary(),
       ...(o.corporateActions?.length ? { dividends: dividendTotals(venue) } : {}),
     };
   } finally {

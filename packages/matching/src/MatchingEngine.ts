@@ -1,6 +1,7 @@
 import { exDay, type CorporateAction } from './corporateActions/CorporateAction.ts';
 import { tieredFees, type FeeModel } from './FeeModel.ts';
 import { fillPrice } from './fillPrice.ts';
+import { decimalIds } from './decimalIds.ts';
 import { Ledger, type AccountSummary } from './Ledger.ts';
 import { SessionDay } from './SessionDay.ts';
 import { marketOf, shippedCalendar } from '@pounce/calendar';
@@ -99,6 +100,9 @@ export class MatchingEngine {
   /** Session days by time zone (one per exchange). */
   private readonly sessions = new Map<string, SessionDay>();
   private orderSeq = 0;
+  /** Order and fill ids as decimal text (base + sequence), without a BigInt per id. */
+  private readonly orderId: (seq: number) => string;
+  private readonly fillId: (seq: number) => string;
   private fillSeq = 0;
   /** Working orders of each OCA group (a bracket's two legs are one group). */
   private readonly groups = new Map<string, Set<EngineOrder>>();
@@ -110,6 +114,8 @@ export class MatchingEngine {
 
   constructor(private readonly cfg: MatchingConfig = {}) {
     this.ledger = new Ledger(cfg.initialCash ?? DEFAULT_STARTING_CASH);
+    this.orderId = decimalIds(cfg.orderIdBase ?? 40132638459956224n);
+    this.fillId = decimalIds(cfg.fillIdBase ?? 30140000000000000n);
     this.fees = cfg.fees ?? tieredFees();
     const w = cfg.withholdingTax ?? 0;
     if (!(w >= 0 && w <= 1)) throw new OrderValidationError('withholdingTax', 'a rate from 0 to 1');
@@ -207,7 +213,7 @@ export class MatchingEngine {
   private create(req: NewOrder, now: number, parentId: string | undefined): { order: EngineOrder; events: EngineEvent[] } {
     const seq = ++this.orderSeq;
     const o: EngineOrder = {
-      id: ((this.cfg.orderIdBase ?? 40132638459956224n) + BigInt(seq)).toString(), seq, account: req.account, symbol: req.symbol,
+      id: this.orderId(seq), seq, account: req.account, symbol: req.symbol,
       action: req.action, orderType: req.orderType, quantity: req.quantity, limitPrice: req.limitPrice, auxPrice: req.auxPrice,
       trailingPercent: req.trailingPercent, timeInForce: req.timeInForce ?? 'DAY', userMark: req.userMark ?? '', status: 'Submitted',
       filled: 0, avgFillPrice: 0, commission: 0, realizedPnl: 0, remark: '', createdAt: now, updatedAt: now, liveDay: undefined,
@@ -477,7 +483,7 @@ export class MatchingEngine {
     o.updatedAt = time;
     const seq = ++this.fillSeq;
     const fill: EngineFill = {
-      id: ((this.cfg.fillIdBase ?? 30140000000000000n) + BigInt(seq)).toString(), seq, orderId: o.id, account: o.account, symbol: o.symbol,
+      id: this.fillId(seq), seq, orderId: o.id, account: o.account, symbol: o.symbol,
       action: o.action, price, quantity: qty, commission: fee, time,
     };
     if (this.cfg.retainClosed !== false) {

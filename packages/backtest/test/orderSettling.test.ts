@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Bar } from '@pounce/core';
+import { defineStrategy } from '@pounce/runtime';
+import { perShareFees, type MarketBar } from '@pounce/matching';
+import { BacktestVenue, runBacktest } from '../src/index.ts';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2024, 0, 2, 14, 30);
+const STEPS = 40;
+const bars: MarketBar[] = Array.from({ length: STEPS }, (_, i) => ({ symbol: 'XYZ', time: T0 + i * DAY, open: 10 + (i % 3), high: 11 + (i % 3), low: 9 + (i % 3), close: 10.5 + (i % 3), volume: 1_000_000 }));
+
+/** Counts event-loop turns (macrotasks) until stopped. */
+function turnCounter(): { stop: () => number } {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { stop: () => ((running = false), turns) };
+}
+
+/** A chain of `hops` promise continuations, each one its own microtask. */
+async function hops(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await Promise.resolve();
+}
+
+describe('BacktestVenue settles each step without event-loop turns', () => {
+  it('runs every continuation of a step with orders before the next bar, however long the chain, and takes no event-loop turn for it', async () => {
+    const v = new BacktestVenue(bars, { fees: perShareFees(0), initialCash: 1e6 });
+    // Per bar: an order, then a chain of 50 hops after its reply, then another venue call; each chain records the clock it ended at.
+    const endedAt: number[] = [];
+    v.bars$(['XYZ']).subscribe((b) => {
+      void (async () => {
+        await v.placeOrder({ symbol: 'XYZ', action: b.time % (2 * DAY) === T0 % (2 * DAY) ? 'BUY' : 'SELL', orderType: 'MKT', quantity: 10 });
+        await hops(50);
+        await v.positions();
+        await hops(50);
+        endedAt.push(v.now());
+      })();
+    });
+    const turns = turnCounter();
+    await v.run();
+    // Before: a setImmediate per step with activity, i.e. at least one turn per bar here.
+    expect(turns.stop()).toBe(0);
+    expect(endedAt).toEqual(bars.map((b) => b.time));
+    expect(v.engine.fillsOf(v.account)).toHaveLength(STEPS - 1);
+  });
+
+  it('lets a strategy that awaits each submit see its reply before the next bar (through the TradingEngine)', async () => {
+    const seen: Array<{ bar: number; replyAt: number; working: number }> = [];
+    const awaiting = defineStrategy({
+      name: 'awaits-submit', params: {}, symbols: ['XYZ'],
+      setup(ctx) {
+        ctx.bars$().subscribe((b: Bar) => {
+          void (async () => {
+            const h = await ctx.submit({ symbol: b.symbol, side: 'BUY', quantity: 1 });
+            await hops(20);
+            seen.push({ bar: b.time, replyAt: ctx.now(), working: h.orderId === undefined ? -1 : ctx.workingOrders(b.symbol) });
+          })();
+        });
+      },
+    });
+    const turns = turnCounter();
+    const r = await runBacktest({ def: awaiting, bars, fees: 'zero' });
+    turns.stop();
+    expect(seen.map((s) => s.replyAt)).toEqual(bars.map((b) => b.time));
+    // Each order is still working when its reply has been handled (it fills at the next bar's open).
+    expect(seen.every((s) => s.working === 1)).toBe(true);
+    expect(r.fills).toHaveLength(STEPS - 1);
+  });
+});
