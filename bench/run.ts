@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { carriedRows } from './carriedRows.ts';
 import type { BenchResult } from './types.ts';
 
 const ALL = ['signing', 'push', 'roundtrip', 'throughput', 'memory', 'csv', 'store', 'cli-memory', 'sweep', 'sweep-1gc', 'node-rss', 'peers-daily', 'peers-minute'];
@@ -57,5 +58,7 @@ try {
 const previousRun = previous.includes('Latest run:')
   ? `\n\n## Previous run\n\n${previous.slice(previous.indexOf('Latest run:')).split('\n## ')[0]!.replace('Latest run:', 'Run:').trim()}`
   : '';
-const partial = names.length === ALL.length ? '' : `\n\nOnly ${names.join(', ')} were run this time.`;
-writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nWritten by \`npm run bench:record\` (each benchmark in a fresh process; medians where repeated). Each row's\ndetail says what it runs. Timings on a shared VM drift between runs and days: compare with the previous\nrun below before reading much into one figure.${partial}\n\n${table.join('\n')}${previousRun}\n`);
+const partial = names.length === ALL.length ? '' : `\n\nOnly ${names.join(', ')} were run this time; the other rows are the previous run's, each marked with the time of the run that measured it.`;
+const written = names.length === ALL.length ? table : [...table.slice(0, 2), ...carriedRows(previous, table.slice(2))];
+writeFileSync(path, `# Benchmark results\n\nLatest run: ${new Date().toISOString()} on ${machine}.\nWritten by \`npm run bench:record\` (each benchmark in a fresh process; medians where repeated). Each row's\ndetail says what it runs. Timings on a shared VM drift between runs and days: compare with the previous\nrun below before reading much into one figure.${partial}\n\n${written.join('\n')}${previousRun}\n`);
+
