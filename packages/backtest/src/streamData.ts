@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { barFileSpec, readCsvBars } from '@pounce/core';
+import { barFileSpec, csvTimeSpan, readCsvBars } from '@pounce/core';
 import { mergeSlices, type MarketBar } from '@pounce/matching';
 import { isStoreSpec } from '@pounce/store';
 import type { LoadedData } from './loadData.ts';
@@ -67,6 +67,37 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
     ),
   );
   return { slices: mergeSlices(sources), symbols, fingerprint: hash.digest('hex'), files, progress: () => (filesDone === files.length || totalBytes === 0 ? 1 : bytesRead / totalBytes) };
+}
+
+/**
+ * Whether streamData can replay these CSV files as loadData would: the rows of each file in
+ * strictly rising time order, and the files of one symbol following each other without overlap.
+ * Reads the date and time fields only (csvTimeSpan). A file that cannot be read, or holds rows out
+ * of order, is left to loadData (which names the problem or sorts the rows).
+ *
+ * @example
+ * ```ts
+ * const data = canStream(specs) ? streamData(specs) : loadData(specs);
+ * ```
+ */
+export function canStream(specs: readonly string[]): boolean {
+  const lastOf = new Map<string, string>();
+  for (const spec of specs) {
+    if (isStoreSpec(spec)) continue;
+    const { symbol, path } = barFileSpec(spec);
+    let span;
+    try {
+      span = csvTimeSpan(path);
+    } catch {
+      return false;
+    }
+    if (!span.ordered) return false;
+    if (span.first === undefined || span.last === undefined) continue;
+    const before = lastOf.get(symbol);
+    if (before !== undefined && before >= span.first) return false;
+    lastOf.set(symbol, span.last);
+  }
+  return true;
 }
 
 /** The files of one symbol, read one after another; each must start after the previous one ends. */
