@@ -34,6 +34,8 @@ export interface StreamedData {
 export function streamData(specs: readonly string[], range: { from?: number; to?: number } = {}, where: DataSources = {}): StreamedData {
   if (specs.length === 0) throw new Error('--data: at least one CSV file is needed');
   const hash = createHash('sha256');
+  // Every file is open at once (one reader per symbol): 4 MiB of read buffers in all, 8-64 KiB each.
+  const chunkBytes = Math.min(1 << 16, Math.max(1 << 13, Math.floor((1 << 22) / specs.length)));
   const parsed = specs.map((spec) => {
     if (isStoreSpec(spec)) {
       // A stored series is read a partition (year) at a time, bars made as the replay takes them.
@@ -49,7 +51,7 @@ export function streamData(specs: readonly string[], range: { from?: number; to?
     } catch {
       throw new Error(`--data ${spec}: cannot read ${path}`);
     }
-    const read = (onBytes: (n: number) => void) => readCsvBars(path, { symbol, source: path, onBytes: (c) => onBytes(c.length) });
+    const read = (onBytes: (n: number) => void) => readCsvBars(path, { symbol, source: path, chunkBytes, onBytes: (c) => onBytes(c.length) });
     return { spec, symbol, path, size, read };
   });
   const totalBytes = parsed.reduce((n, f) => n + f.size, 0);
@@ -114,13 +116,19 @@ function* inTimeOrder(symbol: string, files: ReadonlyArray<() => Iterable<Market
   }
 }
 
+/**
+ * One read buffer for every file hashed: a megabyte per file, 500 files, was 500 MB of buffers
+ * waiting for the collector (and malloc holding the pages after it).
+ */
+let hashBuffer: Buffer | undefined;
+
 /** Hashes `symbol \0 bytes` in chunks: the same digest as hashing the whole text. */
 function hashFile(path: string, update: (b: Buffer | string) => void, symbol: string): void {
   update(symbol);
   update('\0');
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
+    const buf = (hashBuffer ??= Buffer.allocUnsafe(1 << 20));
     for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) update(buf.subarray(0, n));
   } finally {
     closeSync(fd);

@@ -24,7 +24,9 @@ class CsvLines {
   /** Moves to the next line; false at the end of the file. */
   advance(): boolean {
     for (;;) {
-      let nl = this.buf.subarray(0, this.length).indexOf(10, this.next);
+      // Past `length` the buffer holds stale bytes: a newline found there is not one.
+      let nl = this.next < this.length ? this.buf.indexOf(10, this.next) : -1;
+      if (nl >= this.length) nl = -1;
       if (nl < 0 && !this.eof) {
         this.refill();
         continue;
