@@ -49,9 +49,10 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
     expect(loaded.status).toBe(0);
     expect(loaded.stdout).toMatch(/bars \d+ /);
     // Everything but when it ran and which bytes it read (the file differs, the bars do not).
-    const body = (name: string) => {
-      const { createdAt: _createdAt, data, ...rest } = JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) as Record<string, unknown> & { data: { files: Array<Record<string, unknown>> } };
-      return { ...rest, files: data.files.map(({ path: _path, ...f }) => f) };
+    const body = (name: string): Record<string, unknown> => {
+      const { createdAt: _createdAt, data, ...rest } = JSON.parse(readFileSync(join(dir, name, 'report.json'), 'utf8')) as Record<string, unknown>;
+      const { files } = data as { files: Array<Record<string, unknown>> };
+      return { ...rest, files: files.map(({ path: _path, ...f }) => f) };
     };
     expect(body('streamed')).toEqual(body('loaded'));
     // The audit trail is part of it: every fill, in both.
