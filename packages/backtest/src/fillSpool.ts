@@ -4,7 +4,7 @@ import { fillJson } from './report.ts';
 
 /**
  * Fills written to a JSON-lines file as they happen, then read back one at a time into
- * report.json: however many fills a run makes, memory holds about a megabyte of them.
+ * report.json: however many fills a run makes, memory holds about 64 KiB of them.
  *
  * @example
  * ```ts

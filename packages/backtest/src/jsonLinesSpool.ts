@@ -1,12 +1,16 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
-/** Bytes of lines buffered before a write. */
-const FLUSH_BYTES = 1 << 20;
+/**
+ * Bytes of lines buffered before a write, and read back at a time. Small on purpose: text held
+ * across many items outlives the young generation, and a megabyte at a time promoted that much
+ * garbage into the old one again and again (its heap, and the process's RSS, grew with it).
+ */
+const FLUSH_BYTES = 1 << 16;
 
 /**
  * Items written to a JSON-lines file as they happen, then read back one at a time: however many
- * items a run makes (fills, equity points, trades), memory holds about a megabyte of them.
+ * items a run makes (fills, equity points, trades), memory holds about 64 KiB of them.
  *
  * @example
  * ```ts
@@ -59,7 +63,7 @@ export class JsonLinesSpool<T> {
     this.close();
     const fd = openSync(this.path, 'r');
     try {
-      const buf = Buffer.allocUnsafe(1 << 20);
+      const buf = Buffer.allocUnsafe(FLUSH_BYTES);
       // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
       const text = new StringDecoder('utf8');
       let rest = '';

@@ -174,19 +174,26 @@ export function equityPointJson(p: EquityPoint): string {
   return `{"time":${p.time},"equity":${p.equity},"gross":${p.gross}${p.benchmark !== undefined ? `,"benchmark":${p.benchmark}` : ''}}`;
 }
 
-/** Writes `items` as a JSON array, one item per line, 10,000 lines per write. */
+/**
+ * Writes `items` as a JSON array, one item per line, about 64 KiB per write: text held longer
+ * outlives the young generation and grows the old one (see JsonLinesSpool).
+ */
 function writeJsonArray<T>(fd: number, items: Iterable<T>, toJson: (item: T) => string = (x) => JSON.stringify(x, finite)): void {
   writeSync(fd, '[');
   let written = 0;
   let part: string[] = [];
+  let bytes = 0;
   const flush = () => {
     writeSync(fd, `${written === 0 ? '\n  ' : ',\n  '}${part.join(',\n  ')}`);
     written += part.length;
     part = [];
+    bytes = 0;
   };
   for (const item of items) {
-    part.push(toJson(item));
-    if (part.length === 10_000) flush();
+    const text = toJson(item);
+    part.push(text);
+    bytes += text.length;
+    if (bytes >= 1 << 16) flush();
   }
   if (part.length > 0) flush();
   writeSync(fd, written > 0 ? '\n ]' : ']');

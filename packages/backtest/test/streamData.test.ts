@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import bollinger from '../../../strategies/bollinger-reversion/index.ts';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 import { BarStore, importCsv } from '@pounce/store';
-import { loadData, runBacktest, streamData } from '../src/index.ts';
+import { canStream, loadData, runBacktest, streamData } from '../src/index.ts';
 import { tempDirs } from '../../gateway/test/testGateway.ts';
 
 const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
@@ -71,6 +71,25 @@ describe('streamData', () => {
     expect(split.fills).toEqual(whole.fills);
     const overlapping = part('c.csv', rows.slice(1990, 2100));
     await expect(runBacktest({ def: smaCross, bars: streamData([early, overlapping]) })).rejects.toThrow(/files of NVDA overlap in time/);
+  });
+
+  it('canStream: files in time order, one symbol\'s files one after another; not rows out of order, overlapping files or an unreadable file', () => {
+    const dir = temp('pounce-can-stream-');
+    const [header, ...rows] = readFileSync(data('nvda-1999-2014.csv'), 'utf8').trim().split('\n');
+    const part = (name: string, lines: string[], symbol = 'NVDA') => {
+      writeFileSync(join(dir, name), [header, ...lines].join('\n'));
+      return `${symbol}=${join(dir, name)}`;
+    };
+    const early = part('a.csv', rows.slice(0, 2000));
+    const late = part('b.csv', rows.slice(2000));
+    expect(canStream([...SPECS, 'store:NVDA'])).toBe(true);
+    expect(canStream([early, late])).toBe(true);
+    expect(canStream([late, early])).toBe(false);
+    expect(canStream([early, part('c.csv', rows.slice(1999, 2100))])).toBe(false);
+    // Another symbol's file may cover the same days.
+    expect(canStream([early, part('d.csv', rows.slice(0, 2000), 'ORCL')])).toBe(true);
+    expect(canStream([part('e.csv', [...rows].reverse())])).toBe(false);
+    expect(canStream(['NVDA=/nonexistent/x.csv'])).toBe(false);
   });
 
   it('says which file has no bars in the range, and which file cannot be read', async () => {

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { describe, expect, it } from 'vitest';
-import { CsvFormatError, parseCsvBars, readCsvBars } from '../src/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CsvBarRows, CsvFormatError, csvTimeSpan, parseCsvBars, readCsvBars } from '../src/index.ts';
 
 /** The bar time as luxon computes it row by row (the parser's reference). */
 const byLuxon = (date: string, hour: number, minute: number, second: number, zone: string) =>
@@ -115,5 +115,81 @@ describe('CSV dates', () => {
     const bad = ['2023-02-29', '1900-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-01-00', '2023-01-32'];
     for (const d of ok) expect(parseCsvBars(`Date,Open,High,Low,Close,Volume\n${d},1,2,1,2,10`, { symbol: 'X' })).toHaveLength(1);
     for (const d of bad) expect(() => parseCsvBars(`Date,Open,High,Low,Close,Volume\n${d},1,2,1,2,10`, { symbol: 'X', source: 'f.csv' })).toThrow(`f.csv:2: column Date: expected a calendar date, got "${d}"`);
+  });
+});
+
+describe('CsvBarRows.rowBytes (rows read from their bytes, as streamed)', () => {
+  /** What row() makes of a line: the bar, or the error's message. */
+  const outcome = (f: () => unknown) => {
+    try {
+      return { bar: f() };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  const same = (header: string, line: string) => {
+    const rows = new CsvBarRows(header, { symbol: 'X', source: 'f.csv' });
+    const bytes = Buffer.from(`junk${line}junk`);
+    const a = outcome(() => rows.rowBytes(bytes, 4, bytes.length - 4, 7));
+    const b = outcome(() => new CsvBarRows(header, { symbol: 'X', source: 'f.csv' }).row(line, 7));
+    expect(a, line).toEqual(b);
+    // -0 and 0 differ to a strategy that divides: toEqual tells them apart too, but say it outright.
+    if ('bar' in a && a.bar && 'bar' in b && b.bar) for (const k of ['open', 'high', 'low', 'close', 'volume'] as const) expect(Object.is((a.bar as Record<string, number>)[k], (b.bar as Record<string, number>)[k])).toBe(true);
+  };
+  // Numbers as CSV files write them, and the odd ones the byte path leaves to row().
+  const decimal = fc.tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,18}$/), fc.option(fc.stringMatching(/^[0-9]{0,8}$/))).map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === null ? '' : `.${frac}`}`);
+  const odd = fc.constantFrom('', ' ', '1e3', '-0', '+5', '.5', '5.', ' 7', '7 ', '"1"', '0x10', 'Infinity', 'NaN', '1..2', '--1', '١', '1,5');
+  const field = fc.oneof({ weight: 6, arbitrary: decimal }, { weight: 1, arbitrary: odd });
+
+  it('gives row()\'s bar, or row()\'s error naming line and column, for any daily row', () => {
+    fc.assert(fc.property(field, field, field, field, field, (o, h, l, c, v) => same('Date,Open,High,Low,Close,Volume', `2024-03-04,${o},${h},${l},${c},${v}`)), { numRuns: 3000 });
+  });
+
+  it('gives row()\'s bar or error for any date and time field, DST change days included', () => {
+    const date = fc.oneof(fc.date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2037, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.constantFrom('2024-03-10', '2024-11-03', '2023-02-29', '2024-13-01', '2024-1-05', ' 2024-01-05', '2024/01/05', ''));
+    const time = fc.oneof(fc.tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.option(fc.integer({ min: 0, max: 61 }))).map(([h, m, s]) => `${pad(h)}:${pad(m)}${s === null ? '' : `:${pad(s)}`}`), fc.constantFrom('9:30', '09:30 ', '0930', '', '01:30', '02:30'));
+    fc.assert(fc.property(date, time, (d, t) => same('Date,Time,Open,High,Low,Close,Volume,OpenInterest', `${d},${t},1.5,2.25,1.25,2,100,0`)), { numRuns: 3000 });
+  });
+
+  it('rows with too few fields, a blank line, and High below Low go to row(), which names them', () => {
+    for (const line of ['', '   ', '2024-01-02,1,2,1', '2024-01-02,1,1,2,1,10', '2024-01-02,1,2,1,2,10,extra,é']) same('Date,Open,High,Low,Close,Volume', line);
+    const rows = new CsvBarRows('Date,Open,High,Low,Close,Volume', { symbol: 'X', source: 'f.csv' });
+    const bytes = Buffer.from('2024-01-02,1,1,2,1,10');
+    expect(() => rows.rowBytes(bytes, 0, bytes.length, 9)).toThrow('f.csv:9: column High: expected a value >= Low (2), got "1"');
+  });
+});
+
+describe('csvTimeSpan', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pounce-csv-span-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('finds the shipped files in time order, with their first and last row', () => {
+    for (const [name, first, last] of [['nvda-1999-2014.csv', '1999-01-22', '2014-12-31'], ['idx-5min-2006.csv', undefined, undefined]] as const) {
+      const path = fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
+      const span = csvTimeSpan(path);
+      expect(span.ordered).toBe(true);
+      const bars = parseCsvBars(readFileSync(path, 'utf8'), { symbol: 'X' });
+      const rows = readFileSync(path, 'utf8').trim().split('\n');
+      const key = (row: string) => (name.includes('5min') ? row.split(',').slice(0, 2).join(' ') : row.split(',')[0]!);
+      expect(span.first).toBe(first ?? key(rows[1]!));
+      expect(span.last).toBe(last ?? key(rows[rows.length - 1]!));
+      expect(bars.length).toBe(rows.length - 1);
+    }
+  });
+
+  it('says a file is out of order at a row before, or at the same time as, the one above it (blank lines and CRLF aside)', () => {
+    const head = 'Date,Time,Open,High,Low,Close,Volume\r\n';
+    expect(csvTimeSpan(file('ok.csv', `${head}2024-01-02,09:30,1,2,1,2,10\r\n\r\n2024-01-02,09:31:00,1,2,1,2,10\r\n2024-01-03,09:30,1,2,1,2,10`))).toEqual({ ordered: true, first: '2024-01-02 09:30', last: '2024-01-03 09:30' });
+    expect(csvTimeSpan(file('back.csv', `${head}2024-01-02,09:31,1,2,1,2,10\n2024-01-02,09:30,1,2,1,2,10\n`)).ordered).toBe(false);
+    expect(csvTimeSpan(file('same.csv', `${head}2024-01-02,09:31,1,2,1,2,10\n2024-01-02,09:31,1,2,1,2,10\n`)).ordered).toBe(false);
+    expect(csvTimeSpan(file('short.csv', `${head}2024-01-02\n`)).ordered).toBe(false);
+    expect(csvTimeSpan(file('empty.csv', 'Date,Open,High,Low,Close,Volume\n'))).toEqual({ ordered: true, first: undefined, last: undefined });
+    // A key longer than its buffer: it grows.
+    expect(csvTimeSpan(file('long.csv', `Date,Open,High,Low,Close,Volume\n${'2'.repeat(100)},1,2,1,2,10\n${'3'.repeat(200)},1,2,1,2,10\n`))).toEqual({ ordered: true, first: '2'.repeat(100), last: '3'.repeat(200) });
   });
 });

@@ -44,6 +44,14 @@ export class CsvBarRows {
   /** The last row's date: intraday files repeat it on every row of the day. */
   private lastDate = '';
   private lastDay: ZoneDay | undefined;
+  /** rowBytes' own cache of the last date (its bytes and day), apart from row()'s. */
+  private readonly byteDate = new Uint8Array(10);
+  private byteDateText = '';
+  private byteDay: ZoneDay | undefined;
+  /** rowBytes: start and end of each field up to the last column read, reused for every row. */
+  private readonly cuts: Int32Array;
+  /** The date and time columns (time -1 when the file has none): what orders the rows. */
+  readonly timeColumns: { date: number; time: number };
 
   constructor(headerLine: string, private readonly opts: CsvBarsOptions) {
     this.source = opts.source ?? opts.symbol;
@@ -66,6 +74,74 @@ export class CsvBarRows {
     if (!tz.isValid) throw new Error(`zone: expected an IANA time zone, got "${this.zone}"`);
     this.offsets = ZoneOffsets.of(tz);
     this.wallOpen = ((oh ?? 9) * 60 + (om ?? 30)) * 60_000;
+    this.cuts = new Int32Array(2 * (Math.max(this.iDate, this.iTime, this.iOpen, this.iHigh, this.iLow, this.iClose, this.iVol) + 1));
+    this.timeColumns = { date: this.iDate, time: this.iTime };
+  }
+
+  /**
+   * The bar of the row in `buf[start, end)` (no line end), as row() gives for its text, without
+   * making a string per row or per field (a streamed file of millions of rows made that much
+   * garbage). Plain rows are read from the bytes; any other (blanks, quotes, exponents, more than 15
+   * digits, a bad field) goes through row(), which gives the same bar or names line and field.
+   */
+  rowBytes(buf: Buffer, start: number, end: number, ln: number): Bar | undefined {
+    return this.plainRow(buf, start, end) ?? this.row(buf.toString('utf8', start, end), ln);
+  }
+
+  /** The bar of a plain row read from its bytes, or undefined to leave the row to row(). */
+  private plainRow(buf: Buffer, start: number, end: number): Bar | undefined {
+    const cuts = this.cuts;
+    const need = cuts.length >> 1;
+    let field = 0;
+    cuts[0] = start;
+    for (let i = start; i < end && field < need; i++) {
+      if (buf[i] === 44) {
+        cuts[2 * field + 1] = i;
+        if (++field < need) cuts[2 * field] = i + 1;
+      }
+    }
+    if (field < need) {
+      if (field < need - 1) return undefined;
+      cuts[2 * field + 1] = end;
+    }
+    const d0 = cuts[2 * this.iDate]!;
+    if (cuts[2 * this.iDate + 1]! - d0 !== 10) return undefined;
+    const bd = this.byteDate;
+    let same = this.byteDay !== undefined;
+    for (let k = 0; k < 10 && same; k++) same = buf[d0 + k] === bd[k];
+    if (!same) {
+      for (let k = 0; k < 10; k++) {
+        const c = buf[d0 + k]!;
+        if (k === 4 || k === 7 ? c !== 45 : c < 48 || c > 57) return undefined;
+      }
+      const date = buf.toString('latin1', d0, d0 + 10);
+      const day = zoneDay(this.offsets, date);
+      if (!day) return undefined;
+      for (let k = 0; k < 10; k++) bd[k] = buf[d0 + k]!;
+      this.byteDateText = date;
+      this.byteDay = day;
+    }
+    let wall = this.wallOpen;
+    if (this.iTime >= 0) {
+      const t0 = cuts[2 * this.iTime]!;
+      const n = cuts[2 * this.iTime + 1]! - t0;
+      if ((n !== 5 && n !== 8) || buf[t0 + 2] !== 58 || (n === 8 && buf[t0 + 5] !== 58)) return undefined;
+      const h = twoDigits(buf, t0);
+      const mi = twoDigits(buf, t0 + 3);
+      const sec = n === 8 ? twoDigits(buf, t0 + 6) : 0;
+      if (!(h <= 23 && mi <= 59 && sec <= 59)) return undefined;
+      wall = ((h * 60 + mi) * 60 + sec) * 1000;
+    }
+    const day = this.byteDay!;
+    const time = day.offsetMs !== undefined ? day.wallMidnight + wall - day.offsetMs : onChangeDay(this.byteDateText, wall, this.zone);
+    const open = plainNumber(buf, cuts[2 * this.iOpen]!, cuts[2 * this.iOpen + 1]!);
+    const high = plainNumber(buf, cuts[2 * this.iHigh]!, cuts[2 * this.iHigh + 1]!);
+    const low = plainNumber(buf, cuts[2 * this.iLow]!, cuts[2 * this.iLow + 1]!);
+    const close = plainNumber(buf, cuts[2 * this.iClose]!, cuts[2 * this.iClose + 1]!);
+    const volume = plainNumber(buf, cuts[2 * this.iVol]!, cuts[2 * this.iVol + 1]!);
+    // NaN (not plain) fails every comparison; high < low is row()'s error to name.
+    if (!(high >= low) || open !== open || close !== close || volume !== volume) return undefined;
+    return { symbol: this.opts.symbol, time, open, high, low, close, volume };
   }
 
   /** The bar of one data row (`ln` is its 1-based line number), or undefined for a blank line. */
@@ -109,6 +185,41 @@ export class CsvBarRows {
     if (!Number.isFinite(v) || (v === 0 && s.trim() === '')) throw new CsvFormatError(this.source, ln, name, 'a number', s.trim());
     return v;
   }
+}
+
+/** Two ASCII digits at `i` as a number, or NaN. */
+function twoDigits(buf: Buffer, i: number): number {
+  const a = buf[i]! - 48;
+  const b = buf[i + 1]! - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/** 10^0 .. 10^22: every one exactly a double. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * A plain decimal `-?digits[.digits]` of at most 15 digits in `buf[start, end)`, or NaN for
+ * anything else. Exactly Number()'s value: the digits form an integer below 2^53 and 10^k (k <= 22)
+ * is a double, so the one division is correctly rounded, as Number()'s parse is.
+ */
+function plainNumber(buf: Buffer, start: number, end: number): number {
+  let i = start;
+  const negative = buf[i] === 45;
+  if (negative) i++;
+  let m = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && point < 0 && digits > 0) point = digits;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15 || point === digits) return NaN;
+  const v = point < 0 ? m : m / POW10[digits - point]!;
+  return negative ? -v : v;
 }
 
 /**
