@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar } from '@pounce/core';
-import { defineStrategy } from '@pounce/runtime';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineStrategy, TradingEngine } from '@pounce/runtime';
 import { perShareFees, type MarketBar } from '@pounce/matching';
 import { BacktestVenue, runBacktest } from '../src/index.ts';
 
@@ -27,8 +30,8 @@ async function hops(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await Promise.resolve();
 }
 
-describe('BacktestVenue settles each step without event-loop turns', () => {
-  it('runs every continuation of a step with orders before the next bar, however long the chain, and takes no event-loop turn for it', async () => {
+describe('BacktestVenue settles each step with order activity before the next bar', () => {
+  it('runs every continuation of a step with orders before the next bar, however long the chain, with one event-loop turn per such step', async () => {
     const v = new BacktestVenue(bars, { fees: perShareFees(0), initialCash: 1e6 });
     // Per bar: an order, then a chain of 50 hops after its reply, then another venue call; each chain records the clock it ended at.
     const endedAt: number[] = [];
@@ -43,8 +46,8 @@ describe('BacktestVenue settles each step without event-loop turns', () => {
     });
     const turns = turnCounter();
     await v.run();
-    // Before: a setImmediate per step with activity, i.e. at least one turn per bar here.
-    expect(turns.stop()).toBe(0);
+    // One turn per step with activity (a fixed number of setImmediate hops would not wait for these 100-hop chains).
+    expect(turns.stop()).toBeLessThanOrEqual(STEPS + 2);
     expect(endedAt).toEqual(bars.map((b) => b.time));
     expect(v.engine.fillsOf(v.account)).toHaveLength(STEPS - 1);
   });
@@ -70,5 +73,42 @@ describe('BacktestVenue settles each step without event-loop turns', () => {
     // Each order is still working when its reply has been handled (it fills at the next bar's open).
     expect(seen.every((s) => s.working === 1)).toBe(true);
     expect(r.fills).toHaveLength(STEPS - 1);
+  });
+
+  it('a strategy\'s unhandled rejection halts the run before the next bar, as on paper (not after the replay)', async () => {
+    const results: Array<{ bar: number; rejected: string | undefined }> = [];
+    let n = 0;
+    const buggy = defineStrategy({
+      name: 'throws-after-submit', params: {}, symbols: ['XYZ'],
+      setup(ctx) {
+        ctx.bars$().subscribe(() => {
+          const bar = ++n;
+          void (async () => {
+            const r = await ctx.submit({ symbol: 'XYZ', side: 'BUY', quantity: 1 });
+            results.push({ bar, rejected: r.rejected });
+            if (bar === 3) throw new Error('bug after submit on bar 3');
+          })();
+        });
+      },
+    });
+    // The engine takes the process's unhandled rejections, as `npm run strategy` does; vitest's own handler is set aside meanwhile.
+    const others = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection');
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-settle-'));
+    try {
+      const venue = new BacktestVenue(bars.slice(0, 12), { fees: perShareFees(0), initialCash: 1e6 });
+      const engine = await TradingEngine.start({ def: buggy, venue, runDir: dir, captureProcessErrors: true });
+      await venue.run();
+      const status = engine.status();
+      await engine.stop();
+      expect(status.strategyErrors).toBe(1);
+      expect(status.halted).toMatch(/bug after submit on bar 3/);
+      // Bars 1-3 traded; from bar 4 on every order is refused (before the fix all 12 went through).
+      expect(results.filter((r) => r.rejected === undefined).map((r) => r.bar)).toEqual([1, 2, 3]);
+      expect(results.filter((r) => r.rejected !== undefined)).toHaveLength(9);
+    } finally {
+      for (const l of others) process.on('unhandledRejection', l);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
