@@ -80,6 +80,8 @@ describe('a node routes the shared venue by the tag in the userMark', () => {
     for (let k = 1; k <= 25_000; k++) t.orders$.next(order(String(k), `pc1.abcdefghij.${k % 2 ? 'a' : 'b'}.${k}`, { status: 'Cancelled' }));
     expect(t.router.knownTag('25000')).toBe('b');
     expect(t.router.knownTag('1')).toBeUndefined();
+    // Another strategy cannot cancel it once forgotten either: the venue is asked whose it is.
+    await expect(t.b.cancelOrder('1')).rejects.toThrow(/not this strategy's/);
     expect(await t.router.resolve('1')).toBe('a');
     // A late fill of a recent order still goes to its strategy.
     t.fills$.next(fill('late', '24999'));
@@ -108,6 +110,22 @@ describe('a node routes the shared venue by the tag in the userMark', () => {
     expect(t.seen.a.map((f) => f.id)).toEqual(['f1', 'f2']);
     expect(t.seen.b).toEqual([]);
     expect(t.a.book.positions()).toEqual([]);
+    expect([...t.router.externalOrders.keys()]).toEqual([]);
+  });
+
+  it('a working leg keeps its parent\'s strategy however many orders come after (a bracket working for weeks)', () => {
+    const t = twoStrategies();
+    t.orders$.next(order('P', 'pc1.abcdefghij.a.1', { status: 'Filled', filledQuantity: 10 }));
+    t.fills$.next(fill('pf', 'P'));
+    const leg = order('L', '', { action: 'SELL', orderType: 'STP', parentId: 'P' });
+    t.orders$.next(leg);
+    // 25,000 orders of the other strategy: the parent's tag is long forgotten.
+    for (let k = 1; k <= 25_000; k++) t.orders$.next(order(`c${k}`, `pc1.abcdefghij.b.${k}`, { status: 'Cancelled' }));
+    expect(t.router.knownTag('P')).toBeUndefined();
+    t.orders$.next({ ...leg, status: 'Filled', filledQuantity: 10 });
+    t.fills$.next(fill('lf', 'L', { action: 'SELL', price: 90 }));
+    expect(t.seen.a.map((f) => f.id)).toEqual(['pf', 'lf']);
+    expect(t.a.book.position('NVDA')).toBe(0);
     expect([...t.router.externalOrders.keys()]).toEqual([]);
   });
 

@@ -165,18 +165,19 @@ export class StrategyVenue implements Venue {
     return placed;
   }
 
-  private mine(orderId: string, what: string): void {
-    const tag = this.router.knownTag(orderId);
+  /** Refuses another strategy's order; an id the router does not hold is asked of the venue first. */
+  private async mine(orderId: string, what: string): Promise<void> {
+    const tag = await this.router.resolve(orderId);
     if (tag !== undefined && tag !== this.o.tag) throw new Error(`${what}: order ${orderId} is not this strategy's (tag "${this.o.tag}")`);
   }
 
   async cancelOrder(orderId: string): Promise<void> {
-    this.mine(orderId, 'cancel');
+    await this.mine(orderId, 'cancel');
     await this.shared.cancelOrder(orderId);
   }
 
   async modifyOrder(orderId: string, req: OrderRequest): Promise<void> {
-    this.mine(orderId, 'modify');
+    await this.mine(orderId, 'modify');
     await this.shared.modifyOrder(orderId, req);
   }
 

@@ -286,8 +286,9 @@ export class TradingNode {
       if (!existsSync(join(runDir, 'journal.jsonl'))) continue;
       const entries = OrderJournal.read(runDir);
       const j = replayJournal(entries);
-      for (const id of j.orders.keys()) this.router.learn(id, s.tag);
-      for (const i of j.intents.values()) if (i.orderId !== undefined) this.router.learn(i.orderId, s.tag);
+      // Known from the journal, not known to be working: reconciliation's open orders pin those that are.
+      for (const id of j.orders.keys()) this.router.learn(id, s.tag, false);
+      for (const i of j.intents.values()) if (i.orderId !== undefined) this.router.learn(i.orderId, s.tag, false);
       trades.push(...journaledTrades(entries, j));
     }
     // Orders the node did not send that filled (bracket legs, orders placed outside Pounce): node.jsonl.

@@ -1,5 +1,5 @@
 import { Subject, type Subscription } from 'rxjs';
-import { RecentMap, type Fill, type Logger, type Order } from '@pounce/core';
+import { isTerminal, RecentMap, type Fill, type Logger, type Order } from '@pounce/core';
 import { parseClientOrderId } from '../execution/clientOrderId.ts';
 import type { Venue } from '../venue/Venue.ts';
 
@@ -35,6 +35,11 @@ export class VenueRouter {
    * not keep every order it ever saw.
    */
   private readonly tagOf = new RecentMap<string, string>(TAGS_KEPT);
+  /**
+   * Tags of orders not known to be final, kept until they are, however many orders come after:
+   * a bracket's leg may work for weeks, and its fills find their strategy only through this.
+   */
+  private readonly working = new Map<string, string>();
   private readonly held = new Map<string, Fill[]>();
   private readonly sinks = new Map<string, RouteSink>();
   private readonly subs: Subscription[] = [];
@@ -79,9 +84,16 @@ export class VenueRouter {
     return parseClientOrderId(userMark)?.tag ?? EXTERNAL;
   }
 
-  /** Records that `orderId` belongs to `tag` and releases the fills held for it. */
-  learn(orderId: string, tag: string): void {
-    if (orderId === '' || this.tagOf.get(orderId) === tag) return;
+  /**
+   * Records that `orderId` belongs to `tag` and releases the fills held for it. `working`: the order
+   * may still fill (a place reply, an open order), so its tag is kept until a final status is seen;
+   * false for one known final or only read back from a journal.
+   */
+  learn(orderId: string, tag: string, working = true): void {
+    if (orderId === '') return;
+    if (working) this.working.set(orderId, tag);
+    else this.working.delete(orderId);
+    if (this.tagOf.get(orderId) === tag) return;
     this.tagOf.set(orderId, tag);
     const held = this.held.get(orderId);
     if (!held) return;
@@ -91,16 +103,16 @@ export class VenueRouter {
 
   /** The tag of an order id: known, or asked of the venue (undefined when it cannot tell). */
   async resolve(orderId: string): Promise<string | undefined> {
-    const known = this.tagOf.get(orderId);
+    const known = this.knownTag(orderId);
     if (known !== undefined || !this.venue.orderById) return known;
     const o = await this.venue.orderById(orderId);
     if (!o) return undefined;
-    this.learn(o.id, this.tagOfOrder(o));
-    return this.tagOf.get(orderId);
+    this.learn(o.id, this.tagOfOrder(o), !isTerminal(o.status));
+    return this.knownTag(orderId);
   }
 
   knownTag(orderId: string): string | undefined {
-    return this.tagOf.get(orderId);
+    return this.working.get(orderId) ?? this.tagOf.get(orderId);
   }
 
   /** Fills held for orders not yet attributed (for status). */
@@ -118,14 +130,17 @@ export class VenueRouter {
   private tagOfOrder(o: Order): string {
     const tag = VenueRouter.tagOfMark(o.userMark);
     if (tag !== EXTERNAL || o.parentId === undefined) return tag;
-    return this.tagOf.get(o.parentId) ?? EXTERNAL;
+    // A leg keeps the strategy it was given when first seen: its parent (long final) may be forgotten by now.
+    const own = this.knownTag(o.id);
+    if (own !== undefined && own !== EXTERNAL) return own;
+    return this.knownTag(o.parentId) ?? EXTERNAL;
   }
 
   /** Notes an order seen through a REST answer (open orders, lookups) as the push would. */
   noteOrder(o: Order): string {
     this.onAnyOrder(o);
     const tag = this.tagOfOrder(o);
-    this.learn(o.id, tag);
+    this.learn(o.id, tag, !isTerminal(o.status));
     if (tag === EXTERNAL) this.noteExternal(o);
     else if (!this.sinks.has(tag)) this.foreignOrders.set(o.id, o);
     return tag;
@@ -144,7 +159,7 @@ export class VenueRouter {
   }
 
   private onFill(f: Fill): void {
-    const tag = this.tagOf.get(f.orderId);
+    const tag = this.knownTag(f.orderId);
     if (tag === undefined) {
       // The fill overtook its order's push and place reply: hold it until one of them names the order.
       const l = this.held.get(f.orderId) ?? [];
