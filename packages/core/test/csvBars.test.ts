@@ -186,6 +186,9 @@ describe('csvTimeSpan', () => {
     const head = 'Date,Time,Open,High,Low,Close,Volume\r\n';
     expect(csvTimeSpan(file('ok.csv', `${head}2024-01-02,09:30,1,2,1,2,10\r\n\r\n2024-01-02,09:31:00,1,2,1,2,10\r\n2024-01-03,09:30,1,2,1,2,10`))).toEqual({ ordered: true, first: '2024-01-02 09:30', last: '2024-01-03 09:30' });
     expect(csvTimeSpan(file('back.csv', `${head}2024-01-02,09:31,1,2,1,2,10\n2024-01-02,09:30,1,2,1,2,10\n`)).ordered).toBe(false);
+    // Blanks around the fields, as the parse trims them: ' 09:31' is after '09:30', not before.
+    expect(csvTimeSpan(file('blanks.csv', `${head}2024-01-02, 09:31,1,2,1,2,10\n2024-01-02,09:30,1,2,1,2,10\n`)).ordered).toBe(false);
+    expect(csvTimeSpan(file('blanks2.csv', `${head} 2024-01-02 ,09:30 ,1,2,1,2,10\n2024-01-02,\t09:31,1,2,1,2,10\n`))).toEqual({ ordered: true, first: '2024-01-02 09:30', last: '2024-01-02 09:31' });
     expect(csvTimeSpan(file('same.csv', `${head}2024-01-02,09:31,1,2,1,2,10\n2024-01-02,09:31,1,2,1,2,10\n`)).ordered).toBe(false);
     expect(csvTimeSpan(file('short.csv', `${head}2024-01-02\n`)).ordered).toBe(false);
     expect(csvTimeSpan(file('empty.csv', 'Date,Open,High,Low,Close,Volume\n'))).toEqual({ ordered: true, first: undefined, last: undefined });

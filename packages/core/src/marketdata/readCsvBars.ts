@@ -158,16 +158,17 @@ export function csvTimeSpan(path: string): CsvTimeSpan {
  * row lacks the columns.
  */
 function timeKey(buf: Buffer, start: number, end: number, date: number, time: number, out: Buffer): number {
-  const d = fieldAt(buf, start, end, date);
-  if (d < 0) return -1;
-  const dEnd = fieldEnd(buf, d, end);
+  const d0 = fieldAt(buf, start, end, date);
+  if (d0 < 0) return -1;
+  // Blanks around a field are not part of it (the parse trims them too): ' 09:31' must not sort before '09:30'.
+  const [d, dEnd] = trimmed(buf, d0, fieldEnd(buf, d0, end));
   if (time < 0) {
     if (dEnd - d <= out.length) buf.copy(out, 0, d, dEnd);
     return dEnd - d;
   }
-  const t = fieldAt(buf, start, end, time);
-  if (t < 0) return -1;
-  const tEnd = fieldEnd(buf, t, end);
+  const t0 = fieldAt(buf, start, end, time);
+  if (t0 < 0) return -1;
+  const [t, tEnd] = trimmed(buf, t0, fieldEnd(buf, t0, end));
   const n = dEnd - d + 1 + tEnd - t;
   if (n <= out.length) {
     buf.copy(out, 0, d, dEnd);
@@ -175,6 +176,14 @@ function timeKey(buf: Buffer, start: number, end: number, date: number, time: nu
     buf.copy(out, dEnd - d + 1, t, tEnd);
   }
   return n;
+}
+
+/** `[from, to)` without the blanks (space, tab, CR, LF) at either end. */
+function trimmed(buf: Buffer, from: number, to: number): [number, number] {
+  const blank = (c: number) => c === 32 || c === 9 || c === 13 || c === 10;
+  while (from < to && blank(buf[from]!)) from++;
+  while (to > from && blank(buf[to - 1]!)) to--;
+  return [from, to];
 }
 
 /** Where field `index` (0-based, comma-separated) of `buf[start, end)` starts, or -1 when the row has fewer fields. */
