@@ -94,7 +94,8 @@ describe('WebhookNotifier', () => {
 
   it('by default waits 1 s then 2 s between attempts, gives a request 10 s, and a close 5 s of grace (docs/operations.md)', async () => {
     // Three notifiers at once on their defaults, so the test lasts about as long as the 10 s limit.
-    // Lower bounds only: a loaded machine may be late, never early.
+    // A loaded machine may be late, never early: lower bounds exact, upper bounds with room (a
+    // default of 5 s backoff, a 30 s limit or grace would still fail them).
     const times: number[] = [];
     const flaky = await receiver((n, _q, res) => {
       times.push(performance.now());
@@ -110,17 +111,23 @@ describe('WebhookNotifier', () => {
     limited.notify(note(2));
     graced.notify(note(3));
     await hanging.arrived(2);
-    const closing = graced.close().then(() => performance.now() - t0);
+    const closeAt = performance.now();
+    const closing = graced.close().then(() => performance.now() - closeAt);
     await flaky.arrived(3);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990);
+    expect(times[1]! - times[0]!).toBeLessThan(3000);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(1990);
+    expect(times[2]! - times[1]!).toBeLessThan(6000);
     await retried.close();
     expect(retried.stats).toEqual({ sent: 1, failed: 0, dropped: 0, retries: 2 });
     // The close grace ended before the 10 s limit: the request was cut off (dropped), not timed out (failed).
-    expect(await closing).toBeGreaterThanOrEqual(4990);
+    const grace = await closing;
+    expect(grace).toBeGreaterThanOrEqual(4990);
+    expect(grace).toBeLessThan(9000);
     expect(graced.stats).toEqual({ sent: 0, failed: 0, dropped: 1, retries: 0 });
     while (limited.stats.failed === 0) await new Promise((r) => setTimeout(r, 50));
     expect(performance.now() - t0).toBeGreaterThanOrEqual(9990);
+    expect(performance.now() - t0).toBeLessThan(20_000);
     expect(lines.join('\n')).toContain('timed out');
     await limited.close();
   }, 60_000);
