@@ -68,7 +68,10 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const heap: number[] = [];
     const samplesFile = process.env.POUNCE_BENCH_RSS_SAMPLES;
     if (samplesFile) writeFileSync(samplesFile, 'minutes,steps,orders,rss_mb,heap_mb\n');
+    // Samples stop when the data runs out: a node idling after it would flatten the slope.
+    let endedAt: number | undefined;
     const sampler = setInterval(() => {
+      if (endedAt !== undefined) return;
       const t = performance.now() - t0;
       if (t < warmUpMs && !samplesFile) return;
       gc?.();
@@ -80,7 +83,7 @@ export async function nodeRss(): Promise<BenchResult[]> {
       rss.push(m.rss / 1e6);
       heap.push(m.heapUsed / 1e6);
     }, sampleMs);
-    const running = replay.start();
+    const running = replay.start().then(() => void (endedAt ??= performance.now() - t0));
     await new Promise((r) => setTimeout(r, durationMs));
     clearInterval(sampler);
     replay.stop();
@@ -95,7 +98,8 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const use = full.length >= 10 ? full : xs.map((_, i) => i);
     const pick = (a: number[]) => use.map((i) => a[i]!);
     const rssSlope = slope(pick(xs), pick(rss));
-    const caveat = full.length >= 10 ? '' : ` (only ${stepped} steps: fitted while the bar history was still filling, an upper bound)`;
+    const ranOut = endedAt !== undefined && endedAt < durationMs - sampleMs ? `; the data ran out after ${(endedAt / 60_000).toFixed(1)} min, samples end there` : '';
+    const caveat = (full.length >= 10 ? '' : ` (only ${stepped} steps: fitted while the bar history was still filling, an upper bound)`) + ranOut;
     const detail = `TradingNode, 3 strategies (sma-cross x2, bollinger-reversion) on the in-process embedded gateway, ${minutes} min, the shipped NVDA/ORCL daily files (${days} days) at ${speed / ADVANCES_PER_DAY} days/s: ${stepped} replay steps, ${orders} orders, ${fills} fills; ${use.length} samples after a warm-up of ${(warmUpMs / 60_000).toFixed(1)} min and ${WARM_UP_STEPS} steps${caveat}${gc ? ', each after a full GC' : ''}; RSS ${pick(rss)[0]?.toFixed(1)} -> ${pick(rss)[use.length - 1]?.toFixed(1)} MB, heap slope ${slope(pick(xs), pick(heap)).toFixed(2)} MB/h; includes the gateway's own order and fill records (a broker's, in this process)`;
     return [{ name: `node RSS growth, ${minutes} min on the embedded gateway`, value: rssSlope, unit: 'MB/h', target: 5, better: 'lower', detail }];
   } finally {
