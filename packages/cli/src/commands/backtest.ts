@@ -39,7 +39,7 @@ export const BACKTEST_OPTIONS = {
   config: { type: 'string', value: 'FILE', help: 'tiger_openapi_config.properties for --kline' },
   'kline-cache': { type: 'string', value: 'DIR', help: '--kline cache folder (default .pounce/klines)' },
   store: { type: 'string', value: 'DIR', help: 'bar store read by store:SYM (default .pounce/store); without --data, the symbols are read from it' },
-  stream: { type: 'boolean', help: 'stream the CSV files even when one is out of time order (a row out of order is then an error); files in time order, and all above 64 MB, stream anyway' },
+  stream: { type: 'boolean', help: 'stream the CSV files even when one is out of time order (a row out of order is then an error); when every file is in time order, or the files come to more than 64 MB in all, they stream anyway' },
   'corporate-actions': { type: 'string', value: 'FILE', help: 'splits and dividends to apply (CSV: date,symbol,type,ratio|amount; see docs/backtest.md)' },
   'withholding-tax': { type: 'string', value: 'F', help: 'share of dividends withheld on long positions (e.g. 0.3; default 0)' },
   'walk-forward': { type: 'string', value: 'train=2y,test=6m[,anchored][,warmup=N]', help: 'with --sweep: re-optimise on each training window, report the stitched out-of-sample equity' },
