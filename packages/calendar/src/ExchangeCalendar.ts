@@ -45,8 +45,8 @@ export interface ExchangeHours {
   shortPostClose: string;
 }
 
-/** Dates whose sessions are kept (about 11 years of calendar days). */
-const SESSIONS_CACHED = 4096;
+/** Dates whose sessions are kept: a run asks for dates near its clock, so a few months of them serve it. */
+const SESSIONS_CACHED = 256;
 
 /**
  * Trading sessions of one exchange: which dates trade, their regular and extended hours in epoch
