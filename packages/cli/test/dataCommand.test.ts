@@ -1,25 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsvBars } from '@pounce/core';
 import { BarStore, importCsv } from '@pounce/store';
 import { tempDirs } from '../../gateway/test/testGateway.ts';
-import { MAIN, ROOT, TSX_LOADER } from './childProcess.ts';
+import { ROOT, runPounce } from './childProcess.ts';
 
 const NVDA = join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv');
 const IDX = join(ROOT, 'packages/gateway/data/idx-5min-2006.csv');
 const barsOf = (path: string) => parseCsvBars(readFileSync(path, 'utf8'), { symbol: 'X' });
 const utc = (t: number) => `${new Date(t).toISOString().slice(0, 16)}Z`;
-/** `pounce <args>` as a real process, awaited without blocking the test worker (as spawnSync would). */
-function pounce(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d) => (stdout += d));
-  proc.stderr.on('data', (d) => (stderr += d));
-  return new Promise((done) => proc.on('close', (status) => done({ status, stdout, stderr })));
-}
+const pounce = (args: string[]) => runPounce(args);
 // Several real processes per test on a shared 2-core machine.
 const SLOW = 300_000;
 

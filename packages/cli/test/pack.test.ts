@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './childProcess.ts';
+import { ROOT, runProcess } from './childProcess.ts';
 
 /**
  * The packages as a user gets them: each workspace is packed (`npm pack`), the tarballs are installed
@@ -72,21 +71,7 @@ function writeOutsideProject(at: string, tarballs: string[]): void {
 }
 
 let dir = '';
-/**
- * Runs a command to its end without blocking the test worker (a long synchronous spawn stalls
- * vitest's own messages and fails the run).
- */
-function run(cmd: string, args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[], cwd: string) => runProcess(cmd, args, { cwd });
 
 // Whole processes of the installed CLI: a loaded 2-core machine needs more than the default 30 s.
 describe('packed packages, installed outside the repo', { timeout: 180_000 }, () => {
