@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Bar } from '@pounce/core';
-import { decodeBarColumns, encodeBarColumns } from './arrowBars.ts';
+import { encodeBarColumns, openBarFile, type BarFile } from './arrowBars.ts';
 import { barAt, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 import { checkPeriod } from './barPeriod.ts';
+import { ReadBuffer, readHashed } from './partitionBytes.ts';
 import { checkStoreSymbol, STORE_SYMBOL } from './storeSymbol.ts';
 
 /** One partition file: the bars of one symbol and period in one UTC calendar year. */
@@ -153,14 +154,15 @@ export class BarStore {
     const series = this.find(symbol, period);
     const parts = inRange(series, range);
     if (parts.length === 1) return { series, columns: clip(this.readPartition(series, parts[0]!), range) };
-    // One set of arrays sized from the manifest, each file copied in as it is read: the peak is
-    // the series plus one file, not the series twice.
+    // One set of arrays sized from the manifest, each file read into one reused buffer and
+    // converted straight into them: the peak is the series plus one file, not the series twice.
     const out = emptyColumns(series.symbol, parts.reduce((n, p) => n + p.bars, 0));
+    const buffer = new ReadBuffer();
     let at = 0;
     for (const p of parts) {
-      const c = clip(this.readPartition(series, p), range);
-      for (const k of FIELDS) out[k].set(c[k], at);
-      at += c.time.length;
+      const file = this.openPartition(series, p, buffer);
+      file.copyInto(out, at);
+      at += clipInPlace(out, at, file.length, range);
     }
     return { series, columns: sliceColumns(out, 0, at) };
   }
@@ -170,28 +172,38 @@ export class BarStore {
    * what a streamed backtest consumes. `onBytes` is told each partition's size as it is read.
    */
   *bars(series: StoredSeries, range: TimeRange = {}, onBytes?: (n: number) => void): Generator<Bar> {
+    // A file's columns are views over the buffer until the next file is read, and they are
+    // consumed (as bar objects) before it is.
+    const buffer = new ReadBuffer();
     for (const p of inRange(series, range)) {
-      const c = clip(this.readPartition(series, p), range);
+      const c = clip(this.readPartition(series, p, buffer), range);
       onBytes?.(p.bytes);
       for (let i = 0; i < c.time.length; i++) yield barAt(c, i);
     }
   }
 
-  private readPartition(series: StoredSeries, p: StoredPartition): BarColumns {
+  /** A partition's columns; views over `buffer` (valid until its next file) when given. */
+  private readPartition(series: StoredSeries, p: StoredPartition, buffer?: ReadBuffer): BarColumns {
+    return { ...this.openPartition(series, p, buffer).columns(), symbol: series.symbol };
+  }
+
+  /** A partition file read, checked against its manifest entry and parsed (not yet converted). */
+  private openPartition(series: StoredSeries, p: StoredPartition, buffer?: ReadBuffer): BarFile {
     const path = join(series.dir, p.file);
-    let bytes: Buffer;
+    let read: { bytes: Buffer; sha256: string };
     try {
-      bytes = readFileSync(path);
+      read = readHashed(path, buffer);
     } catch {
       throw new Error(`store: cannot read ${path} (listed in ${join(series.dir, MANIFEST)})`);
     }
     // The manifest's sha256s are a backtest's data fingerprint: a file that no longer matches
-    // them is refused, so no run reads other bars than the fingerprint names (~15% of a read).
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // them is refused, so no run reads other bars than the fingerprint names. The hash is of the
+    // very bytes decoded below, taken piece by piece as they are read.
+    const { bytes, sha256 } = read;
     if (sha256 !== p.sha256) throw new Error(`${path}: sha256 ${sha256.slice(0, 16)}.. differs from ${p.sha256.slice(0, 16)}.. in ${join(series.dir, MANIFEST)}: the store was changed behind its back; import the data again with --replace`);
-    const c = decodeBarColumns(bytes, path);
-    if (c.time.length !== p.bars) throw new Error(`${path}: ${c.time.length} bars, the manifest says ${p.bars}: the store was changed behind its back; import the data again with --replace`);
-    return { ...c, symbol: series.symbol };
+    const file = openBarFile(bytes, path);
+    if (file.length !== p.bars) throw new Error(`${path}: ${file.length} bars, the manifest says ${p.bars}: the store was changed behind its back; import the data again with --replace`);
+    return file;
   }
 
   private manifest(symbol: string, period: string): StoredSeries {
@@ -254,6 +266,19 @@ function clip(c: BarColumns, r: TimeRange): BarColumns {
   const a = r.from === undefined ? 0 : firstAtOrAfter(c.time, r.from);
   const b = r.to === undefined ? c.time.length : firstAtOrAfter(c.time, r.to);
   return sliceColumns(c, a, b);
+}
+
+/**
+ * Clips the `n` rows written at `at` to the range, moving the kept ones down to `at`; returns
+ * how many are kept.
+ */
+function clipInPlace(c: BarColumns, at: number, n: number, r: TimeRange): number {
+  if (r.from === undefined && r.to === undefined) return n;
+  const rows = c.time.subarray(at, at + n);
+  const a = r.from === undefined ? 0 : firstAtOrAfter(rows, r.from);
+  const b = r.to === undefined ? n : firstAtOrAfter(rows, r.to);
+  if (a > 0) for (const k of FIELDS) c[k].copyWithin(at, at + a, at + b);
+  return b - a;
 }
 
 /** Rows split by UTC calendar year (rows are in time order). */

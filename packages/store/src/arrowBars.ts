@@ -26,6 +26,36 @@ export function encodeBarColumns(c: BarColumns, period: string): Uint8Array {
 
 /** The columns of a partition file, checked against the layout encodeBarColumns writes; errors name `source`. */
 export function decodeBarColumns(bytes: Uint8Array, source: string): BarColumns {
+  return openBarFile(bytes, source).columns();
+}
+
+/**
+ * A partition file parsed and checked (see decodeBarColumns), its columns not yet converted:
+ * `columns()` gives them as views over the file's bytes (times converted into a new array),
+ * `copyInto` converts and copies them into a caller's arrays, so a series read from many files
+ * is built in one set of arrays with no array per file.
+ */
+export interface BarFile {
+  /** From the schema metadata (`pounce.symbol`). */
+  symbol: string;
+  /** Rows in the file. */
+  length: number;
+  columns(): BarColumns;
+  /** Writes the file's rows to `out` at rows [at, at + length); refuses if they do not fit. */
+  copyInto(out: BarColumns, at: number): void;
+}
+
+/**
+ * Parses a partition file and checks its layout; errors name `source`.
+ *
+ * @example
+ * ```ts
+ * const file = openBarFile(bytes, '2004.arrow');
+ * const out = emptyColumns('NVDA', file.length);
+ * file.copyInto(out, 0);
+ * ```
+ */
+export function openBarFile(bytes: Uint8Array, source: string): BarFile {
   // tableFromIPC reads foreign bytes as an empty table: the file format's magic tells them apart.
   if (Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(6, bytes.byteLength)).toString('latin1') !== 'ARROW1') throw new Error(`${source}: not an Arrow IPC file (no ARROW1 magic)`);
   let table: Table;
@@ -35,23 +65,37 @@ export function decodeBarColumns(bytes: Uint8Array, source: string): BarColumns 
     throw new Error(`${source}: not an Arrow IPC file (${(err as Error).message})`);
   }
   const symbol = table.schema.metadata.get('pounce.symbol') ?? '';
-  const timeData = columnData(table, 'time', source, (t) => DataType.isTimestamp(t) && t.unit === TimeUnit.MILLISECOND);
-  const n = table.numRows;
-  // One batch is what we write: its columns are views over the file's bytes.
-  const cols = table.batches.length === 1 ? { ...emptyColumns(symbol, 0) } : emptyColumns(symbol, n);
-  cols.time = timesOf(timeData, n);
-  for (const k of VALUE_COLUMNS) {
-    const parts = columnData(table, k, source, (t) => DataType.isFloat(t) && t.precision === Precision.DOUBLE);
-    if (table.batches.length === 1) cols[k] = parts[0]!.values as Float64Array;
-    else {
-      let at = 0;
-      for (const d of parts) {
-        cols[k].set(d.values as Float64Array, at);
-        at += d.length;
-      }
+  const length = table.numRows;
+  const time = columnData(table, 'time', source, (t) => DataType.isTimestamp(t) && t.unit === TimeUnit.MILLISECOND).map((d) => d.values as BigInt64Array);
+  const values = VALUE_COLUMNS.map((k) => columnData(table, k, source, (t) => DataType.isFloat(t) && t.precision === Precision.DOUBLE).map((d) => d.values as Float64Array));
+  const copyInto = (out: BarColumns, at: number): void => {
+    if (at < 0 || at + length > out.time.length) throw new Error(`${source}: ${length} rows do not fit at row ${at} of ${out.time.length}`);
+    let row = at;
+    for (const part of time) {
+      timesInto(part, out.time, row);
+      row += part.length;
     }
-  }
-  return cols;
+    VALUE_COLUMNS.forEach((k, j) => {
+      let r = at;
+      for (const part of values[j]!) {
+        out[k].set(part, r);
+        r += part.length;
+      }
+    });
+  };
+  const columns = (): BarColumns => {
+    // One batch is what we write: its value columns are views over the file's bytes.
+    if (time.length !== 1) {
+      const out = emptyColumns(symbol, length);
+      copyInto(out, 0);
+      return out;
+    }
+    const out = { ...emptyColumns(symbol, 0), time: new Float64Array(length) };
+    timesInto(time[0]!, out.time, 0);
+    VALUE_COLUMNS.forEach((k, j) => (out[k] = values[j]![0]!));
+    return out;
+  };
+  return { symbol, length, columns, copyInto };
 }
 
 function columnData(table: Table, name: string, source: string, typeOk: (t: DataType) => boolean): Data[] {
@@ -63,17 +107,13 @@ function columnData(table: Table, name: string, source: string, typeOk: (t: Data
 }
 
 /**
- * int64 ms -> double ms through two 32-bit halves (little-endian, as Arrow writes): several times
- * faster than a BigInt per value, and exact below 2^53 ms (year 285,000).
+ * int64 ms -> double ms written to out[at..], through two 32-bit halves (little-endian, as Arrow
+ * writes): several times faster than a BigInt per value. hi * 2^32 is exact and the sum is
+ * rounded once, so every value is exact below 2^53 ms (year 285,000) and beyond it is the
+ * nearest double, as Number(bigint) gives.
  */
-function timesOf(parts: readonly Data[], n: number): Float64Array {
-  const out = new Float64Array(n);
-  let at = 0;
-  for (const d of parts) {
-    const v = d.values as BigInt64Array;
-    const halves = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
-    for (let i = 0; i < v.length; i++) out[at + i] = halves[2 * i + 1]! * 4294967296 + (halves[2 * i]! >>> 0);
-    at += v.length;
-  }
-  return out;
+function timesInto(v: BigInt64Array, out: Float64Array, at: number): void {
+  const halves = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+  const n = v.length;
+  for (let i = 0; i < n; i++) out[at + i] = halves[2 * i + 1]! * 4294967296 + (halves[2 * i]! >>> 0);
 }

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MetadataVersion, RecordBatchFileReader } from 'apache-arrow';
+import { Field, Float64, makeData, MetadataVersion, RecordBatch, RecordBatchFileReader, Schema, Struct, Table, tableToIPC, TimestampMillisecond } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { parseCsvBars, type Bar } from '@pounce/core';
-import { BarStore, columnsOf, decodeBarColumns, encodeBarColumns, importCsv, inferPeriod, parseStoreSpec } from '@pounce/store';
+import { BarStore, columnsOf, decodeBarColumns, emptyColumns, encodeBarColumns, importCsv, inferPeriod, openBarFile, parseStoreSpec } from '@pounce/store';
 import { tempDirs } from '../../gateway/test/testGateway.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../gateway/data/', import.meta.url));
@@ -183,5 +183,76 @@ describe('BarStore', () => {
     const bytes = encodeBarColumns(columnsOf('X', [{ symbol: 'X', time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }]), 'day');
     expect(decodeBarColumns(bytes, 'x.arrow').time[0]).toBe(1);
     expect(() => decodeBarColumns(new Uint8Array([1, 2, 3]), 'x.arrow')).toThrow(/^x.arrow: not an Arrow IPC file/);
+  });
+
+  it('converts int64 times to doubles exactly below 2^53 and to the nearest double (as Number(bigint)) beyond, in both decode paths', () => {
+    const T53 = 2n ** 53n;
+    const times = [0n, -1n, 1n, -60_000n, BigInt(Date.UTC(1969, 6, 20, 20, 17)), BigInt(Date.UTC(2024, 2, 15, 14, 30)), 4_102_444_800_000n, T53 - 1n, -(T53 - 1n), 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), -(2n ** 31n) - 1n,
+      // beyond 2^53: not every int64 is a double; each reads as the nearest one (ties to even)
+      T53 + 1n, T53 + 3n, -(T53 + 1n), 2n ** 62n + 12_345n, 2n ** 63n - 1n, -(2n ** 63n)];
+    const n = times.length;
+    const fields = [new Field('time', new TimestampMillisecond(), false), ...(['open', 'high', 'low', 'close', 'volume'] as const).map((k) => new Field(k, new Float64(), false))];
+    const schema = new Schema(fields, new Map([['pounce.symbol', 'T'], ['pounce.period', 'day']]));
+    const value = Float64Array.from(times, (_, i) => i + 0.5);
+    const children = [makeData({ type: new TimestampMillisecond(), data: BigInt64Array.from(times), length: n, nullCount: 0 }), ...fields.slice(1).map(() => makeData({ type: new Float64(), data: Float64Array.from(value), length: n, nullCount: 0 }))];
+    const bytes = tableToIPC(new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children }))]), 'file');
+    const want = times.map((t) => Number(t));
+    expect(want.slice(0, 13).every((t, i) => BigInt(t) === times[i])).toBe(true); // below 2^53 the double is the int64
+    expect(Array.from(decodeBarColumns(bytes, 't.arrow').time)).toEqual(want);
+    // copyInto writes at an offset of a larger set of columns, leaving the rest alone
+    const out = emptyColumns('T', n + 3);
+    out.time.fill(-7);
+    const file = openBarFile(bytes, 't.arrow');
+    expect(file.length).toBe(n);
+    file.copyInto(out, 2);
+    expect(Array.from(out.time)).toEqual([-7, -7, ...want, -7]);
+    expect(Array.from(out.volume.subarray(2, 2 + n))).toEqual(Array.from(value));
+    expect(() => file.copyInto(out, 4)).toThrow(`t.arrow: ${n} rows do not fit at row 4 of ${n + 3}`);
+    // and the store writes and reads every such double back as it was given
+    const store = new BarStore(temp('pounce-store-'));
+    const stored = want.filter((t) => Math.abs(t) < 8.64e15).sort((a, b) => a - b); // Date's range: the store partitions by UTC year
+    store.write({ ...emptyColumns('T', stored.length), time: Float64Array.from(stored) }, 'day');
+    expect(store.find('T').partitions.length).toBeGreaterThan(3);
+    expect(Array.from(store.read('T').columns.time)).toEqual(stored);
+  });
+
+  it('reads a series of many files into one set of columns, clipped to a range, the same as file by file', () => {
+    const store = new BarStore(temp('pounce-store-'));
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const all = parseCsvBars(readFileSync(join(SHIPPED, 'nvda-1999-2014.csv'), 'utf8'), { symbol: 'NVDA' });
+    // ranges starting and ending inside a file, on a file's edge, before and after the series
+    for (const [from, to] of [[Date.UTC(2003, 5, 17), Date.UTC(2009, 1, 3)], [Date.UTC(2004, 0, 1), Date.UTC(2006, 0, 1)], [undefined, Date.UTC(2001, 3, 1)], [Date.UTC(2012, 9, 9), undefined], [Date.UTC(1990, 0, 1), Date.UTC(2030, 0, 1)]] as const) {
+      const want = all.filter((b) => (from === undefined || b.time >= from) && (to === undefined || b.time < to));
+      const { columns } = store.read('NVDA', 'day', { from, to });
+      const got = Array.from({ length: columns.time.length }, (_, i) => Object.fromEntries(FIELDS.map((f) => [f, columns[f][i]])) as unknown as Bar);
+      expectSameBars(got, want, `${from}..${to}`);
+      expectSameBars([...store.bars(store.find('NVDA'), { from, to })], want, `bars ${from}..${to}`);
+    }
+  });
+
+  it('checks files bigger than one read piece (1 MiB) over all their bytes, reading files of any size order into one buffer', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    // 2001: 40,000 bars (~1.9 MB), 2002: 1,000, 2003: 50,000: the read buffer is reused, then grown
+    const years = [[2001, 40_000], [2002, 1_000], [2003, 50_000]] as const;
+    const bars: Bar[] = [];
+    for (const [year, n] of years) {
+      for (let i = 0; i < n; i++) bars.push({ symbol: 'M', time: Date.UTC(year, 0, 1) + i * 60_000, open: year + i / 8, high: year + i / 4, low: year - i / 8, close: year + i / 16, volume: i * 3 });
+    }
+    store.write(columnsOf('M', bars), '1min');
+    const series = store.find('M');
+    expect(series.partitions.map((p) => p.bytes > 1 << 20)).toEqual([true, false, true]);
+    const { columns } = store.read('M');
+    expectSameBars(Array.from({ length: columns.time.length }, (_, i) => Object.fromEntries(FIELDS.map((f) => [f, columns[f][i]])) as unknown as Bar), bars, 'read');
+    expectSameBars([...store.bars(series)], bars, 'bars');
+    // One byte changed past the first piece (in the volume column) is refused on every read.
+    const path = join(dir, '1min', 'M', '2003.arrow');
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 5_000]! ^= 1;
+    writeFileSync(path, bytes);
+    const refused = new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}: sha256 [0-9a-f]{16}\\.\\. differs`);
+    expect(() => store.read('M')).toThrow(refused);
+    expect(() => [...store.bars(store.find('M'))]).toThrow(refused);
+    expect(store.read('M', '1min', { to: Date.UTC(2003, 0, 1) }).columns.time.length).toBe(41_000);
   });
 });
