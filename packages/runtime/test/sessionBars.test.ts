@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { hkEquities, parseTimeframe, usEquities } from '@pounce/calendar';
 import type { Bar } from '@pounce/core';
@@ -39,5 +40,35 @@ describe('SessionBarBuilder', () => {
     const b = new SessionBarBuilder(() => hkEquities, parseTimeframe('1h'));
     expect(b.add(bar('00700', at('2024-06-03T12:30', 'Asia/Hong_Kong'), 300))).toBeUndefined();
     expect(b.add(bar('00700', at('2024-06-03T11:45', 'Asia/Hong_Kong'), 301))).toBe(at('2024-06-03T12:00', 'Asia/Hong_Kong'));
+  });
+
+  it('any base bars, in any order and pushed again, fold as the last snapshot of each minute in time order; due gives the ended periods by end then symbol', () => {
+    const open = at('2024-03-11T09:30');
+    const minute = fc.record({ symbol: fc.constantFrom('A', 'B', 'C'), m: fc.integer({ min: 0, max: 24 }), px: fc.integer({ min: 1, max: 50 }), volume: fc.integer({ min: 0, max: 9 }), split: fc.constantFrom(undefined, 2, 0.5) });
+    fc.assert(fc.property(fc.array(minute, { maxLength: 60 }), fc.integer({ min: 0, max: 25 }), (pushes, cut) => {
+      const b = new SessionBarBuilder(() => usEquities, parseTimeframe('5m'));
+      const bars = pushes.map(({ symbol, m, px, volume, split }): Bar => ({ symbol, time: open + m * 60_000, open: px, high: px + 1, low: px - 1, close: px + 0.5, volume, ...(split ? { splitRatio: split } : {}) }));
+      for (const x of bars) b.add(x);
+      // The expected bars, from first principles: per symbol and 5-minute period, the last push of each minute.
+      const last = new Map<string, Bar>();
+      for (const x of bars) last.set(`${x.symbol} ${x.time}`, x);
+      const periods = new Map<string, Bar[]>();
+      for (const x of last.values()) {
+        const start = x.time - ((x.time - open) % 300_000);
+        const key = `${x.symbol} ${start}`;
+        periods.set(key, [...(periods.get(key) ?? []), x]);
+      }
+      const expected = [...periods].map(([key, parts]) => {
+        const [symbol, start] = key.split(' ');
+        parts.sort((p, q) => p.time - q.time);
+        const ratio = parts.reduce((r, p) => r * (p.splitRatio ?? 1), 1);
+        return { symbol: symbol!, time: Number(start), open: parts[0]!.open, high: Math.max(...parts.map((p) => p.high)), low: Math.min(...parts.map((p) => p.low)), close: parts.at(-1)!.close, volume: parts.reduce((v, p) => v + p.volume, 0), ...(ratio !== 1 ? { splitRatio: ratio } : {}) };
+      }).sort((p, q) => p.time - q.time || (p.symbol < q.symbol ? -1 : p.symbol > q.symbol ? 1 : 0));
+      const now = open + cut * 60_000;
+      const ended = (x: Bar) => x.time + 300_000 <= now;
+      expect(b.due(now)).toEqual(expected.filter(ended));
+      expect(b.drain()).toEqual(expected.filter((x) => !ended(x)));
+      expect(b.drain()).toEqual([]);
+    }));
   });
 });

@@ -5,8 +5,12 @@ interface OpenPeriod {
   symbol: string;
   start: number;
   end: number;
-  /** Base bars by start time: a forming minute pushed again replaces its earlier snapshot. */
-  parts: Map<number, Bar>;
+  /**
+   * Base bars in time order; a forming minute pushed again replaces its earlier snapshot. An array,
+   * not a map by start: a daily backtest files one bar per period, and a Map per bar was most of
+   * what a run allocated.
+   */
+  parts: Bar[];
 }
 
 /**
@@ -26,7 +30,8 @@ interface OpenPeriod {
  * ```
  */
 export class SessionBarBuilder {
-  private readonly open = new Map<string, OpenPeriod>();
+  /** Per symbol, its open periods in the order they were opened (rarely more than one). */
+  private readonly open = new Map<string, OpenPeriod[]>();
   /** Base bars left out because they fall outside trading hours. */
   outside = 0;
   /** Base bars left out because their period's bar had been emitted already. */
@@ -48,20 +53,29 @@ export class SessionBarBuilder {
       this.late++;
       return undefined;
     }
-    const key = `${b.symbol}\u0000${p.start}`;
-    let o = this.open.get(key);
-    if (!o) this.open.set(key, (o = { symbol: b.symbol, start: p.start, end: p.end, parts: new Map() }));
-    o.parts.set(b.time, b);
+    let periods = this.open.get(b.symbol);
+    if (!periods) this.open.set(b.symbol, (periods = []));
+    let o: OpenPeriod | undefined;
+    for (const x of periods) if (x.start === p.start) o = x;
+    if (!o) periods.push((o = { symbol: b.symbol, start: p.start, end: p.end, parts: [b] }));
+    else file(o.parts, b);
     return p.end;
   }
 
   /** The bars of every period whose end is at or before `now`, by end then symbol; they are forgotten. */
   due(now: number): Bar[] {
-    const ready = [...this.open.entries()].filter(([, o]) => o.end <= now).sort(([, a], [, b]) => a.end - b.end || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-    return ready.map(([key, o]) => {
-      this.open.delete(key);
-      return fold(o);
-    });
+    const ready: OpenPeriod[] = [];
+    for (const periods of this.open.values()) {
+      let kept = 0;
+      for (const o of periods) {
+        if (o.end <= now) ready.push(o);
+        else periods[kept++] = o;
+      }
+      periods.length = kept;
+    }
+    // A symbol keeps its (empty) list: deleting and re-adding its entry every period churned the map.
+    if (ready.length > 1) ready.sort((a, b) => a.end - b.end || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+    return ready.map(fold);
   }
 
   /** Every open period's bar, whatever its end (the data ran out). */
@@ -70,19 +84,29 @@ export class SessionBarBuilder {
   }
 }
 
-/** OHLCV of a period's base bars, stamped with the period's start. */
+/** Files `b` among `parts` (in time order): a bar with the same start replaces the earlier one. */
+function file(parts: Bar[], b: Bar): void {
+  let i = parts.length;
+  // Bars come in time order almost always: look from the end.
+  while (i > 0 && parts[i - 1]!.time > b.time) i--;
+  if (i > 0 && parts[i - 1]!.time === b.time) parts[i - 1] = b;
+  else parts.splice(i, 0, b);
+}
+
+/** OHLCV of a period's base bars (in time order), stamped with the period's start. */
 function fold(o: OpenPeriod): Bar {
-  const parts = [...o.parts.values()].sort((a, b) => a.time - b.time);
+  const parts = o.parts;
   const first = parts[0]!;
   const bar: Bar = { symbol: o.symbol, time: o.start, open: first.open, high: first.high, low: first.low, close: first.close, volume: 0 };
+  let ratio = 1;
   for (const p of parts) {
     if (p.high > bar.high) bar.high = p.high;
     if (p.low < bar.low) bar.low = p.low;
     bar.close = p.close;
     bar.volume += p.volume;
+    ratio *= p.splitRatio ?? 1;
   }
   // A split that took effect within the period goes on to the strategy with the period's bar.
-  const ratio = parts.reduce((r, p) => r * (p.splitRatio ?? 1), 1);
   if (ratio !== 1) bar.splitRatio = ratio;
   return bar;
 }
