@@ -40,7 +40,7 @@ const COMMANDS: Record<string, Command> = {
     synopsis: 'backtest on history, write a report; --sweep for parameter sweeps',
     load: async () => {
       const m = await import('./commands/backtest.ts');
-      return { spec: m.BACKTEST_COMMAND, run: m.runBacktestCommand };
+      return { spec: m.BACKTEST_COMMAND, run: (argv: string[], out: (l: string) => void) => m.runBacktestCommand(argv, out, { tuneGc: true }) };
     },
   },
   parity: {

@@ -167,7 +167,12 @@ async function runSweepPart(
  * trading, prints the metrics, writes report.json and report.html; with --sweep, runs every
  * combination on worker threads and ranks them.
  */
-export async function runBacktestCommand(argv: string[], out: (l: string) => void): Promise<number> {
+/**
+ * `tuneGc`: a single run also has V8 collect its old generation sooner (collectOldGenerationSooner,
+ * process-wide and for good): the `pounce backtest` process sets it; a caller embedding the command
+ * in a process of its own (a test, a server) leaves it off.
+ */
+export async function runBacktestCommand(argv: string[], out: (l: string) => void, o: { tuneGc?: boolean } = {}): Promise<number> {
   checkRiskArgs(argv);
   if (argv[0] === 'sweep') return runSweepCommand(argv.slice(1), out);
   const { values: v, positionals } = parseCommandArgs(BACKTEST_COMMAND, argv);
@@ -186,7 +191,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   // data many times, so it always loads. Stored series are in time order: they always stream.
   const stream = !v.kline && !sweeping && (v.stream === true || csv.some(isStoreSpec) || csvBytes(csv) > STREAM_ABOVE_BYTES || canStream(csv));
   // A single run's old generation is mostly garbage promoted step by step: collected at twice what lives, not four times (see heapGrowth).
-  if (!sweeping) collectOldGenerationSooner();
+  if (!sweeping && o.tuneGc) collectOldGenerationSooner();
   const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : stream ? streamData(csv, { from, to }, { storeDir: v.store }) : loadData(csv, { from, to }, { storeDir: v.store });
   const missing = symbols.filter((s) => !data.files.some((f) => f.symbol === s));
   if (missing.length) throw new Error(`no data for ${missing.join(', ')}: pass --data ${missing[0]}=file.csv (or --symbols)`);
