@@ -48,16 +48,16 @@ describe('argument errors name the flag and what is accepted', () => {
     expect(r.stderr).toContain('--max-order-qty');
   });
 
-  it('a flag without its value says what it expects; a switch given a value says it takes none', async () => {
+  it('a flag without its value says what it expects; a switch given a value says it takes none', () => {
     expect(() => parseCommandArgs(BACKTEST_COMMAND, ['sma-cross', '--data'])).toThrow('--data: expects a value: SYM=FILE');
     expect(() => parseCommandArgs(BACKTEST_COMMAND, ['sma-cross', '--stream=yes'])).toThrow('--stream: takes no value');
   });
 
-  it('a value outside the declared choices lists them', async () => {
+  it('a value outside the declared choices lists them', () => {
     expect(() => parseCommandArgs(STRATEGY_COMMAND, ['sma-cross', '--log-level', 'loud'])).toThrow('--log-level: expected debug, info, warn or error, got "loud"');
   });
 
-  it('--help is found as an option, not as another option\'s value', async () => {
+  it('--help is found as an option, not as another option\'s value', () => {
     expect(wantsHelp(['sma-cross', '--help'], BACKTEST_COMMAND.options)).toBe(true);
     expect(wantsHelp(['sma-cross', '-h'], BACKTEST_COMMAND.options)).toBe(true);
     expect(wantsHelp(['sma-cross', '--report', '--help'], BACKTEST_COMMAND.options)).toBe(false);

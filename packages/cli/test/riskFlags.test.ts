@@ -22,7 +22,7 @@ const tempDir = () => {
 };
 
 describe('the risk flags, declared once', () => {
-  it('parse every flag into its limit; absent flags set nothing', async () => {
+  it('parse every flag into its limit; absent flags set nothing', () => {
     expect(parseRiskFlags({})).toEqual({});
     expect(parseRiskFlags({
       'max-order-qty': '50', 'max-order-notional': '10000', 'max-position': '200', 'max-gross': '50000', 'daily-loss': '500', allow: 'NVDA, ORCL', 'max-orders-per-min': '30', cash: '5',
@@ -30,7 +30,7 @@ describe('the risk flags, declared once', () => {
     expect(Object.keys(RISK_OPTIONS)).toEqual(Object.keys(RISK_FLAGS));
   });
 
-  it('name the flag and what it expects', async () => {
+  it('name the flag and what it expects', () => {
     expect(() => parseRiskFlags({ 'max-order-qty': '0' })).toThrow('--max-order-qty: expected a positive number, got "0"');
     expect(() => parseRiskFlags({ 'max-position': 'lots' })).toThrow('--max-position: expected a positive number, got "lots"');
     expect(() => parseRiskFlags({ 'max-order-qty': '' })).toThrow('--max-order-qty: expected a positive number, got ""');
@@ -43,7 +43,7 @@ describe('the risk flags, declared once', () => {
     expect(() => checkRiskArgs(['sma-cross', '--daily-loss', '500', '--cash', '-1'])).not.toThrow();
   });
 
-  it('read limits back from a report, refusing what a flag would refuse and limits it does not know', async () => {
+  it('read limits back from a report, refusing what a flag would refuse and limits it does not know', () => {
     expect(riskFromReport(undefined, 'r')).toEqual({});
     expect(riskFromReport({ maxOrderQuantity: 50, allowedSymbols: ['NVDA'] }, 'r')).toEqual({ maxOrderQuantity: 50, allowedSymbols: ['NVDA'] });
     expect(() => riskFromReport({ maxOrderQuantity: -1 }, 'r')).toThrow('r: config.risk.maxOrderQuantity: expected a positive number, got -1');
