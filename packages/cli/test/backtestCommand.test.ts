@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadData, runBacktest } from '@pounce/backtest';
 import { defaultDataFiles } from '@pounce/gateway';
 import { runPounce } from './childProcess.ts';
-import { runBacktestCommand } from '../src/commands/backtest.ts';
+import { runBacktestCommand, STREAM_ABOVE_BYTES, streamsData } from '../src/commands/backtest.ts';
 import { tempDirs } from '../../gateway/test/testGateway.ts';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 
@@ -99,5 +99,28 @@ describe('npm run backtest, then paper from the report (real processes)', () => 
     expect(lines.join('\n')).toMatch(new RegExp(`Fills\\s+${kept.fills.length}\\n`));
     // The spooled files are removed once report.json holds them.
     expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
+  });
+});
+
+describe('when a backtest streams (docs/backtest.md)', () => {
+  const temp = tempDirs();
+  it('every file in time order streams at any size; one out of order makes all load up to 64 MB in all, stream above it; --stream always; a sweep or --kline never', () => {
+    const dir = temp('pounce-streams-');
+    const [header, ...rows] = readFileSync(join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv'), 'utf8').trim().split('\n');
+    const ordered = join(dir, 'in-order.csv');
+    const reversed = join(dir, 'newest-first.csv');
+    writeFileSync(ordered, [header, ...rows.slice(0, 50)].join('\n'));
+    writeFileSync(reversed, [header, ...rows.slice(0, 50).reverse()].join('\n'));
+    const single = { sweeping: false };
+    const small = () => 1000;
+    const large = () => STREAM_ABOVE_BYTES + 1;
+    expect(STREAM_ABOVE_BYTES).toBe(64 * 2 ** 20);
+    expect(streamsData([`NVDA=${ordered}`], single, small)).toBe(true);
+    expect(streamsData([`NVDA=${ordered}`, `ORCL=${reversed}`], single, small)).toBe(false);
+    expect(streamsData([`NVDA=${ordered}`, `ORCL=${reversed}`], single, large)).toBe(true);
+    expect(streamsData([`ORCL=${reversed}`], { ...single, stream: true }, small)).toBe(true);
+    expect(streamsData(['store:NVDA'], single, small)).toBe(true);
+    expect(streamsData([`NVDA=${ordered}`], { sweeping: true, stream: true }, large)).toBe(false);
+    expect(streamsData([`NVDA=${ordered}`], { sweeping: false, kline: 'NVDA' }, large)).toBe(false);
   });
 });

@@ -88,6 +88,18 @@ function cacheHasBars(path: string): boolean {
   return existsSync(path) && readFileSync(path, 'utf8').trim().split('\n').length > 1;
 }
 
+/**
+ * Whether a single backtest streams its data rather than loading it. Files in time order stream
+ * (memory stays flat: a loaded 60 MB file held ~900 MB), checked by a read of their date and time
+ * fields. Otherwise all load, which accepts rows in any order, up to 64 MB in all (`totalBytes`);
+ * above it they stream and a row out of order is an error naming it. A sweep replays the data many
+ * times, so it always loads; so does --kline. Stored series are in time order: they always stream.
+ */
+export function streamsData(csv: readonly string[], o: { stream?: boolean; sweeping: boolean; kline?: string }, totalBytes: (specs: readonly string[]) => number = csvBytes): boolean {
+  if (o.kline || o.sweeping) return false;
+  return o.stream === true || csv.some(isStoreSpec) || totalBytes(csv) > STREAM_ABOVE_BYTES || canStream(csv);
+}
+
 /** Total size of the --data files (unreadable ones and store: series count 0: loading names them). */
 function csvBytes(specs: readonly string[]): number {
   return specs.filter((spec) => !isStoreSpec(spec)).reduce((n, spec) => {
@@ -165,12 +177,10 @@ async function runSweepPart(
 /**
  * `pounce backtest <name> --data FILE...`: replays history through the same engine as paper
  * trading, prints the metrics, writes report.json and report.html; with --sweep, runs every
- * combination on worker threads and ranks them.
- */
-/**
- * `tuneGc`: a single run also has V8 collect its old generation sooner (collectOldGenerationSooner,
- * process-wide and for good): the `pounce backtest` process sets it; a caller embedding the command
- * in a process of its own (a test, a server) leaves it off.
+ * combination on worker threads and ranks them. `tuneGc`: a single run also has V8 collect its old
+ * generation sooner (collectOldGenerationSooner, process-wide and for good): the `pounce backtest`
+ * process sets it; a caller embedding the command in a process of its own (a test, a server)
+ * leaves it off.
  */
 export async function runBacktestCommand(argv: string[], out: (l: string) => void, o: { tuneGc?: boolean } = {}): Promise<number> {
   checkRiskArgs(argv);
@@ -185,11 +195,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const to = parseDateFlag('to', v.to);
   const sweeping = (v.sweep?.length ?? 0) > 0;
   const csv = v.data ?? (v.store !== undefined ? symbols.map((s) => `store:${s}`) : defaultDataFiles(symbols));
-  // Files in time order stream (memory stays flat: a loaded 60 MB file held ~900 MB), checked by a
-  // read of their date and time fields. Other files load, which accepts rows in any order, up to
-  // 64 MB; above it they stream and a row out of order is an error naming it. A sweep replays the
-  // data many times, so it always loads. Stored series are in time order: they always stream.
-  const stream = !v.kline && !sweeping && (v.stream === true || csv.some(isStoreSpec) || csvBytes(csv) > STREAM_ABOVE_BYTES || canStream(csv));
+  const stream = streamsData(csv, { stream: v.stream, sweeping, kline: v.kline });
   // A single run's old generation is mostly garbage promoted step by step: collected at twice what lives, not four times (see heapGrowth).
   if (!sweeping && o.tuneGc) collectOldGenerationSooner();
   const data: LoadedData | StreamedData = v.kline ? await klineData(v.kline.split(','), v, from, to) : stream ? streamData(csv, { from, to }, { storeDir: v.store }) : loadData(csv, { from, to }, { storeDir: v.store });
