@@ -29,6 +29,7 @@ describeInChromium('node dashboard in headless Chromium', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const buttons = (tag: string) => page.locator(`tr[data-tag="${tag}"] button[data-action]`).evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.action));
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(url);
@@ -39,6 +40,9 @@ describeInChromium('node dashboard in headless Chromium', () => {
       expect(await page.locator('#gross').textContent()).toMatch(/^[\d,]+\.\d\d$/);
       expect(await page.locator('#risk').textContent()).toMatch(/orders per minute[\d,.]+ \/ 100,000\.00/);
 
+      // Every control but start (README): running pause/flatten/stop, paused resume/flatten/stop, stopped none.
+      expect(await buttons('a')).toEqual(['pause', 'flatten', 'stop']);
+
       // The buttons stay the same elements from state to state: a redraw between mousedown and mouseup would lose the click.
       const pauseButton = await page.$('tr[data-tag="a"] button[data-action="pause"]');
       const aShown = Number(await page.locator('tr[data-tag="a"] .fills').textContent());
@@ -47,6 +51,7 @@ describeInChromium('node dashboard in headless Chromium', () => {
       await page.click('tr[data-tag="a"] button[data-action="pause"]');
       await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: pause a'), null, { timeout: 30_000 });
       await page.waitForFunction(() => document.querySelector('tr[data-tag="a"] .state')?.textContent === 'paused', null, { timeout: 15_000 });
+      expect(await buttons('a')).toEqual(['resume', 'flatten', 'stop']);
       expect(journal(nodeDir, 'a').filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'dashboard', ok: true }]);
       expect(nodeJournal(nodeDir).filter((e) => e.e === 'control')).toMatchObject([{ tag: 'a', action: 'pause', by: 'dashboard', ok: true }]);
       // b trades on while a is paused: its fill count on the page goes up.
@@ -68,6 +73,7 @@ describeInChromium('node dashboard in headless Chromium', () => {
       await page.click('tr[data-tag="b"] button[data-action="stop"]');
       await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('done: stop b'), null, { timeout: 30_000 });
       await page.waitForFunction(() => document.querySelector('tr[data-tag="b"] .state')?.textContent === 'stopped', null, { timeout: 15_000 });
+      expect(await buttons('b')).toEqual([]);
       expect(journal(nodeDir, 'a').filter((e) => e.e === 'control')).toMatchObject([{ action: 'pause', by: 'dashboard', ok: true }, { action: 'flatten', by: 'dashboard', ok: true }, { action: 'resume', by: 'dashboard', ok: true }]);
       expect(nodeJournal(nodeDir).filter((e) => e.e === 'control')).toMatchObject([
         { tag: 'a', action: 'pause', by: 'dashboard', ok: true },
