@@ -1,13 +1,16 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadData } from '@pounce/backtest';
+import { fileURLToPath } from 'node:url';
 import { TradingNode } from '@pounce/runtime';
-import { startEmbeddedVenue } from '../packages/cli/src/venue/embeddedVenue.ts';
+import { openVenue } from '../packages/cli/src/venue/openVenue.ts';
 import bollinger from '../strategies/bollinger-reversion/index.ts';
 import smaCross from '../strategies/sma-cross/index.ts';
 import { NVDA, ORCL } from './benchData.ts';
 import type { BenchResult } from './types.ts';
+
+const CLI = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url));
 
 /** Least-squares slope of y over x. */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
@@ -20,47 +23,82 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-/**
- * RSS growth of a long-running node: `TradingNode` with three strategies (sma-cross 3/8 on NVDA,
- * sma-cross 5/12 on ORCL, bollinger-reversion 10 on ORCX, a copy of ORCL) on the embedded gateway
- * in this process (as `npm run node` with `venue.embedded`), replaying the shipped daily files
- * (1999-2014) paced to last the run, journals on disk. RSS is sampled after a full GC (when run
- * with --expose-gc, as bench/run.ts does); the slope is a least-squares fit over the samples after
- * the warm-up: the first fifth of the time and the first WARM_UP_STEPS steps, while each
- * strategy's bar history (BarFeed: up to 2 x 1,000 bars per symbol, then cut back) is still
- * filling. POUNCE_BENCH_RSS_MINUTES (default 5) sets the run; POUNCE_BENCH_RSS_SAMPLES=<file> also
- * writes every sample, warm-up included, as CSV (minutes, steps, orders, rss MB, heap MB), to see
- * where memory goes rather than one fitted figure.
- */
 /** Steps after which every bounded per-bar structure (the bar history: 2,000 bars per symbol) is full. */
 const WARM_UP_STEPS = 2100;
 
+/** The CSV lines of `file` from `first` (a YYYY-MM-DD date) on, header kept. */
+function linesFrom(file: string, first: string): string {
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+  return [header, ...rows.filter((l) => l.slice(0, 10) >= first)].join('\n') + '\n';
+}
+
+/** VmRSS of a process in MB, from /proc (undefined elsewhere). */
+function rssOf(pid: number | undefined): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RSS growth of a long-running node, the node alone: `TradingNode` with three strategies
+ * (sma-cross 3/8 on NVDA, sma-cross 5/12 on ORCL, bollinger-reversion 10 on ORCX, a copy of ORCL)
+ * in this process, connected as a paper account (`openVenue` with a client config, as `npm run
+ * node` with `venue.config`) to `pounce gateway` in a child process, which replays the shipped
+ * daily files from 1999-01-22 to 2014 paced to last the run. A broker's own records (the gateway
+ * keeps every order and fill) are not in the figure: they are the other process's.
+ *
+ * RSS is sampled after a full GC (bench/run.ts runs this with --expose-gc); the slope is a
+ * least-squares fit over the samples after the warm-up: the first fifth of the time and the first
+ * WARM_UP_STEPS steps, while each strategy's bar history (up to 2 x 1,000 bars per symbol, then
+ * cut back) is still filling. POUNCE_BENCH_RSS_MINUTES (default 5) sets the run;
+ * POUNCE_BENCH_RSS_SAMPLES=<file> also writes every sample, warm-up included, as CSV (minutes,
+ * steps, orders, rss MB, heap MB).
+ */
 export async function nodeRss(): Promise<BenchResult[]> {
   const minutes = Number(process.env.POUNCE_BENCH_RSS_MINUTES ?? 5);
   const durationMs = minutes * 60_000;
   const warmUpMs = durationMs / 5;
   const sampleMs = Math.max(1000, durationMs / 200);
-  const { bars: daily } = loadData([`NVDA=${NVDA}`, `ORCL=${ORCL}`]);
-  const start = Math.min(...daily.filter((b) => b.symbol === 'NVDA').map((b) => b.time));
-  const window = daily.filter((b) => b.time >= start);
-  const bars = [...window, ...window.filter((b) => b.symbol === 'ORCL').map((b) => ({ ...b, symbol: 'ORCX' }))].sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol));
-  const symbols = ['NVDA', 'ORCL', 'ORCX'];
-  // Paced so the data lasts the whole run (a slow machine steps fewer and ends early in the data).
-  // The speed caps replay advances, and on this data each day takes two (its bars, and a replay-time
-  // timer of the client's that falls due before the next day: measured), so twice the days.
-  const days = new Set(bars.map((b) => b.time)).size;
-  const ADVANCES_PER_DAY = 2;
-  const speed = Math.max(0.5, Math.floor(((ADVANCES_PER_DAY * days) / (durationMs / 1000)) * 10) / 10);
   const dir = mkdtempSync(join(tmpdir(), 'pounce-bench-node-rss-'));
+  const first = '1999-01-22';
+  const files = { NVDA: linesFrom(NVDA, first), ORCL: linesFrom(ORCL, first), ORCX: linesFrom(ORCL, first) };
+  const days = files.NVDA.split('\n').length - 2;
+  // One replay step per day (all three files share the dates); paced so the data lasts the run.
+  const speed = Math.max(0.05, Math.floor((days / (durationMs / 1000)) * 100) / 100);
+  const data = Object.entries(files).flatMap(([symbol, text]) => {
+    const path = join(dir, `${symbol}.csv`);
+    writeFileSync(path, text);
+    return ['--data', `${symbol}=${path}`];
+  });
   const gc = (globalThis as { gc?: () => void }).gc;
+  const gateway = spawn(process.execPath, [CLI, 'gateway', ...data, '--speed', String(speed), '--cash', '10000000', '--state', join(dir, 'gateway'), '--status-every', '1s'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let gatewayOut = '';
+  let position = 0;
+  gateway.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    gatewayOut += d;
+    const step = /\(step (\d+)\/\d+\)[^\n]*\n?$/.exec(gatewayOut.slice(-200));
+    if (step) position = Number(step[1]);
+    if (gatewayOut.length > 100_000) gatewayOut = gatewayOut.slice(-10_000);
+  });
   try {
-    const { venue, replay, gateway } = await startEmbeddedVenue({ bars, symbols, stateDir: join(dir, 'gateway'), speed, matching: { initialCash: 1e7, participation: 0.1 } });
+    const configPath = await new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const path = /client config (\S+)/.exec(gatewayOut)?.[1];
+        if (path && gatewayOut.includes('\nready')) resolve(path);
+      };
+      gateway.stdout!.on('data', check);
+      gateway.once('exit', (code) => reject(new Error(`pounce gateway exited (${code}) before it was ready: ${gatewayOut}`)));
+    });
+    const symbols = ['NVDA', 'ORCL', 'ORCX'];
+    const { venue } = await openVenue({ mode: 'paper', configPath, symbols, env: {}, grabPermission: false });
     const node = await TradingNode.start({ venue, nodeDir: join(dir, 'node'), strategies: [
       { tag: 'fast', def: smaCross, rawParams: { fast: 3, slow: 8 }, symbols: ['NVDA'] },
       { tag: 'slow', def: smaCross, rawParams: { fast: 5, slow: 12 }, symbols: ['ORCL'] },
       { tag: 'boll', def: bollinger, rawParams: { period: 10 }, symbols: ['ORCX'] },
     ] });
-    replay.holdWhile(() => node.lookupsInProgress > 0);
     const t0 = performance.now();
     const xs: number[] = [];
     const steps: number[] = [];
@@ -73,22 +111,20 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const sampler = setInterval(() => {
       if (endedAt !== undefined) return;
       const t = performance.now() - t0;
+      if (position >= days) endedAt = t;
       if (t < warmUpMs && !samplesFile) return;
       gc?.();
       const m = process.memoryUsage();
-      if (samplesFile) appendFileSync(samplesFile, `${(t / 60_000).toFixed(2)},${gateway.replay.position},${node.status().strategies.reduce((n, s) => n + s.orders, 0)},${(m.rss / 1e6).toFixed(2)},${(m.heapUsed / 1e6).toFixed(2)}\n`);
+      if (samplesFile) appendFileSync(samplesFile, `${(t / 60_000).toFixed(2)},${position},${node.status().strategies.reduce((n, s) => n + s.orders, 0)},${(m.rss / 1e6).toFixed(2)},${(m.heapUsed / 1e6).toFixed(2)}\n`);
       if (t < warmUpMs) return;
-      steps.push(gateway.replay.position);
+      steps.push(position);
       xs.push(t / 3_600_000);
       rss.push(m.rss / 1e6);
       heap.push(m.heapUsed / 1e6);
     }, sampleMs);
-    const running = replay.start().then(() => void (endedAt ??= performance.now() - t0));
     await new Promise((r) => setTimeout(r, durationMs));
     clearInterval(sampler);
-    replay.stop();
-    await running;
-    const stepped = gateway.replay.position;
+    const gatewayRss = rssOf(gateway.pid);
     const summary = await node.stop();
     const fills = summary.summaries.reduce((n, s) => n + s.fills, 0);
     const orders = summary.summaries.reduce((n, s) => n + s.orders, 0);
@@ -99,10 +135,12 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const pick = (a: number[]) => use.map((i) => a[i]!);
     const rssSlope = slope(pick(xs), pick(rss));
     const ranOut = endedAt !== undefined && endedAt < durationMs - sampleMs ? `; the data ran out after ${(endedAt / 60_000).toFixed(1)} min, samples end there` : '';
-    const caveat = (full.length >= 10 ? '' : ` (only ${stepped} steps: fitted while the bar history was still filling, an upper bound)`) + ranOut;
-    const detail = `TradingNode, 3 strategies (sma-cross x2, bollinger-reversion) on the in-process embedded gateway, ${minutes} min, the shipped NVDA/ORCL daily files (${days} days) at ${speed / ADVANCES_PER_DAY} days/s: ${stepped} replay steps, ${orders} orders, ${fills} fills; ${use.length} samples after a warm-up of ${(warmUpMs / 60_000).toFixed(1)} min and ${WARM_UP_STEPS} steps${caveat}${gc ? ', each after a full GC' : ''}; RSS ${pick(rss)[0]?.toFixed(1)} -> ${pick(rss)[use.length - 1]?.toFixed(1)} MB, heap slope ${slope(pick(xs), pick(heap)).toFixed(2)} MB/h; includes the gateway's own order and fill records (a broker's, in this process)`;
-    return [{ name: `node RSS growth, ${minutes} min on the embedded gateway`, value: rssSlope, unit: 'MB/h', target: 5, better: 'lower', detail }];
+    const caveat = (full.length >= 10 ? '' : ` (only ${position} steps: fitted while the bar history was still filling, an upper bound)`) + ranOut;
+    const detail = `TradingNode in the bench process, 3 strategies (sma-cross x2, bollinger-reversion), paper account on pounce gateway in a child process, ${minutes} min, the shipped NVDA/ORCL daily files (${days} days, ORCL twice) at ${speed} days/s: ${position} replay steps, ${orders} orders, ${fills} fills; ${use.length} samples after a warm-up of ${(warmUpMs / 60_000).toFixed(1)} min and ${WARM_UP_STEPS} steps${caveat}${gc ? ', each after a full GC' : ''}; node RSS ${pick(rss)[0]?.toFixed(1)} -> ${pick(rss)[use.length - 1]?.toFixed(1)} MB, heap slope ${slope(pick(xs), pick(heap)).toFixed(2)} MB/h; the gateway process (not counted) ended at ${gatewayRss?.toFixed(0) ?? '?'} MB`;
+    return [{ name: `node RSS growth, ${minutes} min, gateway in another process`, value: rssSlope, unit: 'MB/h', target: 5, better: 'lower', detail }];
   } finally {
+    gateway.kill('SIGTERM');
+    await new Promise((r) => (gateway.exitCode !== null ? r(undefined) : gateway.once('exit', r)));
     rmSync(dir, { recursive: true, force: true });
   }
 }
