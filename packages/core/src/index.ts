@@ -47,3 +47,4 @@ export * from './jsonl/readJsonLines.ts';
 export * from './marketdata/barFileSpec.ts';
 export * from './time/TimedSleepers.ts';
 export * from './collections/RecentMap.ts';
+export * from './collections/WorkingOrderMap.ts';

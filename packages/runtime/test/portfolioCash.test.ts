@@ -83,4 +83,24 @@ describe('Portfolio cash moves with each fill and is corrected by the venue', ()
     waiting.setAssets(assets(expected, 10_000));
     expect(waiting.movesWaiting).toBe(0);
   });
+  it('a GTC order that fills again after 25,000 other orders has its commission booked once (its fee entry is kept while it works)', () => {
+    const p = new Portfolio(undefined, { venueFigures: false });
+    p.setAssets(assets(10_000_000, 0));
+    let expected = 10_000_000;
+    const gtc = (filled: number, commission: number, time: number) => order({ id: 'gtc', totalQuantity: 10, filledQuantity: filled, commission, status: filled === 10 ? 'Filled' : 'Submitted', timeInForce: 'GTC', updateTime: time });
+    p.applyFill(fill({ id: 'g1', orderId: 'gtc', quantity: 5, commission: 1, time: 1 }));
+    p.applyOrder(gtc(5, 1, 1));
+    expected -= 5 * 100 + 1;
+    for (let k = 0; k < 25_000; k++) {
+      const id = `o${k}`;
+      const action = k % 2 ? 'SELL' : 'BUY';
+      p.applyFill(fill({ id: `f${k}`, orderId: id, action, quantity: 1, commission: 1, time: 2 + k }));
+      p.applyOrder(order({ id, action, totalQuantity: 1, filledQuantity: 1, commission: 1, updateTime: 2 + k }));
+      expected += (k % 2 ? 1 : -1) * 100 - 1;
+    }
+    p.applyFill(fill({ id: 'g2', orderId: 'gtc', quantity: 5, commission: 1, time: 30_000 }));
+    p.applyOrder(gtc(10, 2, 30_000));
+    expected -= 5 * 100 + 1;
+    expect(p.cash).toBeCloseTo(expected, 6);
+  });
 });

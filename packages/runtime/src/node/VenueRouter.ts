@@ -1,5 +1,5 @@
 import { Subject, type Subscription } from 'rxjs';
-import { isTerminal, RecentMap, type Fill, type Logger, type Order } from '@pounce/core';
+import { isTerminal, WorkingOrderMap, type Fill, type Logger, type Order } from '@pounce/core';
 import { parseClientOrderId } from '../execution/clientOrderId.ts';
 import type { Venue } from '../venue/Venue.ts';
 
@@ -30,16 +30,13 @@ export const EXTERNAL = '';
  */
 export class VenueRouter {
   /**
-   * Order id -> tag of the newest orders (10k to 20k): a fill or push trails its order by seconds,
-   * and an id no longer held is asked of the venue (`resolve`), so a node running for weeks does
-   * not keep every order it ever saw.
+   * Order id -> tag: of every order not known to be final, however many orders come after (a
+   * bracket's leg may work for weeks, and its fills find their strategy only through this), and of
+   * the newest finished ones (10k to 20k): a fill or push trails its order by seconds, and an id no
+   * longer held is asked of the venue (`resolve`), so a node running for weeks does not keep every
+   * order it ever saw.
    */
-  private readonly tagOf = new RecentMap<string, string>(TAGS_KEPT);
-  /**
-   * Tags of orders not known to be final, kept until they are, however many orders come after:
-   * a bracket's leg may work for weeks, and its fills find their strategy only through this.
-   */
-  private readonly working = new Map<string, string>();
+  private readonly tags = new WorkingOrderMap<string, string>(TAGS_KEPT);
   private readonly held = new Map<string, Fill[]>();
   private readonly sinks = new Map<string, RouteSink>();
   private readonly subs: Subscription[] = [];
@@ -91,10 +88,9 @@ export class VenueRouter {
    */
   learn(orderId: string, tag: string, working = true): void {
     if (orderId === '') return;
-    if (working) this.working.set(orderId, tag);
-    else this.working.delete(orderId);
-    if (this.tagOf.get(orderId) === tag) return;
-    this.tagOf.set(orderId, tag);
+    const was = this.tags.get(orderId);
+    this.tags.set(orderId, tag, working);
+    if (was === tag) return;
     const held = this.held.get(orderId);
     if (!held) return;
     this.held.delete(orderId);
@@ -112,7 +108,7 @@ export class VenueRouter {
   }
 
   knownTag(orderId: string): string | undefined {
-    return this.working.get(orderId) ?? this.tagOf.get(orderId);
+    return this.tags.get(orderId);
   }
 
   /** Fills held for orders not yet attributed (for status). */

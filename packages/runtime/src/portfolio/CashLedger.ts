@@ -1,4 +1,4 @@
-import { RecentMap, type AccountAssets, type Fill, type Order } from '@pounce/core';
+import { isTerminal, WorkingOrderMap, type AccountAssets, type Fill, type Order } from '@pounce/core';
 import type { FeeModel } from '@pounce/matching';
 
 /** Fees of one order as the runtime has booked them into cash. */
@@ -15,7 +15,7 @@ interface OrderFees {
   time: number;
 }
 
-/** Orders per generation of remembered fees (between 10k and 20k orders are kept). */
+/** Finished orders per generation of remembered fees (between 10k and 20k are kept, and every working one). */
 const GENERATION = 10_000;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -38,7 +38,11 @@ export class CashLedger {
   private baseTime = -Infinity;
   private moves: Array<{ time: number; amount: number }> = [];
   private unreflected = 0;
-  private readonly fees = new RecentMap<string, OrderFees>(GENERATION);
+  /**
+   * Kept while the order works, however long (a GTC order filled again weeks later must find what
+   * was booked for it, or its cumulative commission is booked twice); the newest finished ones after.
+   */
+  private readonly fees = new WorkingOrderMap<string, OrderFees>(GENERATION);
 
   /**
    * `venueFigures: false` for a book no venue figure will ever correct (a node strategy's own book:
@@ -69,12 +73,19 @@ export class CashLedger {
 
   /** An order update: its cumulative commission is the venue's word on the order's fees. */
   onOrder(order: Order): void {
+    const final = isTerminal(order.status);
     const known = this.fees.get(order.id);
-    if (!known && order.commission === 0) return;
+    if (!known && order.commission === 0) {
+      // Nothing to book; a final order is remembered as such, so a fill arriving after its final
+      // update does not open an entry that waits for a final status for ever.
+      if (final) this.fees.set(order.id, blankFees(), false);
+      return;
+    }
     const o = known ?? this.feesOf(order.id);
     if (o.time === 0) o.time = order.updateTime;
     o.venue = { commission: order.commission, filled: order.filledQuantity };
     this.rebook(o);
+    if (final) this.fees.settle(order.id);
   }
 
   /** Replaces the cash figure with the venue's (asset push or reconciliation). */
@@ -106,9 +117,12 @@ export class CashLedger {
     this.unreflected += amount;
   }
 
+  /** The order's entry; a new one counts as working until a final status settles it. */
   private feesOf(orderId: string): OrderFees {
-    const o = this.fees.get(orderId) ?? { quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0 };
-    this.fees.set(orderId, o);
+    let o = this.fees.get(orderId);
+    if (!o) this.fees.set(orderId, (o = blankFees()));
     return o;
   }
 }
+
+const blankFees = (): OrderFees => ({ quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0 });
