@@ -5,7 +5,7 @@ import type { Bar } from '@pounce/core';
 import { encodeBarColumns, openBarFile, type BarFile } from './arrowBars.ts';
 import { barAt, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 import { checkPeriod } from './barPeriod.ts';
-import { ReadBuffer, readHashed } from './partitionBytes.ts';
+import { FileSizeMismatch, ReadBuffer, readHashed } from './partitionBytes.ts';
 import { checkStoreSymbol, STORE_SYMBOL } from './storeSymbol.ts';
 
 /** One partition file: the bars of one symbol and period in one UTC calendar year. */
@@ -192,8 +192,9 @@ export class BarStore {
     const path = join(series.dir, p.file);
     let read: { bytes: Buffer; sha256: string };
     try {
-      read = readHashed(path, buffer);
-    } catch {
+      read = readHashed(path, buffer, p.bytes);
+    } catch (err) {
+      if (err instanceof FileSizeMismatch) throw new Error(`${path}: ${err.size} bytes, the manifest says ${err.expected}: the store was changed behind its back; import the data again with --replace`);
       throw new Error(`store: cannot read ${path} (listed in ${join(series.dir, MANIFEST)})`);
     }
     // The manifest's sha256s are a backtest's data fingerprint: a file that no longer matches

@@ -18,14 +18,25 @@ export class ReadBuffer {
   }
 }
 
+/** A file's size is not the one its manifest names: nothing of it was read. */
+export class FileSizeMismatch extends Error {
+  override readonly name = 'FileSizeMismatch';
+  constructor(readonly path: string, readonly size: number, readonly expected: number) {
+    super(`${path}: ${size} bytes, expected ${expected}`);
+  }
+}
+
 /**
  * The bytes of a file and the sha256 of exactly those bytes, from one pass over the file: each
  * piece is hashed as it is read. Into `into` when given (see ReadBuffer), else a new buffer.
+ * `expectedBytes`: the size the file must have, checked before any memory is taken for it (a file
+ * replaced by a much larger one must not be read whole only to fail its hash).
  */
-export function readHashed(path: string, into?: ReadBuffer): { bytes: Buffer; sha256: string } {
+export function readHashed(path: string, into?: ReadBuffer, expectedBytes?: number): { bytes: Buffer; sha256: string } {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
+    if (expectedBytes !== undefined && size !== expectedBytes) throw new FileSizeMismatch(path, size, expectedBytes);
     const buf = into ? into.take(size) : Buffer.allocUnsafeSlow(size);
     const hash = createHash('sha256');
     let at = 0;

@@ -160,6 +160,21 @@ describe('BarStore', () => {
     expect(store.read('NVDA').columns.time.length).toBe(store.find('NVDA').bars);
   });
 
+  it('refuses a partition file whose size is not the manifest\'s before reading it (a 64 MB file in its place is not read whole)', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const path = join(dir, 'day', 'NVDA', '2004.arrow');
+    const listed = readFileSync(path).byteLength;
+    writeFileSync(path, Buffer.alloc(64 << 20));
+    const refused = new RegExp(`^${path.replace(/[.\\]/g, '\\$&')}: ${64 << 20} bytes, the manifest says ${listed}: the store was changed behind its back`);
+    const rssBefore = process.memoryUsage().arrayBuffers;
+    expect(() => store.read('NVDA')).toThrow(refused);
+    expect(() => [...store.bars(store.find('NVDA'))]).toThrow(refused);
+    // Refused at the size: no buffer of the file's size was taken.
+    expect(process.memoryUsage().arrayBuffers - rssBefore).toBeLessThan(32 << 20);
+  });
+
   it('writes each partition as an Arrow IPC file: ARROW1 magic at both ends, metadata V5, one uncompressed batch of the six columns', () => {
     const dir = temp('pounce-store-');
     importCsv(new BarStore(dir), `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
