@@ -7,6 +7,7 @@ export * from './streamData.ts';
 export * from './runBacktest.ts';
 export * from './fillAudit.ts';
 export * from './fillSpool.ts';
+export * from './equitySpool.ts';
 export * from './jsonLinesSpool.ts';
 export * from './curveChart.ts';
 export * from './streamedReport.ts';

@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EquityPoint } from './BacktestVenue.ts';
+import { EquitySpool } from './equitySpool.ts';
 import { FillSpool } from './fillSpool.ts';
 import { JsonLinesSpool } from './jsonLinesSpool.ts';
-import { equityPointJson, writeReport, type ReportData } from './report.ts';
+import { writeReport, type ReportData } from './report.ts';
 import type { Trade } from './roundTrips.ts';
 import type { BacktestOptions, BacktestResult } from './runBacktest.ts';
 
 /**
  * A report folder filled as the run goes: each fill, trade and equity point is written to a
- * JSON-lines file there (fills.jsonl, trades.jsonl, equity.jsonl) when it happens, and none is
+ * file there (fills.jsonl, trades.jsonl; equity.f64, doubles) when it happens, and none is
  * kept in memory; `write` then builds report.json and report.html from those files, one item at a
  * time, and deletes them. The metrics come from the run's running sums, the same figures a run
  * that keeps everything gives. This is what `npm run backtest` does.
@@ -24,13 +24,13 @@ import type { BacktestOptions, BacktestResult } from './runBacktest.ts';
 export class StreamedReport {
   readonly fills: FillSpool;
   readonly trades: JsonLinesSpool<Trade>;
-  readonly equity: JsonLinesSpool<EquityPoint>;
+  readonly equity: EquitySpool;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.fills = new FillSpool(join(dir, 'fills.jsonl'));
     this.trades = new JsonLinesSpool<Trade>(join(dir, 'trades.jsonl'));
-    this.equity = new JsonLinesSpool<EquityPoint>(join(dir, 'equity.jsonl'), equityPointJson);
+    this.equity = new EquitySpool(join(dir, 'equity.f64'));
   }
 
   /** runBacktest options that send every fill, trade and equity point here and keep none in memory. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import smaCross from '../../../strategies/sma-cross/index.ts';
-import { CurveChart, reportHtml, runBacktest, streamData, StreamedReport, writeReport, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
+import { CurveChart, EquitySpool, reportHtml, runBacktest, streamData, StreamedReport, writeReport, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
 
 const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
 const SPECS = [`ORCL=${data('orcl-1995-2014.csv')}`, `NVDA=${data('nvda-1999-2014.csv')}`];
@@ -68,7 +68,7 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     const report = new StreamedReport(dir);
     report.sinks().onEquity!({ time: 0, equity: 1, gross: 0 });
     report.remove();
-    expect(existsSync(join(dir, 'equity.jsonl'))).toBe(false);
+    expect(existsSync(join(dir, 'equity.f64'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -118,3 +118,21 @@ function minimalReport(equity: EquityPoint[]): ReportData {
     version: 1, createdAt: '', data: { fingerprint: 'f', files: [] }, fills: [], trades: [], equity,
   };
 }
+
+describe('EquitySpool', () => {
+  it('reads back exactly the points added, benchmark or not, across many chunks, extreme values included', () => {
+    const dir = tempDir();
+    const spool = new EquitySpool(join(dir, 'equity.f64'));
+    const points: EquityPoint[] = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0
+      ? { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 + i / 7, gross: i / 3 }
+      : { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 - i * 0.1, gross: 0, benchmark: i === 5 ? Number.NaN : 99_999.123456789 + i }));
+    points.push({ time: 0, equity: Number.POSITIVE_INFINITY, gross: -0, benchmark: Number.MIN_VALUE });
+    for (const p of points) spool.add(p);
+    expect(spool.count).toBe(points.length);
+    expect([...spool.read()]).toEqual(points);
+    // A second read reads the file afresh.
+    expect([...spool.read()].length).toBe(points.length);
+    spool.remove();
+    expect(existsSync(join(dir, 'equity.f64'))).toBe(false);
+  });
+});
