@@ -1,5 +1,16 @@
-import { DataType, Field, Float64, makeData, Precision, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, TimeUnit, TimestampMillisecond, type Data } from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type * as Arrow from 'apache-arrow';
 import { emptyColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
+
+let arrow: typeof Arrow | undefined;
+/**
+ * apache-arrow, loaded when a store is first read or written: a CSV backtest never needs it, and
+ * loading its 150 modules at import cost every `pounce` command its start-up time.
+ */
+function apacheArrow(): typeof Arrow {
+  arrow ??= createRequire(import.meta.url)('apache-arrow') as typeof Arrow;
+  return arrow;
+}
 
 /**
  * One partition file's bytes: an Arrow IPC file (metadata V5, the format Feather v2 names) with
@@ -14,6 +25,7 @@ import { emptyColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
  * ```
  */
 export function encodeBarColumns(c: BarColumns, period: string): Uint8Array {
+  const { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, TimestampMillisecond } = apacheArrow();
   const n = c.time.length;
   const time = new BigInt64Array(n);
   for (let i = 0; i < n; i++) time[i] = BigInt(c.time[i]!);
@@ -58,7 +70,8 @@ export interface BarFile {
 export function openBarFile(bytes: Uint8Array, source: string): BarFile {
   // tableFromIPC reads foreign bytes as an empty table: the file format's magic tells them apart.
   if (Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(6, bytes.byteLength)).toString('latin1') !== 'ARROW1') throw new Error(`${source}: not an Arrow IPC file (no ARROW1 magic)`);
-  let table: Table;
+  const { DataType, Precision, tableFromIPC, TimeUnit } = apacheArrow();
+  let table: Arrow.Table;
   try {
     table = tableFromIPC(bytes);
   } catch (err) {
@@ -98,12 +111,12 @@ export function openBarFile(bytes: Uint8Array, source: string): BarFile {
   return { symbol, length, columns, copyInto };
 }
 
-function columnData(table: Table, name: string, source: string, typeOk: (t: DataType) => boolean): Data[] {
+function columnData(table: Arrow.Table, name: string, source: string, typeOk: (t: Arrow.DataType) => boolean): Arrow.Data[] {
   const vec = table.getChild(name);
   if (!vec) throw new Error(`${source}: column "${name}": missing (expected time, ${VALUE_COLUMNS.join(', ')})`);
   if (!typeOk(vec.type)) throw new Error(`${source}: column "${name}": expected ${name === 'time' ? 'timestamp[ms]' : 'float64'}, got ${String(vec.type)}`);
   if (vec.nullCount > 0) throw new Error(`${source}: column "${name}": expected no nulls, got ${vec.nullCount}`);
-  return vec.data as Data[];
+  return vec.data as Arrow.Data[];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { nodeForge } from '../signing/nodeForge.ts';
 import { ConfigError } from './ConfigError.ts';
 
 export type KeyEncoding = 'PKCS#1' | 'PKCS#8';
@@ -29,6 +30,7 @@ function stripArmor(text: string): { body: string; armor: 'pem' | 'base64' } {
  * pasted by mistake) before handing DER to node:crypto, which then does the signing.
  */
 function detectEncoding(der: Buffer, field: string): KeyEncoding {
+  const forge = nodeForge();
   let root: forge.asn1.Asn1;
   try {
     root = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')), true);

@@ -1,9 +1,20 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
 
-const root = protobuf.loadSync(fileURLToPath(new URL('./push.proto', import.meta.url)));
-const RequestType = root.lookupType('tigeropen.push.pb.Request');
-const ResponseType = root.lookupType('tigeropen.push.pb.Response');
+/**
+ * protobufjs and the push schema, loaded on first use: most commands (a backtest, a sweep) never
+ * touch the push stream, and loading them at import cost every `pounce` command its start-up time.
+ */
+let schema: { request: protobuf.Type; response: protobuf.Type } | undefined;
+function pushSchema(): { request: protobuf.Type; response: protobuf.Type } {
+  if (!schema) {
+    const { loadSync } = createRequire(import.meta.url)('protobufjs') as typeof protobuf;
+    const root = loadSync(fileURLToPath(new URL('./push.proto', import.meta.url)));
+    schema = { request: root.lookupType('tigeropen.push.pb.Request'), response: root.lookupType('tigeropen.push.pb.Response') };
+  }
+  return schema;
+}
 
 export const Command = { UNKNOWN: 0, CONNECT: 1, CONNECTED: 2, SEND: 3, SUBSCRIBE: 4, UNSUBSCRIBE: 5, DISCONNECT: 6, MESSAGE: 7, HEARTBEAT: 8, ERROR: 9 } as const;
 export type CommandCode = (typeof Command)[keyof typeof Command];
@@ -96,13 +107,13 @@ function encode(type: protobuf.Type, value: object): Uint8Array {
   return type.encode(type.fromObject(value)).finish();
 }
 
-export const encodeRequest = (r: PushRequest): Uint8Array => encode(RequestType, r);
+export const encodeRequest = (r: PushRequest): Uint8Array => encode(pushSchema().request, r);
 export const decodeRequest = (b: Uint8Array): PushRequest => {
-  const r = decode<PushRequest>(RequestType, b, 'Request');
+  const r = decode<PushRequest>(pushSchema().request, b, 'Request');
   return { ...r, command: (r.command ?? 0) as CommandCode, id: r.id ?? 0 };
 };
-export const encodeResponse = (r: PushResponse): Uint8Array => encode(ResponseType, r);
+export const encodeResponse = (r: PushResponse): Uint8Array => encode(pushSchema().response, r);
 export const decodeResponse = (b: Uint8Array): PushResponse => {
-  const r = decode<PushResponse>(ResponseType, b, 'Response');
+  const r = decode<PushResponse>(pushSchema().response, b, 'Response');
   return { ...r, command: (r.command ?? 0) as CommandCode };
 };

@@ -1,8 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import forge from 'node-forge';
-import { publicKeyBase64 } from '@pounce/core';
+import { nodeForge, publicKeyBase64 } from '@pounce/core';
 
 /** The gateway's persistent identity: its reply-signing key, TLS certificate, and a client key. */
 export interface GatewayIdentity {
@@ -27,6 +26,7 @@ const rsaPem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bit
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with node-forge (node:crypto cannot issue certs). */
 function selfSignedCert(keyPem: string): string {
+  const forge = nodeForge();
   const key = forge.pki.privateKeyFromPem(keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
