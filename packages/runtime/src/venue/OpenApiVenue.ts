@@ -5,6 +5,11 @@ import type { KlineRequest, Venue, VenueKind } from './Venue.ts';
 
 /** Symbols per kline request. */
 const KLINE_BATCH = 10;
+/**
+ * How long `start` waits for the first market-data time when the venue's quote answer had none: a
+ * replaying gateway starts its replay at the first subscription, and its first step follows.
+ */
+const FIRST_MARKET_TIME_MS = 10_000;
 
 /**
  * A venue that speaks the OpenAPI: signed HTTP for commands and queries, the push stream for
@@ -71,9 +76,12 @@ export class OpenApiVenue implements Venue {
     return this.kind === 'live' ? Date.now() - 86_400_000 : 0;
   }
 
+  private timeKnown: (() => void) | undefined;
+
   private seen = (t: number) => {
     if (t > (this.marketTime ?? 0)) this.marketTime = t;
     this.marketClock?.poke();
+    this.timeKnown?.();
   };
 
   async start(): Promise<void> {
@@ -83,7 +91,26 @@ export class OpenApiVenue implements Venue {
       // Market time moves with every quote, whether or not the strategy reads quotes (a daily
       // strategy gets no kline pushes at all, yet its bar is due at the close).
       this.marketTimeSub = this.push.quotes$([...this.symbols]).subscribe((q) => this.seen(q.time));
+      // A gateway whose replay starts at this subscription has no quote before its first step:
+      // until one arrives, now() would be wall time, and a strategy starting then would schedule
+      // its first bar on today's calendar, decades after the replayed market (it never got a bar).
+      if (this.marketTime === undefined) await this.firstMarketTime(FIRST_MARKET_TIME_MS);
     }
+  }
+
+  /** Resolves once a market-data time is known, or after `ms` (now() is wall time until then). */
+  private firstMarketTime(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.timeKnown = () => {
+        this.timeKnown = undefined;
+        done();
+      };
+    });
   }
 
   async stop(): Promise<void> {

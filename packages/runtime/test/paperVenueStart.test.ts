@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadBarFiles } from '@pounce/gateway';
+import { defineStrategy, OpenApiVenue, TradingEngine } from '../src/index.ts';
+import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
+import { startedOnGateway } from './startedOnGateway.ts';
+
+const tempDir = tempDirs();
+const started = startedOnGateway();
+const NVDA = fileURLToPath(new URL('../../gateway/data/nvda-1999-2014.csv', import.meta.url));
+
+describe('a paper venue on a gateway whose replay starts at the first subscription', () => {
+  it('takes the replayed market\'s time before the strategy starts, so a daily strategy gets its bars however slow the replay', async () => {
+    // Four steps a second, started by the venue's own subscription: nothing is quoted before it.
+    started.gw = await startTestGateway({ bars: loadBarFiles([`NVDA=${NVDA}`]).slice(0, 40), speed: 4, startReplay: 'first-subscribe', stateDir: tempDir('pounce-gw-') });
+    const c = clientsFor(started.gw);
+    const venue = new OpenApiVenue('paper', c.api, c.push, ['NVDA']);
+    const bars: number[] = [];
+    const def = defineStrategy({
+      name: 'probe', params: {}, symbols: ['NVDA'], timeframe: '1d', warmUp: () => 1,
+      setup(ctx) {
+        ctx.bars$().subscribe((b) => bars.push(b.time));
+      },
+    });
+    started.engine = await TradingEngine.start({ def, venue, runDir: tempDir('pounce-run-') });
+    // The venue's time is the replay's (1999), not the wall clock's.
+    expect(new Date(venue.now()).getUTCFullYear()).toBe(1999);
+    await until(() => bars.length >= 2, 30_000);
+    expect(new Date(bars[0]!).getUTCFullYear()).toBe(1999);
+    expect(bars[1]!).toBeGreaterThan(bars[0]!);
+  });
+});
