@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { hkEquities, parseTimeframe, usEquities, type ExchangeCalendar } from '../src/index.ts';
 
@@ -106,5 +107,19 @@ describe('ExchangeCalendar over decades', () => {
     expect(cache.size).toBeLessThanOrEqual(256);
     expect(['2024-11-29', '2024-03-10', '2024-03-11'].map((d) => usEquities.session(d))).toEqual(before);
     expect(usEquities.session('2024-11-29')!.close).toBe(Date.parse('2024-11-29T18:00:00Z'));
+  });
+});
+
+describe('dateOf', () => {
+  it('gives luxon\'s exchange-local date for every quarter hour of 2023-2024 (both clock changes) and around each midnight, asked in any order', () => {
+    for (const cal of [usEquities, hkEquities]) {
+      const times: number[] = [];
+      for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2025, 0, 1); t += 15 * 60_000) times.push(t);
+      // The instants either side of each local midnight, then the same instants shuffled (a cached day must not leak into another).
+      const midnights = times.filter((t) => DateTime.fromMillis(t, { zone: cal.zone }).toFormat('HH:mm') === '00:00').flatMap((t) => [t - 1, t, t + 1]);
+      let seed = 7;
+      const shuffled = [...midnights].sort(() => ((seed = (seed * 16_807) % 2_147_483_647) & 1 ? 1 : -1));
+      for (const t of [...times, ...midnights, ...shuffled]) expect(cal.dateOf(t)).toBe(DateTime.fromMillis(t, { zone: cal.zone }).toISODate());
+    }
   });
 });
