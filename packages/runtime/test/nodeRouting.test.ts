@@ -73,6 +73,19 @@ describe('a node routes the shared venue by the tag in the userMark', () => {
     expect(t.router.heldFills).toBe(0);
   });
 
+  it('a place reply that comes after its order\'s final push keeps no tag as working; one before it does until the final push', async () => {
+    const t = twoStrategies();
+    // The fake venue names its next order '100': its Filled push beats the reply.
+    t.orders$.next(order('100', 'pc1.abcdefghij.a.1', { status: 'Filled', filledQuantity: 10 }));
+    await t.a.placeOrder({ symbol: 'NVDA', action: 'BUY', orderType: 'MKT', quantity: 10, userMark: 'pc1.abcdefghij.a.1' } as OrderRequest);
+    expect(t.router.knownTag('100')).toBe('a');
+    expect(t.router.workingTags).toBe(0);
+    await t.a.placeOrder({ symbol: 'NVDA', action: 'BUY', orderType: 'MKT', quantity: 10, userMark: 'pc1.abcdefghij.a.2' } as OrderRequest);
+    expect(t.router.workingTags).toBe(1);
+    t.orders$.next(order('101', 'pc1.abcdefghij.a.2', { status: 'Filled', filledQuantity: 10 }));
+    expect(t.router.workingTags).toBe(0);
+  });
+
   it('remembers the tags of its newest orders only (a node runs for weeks); an older order\'s tag is asked of the venue', async () => {
     const t = twoStrategies();
     const first = order('1', 'pc1.abcdefghij.a.1', { status: 'Filled', filledQuantity: 10 });

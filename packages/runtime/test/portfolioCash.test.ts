@@ -98,9 +98,25 @@ describe('Portfolio cash moves with each fill and is corrected by the venue', ()
       p.applyOrder(order({ id, action, totalQuantity: 1, filledQuantity: 1, commission: 1, updateTime: 2 + k }));
       expected += (k % 2 ? 1 : -1) * 100 - 1;
     }
+    // Only the GTC order, which the venue last said works, is kept however many orders came after.
+    expect(p.feeEntriesWorking).toBe(1);
     p.applyFill(fill({ id: 'g2', orderId: 'gtc', quantity: 5, commission: 1, time: 30_000 }));
     p.applyOrder(gtc(10, 2, 30_000));
     expected -= 5 * 100 + 1;
     expect(p.cash).toBeCloseTo(expected, 6);
+    expect(p.feeEntriesWorking).toBe(0);
+  });
+
+  it('keeps no fee entry for orders whose final update never comes (a resumed book\'s old fills) or that a stale update after the final one names', () => {
+    const p = new Portfolio(undefined, { venueFigures: false });
+    for (let k = 0; k < 30_000; k++) p.applyFill(fill({ id: `f${k}`, orderId: `o${k}`, quantity: 1, commission: 1, time: 1 + k }));
+    expect(p.feeEntriesWorking).toBe(0);
+    p.applyOrder(order({ id: 'x', status: 'Submitted', filledQuantity: 5, commission: 1 }));
+    expect(p.feeEntriesWorking).toBe(1);
+    p.applyOrder(order({ id: 'x', status: 'Filled', filledQuantity: 10, commission: 2 }));
+    const cash = p.cash;
+    p.applyOrder(order({ id: 'x', status: 'Submitted', filledQuantity: 5, commission: 1 })); // stale, after the final one
+    expect(p.feeEntriesWorking).toBe(0);
+    expect(p.cash).toBe(cash); // and it books nothing
   });
 });

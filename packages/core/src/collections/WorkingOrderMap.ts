@@ -51,6 +51,11 @@ export class WorkingOrderMap<K, V> {
     this.finished.set(key, v);
   }
 
+  /** Whether `key` is held as working (false for a finished one and for one not held). */
+  isWorking(key: K): boolean {
+    return this.working.has(key);
+  }
+
   /** Entries of orders still working. */
   get workingSize(): number {
     return this.working.size;

@@ -154,14 +154,14 @@ export class StrategyVenue implements Venue {
       if (e instanceof ApiResponseError && req.userMark) this.o.accountRisk.orderEndedUnfilled(req.userMark);
       throw e;
     });
-    this.router.learn(placed.id, this.o.tag);
+    this.router.learnPlaced(placed.id, this.o.tag);
     return placed;
   }
 
   async placeOcaOrders(reqs: readonly OrderRequest[]): Promise<PlacedOrder[]> {
     for (const r of reqs) this.checkAccount(r);
     const placed = await this.shared.placeOcaOrders(reqs);
-    for (const p of placed) this.router.learn(p.id, this.o.tag);
+    for (const p of placed) this.router.learnPlaced(p.id, this.o.tag);
     return placed;
   }
 

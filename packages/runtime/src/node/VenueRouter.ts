@@ -97,6 +97,14 @@ export class VenueRouter {
     for (const f of held) this.deliverFill(tag, f);
   }
 
+  /**
+   * `learn` for an order this node just placed: working, unless its order's final push came before
+   * the place reply (then it stays among the finished ones: a final order never works again).
+   */
+  learnPlaced(orderId: string, tag: string): void {
+    this.learn(orderId, tag, !this.tags.has(orderId) || this.tags.isWorking(orderId));
+  }
+
   /** The tag of an order id: known, or asked of the venue (undefined when it cannot tell). */
   async resolve(orderId: string): Promise<string | undefined> {
     const known = this.knownTag(orderId);
@@ -109,6 +117,11 @@ export class VenueRouter {
 
   knownTag(orderId: string): string | undefined {
     return this.tags.get(orderId);
+  }
+
+  /** Orders whose tag is kept because they may still fill (bounded by the working orders). */
+  get workingTags(): number {
+    return this.tags.workingSize;
   }
 
   /** Fills held for orders not yet attributed (for status). */

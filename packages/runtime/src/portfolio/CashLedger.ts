@@ -13,6 +13,8 @@ interface OrderFees {
   booked: number;
   /** Time of the latest fill: the fee belongs to that execution. */
   time: number;
+  /** A final status was seen: a later (stale) update does not make the entry working again. */
+  final: boolean;
 }
 
 /** Finished orders per generation of remembered fees (between 10k and 20k are kept, and every working one). */
@@ -61,7 +63,10 @@ export class CashLedger {
 
   /** BUY: -quantity*price - fee; SELL: +quantity*price - fee. */
   onFill(f: Fill): void {
-    const o = this.feesOf(f.orderId);
+    let o = this.fees.get(f.orderId);
+    // Among the finished ones until an order update says the order still works: a fill whose
+    // order's final update never comes (a resumed book's old fills, a lost push) must not be kept for ever.
+    if (!o) this.fees.set(f.orderId, (o = blankFees()), false);
     const before = this.estimate?.orderFee(f.action, o.quantity, o.value) ?? 0;
     o.quantity += f.quantity;
     o.value += f.quantity * f.price;
@@ -76,16 +81,24 @@ export class CashLedger {
     const final = isTerminal(order.status);
     const known = this.fees.get(order.id);
     if (!known && order.commission === 0) {
-      // Nothing to book; a final order is remembered as such, so a fill arriving after its final
-      // update does not open an entry that waits for a final status for ever.
-      if (final) this.fees.set(order.id, blankFees(), false);
+      // Nothing to book; a final order is remembered as such (a fill after it finds it).
+      if (final) this.fees.set(order.id, { ...blankFees(), final: true }, false);
       return;
     }
-    const o = known ?? this.feesOf(order.id);
+    const o = known ?? blankFees();
+    // A stale update (out of order, or after the final one) is not the venue's latest word.
+    if ((o.final && !final) || (o.venue !== undefined && order.filledQuantity < o.venue.filled)) return;
     if (o.time === 0) o.time = order.updateTime;
     o.venue = { commission: order.commission, filled: order.filledQuantity };
     this.rebook(o);
-    if (final) this.fees.settle(order.id);
+    // Kept while the venue says the order works; among the newest finished ones once it is final.
+    o.final ||= final;
+    this.fees.set(order.id, o, !o.final);
+  }
+
+  /** Orders whose fee entry is kept because they still work (bounded by the working orders). */
+  get feeEntriesWorking(): number {
+    return this.fees.workingSize;
   }
 
   /** Replaces the cash figure with the venue's (asset push or reconciliation). */
@@ -117,12 +130,6 @@ export class CashLedger {
     this.unreflected += amount;
   }
 
-  /** The order's entry; a new one counts as working until a final status settles it. */
-  private feesOf(orderId: string): OrderFees {
-    let o = this.fees.get(orderId);
-    if (!o) this.fees.set(orderId, (o = blankFees()));
-    return o;
-  }
 }
 
-const blankFees = (): OrderFees => ({ quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0 });
+const blankFees = (): OrderFees => ({ quantity: 0, value: 0, fromFills: 0, venue: undefined, booked: 0, time: 0, final: false });

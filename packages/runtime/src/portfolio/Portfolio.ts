@@ -111,6 +111,11 @@ export class Portfolio {
     return this.ledger.movesWaiting;
   }
 
+  /** Orders whose fee entry is kept because the venue last said they work (see CashLedger). */
+  get feeEntriesWorking(): number {
+    return this.ledger.feeEntriesWorking;
+  }
+
   grossExposure(): number {
     let g = 0;
     for (const [s, q] of this.qty) g += Math.abs(q * (this.prices.get(s) ?? 0));
