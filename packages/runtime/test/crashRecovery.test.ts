@@ -41,6 +41,8 @@ describe('journal recovery after kill -9 (real processes)', () => {
       stateDir: join(tmp, 'gw'), bars: loadBarFiles([`NVDA=${join(ROOT, 'packages/gateway/data/nvda-1999-2014.csv')}`]), speed: 'manual',
       matching: { fees: tieredFees(), participation: 1, initialCash: 1_000_000 },
     });
+    // One bar before the run starts: a paper venue takes the market's time from its first quote.
+    gw.advance(1);
     const runDir = join(tmp, 'run');
     const common = ['strategy', 'sma-cross', '--paper', '--config', gw.clientConfigPath, '--param', 'fast=3', '--param', 'slow=8', '--status-every', '500ms'];
 

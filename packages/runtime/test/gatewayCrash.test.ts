@@ -86,6 +86,9 @@ describe('gateway killed (-9) and restarted under a running strategy (real proce
     let gw = startSteppedGateway(gwArgs);
     await waitFor(() => gw.out().includes('ready'), 30_000, 'gateway ready');
     const cfgPath = /client config (\S+)/.exec(gw.out())![1]!;
+    // One bar before the run starts: a paper venue takes the market's time from its first quote.
+    gw.step();
+    await waitFor(() => /\bat 1\b/.test(gw.out()), 30_000, 'the first bar');
     const runDir = join(tmp, 'run');
     const journal = () => OrderJournal.read(runDir);
     const journalFills = () => journal().flatMap((e) => (e.e === 'fill' ? [e.fill.id] : []));

@@ -10,9 +10,21 @@ const started = startedOnGateway();
 const NVDA = fileURLToPath(new URL('../../gateway/data/nvda-1999-2014.csv', import.meta.url));
 
 describe('a paper venue on a gateway whose replay starts at the first subscription', () => {
-  it('takes the replayed market\'s time before the strategy starts, so a daily strategy gets its bars however slow the replay', async () => {
-    // Four steps a second, started by the venue's own subscription: nothing is quoted before it.
-    started.gw = await startTestGateway({ bars: loadBarFiles([`NVDA=${NVDA}`]).slice(0, 40), speed: 4, startReplay: 'first-subscribe', stateDir: tempDir('pounce-gw-') });
+  it('start returns once it has the replayed market\'s time, not the wall clock\'s', async () => {
+    // One step every two seconds, started by the venue's own subscription: nothing is quoted before it.
+    started.gw = await startTestGateway({ bars: loadBarFiles([`NVDA=${NVDA}`]).slice(0, 10), speed: 0.5, startReplay: 'first-subscribe', stateDir: tempDir('pounce-gw-') });
+    const c = clientsFor(started.gw);
+    const venue = new OpenApiVenue('paper', c.api, c.push, ['NVDA']);
+    await venue.start();
+    try {
+      expect(new Date(venue.now()).getUTCFullYear()).toBe(1999);
+    } finally {
+      await venue.stop();
+    }
+  });
+
+  it('so a daily strategy started on it gets its bars from the first one', async () => {
+    started.gw = await startTestGateway({ bars: loadBarFiles([`NVDA=${NVDA}`]).slice(0, 40), speed: 2, startReplay: 'first-subscribe', stateDir: tempDir('pounce-gw-') });
     const c = clientsFor(started.gw);
     const venue = new OpenApiVenue('paper', c.api, c.push, ['NVDA']);
     const bars: number[] = [];

@@ -81,7 +81,7 @@ export class OpenApiVenue implements Venue {
   private seen = (t: number) => {
     if (t > (this.marketTime ?? 0)) this.marketTime = t;
     this.marketClock?.poke();
-    this.timeKnown?.();
+    if (this.marketTime !== undefined) this.timeKnown?.();
   };
 
   async start(): Promise<void> {
@@ -98,22 +98,21 @@ export class OpenApiVenue implements Venue {
     }
   }
 
-  /** Resolves once a market-data time is known, or after `ms` (now() is wall time until then). */
+  /** Resolves once a market-data time is known, after `ms`, or at `stop` (now() is wall time until a time is known). */
   private firstMarketTime(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.timeKnown = () => {
         this.timeKnown = undefined;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms).unref();
+      this.timeKnown = done;
     });
   }
 
   async stop(): Promise<void> {
+    this.timeKnown?.();
     this.marketClock?.stopTimer();
     this.marketTimeSub?.unsubscribe();
     await this.push.close();
