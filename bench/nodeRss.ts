@@ -77,12 +77,20 @@ export async function nodeRss(): Promise<BenchResult[]> {
   const gateway = spawn(process.execPath, [CLI, 'gateway', ...data, '--speed', String(speed), '--cash', '10000000', '--state', join(dir, 'gateway'), '--status-every', '1s'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let gatewayOut = '';
   let position = 0;
+  let totalSteps = days;
   gateway.stdout!.setEncoding('utf8').on('data', (d: string) => {
     gatewayOut += d;
-    const step = /\(step (\d+)\/\d+\)[^\n]*\n?$/.exec(gatewayOut.slice(-200));
-    if (step) position = Number(step[1]);
+    const step = /\(step (\d+)\/(\d+)\)[^\n]*\n?$/.exec(gatewayOut.slice(-200));
+    if (step) [position, totalSteps] = [Number(step[1]), Number(step[2])];
     if (gatewayOut.length > 100_000) gatewayOut = gatewayOut.slice(-10_000);
   });
+  // A gateway that dies mid-run would leave the node idle and the slope flat: the run fails instead.
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => gateway.once('exit', () => resolve()));
+  const died = exited.then(() => {
+    if (!stopping) throw new Error(`pounce gateway exited during the run: ${gatewayOut.slice(-2000)}`);
+  });
+  died.catch(() => undefined);
   try {
     const configPath = await new Promise<string>((resolve, reject) => {
       const check = () => {
@@ -90,7 +98,7 @@ export async function nodeRss(): Promise<BenchResult[]> {
         if (path && gatewayOut.includes('\nready')) resolve(path);
       };
       gateway.stdout!.on('data', check);
-      gateway.once('exit', (code) => reject(new Error(`pounce gateway exited (${code}) before it was ready: ${gatewayOut}`)));
+      void died.catch(reject);
     });
     const symbols = ['NVDA', 'ORCL', 'ORCX'];
     const { venue } = await openVenue({ mode: 'paper', configPath, symbols, env: {}, grabPermission: false });
@@ -111,7 +119,7 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const sampler = setInterval(() => {
       if (endedAt !== undefined) return;
       const t = performance.now() - t0;
-      if (position >= days) endedAt = t;
+      if (position >= totalSteps) endedAt = t;
       if (t < warmUpMs && !samplesFile) return;
       gc?.();
       const m = process.memoryUsage();
@@ -122,8 +130,7 @@ export async function nodeRss(): Promise<BenchResult[]> {
       rss.push(m.rss / 1e6);
       heap.push(m.heapUsed / 1e6);
     }, sampleMs);
-    await new Promise((r) => setTimeout(r, durationMs));
-    clearInterval(sampler);
+    await Promise.race([new Promise((r) => setTimeout(r, durationMs)), died]).finally(() => clearInterval(sampler));
     const gatewayRss = rssOf(gateway.pid);
     const summary = await node.stop();
     const fills = summary.summaries.reduce((n, s) => n + s.fills, 0);
@@ -139,8 +146,11 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const detail = `TradingNode in the bench process, 3 strategies (sma-cross x2, bollinger-reversion), paper account on pounce gateway in a child process, ${minutes} min, the shipped NVDA/ORCL daily files (${days} days, ORCL twice) at ${speed} days/s: ${position} replay steps, ${orders} orders, ${fills} fills; ${use.length} samples after a warm-up of ${(warmUpMs / 60_000).toFixed(1)} min and ${WARM_UP_STEPS} steps${caveat}${gc ? ', each after a full GC' : ''}; node RSS ${pick(rss)[0]?.toFixed(1)} -> ${pick(rss)[use.length - 1]?.toFixed(1)} MB, heap slope ${slope(pick(xs), pick(heap)).toFixed(2)} MB/h; the gateway process (not counted) ended at ${gatewayRss?.toFixed(0) ?? '?'} MB`;
     return [{ name: `node RSS growth, ${minutes} min, gateway in another process`, value: rssSlope, unit: 'MB/h', target: 5, better: 'lower', detail }];
   } finally {
+    stopping = true;
     gateway.kill('SIGTERM');
-    await new Promise((r) => (gateway.exitCode !== null ? r(undefined) : gateway.once('exit', r)));
+    const kill = setTimeout(() => gateway.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(kill);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -33,6 +33,7 @@ export class EquitySpool {
   }
 
   add(p: EquityPoint): void {
+    if (this.closed) throw new Error(`${this.path}: the equity spool is closed (read or removed); nothing more can be added`);
     const at = this.buffered * WIDTH;
     const r = this.rows;
     r[at] = p.time;

@@ -11,7 +11,6 @@ export * from './routing/routeCache.ts';
 export * from './routing/discoverServers.ts';
 export * from './signing/signContent.ts';
 export * from './signing/forgeSign.ts';
-export * from './signing/nodeForge.ts';
 export * from './json/bigJson.ts';
 export * from './http/errors.ts';
 export * from './http/envelope.ts';

@@ -217,6 +217,11 @@ export class BarStore {
       throw new Error(`${path}: unreadable manifest (${(err as Error).message})`);
     }
     if (!Array.isArray(m.partitions) || typeof m.bars !== 'number') throw new Error(`${path}: expected a manifest with bars and partitions`);
+    // Each read checks its file against these: a field of another type would skip or fail every check.
+    m.partitions.forEach((p: Partial<StoredPartition>, k) => {
+      const ok = typeof p.file === 'string' && typeof p.sha256 === 'string' && Number.isSafeInteger(p.bytes) && Number.isSafeInteger(p.bars);
+      if (!ok) throw new Error(`${path}: partitions[${k}]: expected file, bars, bytes and sha256, got ${JSON.stringify(p)}`);
+    });
     return { symbol, period, dir, bars: m.bars, first: Number(m.first), last: Number(m.last), partitions: m.partitions };
   }
 }

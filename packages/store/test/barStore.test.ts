@@ -175,6 +175,17 @@ describe('BarStore', () => {
     expect(process.memoryUsage().arrayBuffers - rssBefore).toBeLessThan(32 << 20);
   });
 
+  it('refuses a manifest whose partition lacks its size or hash, naming the entry', () => {
+    const dir = temp('pounce-store-');
+    const store = new BarStore(dir);
+    importCsv(store, `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
+    const path = join(dir, 'day', 'NVDA', 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { partitions: Array<Record<string, unknown>> };
+    m.partitions[3]!.bytes = '12345';
+    writeFileSync(path, JSON.stringify(m));
+    expect(() => store.read('NVDA')).toThrow(/manifest\.json: partitions\[3\]: expected file, bars, bytes and sha256, got \{.*"bytes":"12345"/);
+  });
+
   it('writes each partition as an Arrow IPC file: ARROW1 magic at both ends, metadata V5, one uncompressed batch of the six columns', () => {
     const dir = temp('pounce-store-');
     importCsv(new BarStore(dir), `NVDA=${join(SHIPPED, 'nvda-1999-2014.csv')}`);
