@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import type { EquityPoint } from './BacktestVenue.ts';
+import { FileSpool } from './fileSpool.ts';
 
 /** Doubles per point: time, equity, gross, whether there is a benchmark (1 or 0), benchmark. */
 const WIDTH = 5;
@@ -20,20 +21,12 @@ const POINTS = 2048;
  * spool.remove();
  * ```
  */
-export class EquitySpool {
-  private readonly fd: number;
+export class EquitySpool extends FileSpool<EquityPoint> {
   private readonly rows = new Float64Array(POINTS * WIDTH);
   private buffered = 0;
-  private closed = false;
-  /** Points added so far. */
-  count = 0;
-
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
-  }
 
   add(p: EquityPoint): void {
-    if (this.closed) throw new Error(`${this.path}: the equity spool is closed (read or removed); nothing more can be added`);
+    this.checkOpen();
     const at = this.buffered * WIDTH;
     const r = this.rows;
     r[at] = p.time;
@@ -45,47 +38,26 @@ export class EquitySpool {
     if (++this.buffered === POINTS) this.flush();
   }
 
-  private flush(): void {
+  protected flush(): void {
     if (this.buffered === 0) return;
     writeSync(this.fd, new Uint8Array(this.rows.buffer, 0, this.buffered * WIDTH * 8));
     this.buffered = 0;
   }
 
-  /** Writes what is buffered and closes the file (idempotent). */
-  close(): void {
-    if (this.closed) return;
-    this.flush();
-    closeSync(this.fd);
-    this.closed = true;
-  }
-
-  /** The points in the order they were added, read from the file a chunk at a time. */
-  *read(): Generator<EquityPoint> {
-    this.close();
-    const fd = openSync(this.path, 'r');
-    try {
-      const rows = new Float64Array(POINTS * WIDTH);
-      const bytes = new Uint8Array(rows.buffer);
-      for (;;) {
-        let got = 0;
-        for (let n = 1; got < bytes.length && n > 0; got += n) n = readSync(fd, bytes, got, bytes.length - got, null);
-        const points = Math.floor(got / (WIDTH * 8));
-        for (let i = 0; i < points; i++) {
-          const at = i * WIDTH;
-          yield rows[at + 3] === 1
-            ? { time: rows[at]!, equity: rows[at + 1]!, gross: rows[at + 2]!, benchmark: rows[at + 4]! }
-            : { time: rows[at]!, equity: rows[at + 1]!, gross: rows[at + 2]! };
-        }
-        if (got < bytes.length) return;
+  protected *readFrom(fd: number): Generator<EquityPoint> {
+    const rows = new Float64Array(POINTS * WIDTH);
+    const bytes = new Uint8Array(rows.buffer);
+    for (;;) {
+      let got = 0;
+      for (let n = 1; got < bytes.length && n > 0; got += n) n = readSync(fd, bytes, got, bytes.length - got, null);
+      const points = Math.floor(got / (WIDTH * 8));
+      for (let i = 0; i < points; i++) {
+        const at = i * WIDTH;
+        yield rows[at + 3] === 1
+          ? { time: rows[at]!, equity: rows[at + 1]!, gross: rows[at + 2]!, benchmark: rows[at + 4]! }
+          : { time: rows[at]!, equity: rows[at + 1]!, gross: rows[at + 2]! };
       }
-    } finally {
-      closeSync(fd);
+      if (got < bytes.length) return;
     }
-  }
-
-  /** Closes and deletes the file. */
-  remove(): void {
-    this.close();
-    rmSync(this.path, { force: true });
   }
 }

@@ -8,6 +8,7 @@ export * from './runBacktest.ts';
 export * from './fillAudit.ts';
 export * from './fillSpool.ts';
 export * from './equitySpool.ts';
+export * from './fileSpool.ts';
 export * from './jsonLinesSpool.ts';
 export * from './curveChart.ts';
 export * from './streamedReport.ts';

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { FileSpool } from './fileSpool.ts';
 
 /**
  * Bytes of lines buffered before a write, and read back at a time. Small on purpose: text held
@@ -20,22 +21,19 @@ const FLUSH_BYTES = 1 << 16;
  * spool.remove();
  * ```
  */
-export class JsonLinesSpool<T> {
-  private readonly fd: number;
+export class JsonLinesSpool<T> extends FileSpool<T> {
   private buffer: string[] = [];
   private bytes = 0;
-  private closed = false;
-  /** Items added so far. */
-  count = 0;
 
   constructor(
-    readonly path: string,
+    path: string,
     private readonly toJson: (item: T) => string = (x) => JSON.stringify(x),
   ) {
-    this.fd = openSync(path, 'w');
+    super(path);
   }
 
   add(item: T): void {
+    this.checkOpen();
     const line = `${this.toJson(item)}\n`;
     this.buffer.push(line);
     this.bytes += line.length;
@@ -43,49 +41,23 @@ export class JsonLinesSpool<T> {
     if (this.bytes >= FLUSH_BYTES) this.flush();
   }
 
-  private flush(): void {
+  protected flush(): void {
     if (this.buffer.length === 0) return;
     writeSync(this.fd, this.buffer.join(''));
     this.buffer = [];
     this.bytes = 0;
   }
 
-  /** Writes what is buffered and closes the file (idempotent). */
-  close(): void {
-    if (this.closed) return;
-    this.flush();
-    closeSync(this.fd);
-    this.closed = true;
-  }
-
-  /** The items in the order they were added, read from the file a chunk at a time. */
-  *read(): Generator<T> {
-    this.close();
-    const fd = openSync(this.path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(FLUSH_BYTES);
-      // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
-      const text = new StringDecoder('utf8');
-      let rest = '';
-      for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
-        const lines = (rest + text.write(buf.subarray(0, n))).split('\n');
-        rest = lines.pop()!;
-        for (const line of lines) if (line !== '') yield JSON.parse(line) as T;
-      }
-      if (rest !== '') yield JSON.parse(rest) as T;
-    } finally {
-      closeSync(fd);
+  protected *readFrom(fd: number): Generator<T> {
+    const buf = Buffer.allocUnsafe(FLUSH_BYTES);
+    // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
+    const text = new StringDecoder('utf8');
+    let rest = '';
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) {
+      const lines = (rest + text.write(buf.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line !== '') yield JSON.parse(line) as T;
     }
-  }
-
-  /** The items as an iterable that reads the file afresh each time it is iterated. */
-  items(): Iterable<T> {
-    return { [Symbol.iterator]: () => this.read() };
-  }
-
-  /** Closes and deletes the file. */
-  remove(): void {
-    this.close();
-    rmSync(this.path, { force: true });
+    if (rest !== '') yield JSON.parse(rest) as T;
   }
 }

@@ -134,5 +134,7 @@ describe('EquitySpool', () => {
     expect([...spool.read()].length).toBe(points.length);
     spool.remove();
     expect(existsSync(join(dir, 'equity.f64'))).toBe(false);
+    // Its descriptor is closed (and may be another file's now): nothing more is written.
+    expect(() => spool.add(points[0]!)).toThrow(/equity\.f64: the spool is closed/);
   });
 });
