@@ -55,7 +55,8 @@ function rssOf(pid: number | undefined): number | undefined {
  * WARM_UP_STEPS steps, while each strategy's bar history (up to 2 x 1,000 bars per symbol, then
  * cut back) is still filling. POUNCE_BENCH_RSS_MINUTES (default 5) sets the run;
  * POUNCE_BENCH_RSS_SAMPLES=<file> also writes every sample, warm-up included, as CSV (minutes,
- * steps, orders, rss MB, heap MB).
+ * steps, orders, rss, heap, external and array-buffer MB), to see where memory goes rather than
+ * one fitted figure.
  */
 export async function nodeRss(): Promise<BenchResult[]> {
   const minutes = Number(process.env.POUNCE_BENCH_RSS_MINUTES ?? 5);
@@ -113,7 +114,7 @@ export async function nodeRss(): Promise<BenchResult[]> {
     const rss: number[] = [];
     const heap: number[] = [];
     const samplesFile = process.env.POUNCE_BENCH_RSS_SAMPLES;
-    if (samplesFile) writeFileSync(samplesFile, 'minutes,steps,orders,rss_mb,heap_mb\n');
+    if (samplesFile) writeFileSync(samplesFile, 'minutes,steps,orders,rss_mb,heap_mb,external_mb,array_buffers_mb\n');
     // Samples stop when the data runs out: a node idling after it would flatten the slope.
     let endedAt: number | undefined;
     const sampler = setInterval(() => {
@@ -123,7 +124,7 @@ export async function nodeRss(): Promise<BenchResult[]> {
       if (t < warmUpMs && !samplesFile) return;
       gc?.();
       const m = process.memoryUsage();
-      if (samplesFile) appendFileSync(samplesFile, `${(t / 60_000).toFixed(2)},${position},${node.status().strategies.reduce((n, s) => n + s.orders, 0)},${(m.rss / 1e6).toFixed(2)},${(m.heapUsed / 1e6).toFixed(2)}\n`);
+      if (samplesFile) appendFileSync(samplesFile, `${(t / 60_000).toFixed(2)},${position},${node.status().strategies.reduce((n, s) => n + s.orders, 0)},${(m.rss / 1e6).toFixed(2)},${(m.heapUsed / 1e6).toFixed(2)},${(m.external / 1e6).toFixed(2)},${(m.arrayBuffers / 1e6).toFixed(2)}\n`);
       if (t < warmUpMs) return;
       steps.push(position);
       xs.push(t / 3_600_000);
