@@ -15,15 +15,15 @@ describe('WorkingOrderMap', () => {
     expect(m.get('o9999')).toBe(9_999);
   });
 
-  it('settle moves an entry to the finished ones, where newer finished orders push it out', () => {
+  it('an entry set again as final moves to the finished ones, where newer finished orders push it out', () => {
     const m = new WorkingOrderMap<string, number>(2);
     m.set('a', 1);
-    m.settle('a');
+    m.set('a', 1, false);
     expect(m.workingSize).toBe(0);
+    expect(m.isWorking('a')).toBe(false);
     expect(m.get('a')).toBe(1);
     for (const id of ['b', 'c', 'd', 'e']) m.set(id, 0, false);
     expect(m.has('a')).toBe(false);
-    m.settle('unknown'); // nothing held: nothing happens
     expect(m.size).toBeLessThanOrEqual(4);
   });
 

@@ -14,7 +14,7 @@ import { RecentMap } from './RecentMap.ts';
  * for (const id of ['a', 'b', 'c', 'd', 'e']) m.set(id, 0, false); // final at once
  * m.get('gtc'); // 1
  * m.has('a'); // false: an older finished generation was dropped
- * m.settle('gtc'); // final now: it joins the newest finished orders
+ * m.set('gtc', 1, false); // final now: it joins the newest finished orders
  * ```
  */
 export class WorkingOrderMap<K, V> {
@@ -33,7 +33,7 @@ export class WorkingOrderMap<K, V> {
     return this.working.has(key) || this.finished.has(key);
   }
 
-  /** `working`: the order may still change (kept until `settle`); false for one known final. */
+  /** `working`: the order may still change (kept until set again as final); false for one known final. */
   set(key: K, value: V, working = true): this {
     if (working) this.working.set(key, value);
     else {
@@ -41,14 +41,6 @@ export class WorkingOrderMap<K, V> {
       this.finished.set(key, value);
     }
     return this;
-  }
-
-  /** The order is final: its entry joins the newest finished ones (nothing when none is held). */
-  settle(key: K): void {
-    const v = this.working.get(key);
-    if (v === undefined) return;
-    this.working.delete(key);
-    this.finished.set(key, v);
   }
 
   /** Whether `key` is held as working (false for a finished one and for one not held). */
