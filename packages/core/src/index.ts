@@ -48,3 +48,4 @@ export * from './marketdata/barFileSpec.ts';
 export * from './time/TimedSleepers.ts';
 export * from './collections/RecentMap.ts';
 export * from './collections/WorkingOrderMap.ts';
+export * from './modules/onFirstUse.ts';

@@ -1,16 +1,9 @@
-import { createRequire } from 'node:module';
 import type * as Arrow from 'apache-arrow';
+import { onFirstUse } from '@pounce/core';
 import { emptyColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 
-let arrow: typeof Arrow | undefined;
-/**
- * apache-arrow, loaded when a store is first read or written: a CSV backtest never needs it, and
- * loading its 150 modules at import cost every `pounce` command its start-up time.
- */
-function apacheArrow(): typeof Arrow {
-  arrow ??= createRequire(import.meta.url)('apache-arrow') as typeof Arrow;
-  return arrow;
-}
+/** apache-arrow (150 modules), loaded when a store is first read or written: a CSV backtest never needs it. */
+const apacheArrow = onFirstUse<typeof Arrow>(import.meta.url, 'apache-arrow');
 
 /**
  * One partition file's bytes: an Arrow IPC file (metadata V5, the format Feather v2 names) with

@@ -1,16 +1,16 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as protobuf from 'protobufjs';
+import { onFirstUse } from '../modules/onFirstUse.ts';
 
 /**
  * protobufjs and the push schema, loaded on first use: most commands (a backtest, a sweep) never
- * touch the push stream, and loading them at import cost every `pounce` command its start-up time.
+ * touch the push stream.
  */
+const protobufjs = onFirstUse<typeof protobuf>(import.meta.url, 'protobufjs');
 let schema: { request: protobuf.Type; response: protobuf.Type } | undefined;
 function pushSchema(): { request: protobuf.Type; response: protobuf.Type } {
   if (!schema) {
-    const { loadSync } = createRequire(import.meta.url)('protobufjs') as typeof protobuf;
-    const root = loadSync(fileURLToPath(new URL('./push.proto', import.meta.url)));
+    const root = protobufjs().loadSync(fileURLToPath(new URL('./push.proto', import.meta.url)));
     schema = { request: root.lookupType('tigeropen.push.pb.Request'), response: root.lookupType('tigeropen.push.pb.Response') };
   }
   return schema;

@@ -1,9 +1,8 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type forgeTypes from 'node-forge';
-import { publicKeyBase64 } from '@pounce/core';
+import { onFirstUse, publicKeyBase64 } from '@pounce/core';
 
 /** The gateway's persistent identity: its reply-signing key, TLS certificate, and a client key. */
 export interface GatewayIdentity {
@@ -27,7 +26,7 @@ function pemOrCreate(path: string, make: () => string): string {
 const rsaPem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
 
 /** node-forge, loaded when a certificate is first made: most commands never start a gateway. */
-const nodeForge = (): typeof forgeTypes => createRequire(import.meta.url)('node-forge') as typeof forgeTypes;
+const nodeForge = onFirstUse<typeof forgeTypes>(import.meta.url, 'node-forge');
 
 /** A self-signed certificate for 127.0.0.1 / localhost, made with node-forge (node:crypto cannot issue certs). */
 function selfSignedCert(keyPem: string): string {
