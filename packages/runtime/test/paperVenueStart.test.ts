@@ -23,6 +23,20 @@ describe('a paper venue on a gateway whose replay starts at the first subscripti
     }
   });
 
+  it('a gateway that never steps: start gives up waiting after 10 s and the venue goes on with the wall clock, as before', async () => {
+    started.gw = await startTestGateway({ bars: loadBarFiles([`NVDA=${NVDA}`]).slice(0, 10), stateDir: tempDir('pounce-gw-') }); // stepped by hand, never here
+    const c = clientsFor(started.gw);
+    const venue = new OpenApiVenue('paper', c.api, c.push, ['NVDA']);
+    const t0 = Date.now();
+    await venue.start();
+    try {
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(9_900);
+      expect(new Date(venue.now()).getUTCFullYear()).toBe(new Date().getUTCFullYear());
+    } finally {
+      await venue.stop();
+    }
+  }, 60_000);
+
   it('so a daily strategy started on it gets its bars from the first one', async () => {
     started.gw = await startTestGateway({ bars: loadBarFiles([`NVDA=${NVDA}`]).slice(0, 40), speed: 2, startReplay: 'first-subscribe', stateDir: tempDir('pounce-gw-') });
     const c = clientsFor(started.gw);
