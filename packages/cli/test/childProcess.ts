@@ -15,8 +15,15 @@ export const TSX_LOADER = pathToFileURL(fileURLToPath(new URL('../../../scripts/
 
 export interface Started {
   proc: ChildProcess;
+  /** Everything the process wrote so far, stdout and stderr in arrival order. */
   out: () => string;
+  /**
+   * The exit code, once the process has ended and its output is read to the end ('close', not
+   * 'exit': output written just before the end can arrive after 'exit'). null: ended by a signal.
+   */
   exited: Promise<number | null>;
+  /** How it ended, for assertion messages: `exit 0`, `signal SIGINT`, or `running`. */
+  ending: () => string;
 }
 
 /**
@@ -73,9 +80,14 @@ export function startPounce(args: string[], into: ChildProcess[], cwd = ROOT): S
   const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
   into.push(proc);
   let text = '';
+  let ending = 'running';
   proc.stdout!.on('data', (d) => (text += d));
   proc.stderr!.on('data', (d) => (text += d));
-  return { proc, out: () => text, exited: new Promise((r) => proc.on('exit', (c) => r(c))) };
+  const exited = new Promise<number | null>((r) => proc.on('close', (code, signal) => {
+    ending = signal === null ? `exit ${code ?? '?'}` : `signal ${signal}`;
+    r(code);
+  }));
+  return { proc, out: () => text, exited, ending: () => ending };
 }
 
 /** Polls `cond` every 50 ms until true, or fails naming what it waited for. */

@@ -33,20 +33,20 @@ describe('npm run gateway (real processes)', () => {
     // The replay waited for the run: its first bar reached the strategy, which ordered on it.
     expect(Number(/orders\s+(\d+)/.exec(run.out().split('summary')[1] ?? '')?.[1])).toBeGreaterThan(0);
     gw.proc.kill('SIGINT');
-    expect(await gw.exited).toBe(0);
+    expect(await gw.exited, `${gw.ending()}\n${gw.out()}`).toBe(0);
     expect(gw.out()).toMatch(/stopped at replay time .* New York; state kept in/);
 
     const again = startPounce(gwArgs, procs, dir);
     await waitFor(() => again.out().includes('ready'), 30_000, 'the restarted gateway');
     expect(again.out()).toMatch(/warning: .*gw holds a previous gateway's state \(\d+ commands: orders, cancels\); starting without --resume discards it/);
     again.proc.kill('SIGINT');
-    expect(await again.exited, again.out()).toBe(0);
+    expect(await again.exited, `${again.ending()}\n${again.out()}`).toBe(0);
 
     const resumed = startPounce([...gwArgs, '--resume'], procs, dir);
     await waitFor(() => resumed.out().includes('ready'), 30_000, 'the resumed gateway');
     expect(resumed.out()).not.toContain('warning:');
     resumed.proc.kill('SIGINT');
-    expect(await resumed.exited).toBe(0);
+    expect(await resumed.exited, `${resumed.ending()}\n${resumed.out()}`).toBe(0);
   }, 90_000);
 
   it('refuses a bad port before it touches the state folder', async () => {

@@ -6,6 +6,7 @@ import { parseDuration } from './duration.ts';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { StopSignals } from '../commandLine/StopSignals.ts';
 
 export const GATEWAY_OPTIONS = {
   port: { type: 'string', value: 'PORT', help: 'HTTP port (default: any free port)' },
@@ -92,6 +93,7 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
   }
   const startNow = v['start-now'] === true || speed === 'manual';
   let progress: NodeJS.Timeout | undefined;
+  const signals = StopSignals.listen(process, out);
   const gw: Gateway = await Gateway.start({
     stateDir,
     bars,
@@ -121,10 +123,8 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
   out(`client config ${resolve(gw.clientConfigPath)}`);
   if (!startNow) out(`replay        waits at ${exchangeTime(gw.replay.now())} for the first client to subscribe (--start-now starts it at once)`);
   out('ready');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await new Promise<void>((resolve) => signals.handle(() => resolve()));
+  signals.close();
   clearInterval(progress);
   await gw.stop();
   out(`stopped at replay time ${exchangeTime(gw.replay.now())}; state kept in ${resolve(stateDir)} (--resume continues it)`);

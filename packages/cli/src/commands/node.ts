@@ -4,6 +4,7 @@ import { loadConfig, resolveConfigPath } from '@pounce/core';
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { StopSignals } from '../commandLine/StopSignals.ts';
 import { DashboardServer } from '@pounce/dashboard';
 import { ControlServer } from '../control/ControlServer.ts';
 import { socketPath } from '../control/controlChannel.ts';
@@ -126,6 +127,8 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     await closeSideServices();
     throw e;
   }
+  // From here a Ctrl-C stops the node cleanly once it has started, never kills it half-announced.
+  const signals = StopSignals.listen(process, out);
   const loggerFor = (scope: string) => ops.loggerFor(scope, cfg.strategies.some((s) => s.tag === scope) ? scope : undefined);
   let opened: OpenedVenue;
   let node: TradingNode;
@@ -196,9 +199,9 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
         done();
       },
     );
-    process.once('SIGINT', () => done());
-    process.once('SIGTERM', () => done());
+    signals.handle(() => done());
   });
+  signals.close();
   clearInterval(status);
   clearTimeout(timer);
   await ctl.stop();

@@ -14,6 +14,7 @@ import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
+import { StopSignals } from '../commandLine/StopSignals.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { KILL_FILE, KillFileWatcher } from './killFile.ts';
 import { journalCounts, latestStartedRun, removeUnstartedRun, runStarted, type JournalCounts } from './runFolders.ts';
@@ -182,6 +183,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     await ops.close(0);
     throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
   }
+  // From here a Ctrl-C stops the run cleanly once it has started, never kills it half-announced.
+  const signals = StopSignals.listen(process, out);
   let opened: OpenedVenue | undefined;
   try {
     opened = await openVenue({
@@ -306,7 +309,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
         resolveDone();
       },
     );
-    process.on('SIGINT', () => {
+    signals.handle((signal) => {
+      if (signal === 'SIGTERM') return resolveDone();
       sigints++;
       if (sigints === 1) {
         out('\nstopping (Ctrl-C again to cancel open orders and stop now)');
@@ -318,7 +322,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
         out('\nCtrl-C again: the run has already stopped; the orders still working are listed below');
       }
     });
-    process.once('SIGTERM', () => resolveDone());
   });
   await finished;
   await ctl.stop();
