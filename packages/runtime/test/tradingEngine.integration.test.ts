@@ -52,6 +52,25 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.status().openOrders).toBe(1);
   });
 
+  it('an order cancelled while the push stream was down reaches the strategy as Cancelled at the next reconcile, once, and leaves the open list', async () => {
+    const { seen } = await run();
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
+    const gw = started.gw!;
+    gw.faults.refusePush = true;
+    gw.dropPushConnections();
+    await seen.ctx!.cancel(r.orderId!);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === r.orderId && o.status === 'Cancelled'));
+    // Before: the reconcile replaced the open list, so the order left it, but its final status
+    // never reached the strategy (or its handle, or the fee entry) when the push was lost.
+    await started.engine!.execution.reconcile();
+    await started.engine!.execution.reconcile();
+    expect(seen.orders.filter((o) => o.id === r.orderId && o.status === 'Cancelled')).toHaveLength(1);
+    expect(started.engine!.status().openOrders).toBe(0);
+    expect(started.engine!.portfolio.feeEntriesWorking).toBe(0);
+    gw.faults.refusePush = false;
+  });
+
   it('a risk refusal reaches the strategy as a rejected order with the reason, and nothing is sent', async () => {
     const { seen } = await run({ risk: { maxOrderQuantity: 10 } });
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 50 });

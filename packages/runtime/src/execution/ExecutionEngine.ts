@@ -478,8 +478,26 @@ export class ExecutionEngine {
     fills.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
     for (const f of fills) if (this.onFill(f)) missed++;
     const open = await this.venue.openOrders();
+    // Orders this run held as working that the venue no longer lists ended during the gap (a
+    // cancel, an expiry, a fill): their final status is looked up and delivered once, so handles,
+    // fee entries and the strategy's order stream do not wait on a push that was lost. One whose
+    // lookup fails stays working (counted by the risk limits) until the next reconcile.
+    const listed = new Set(open.map((o) => o.id));
+    const stillWorking: Order[] = [];
+    for (const o of [...this.open.values()].filter((x) => !listed.has(x.id) && x.userMark)) {
+      let now: Order | undefined;
+      try {
+        now = await this.venue.findOrderByUserMark(o.userMark!, this.since);
+      } catch (err) {
+        this.log.warn('final status of an order that left the open list: lookup failed; kept working until the next reconcile', { id: o.id, error: (err as Error).message });
+        stillWorking.push(o);
+        continue;
+      }
+      if (now !== undefined && now.id === o.id && !OPEN.has(now.status)) this.onOrder(now);
+    }
     this.open.clear();
     for (const o of open) this.open.set(o.id, o);
+    for (const o of stillWorking) this.open.set(o.id, o);
     // The venue's list is the truth for every order it has named; only unknown outcomes stay unconfirmed.
     for (const [orderId, cid] of this.unconfirmedIds) {
       this.unconfirmed.delete(cid);
