@@ -59,6 +59,7 @@ export interface RunOptions {
  */
 export function runProcess(cmd: string, args: string[], o: RunOptions = {}): Promise<Ran> {
   const proc = spawn(cmd, args, { cwd: o.cwd ?? ROOT, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  outliving(proc);
   let stdout = '';
   let stderr = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -70,6 +71,18 @@ export function runProcess(cmd: string, args: string[], o: RunOptions = {}): Pro
   });
 }
 
+// A test that times out (120 s) leaves its child running; it must not outlive the test worker
+// (runProcess's own limit is longer), or it keeps a core busy while the next files run.
+const live = new Set<ChildProcess>();
+let killAtExit = false;
+function outliving(proc: ChildProcess): void {
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+  if (killAtExit) return;
+  killAtExit = true;
+  process.once('exit', () => live.forEach((p) => p.kill('SIGKILL')));
+}
+
 /** `pounce <args>` (the sources, through TSX_LOADER) run to its end; see runProcess. */
 export function runPounce(args: string[], o: RunOptions = {}): Promise<Ran> {
   return runProcess(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], o);
@@ -79,6 +92,7 @@ export function runPounce(args: string[], o: RunOptions = {}): Promise<Ran> {
 export function startPounce(args: string[], into: ChildProcess[], cwd = ROOT): Started {
   const proc = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() });
   into.push(proc);
+  outliving(proc);
   let text = '';
   let ending = 'running';
   proc.stdout!.on('data', (d) => (text += d));

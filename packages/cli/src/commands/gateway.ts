@@ -94,28 +94,34 @@ export async function runGatewayCommand(argv: string[], out: (l: string) => void
   const startNow = v['start-now'] === true || speed === 'manual';
   let progress: NodeJS.Timeout | undefined;
   const signals = StopSignals.listen(process, out);
-  const gw: Gateway = await Gateway.start({
-    stateDir,
-    bars,
-    httpPort,
-    pushPort,
-    speed,
-    resume: v.resume ?? false,
-    rateLimit: v['rate-limit'] ?? false,
-    clientConfigs: v['client-config'],
-    matching: { fees: tieredFees(), participation, initialCash: cash,
-      ...(v['corporate-actions'] ? { corporateActions: loadCorporateActions(v['corporate-actions']), withholdingTax: numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1) } : {}),
-    },
-    logger: createLogger({ scope: 'gateway' }),
-    startReplay: startNow ? 'now' : 'first-subscribe',
-    onReplayStart: () => {
-      // Called from inside Gateway.start with --start-now: gw is not assigned yet then.
-      queueMicrotask(() => {
-        out(`replay started${startNow ? '' : ' (a client subscribed)'} at ${exchangeTime(gw.replay.now())}`);
-        progress = setInterval(() => out(`replay ${exchangeTime(gw.replay.now())} (step ${gw.replay.position}/${gw.replay.length})${gw.replay.done ? ' finished' : ''}`), every);
-      });
-    },
-  });
+  let gw: Gateway;
+  try {
+    gw = await Gateway.start({
+      stateDir,
+      bars,
+      httpPort,
+      pushPort,
+      speed,
+      resume: v.resume ?? false,
+      rateLimit: v['rate-limit'] ?? false,
+      clientConfigs: v['client-config'],
+      matching: { fees: tieredFees(), participation, initialCash: cash,
+        ...(v['corporate-actions'] ? { corporateActions: loadCorporateActions(v['corporate-actions']), withholdingTax: numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1) } : {}),
+      },
+      logger: createLogger({ scope: 'gateway' }),
+      startReplay: startNow ? 'now' : 'first-subscribe',
+      onReplayStart: () => {
+        // Called from inside Gateway.start with --start-now: gw is not assigned yet then.
+        queueMicrotask(() => {
+          out(`replay started${startNow ? '' : ' (a client subscribed)'} at ${exchangeTime(gw.replay.now())}`);
+          progress = setInterval(() => out(`replay ${exchangeTime(gw.replay.now())} (step ${gw.replay.position}/${gw.replay.length})${gw.replay.done ? ' finished' : ''}`), every);
+        });
+      },
+    });
+  } catch (err) {
+    signals.close();
+    throw err;
+  }
   out(`gateway http  ${gw.httpUrl}`);
   out(`gateway push  ssl://127.0.0.1:${gw.pushPort}`);
   out(`symbols       ${gw.replay.symbols.join(', ')} (${gw.replay.length} bar steps)`);

@@ -4,7 +4,7 @@ import { loadConfig, resolveConfigPath } from '@pounce/core';
 import { loadStrategy, RunDirLock, TigerIdLock, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
-import { StopSignals } from '../commandLine/StopSignals.ts';
+import { StopSignals, StoppedDuringStartup } from '../commandLine/StopSignals.ts';
 import { DashboardServer } from '@pounce/dashboard';
 import { ControlServer } from '../control/ControlServer.ts';
 import { socketPath } from '../control/controlChannel.ts';
@@ -127,10 +127,11 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     await closeSideServices();
     throw e;
   }
-  // From here a Ctrl-C stops the node cleanly once it has started, never kills it half-announced.
+  // From here a Ctrl-C never kills the node half-started: before the strategies start it ends
+  // the start-up cleanly (nothing traded); after, it stops the node.
   const signals = StopSignals.listen(process, out);
   const loggerFor = (scope: string) => ops.loggerFor(scope, cfg.strategies.some((s) => s.tag === scope) ? scope : undefined);
-  let opened: OpenedVenue;
+  let opened: OpenedVenue | undefined;
   let node: TradingNode;
   try {
     keepConfigCopy(nodeDir, resume ? undefined : configText);
@@ -142,12 +143,17 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
     out(`node       ${strategies.length} strategies: ${strategies.map((s) => `${s.tag}=${s.def.name}`).join(', ')}`);
     out(`venue      ${opened.description}`);
     out(`run        ${nodeDir}`);
+    signals.throwIfRequested();
     node = await TradingNode.start({ venue: opened.venue, strategies, nodeDir, lock, resume, account: cfg.account, logger: loggerFor, venueModel: opened.model });
   } catch (e) {
+    await opened?.venue.stop().catch(() => undefined);
     lock.release();
     tigerLock?.release();
     await closeSideServices();
-    throw e;
+    signals.close();
+    if (!(e instanceof StoppedDuringStartup)) throw e;
+    out(e.message);
+    return e.status;
   }
   running = node;
   if (resume) out('resumed    every strategy reconciled with the venue');
@@ -159,6 +165,7 @@ export async function runNodeCommand(argv: string[], out: (l: string) => void): 
       refused: (why) => node.noteRefusedControl('ctl', why),
     });
   } catch (e) {
+    signals.close();
     await node.stop();
     tigerLock?.release();
     await closeSideServices();

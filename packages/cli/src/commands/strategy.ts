@@ -14,7 +14,7 @@ import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
-import { StopSignals } from '../commandLine/StopSignals.ts';
+import { StopSignals, StoppedDuringStartup } from '../commandLine/StopSignals.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { KILL_FILE, KillFileWatcher } from './killFile.ts';
 import { journalCounts, latestStartedRun, removeUnstartedRun, runStarted, type JournalCounts } from './runFolders.ts';
@@ -183,7 +183,8 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     await ops.close(0);
     throw new Error(`run folder ${runDir} already holds a run; continue it with --resume ${runDir}, or use another --run-dir`);
   }
-  // From here a Ctrl-C stops the run cleanly once it has started, never kills it half-announced.
+  // From here a Ctrl-C never kills the run half-started: before the engine starts it ends the
+  // start-up cleanly (nothing traded, an unstarted run folder removed); after, it stops the run.
   const signals = StopSignals.listen(process, out);
   let opened: OpenedVenue | undefined;
   try {
@@ -191,6 +192,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       mode: v.live ? 'live' : 'paper', configPath: v.config, embedded: v.embedded, account: v.account, confirmLive: v['confirm-live'], grabPermission: !v['no-grab-permission'],
       promptLive: process.stdin.isTTY && !v['confirm-live']
         ? async (account) => {
+          signals.throwIfRequested();
           const rl = createInterface({ input: process.stdin, output: process.stdout });
           const answer = await rl.question(`LIVE trading on account ${account}. Type the account number to confirm: `);
           rl.close();
@@ -213,6 +215,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       rmSync(killPath, { force: true });
       out(`kill       KILL file removed (--clear-kill)`);
     }
+    signals.throwIfRequested();
     engine = await TradingEngine.start({
       def, rawParams, symbols, venue: opened.venue, runDir, lock, resume: v.resume !== undefined, risk, logger, onStrategyError, captureProcessErrors: true,
       marketJournal: !v['no-market-journal'], venueModel: opened.model,
@@ -223,7 +226,10 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     await ops.close(0);
     lock.release();
     removeUnstartedRun(runDir, createdRunDir);
-    throw err;
+    signals.close();
+    if (!(err instanceof StoppedDuringStartup)) throw err;
+    out(err.message);
+    return err.status;
   }
   const run = engine;
   if (v['clear-kill']) run.journal.append({ t: Date.now(), e: 'note', text: 'kill switch cleared by --clear-kill' });
@@ -268,6 +274,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       refused: (why) => run.journal.append({ t: Date.now(), e: 'control-refused', by: 'ctl', why }),
     });
   } catch (err) {
+    signals.close();
     await run.stop();
     await dashboard?.stop();
     await ops.close(0);
@@ -285,6 +292,26 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const finished = new Promise<void>((resolveDone) => {
     stopRun = resolveDone;
     ctlStop = resolveDone;
+    // First: a signal kept since the engine started stops the run before its replay begins.
+    let stopBeforeReplay = false;
+    signals.handle((signal) => {
+      stopBeforeReplay = true;
+      if (signal === 'SIGTERM') {
+        // As before: a second SIGTERM ends a stop that hangs.
+        signals.restoreDefault('SIGTERM');
+        return resolveDone();
+      }
+      sigints++;
+      if (sigints === 1) {
+        out('\nstopping (Ctrl-C again to cancel open orders and stop now)');
+        resolveDone();
+      } else if (!engineStopped) {
+        out('\nCtrl-C again: kill switch, cancelling open orders');
+        void run.kill('SIGINT twice').then((n) => out(`kill switch: ${n} cancel request(s) sent`)).finally(() => resolveDone());
+      } else {
+        out('\nCtrl-C again: the run has already stopped; the orders still working are listed below');
+      }
+    });
     status = setInterval(() => {
       const line = formatStatus(counted(run.status()), Date.now() - started);
       if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns ? process.stdout.columns - 1 : 200)}`);
@@ -298,7 +325,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
     // The embedded replay runs in lockstep with this client; the run ends when the data has run
     // out (DAY orders then expire with the last session).
     replay?.holdWhile(() => run.execution.lookupsInProgress > 0);
-    replay?.start().then(
+    if (!stopBeforeReplay) replay?.start().then(
       () => {
         if (!replay.done) return;
         out('\nreplay finished');
@@ -309,19 +336,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
         resolveDone();
       },
     );
-    signals.handle((signal) => {
-      if (signal === 'SIGTERM') return resolveDone();
-      sigints++;
-      if (sigints === 1) {
-        out('\nstopping (Ctrl-C again to cancel open orders and stop now)');
-        resolveDone();
-      } else if (!engineStopped) {
-        out('\nCtrl-C again: kill switch, cancelling open orders');
-        void run.kill('SIGINT twice').then((n) => out(`kill switch: ${n} cancel request(s) sent`)).finally(() => resolveDone());
-      } else {
-        out('\nCtrl-C again: the run has already stopped; the orders still working are listed below');
-      }
-    });
   });
   await finished;
   await ctl.stop();
