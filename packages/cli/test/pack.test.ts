@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runProcess } from './childProcess.ts';
+import { childEnv, ROOT, runProcess } from './childProcess.ts';
 
 /**
  * The packages as a user gets them: each workspace is packed (`npm pack`), the tarballs are installed
@@ -117,6 +117,16 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     // The shipped NVDA history (in the installed gateway package) gives the strategy trades to make.
     expect(report.fills.length).toBeGreaterThan(10);
     expect(r.stdout).toContain('report');
+  });
+
+  it('paper-trades the outside strategy on the embedded gateway from the build: signed HTTP, the TLS protobuf push, node-forge', async () => {
+    // The lazily loaded packages (protobufjs, node-forge) are reached only on this path: a backtest
+    // never loads them, so a packed CLI missing one would pass every other test here.
+    const bin = join(dir, 'node_modules', '.bin', 'pounce');
+    const r = await runProcess(bin, ['strategy', './my-strategy/index.ts', '--paper', '--embedded', '--duration', '5s', '--run-dir', join(dir, 'paper-run')], { cwd: dir, env: childEnv() });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('embedded');
+    expect(Number(/fills\s+(\d+)/.exec(r.stdout.split('summary')[1] ?? '')?.[1]), r.stdout).toBeGreaterThan(0);
   });
 
   it('runs a parameter sweep on worker threads from the build', async () => {
