@@ -430,6 +430,12 @@ export class BacktestVenue implements Venue {
     return o ? orderModel(o) : undefined;
   }
 
+  async orderById(orderId: string): Promise<Order | undefined> {
+    this.activity = true;
+    const o = this.engine.ordersOf(BACKTEST_ACCOUNT).find((x) => x.id === orderId);
+    return o ? orderModel(o) : undefined;
+  }
+
   async openOrders(): Promise<Order[]> {
     this.activity = true;
     return this.engine.openOrders(BACKTEST_ACCOUNT).map(orderModel);

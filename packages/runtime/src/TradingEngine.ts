@@ -297,6 +297,8 @@ export class TradingEngine {
         (r) => {
           this.missed += r.missedFills;
           if (r.missedFills) this.log.info('reconciled after reconnect', r);
+          // An order whose final status could not be looked up is still counted as working: ask again.
+          if (r.unresolved > 0) this.reconcileSoon(1000);
         },
         (e: Error) => {
           this.log.warn('reconcile failed; retrying', { error: e.message });

@@ -166,6 +166,24 @@ describe('a node routes the shared venue by the tag in the userMark', () => {
     expect((await t.a.assets()).cashBalance).toBeGreaterThan(50_000 - 300 - 5);
   });
 
+  it('a final status learned by a lookup (the reconcile after a push gap) settles the strategy\'s book like a push; another strategy\'s order is not answered', async () => {
+    const t = twoStrategies();
+    t.orders$.next(order('1', 'pc1.abcdefghij.a.1'));
+    t.fills$.next(fill('f1', '1', { quantity: 4 }));
+    t.orders$.next(order('1', 'pc1.abcdefghij.a.1', { filledQuantity: 4, commission: 0.5 }));
+    // A partly filled order's fee entry works until its final status names the whole commission.
+    expect(t.a.book.feeEntriesWorking).toBe(1);
+    t.rest.byId.set('1', order('1', 'pc1.abcdefghij.a.1', { status: 'Filled', filledQuantity: 10, commission: 1.5 }));
+    t.rest.fills = [fill('f1', '1', { quantity: 4 }), fill('f2', '1', { quantity: 6 })];
+    await t.a.fills(0);
+    expect(await t.a.orderById('1')).toMatchObject({ id: '1', status: 'Filled' });
+    // Before: only a pushed status reached the book, so the entry stayed working after the gap.
+    expect(t.a.book.feeEntriesWorking).toBe(0);
+    t.rest.byId.set('2', order('2', 'pc1.abcdefghij.b.1'));
+    expect(await t.a.orderById('2')).toBeUndefined();
+    expect(await t.b.orderById('2')).toMatchObject({ id: '2' });
+  });
+
   it('a strategy cannot cancel another strategy\'s order', async () => {
     const t = twoStrategies();
     t.orders$.next(order('2', 'pc1.abcdefghij.b.1'));

@@ -52,23 +52,33 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.status().openOrders).toBe(1);
   });
 
-  it('an order cancelled while the push stream was down reaches the strategy as Cancelled at the next reconcile, once, and leaves the open list', async () => {
+  it('orders that end while the push stream is down (a cancel, a fill-out) reach the strategy with their final status after the reconnect, once, and leave the open list; a failed lookup is asked again', async () => {
     const { seen } = await run();
-    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
-    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
     const gw = started.gw!;
+    const resting = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    const market = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 7 });
+    await until(() => seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted') && seen.orders.some((o) => o.id === market.orderId));
     gw.faults.refusePush = true;
     gw.dropPushConnections();
-    await seen.ctx!.cancel(r.orderId!);
-    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === r.orderId && o.status === 'Cancelled'));
-    // Before: the reconcile replaced the open list, so the order left it, but its final status
-    // never reached the strategy (or its handle, or the fee entry) when the push was lost.
+    await seen.ctx!.cancel(resting.orderId!);
+    gw.advance(1); // the market order fills while no push can reach the run
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === resting.orderId && o.status === 'Cancelled'));
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === market.orderId && o.status === 'Filled'));
+    const finals = (id: string | undefined) => seen.orders.filter((o) => o.id === id && (o.status === 'Cancelled' || o.status === 'Filled')).map((o) => o.status);
+    // Before: the reconcile after the reconnect replaced the open list and recovered the fill, but
+    // the two final statuses never reached the strategy, its handles or its fee entries.
+    // The first order lookup of the reconcile after the reconnect loses its reply: that order
+    // stays working and the engine reconciles again a second later.
+    gw.faults.loseReplyOf.add('orders');
+    gw.faults.refusePush = false;
+    await until(() => finals(resting.orderId).length > 0 && finals(market.orderId).length > 0, 20_000);
+    expect(gw.faults.loseReplyOf.has('orders')).toBe(false);
     await started.engine!.execution.reconcile();
-    await started.engine!.execution.reconcile();
-    expect(seen.orders.filter((o) => o.id === r.orderId && o.status === 'Cancelled')).toHaveLength(1);
+    expect(finals(resting.orderId)).toEqual(['Cancelled']);
+    expect(finals(market.orderId)).toEqual(['Filled']);
+    expect(seen.fills.filter((f) => f.orderId === market.orderId).reduce((n, f) => n + f.quantity, 0)).toBe(7);
     expect(started.engine!.status().openOrders).toBe(0);
     expect(started.engine!.portfolio.feeEntriesWorking).toBe(0);
-    gw.faults.refusePush = false;
   });
 
   it('a risk refusal reaches the strategy as a rejected order with the reason, and nothing is sent', async () => {
@@ -179,7 +189,7 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.gw.engine.ordersOf(started.gw.account)).toEqual([]);
     // The same answer to a read: retried, so a reconcile goes through.
     started.gw.faults.rateLimitNext = 1;
-    await expect(started.engine.execution.reconcile()).resolves.toEqual({ missedFills: 0 });
+    await expect(started.engine.execution.reconcile()).resolves.toEqual({ missedFills: 0, unresolved: 0 });
     expect(started.gw.faults.rateLimitNext).toBe(0);
   });
 

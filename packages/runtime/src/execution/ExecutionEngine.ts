@@ -462,7 +462,7 @@ export class ExecutionEngine {
    * during the gap are delivered (once), positions and open orders replaced by the venue's, and
    * intents whose outcome was unknown are looked up.
    */
-  async reconcile(): Promise<{ missedFills: number }> {
+  async reconcile(): Promise<{ missedFills: number; unresolved: number }> {
     let missed = 0;
     for (const cid of [...this.pendingIntents.keys()]) {
       const found = await this.lookup(cid);
@@ -478,36 +478,57 @@ export class ExecutionEngine {
     fills.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
     for (const f of fills) if (this.onFill(f)) missed++;
     const open = await this.venue.openOrders();
-    // Orders this run held as working that the venue no longer lists ended during the gap (a
-    // cancel, an expiry, a fill): their final status is looked up and delivered once, so handles,
-    // fee entries and the strategy's order stream do not wait on a push that was lost. One whose
-    // lookup fails stays working (counted by the risk limits) until the next reconcile.
     const listed = new Set(open.map((o) => o.id));
-    const stillWorking: Order[] = [];
-    for (const o of [...this.open.values()].filter((x) => !listed.has(x.id) && x.userMark)) {
-      let now: Order | undefined;
-      try {
-        now = await this.venue.findOrderByUserMark(o.userMark!, this.since);
-      } catch (err) {
-        this.log.warn('final status of an order that left the open list: lookup failed; kept working until the next reconcile', { id: o.id, error: (err as Error).message });
-        stillWorking.push(o);
-        continue;
-      }
-      if (now !== undefined && now.id === o.id && !OPEN.has(now.status)) this.onOrder(now);
-    }
+    const ended = [...this.open.values()].filter((o) => !listed.has(o.id));
+    // The open list is replaced before anything is awaited or delivered again: an order the
+    // strategy places while the lookups below run (or in reaction to a status they deliver) is
+    // added by its own events and must not be wiped by a later replacement.
     this.open.clear();
     for (const o of open) this.open.set(o.id, o);
-    for (const o of stillWorking) this.open.set(o.id, o);
     // The venue's list is the truth for every order it has named; only unknown outcomes stay unconfirmed.
     for (const [orderId, cid] of this.unconfirmedIds) {
       this.unconfirmed.delete(cid);
       this.unconfirmedIds.delete(orderId);
     }
+    // Orders this run held as working that the venue no longer lists ended during the gap (a
+    // cancel, an expiry, a fill-out, a bracket leg): each final status is looked up and delivered
+    // once, so handles, fee entries and the strategy's order stream do not wait for a push that
+    // was lost. One whose lookup fails stays working (counted by the risk limits) and is counted
+    // as unresolved, so the caller reconciles again.
+    const finals: Order[] = [];
+    let unresolved = 0;
+    for (const o of ended) {
+      let now: Order | undefined;
+      try {
+        now = await this.finalStatusOf(o);
+      } catch (err) {
+        this.log.warn('an order left the open list; its final status could not be looked up yet, so it stays working', { id: o.id, error: (err as Error).message });
+        if (!this.open.has(o.id) && !this.finished(o.id)) this.open.set(o.id, o);
+        unresolved++;
+        continue;
+      }
+      if (now !== undefined && !OPEN.has(now.status)) finals.push(now);
+      else this.log.warn('an order left the open list but the venue does not name its final status; it is no longer counted as working', { id: o.id, found: now?.status ?? 'not found' });
+    }
+    for (const o of finals) this.onOrder(o);
     for (const id of this.filledOfWorking.keys()) if (!this.open.has(id)) this.filledOfWorking.delete(id);
     for (const id of this.cancelRequested) if (!this.open.has(id)) this.cancelRequested.delete(id);
     this.portfolio.resetPositions(await this.venue.positions());
     this.portfolio.setAssets(await this.venue.assets());
-    return { missedFills: missed };
+    return { missedFills: missed, unresolved };
+  }
+
+  /** An order's current state at the venue: by id where the venue can, else by its userMark. */
+  private async finalStatusOf(o: Order): Promise<Order | undefined> {
+    const byId = this.venue.orderById ? await this.venue.orderById(o.id) : undefined;
+    if (byId !== undefined || !o.userMark) return byId;
+    const byMark = await this.venue.findOrderByUserMark(o.userMark, this.since);
+    return byMark?.id === o.id ? byMark : undefined;
+  }
+
+  /** True when the order's last event was final (a push that arrived during the lookups). */
+  private finished(orderId: string): boolean {
+    return (this.latest.get(orderId)?.rank ?? 0) >= FINAL_RANK;
   }
 
   async cancel(orderId: string): Promise<void> {

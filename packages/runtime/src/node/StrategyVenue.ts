@@ -183,8 +183,25 @@ export class StrategyVenue implements Venue {
 
   async findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined> {
     const o = await this.shared.findOrderByUserMark(userMark, since);
-    if (o) this.router.noteOrder(o);
+    if (o !== undefined) this.learned(o);
     return o;
+  }
+
+  /** This strategy's order by id; undefined for another strategy's, an outside one, or an unknown id. */
+  async orderById(orderId: string): Promise<Order | undefined> {
+    const o = await this.shared.orderById?.(orderId);
+    return o !== undefined && this.learned(o) ? o : undefined;
+  }
+
+  /**
+   * An order learned by a lookup, not by a push: routed like a pushed one and, when it is this
+   * strategy's, applied to its book (the commission is replaced, not added), so a final status
+   * that only a lookup delivered still settles the book's fee entry. True when it is this strategy's.
+   */
+  private learned(o: Order): boolean {
+    if (this.router.noteOrder(o) !== this.o.tag) return false;
+    this.book.applyOrder(o);
+    return true;
   }
 
   async openOrders(): Promise<Order[]> {

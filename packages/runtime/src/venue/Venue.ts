@@ -75,6 +75,13 @@ export interface Venue {
    * runtime finds an order whose place_order reply was lost.
    */
   findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined>;
+  /**
+   * One order of this account by its id, undefined when the venue does not know it. Optional: a
+   * reconcile asks it for the final status of an order that left the open list (one request, where
+   * a userMark search may page through every order since the run's start); without it, the
+   * userMark search is used.
+   */
+  orderById?(orderId: string): Promise<Order | undefined>;
   openOrders(): Promise<Order[]>;
   /** Executions since `since` (epoch ms), for reconciliation. */
   fills(since: number): Promise<Fill[]>;
