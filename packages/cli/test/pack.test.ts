@@ -125,8 +125,14 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     const bin = join(dir, 'node_modules', '.bin', 'pounce');
     const r = await runProcess(bin, ['strategy', './my-strategy/index.ts', '--paper', '--embedded', '--duration', '5s', '--run-dir', join(dir, 'paper-run')], { cwd: dir, env: childEnv() });
     expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/error/i);
     expect(r.stdout).toContain('embedded');
     expect(Number(/fills\s+(\d+)/.exec(r.stdout.split('summary')[1] ?? '')?.[1]), r.stdout).toBeGreaterThan(0);
+    // The fills came by push, not only from the reconcile at stop.
+    expect(r.stdout).not.toContain('missed on the push stream');
+    // And the packages that carry them are declared by the installed core, not left over from the repo's lock.
+    const coreDeps = JSON.parse(readFileSync(join(dir, 'node_modules', '@pounce', 'core', 'package.json'), 'utf8')).dependencies as Record<string, string>;
+    expect(Object.keys(coreDeps)).toEqual(expect.arrayContaining(['protobufjs', 'node-forge']));
   });
 
   it('runs a parameter sweep on worker threads from the build', async () => {
