@@ -64,7 +64,7 @@ describe('the dashboard failing while trading (real process)', () => {
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
+    const exited = new Promise<number | null>((r) => proc.on('close', (c) => r(c)));
 
     const journal = () => OrderJournal.read(runDir);
     const fills = (side: 'BUY' | 'SELL') => journal().filter((e) => e.e === 'fill' && e.fill.action === side);

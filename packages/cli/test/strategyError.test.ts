@@ -41,7 +41,7 @@ describe('npm run strategy with a strategy that throws (real process)', () => {
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => proc.on('exit', (c) => r(c)));
+    const exited = new Promise<number | null>((r) => proc.on('close', (c) => r(c)));
     const errors = () => OrderJournal.read(runDir).filter((e) => e.e === 'strategy-error');
     await waitFor(() => errors().length === 2, 60_000, 'two strategy errors in the journal');
     await waitFor(() => /strategy errors 2/.test(out), 10_000, 'the status line to show the errors');

@@ -33,7 +33,7 @@ function startSteppedGateway(args: string[]) {
   let text = '';
   proc.stdout!.on('data', (d) => (text += d));
   proc.stderr!.on('data', (d) => (text += d));
-  return { proc, out: () => text, exited: new Promise<number | null>((r) => proc.on('exit', (c) => r(c))), step: () => proc.stdin!.write('step\n') };
+  return { proc, out: () => text, exited: new Promise<number | null>((r) => proc.on('close', (c) => r(c))), step: () => proc.stdin!.write('step\n') };
 }
 
 /**
