@@ -2,7 +2,7 @@ import { BehaviorSubject, map, Observable, Subject, type Subscriber } from 'rxjs
 import { errorForCode, type AccountAssets, type Clock, type Bar, type ConnectionState, type Fill, type Order, type OrderRequest, type PlacedOrder, type Position, type Quote } from '@pounce/core';
 import {
   engineErrorRefusal, MatchingEngine, modifyRefusal, orderRefusal, refusalCode, type AccountKind, type EngineEvent, type MarketBar, type MatchingConfig, type NewOrder, type OrderRefusal,
-  type RuleContext, type RuleOrder,
+  type RuleContext, type RuleOrder, type EngineOrder,
 } from '@pounce/matching';
 import type { Venue } from '@pounce/runtime';
 import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from './engineModels.ts';
@@ -425,14 +425,17 @@ export class BacktestVenue implements Venue {
   }
 
   async findOrderByUserMark(userMark: string, since: number): Promise<Order | undefined> {
-    this.activity = true;
-    const o = this.engine.ordersOf(BACKTEST_ACCOUNT).find((x) => x.userMark === userMark && x.createdAt >= since);
-    return o ? orderModel(o) : undefined;
+    return this.orderWhere((x) => x.userMark === userMark && x.createdAt >= since);
   }
 
   async orderById(orderId: string): Promise<Order | undefined> {
+    return this.orderWhere((x) => x.id === orderId);
+  }
+
+  /** The account's first order matching `test`, as the venue reports it (a lookup is order activity). */
+  private orderWhere(test: (o: Readonly<EngineOrder>) => boolean): Order | undefined {
     this.activity = true;
-    const o = this.engine.ordersOf(BACKTEST_ACCOUNT).find((x) => x.id === orderId);
+    const o = this.engine.ordersOf(BACKTEST_ACCOUNT).find(test);
     return o ? orderModel(o) : undefined;
   }
 

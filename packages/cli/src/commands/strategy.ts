@@ -292,10 +292,9 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const finished = new Promise<void>((resolveDone) => {
     stopRun = resolveDone;
     ctlStop = resolveDone;
-    // First: a signal kept since the engine started stops the run before its replay begins.
-    let stopBeforeReplay = false;
+    // A signal kept since the engine started stops the run before its replay begins.
+    const stopBeforeReplay = signals.requested !== undefined;
     signals.handle((signal) => {
-      stopBeforeReplay = true;
       if (signal === 'SIGTERM') {
         // As before: a second SIGTERM ends a stop that hangs.
         signals.restoreDefault('SIGTERM');

@@ -3,10 +3,12 @@ import { isTerminal, WorkingOrderMap, type Fill, type Logger, type Order } from 
 import { parseClientOrderId } from '../execution/clientOrderId.ts';
 import type { Venue } from '../venue/Venue.ts';
 
-/** A venue the router can also ask for one order by id (to attribute a fill of an order it has not seen). */
-export interface RoutableVenue extends Venue {
-  orderById?(orderId: string): Promise<Order | undefined>;
-}
+/**
+ * The venue a router shares out. Its `orderById` (now on Venue itself, where the reconcile uses it
+ * too) attributes a fill of an order the router has not seen.
+ * @deprecated Use `Venue`; this name stays for existing imports.
+ */
+export type RoutableVenue = Venue;
 
 /** Where one strategy's events go (its venue view feeds its own ledger first, then its engine). */
 export interface RouteSink {
