@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { hkEquities, parseTimeframe, usEquities, type ExchangeCalendar } from '../src/index.ts';
+import { ExchangeCalendar, hkEquities, parseTimeframe, usEquities } from '../src/index.ts';
 
 const utc = (s: string) => Date.parse(s);
 const closedWeekdays = (cal: ExchangeCalendar, year: number) => {
@@ -120,6 +120,17 @@ describe('dateOf', () => {
       let seed = 7;
       const shuffled = [...midnights].sort(() => ((seed = (seed * 16_807) % 2_147_483_647) & 1 ? 1 : -1));
       for (const t of [...times, ...midnights, ...shuffled]) expect(cal.dateOf(t)).toBe(DateTime.fromMillis(t, { zone: cal.zone }).toISODate());
+    }
+  });
+
+  it('matches luxon in zones whose clocks change at midnight or by half an hour, and far from today', () => {
+    const hours = { full: [['09:30', '16:00']] as const, short: [['09:30', '13:00']] as const, preOpen: '04:00', postClose: '20:00', shortPostClose: '17:00' };
+    const zones = ['America/Sao_Paulo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/New_York'];
+    for (const zone of zones) {
+      const cal = new ExchangeCalendar('US', zone, hours, () => 'full');
+      // Every quarter hour of 2018 (Sao Paulo's clocks went forward at midnight on 2018-11-04, so that day starts at 01:00).
+      for (let t = Date.UTC(2018, 0, 1); t < Date.UTC(2019, 0, 1); t += 15 * 60_000) expect(cal.dateOf(t), `${zone} ${t}`).toBe(DateTime.fromMillis(t, { zone }).toISODate());
+      for (const t of [Date.UTC(1900, 5, 1, 12), Date.UTC(1970, 0, 1), Date.UTC(2099, 11, 31, 23, 59)]) expect(cal.dateOf(t), `${zone} ${t}`).toBe(DateTime.fromMillis(t, { zone }).toISODate());
     }
   });
 });

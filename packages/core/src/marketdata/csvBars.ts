@@ -1,6 +1,7 @@
+import { ZoneOffsets } from '@pounce/calendar';
 import { IANAZone } from 'luxon';
 import type { Bar } from '../api/models.ts';
-import { onChangeDay, zoneDay, ZoneOffsets, type ZoneDay } from './zoneDay.ts';
+import { onChangeDay, zoneDay, type ZoneDay } from './zoneDay.ts';
 
 export class CsvFormatError extends Error {
   override readonly name = 'CsvFormatError';
