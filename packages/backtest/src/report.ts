@@ -171,7 +171,17 @@ export function fillJson(f: BacktestFill): string {
  */
 export function equityPointJson(p: EquityPoint): string {
   if (!Number.isFinite(p.equity) || !Number.isFinite(p.gross) || (p.benchmark !== undefined && !Number.isFinite(p.benchmark))) return JSON.stringify(p, finite);
-  return `{"time":${p.time},"equity":${p.equity},"gross":${p.gross}${p.benchmark !== undefined ? `,"benchmark":${p.benchmark}` : ''}}`;
+  return `{"time":${epochMsText(p.time)},"equity":${p.equity},"gross":${p.gross}${p.benchmark !== undefined ? `,"benchmark":${p.benchmark}` : ''}}`;
+}
+
+/**
+ * An epoch-ms time as String() writes it, from two small integers: V8 turns an integer above 2^31
+ * into text by its general double path, ~0.2 µs each, a seventh of a million-point report.
+ */
+export function epochMsText(t: number): string {
+  if (!(t >= 1e6 && t < 1e15 && Number.isInteger(t))) return String(t);
+  const high = Math.floor(t / 1e6);
+  return `${high}${String(t - high * 1e6 + 1e6).slice(1)}`;
 }
 
 /**
