@@ -5,9 +5,9 @@ const HOUR = 3_600_000;
 
 /** A calendar date in the exchange zone: its midnight as if UTC, and the offset in force all day. */
 export interface ZoneDay {
-  wallMidnight: number;
+  readonly wallMidnight: number;
   /** Undefined on a day the zone's offset changes (then each time goes through luxon). */
-  offsetMs: number | undefined;
+  readonly offsetMs: number | undefined;
 }
 
 /**
@@ -15,6 +15,25 @@ export interface ZoneDay {
  * within 14 h either side of its wall-clock span (the widest real offsets).
  */
 export function zoneDay(offsets: ZoneOffsets, date: string): ZoneDay | undefined {
+  let known = daysOf.get(offsets);
+  if (!known) daysOf.set(offsets, (known = new Map()));
+  let day = known.get(date);
+  if (day === undefined && !known.has(date)) {
+    // Bounded: a process reading centuries of dates does not keep them all.
+    if (known.size >= DAYS_KEPT) known.clear();
+    known.set(date, (day = dayOf(offsets, date)));
+  }
+  return day;
+}
+
+/**
+ * Dates already read, per zone: a daily file has a new date on every row, and a backtest over many
+ * daily files of one market reads the same dates from each.
+ */
+const daysOf = new WeakMap<ZoneOffsets, Map<string, ZoneDay | undefined>>();
+const DAYS_KEPT = 100_000;
+
+function dayOf(offsets: ZoneOffsets, date: string): ZoneDay | undefined {
   const y = Number(date.slice(0, 4));
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
