@@ -189,7 +189,7 @@ export class TradingEngine {
     this.idNonce = prior?.run?.idNonce ?? o.idNonce ?? newRunNonce();
     const ids = { nonce: this.idNonce, tag };
     this.execution = new ExecutionEngine(o.venue, this.journal, this.risk, this.portfolio, this.log, ids, prior?.run?.since ?? o.venue.now(), { unknownOutcomeWindowMs: o.unknownOutcomeWindowMs });
-    if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.run?.idNonce ? prior.lastOrderNumber : 0);
+    if (prior) this.execution.restore(prior.fills.keys(), prior.intents, prior.run?.idNonce ? prior.lastOrderNumber : 0, prior.orders.values());
     const tf = o.timeframe ?? o.def.timeframe;
     const warmUp = typeof o.def.warmUp === 'function' ? o.def.warmUp(params as never) : (o.def.warmUp ?? 0);
     if (!Number.isInteger(warmUp) || warmUp < 0) throw new Error(`warmUp of ${o.def.name}: expected a whole number of bars >= 0, got ${warmUp}`);
@@ -240,6 +240,8 @@ export class TradingEngine {
     );
     const r = await this.execution.reconcile();
     this.missed += r.missedFills;
+    // An order whose final status could not be looked up yet stays working: ask again shortly.
+    if (r.unresolved > 0) this.reconcileSoon(1000);
     this.seeded = true;
     this.markRisk();
     this.startEquity = this.o.resume ? this.priorStartEquity() : (await venue.assets()).netLiquidation;

@@ -94,6 +94,29 @@ describe('client order ids', () => {
   });
 });
 
+describe('resume after the process was down', () => {
+  it('orders left working when the process stopped and ended while it was down get their final status journaled on resume, and leave the open list', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const gw = started.gw!;
+    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    const stillWorking = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 3, type: 'limit', limitPrice: 0.02 });
+    await until(() => s.seen.orders.filter((o) => o.status === 'Submitted').length === 2);
+    await stop();
+    // While the process is down, the order is cancelled elsewhere (the broker's app).
+    await clientsFor(gw).api.cancelOrder(resting.orderId!);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === resting.orderId && o.status === 'Cancelled'));
+
+    await session({ runDir, resume: true });
+    const journaledStatuses = (id: string) => OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === id ? [e.order.status] : []));
+    // Before: the resumed run started with an empty open list, so nothing ever asked about it.
+    expect(journaledStatuses(resting.orderId!).at(-1)).toBe('Cancelled');
+    expect(journaledStatuses(stillWorking.orderId!).at(-1)).toBe('Submitted');
+    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([stillWorking.orderId]);
+    await stop();
+  });
+});
+
 describe('journal tail', () => {
   it('torn last line, resume, resume: every fill of every session is read back, none twice', async () => {
     const runDir = tempDir('pounce-run-');

@@ -118,8 +118,15 @@ export class ExecutionEngine {
   /**
    * Seeds dedupe and pending intents from a resumed run's journal; `lastOrderNumber` is the
    * highest client order counter it journaled (refused orders included), so no id repeats.
+   * `orders` are the journal's last word on each order: those it left working are held as open,
+   * so the first reconcile looks up the final status of each that ended while the process was down.
    */
-  restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string; sentAt?: number }]>, lastOrderNumber: number): void {
+  restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string; sentAt?: number }]>, lastOrderNumber: number, orders: Iterable<Order> = []): void {
+    for (const o of orders) {
+      if (!OPEN.has(o.status)) continue;
+      this.open.set(o.id, o);
+      this.latest.set(o.id, { rank: STATUS_RANK[o.status] ?? 0, filled: o.filledQuantity });
+    }
     for (const id of fills) this.seenFills.add(id);
     for (const [cid, i] of intents) {
       if (i.orderId || i.rejected) continue;
