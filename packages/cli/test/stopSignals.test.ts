@@ -40,6 +40,10 @@ describe('StopSignals', () => {
     src.emitSignal('SIGTERM');
     expect(got).toEqual(['SIGINT', 'SIGINT', 'SIGTERM']);
     expect(quits).toEqual([]);
+    // A second stop logic would take the first one's signals unseen: refused.
+    expect(() => signals.handle(() => undefined)).toThrow(/already installed/);
+    src.emitSignal('SIGINT');
+    expect(got).toEqual(['SIGINT', 'SIGINT', 'SIGTERM', 'SIGINT']);
   });
 
   it('quits at once on a second signal during start-up, with the shell status of that signal', () => {

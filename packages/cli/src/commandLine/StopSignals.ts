@@ -81,8 +81,12 @@ export class StopSignals {
     if (this.#kept !== undefined) throw new StoppedDuringStartup(this.#kept);
   }
 
-  /** The command's stop logic, called with each signal from now on; a kept one is delivered now. */
+  /**
+   * The command's stop logic, called with each signal from now on; a kept one is delivered now.
+   * Once only: a second handler would silently take the first one's signals.
+   */
   handle(handler: (signal: StopSignal) => void): void {
+    if (this.#handler) throw new Error('StopSignals.handle: the stop logic is already installed');
     this.#handler = handler;
     const kept = this.#kept;
     this.#kept = undefined;
