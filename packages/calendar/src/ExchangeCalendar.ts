@@ -136,10 +136,10 @@ export class ExchangeCalendar {
     if (year >= 1000 && year <= 9999 && this.offsets.constantOver(start, end - 1) === off) {
       return { start, end, date: local.toISOString().slice(0, 10) };
     }
-    // The next day's start, not this start plus a day: where the clocks go forward at midnight a
-    // day starts at 01:00, and the day before it ends at midnight.
-    const t = DateTime.fromMillis(ms, { zone: this.zone });
-    return { start: t.startOf('day').toMillis(), end: t.plus({ days: 1 }).startOf('day').toMillis(), date: t.toISODate()! };
+    // A day the clocks change: luxon dates this instant and nothing is kept for the next call. Such
+    // a day need not be one stretch of time (where clocks went back at 00:01, an hour of the day
+    // before came again after midnight), and start + 1 day ran past a day that began at 01:00.
+    return { start: ms, end: ms + 1, date: DateTime.fromMillis(ms, { zone: this.zone }).toISODate()! };
   }
 
   /** The session whose hours (extended hours with `extended`) contain `ms`, if any. */

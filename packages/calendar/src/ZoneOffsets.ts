@@ -9,6 +9,13 @@ const WEEK = 7 * 24 * HOUR;
  * day on every step). Offsets are sampled on a weekly grid; where two neighbours differ, the
  * change instant is found by bisection to the second. That relies on no zone changing its offset twice within a week (SessionDay in matching
  * relies on it too); the tests check every day of 1970-2037 in zones with unusual rules.
+ *
+ * @example
+ * ```ts
+ * const ny = ZoneOffsets.of(IANAZone.create('America/New_York'));
+ * ny.offsetMs(Date.UTC(2024, 6, 1)); // -14_400_000 (EDT)
+ * ny.constantOver(Date.UTC(2024, 2, 9), Date.UTC(2024, 2, 11)); // undefined: clocks go forward on 2024-03-10
+ * ```
  */
 export class ZoneOffsets {
   private static readonly byZone = new Map<string, ZoneOffsets>();

@@ -125,11 +125,16 @@ describe('dateOf', () => {
 
   it('matches luxon in zones whose clocks change at midnight or by half an hour, and far from today', () => {
     const hours = { full: [['09:30', '16:00']] as const, short: [['09:30', '13:00']] as const, preOpen: '04:00', postClose: '20:00', shortPostClose: '17:00' };
-    const zones = ['America/Sao_Paulo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/New_York'];
-    for (const zone of zones) {
+    // Sao Paulo's clocks went forward at midnight on 2018-11-04 (that day starts at 01:00); St John's went back at 00:01 on 2010-11-07 (an hour of the 6th came again after midnight).
+    const zones = [['America/Sao_Paulo', 2018], ['Australia/Lord_Howe', 2018], ['Asia/Kolkata', 2018], ['America/New_York', 2018], ['America/St_Johns', 2010]] as const;
+    for (const [zone, year] of zones) {
       const cal = new ExchangeCalendar('US', zone, hours, () => 'full');
-      // Every quarter hour of 2018 (Sao Paulo's clocks went forward at midnight on 2018-11-04, so that day starts at 01:00).
-      for (let t = Date.UTC(2018, 0, 1); t < Date.UTC(2019, 0, 1); t += 15 * 60_000) expect(cal.dateOf(t), `${zone} ${t}`).toBe(DateTime.fromMillis(t, { zone }).toISODate());
+      // Every quarter hour of the year, then every minute around each of its clock changes.
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 15 * 60_000) expect(cal.dateOf(t), `${zone} ${t}`).toBe(DateTime.fromMillis(t, { zone }).toISODate());
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 3_600_000) {
+        if (DateTime.fromMillis(t, { zone }).offset === DateTime.fromMillis(t + 3_600_000, { zone }).offset) continue;
+        for (let u = t - 3 * 3_600_000; u < t + 4 * 3_600_000; u += 60_000) expect(cal.dateOf(u), `${zone} ${u}`).toBe(DateTime.fromMillis(u, { zone }).toISODate());
+      }
       for (const t of [Date.UTC(1900, 5, 1, 12), Date.UTC(1970, 0, 1), Date.UTC(2099, 11, 31, 23, 59)]) expect(cal.dateOf(t), `${zone} ${t}`).toBe(DateTime.fromMillis(t, { zone }).toISODate());
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fill, Order } from '@pounce/core';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
@@ -111,8 +111,44 @@ describe('resume after the process was down', () => {
     const journaledStatuses = (id: string) => OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === id ? [e.order.status] : []));
     // Before: the resumed run started with an empty open list, so nothing ever asked about it.
     expect(journaledStatuses(resting.orderId!).at(-1)).toBe('Cancelled');
+    expect(journaledStatuses(resting.orderId!).filter((st) => st === 'Cancelled')).toHaveLength(1);
     expect(journaledStatuses(stillWorking.orderId!).at(-1)).toBe('Submitted');
     expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([stillWorking.orderId]);
+    await stop();
+  });
+
+  it('an order journaled working whose venue reply was lost is counted once by the risk limits after resume (its lookup settles the intent)', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
+    await stop();
+    // The process died after the order's push was journaled, before its place_order reply was.
+    const journal = join(runDir, 'journal.jsonl');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    writeFileSync(journal, lines.filter((l) => !l.includes('"e":"accepted"')).join('\n'));
+
+    await session({ runDir, resume: true });
+    // Before: the lookup brought back the status the journal held, so the intent stayed unconfirmed and the order counted twice.
+    expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+    expect(started.engine!.execution.pendingCount).toBe(0);
+    await stop();
+  });
+
+  it('an order the venue no longer knows (by id or by client id) leaves the open list on resume, with a warning, instead of being looked up for ever', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
+    await stop();
+    // A venue that never saw the order (a fresh gateway): its order lookup answers "not found" (code 1300).
+    await started.gw!.stop();
+    started.gw = undefined;
+
+    await session({ runDir, resume: true });
+    // Before: the "not found" answer was taken for a failure that may pass: the order stayed working and was asked about every second.
+    expect(started.engine!.execution.openOrders).toEqual([]);
+    expect(started.engine!.execution.workingOrders()).toEqual([]);
     await stop();
   });
 });

@@ -179,6 +179,9 @@ export class ExecutionEngine {
     // Orders refused before reaching the venue have no id; each is its own event.
     const known = o.id === '' ? undefined : this.latest.get(o.id);
     const rank = STATUS_RANK[o.status] ?? 0;
+    // Any word of the order names it, a repeated one too: a resumed run holds the journal's last
+    // status and a lookup by client id brings the same one back, yet the intent is settled by it.
+    this.confirm(o.userMark, o.id);
     if (known) {
       // Pushes may repeat or overtake each other: an order never un-fills or leaves a final state.
       if (o.filledQuantity < known.filled || known.rank >= FINAL_RANK || (o.filledQuantity === known.filled && rank <= known.rank)) return;
@@ -187,7 +190,6 @@ export class ExecutionEngine {
       this.latest.set(o.id, { rank, filled: o.filledQuantity });
     }
     if (this.journaling) this.journal.append({ t: Date.now(), e: 'order', order: o });
-    this.confirm(o.userMark, o.id);
     if (OPEN.has(o.status)) this.open.set(o.id, o);
     else this.forget(o.id);
     this.portfolio.applyOrder(o);

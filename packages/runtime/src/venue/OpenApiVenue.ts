@@ -1,5 +1,5 @@
 import { defer, share, tap, type Observable, type Subscription } from 'rxjs';
-import { systemClock, type AccountAssets, type Bar, type Clock, type ConnectionState, type Fill, type OpenApiClient, type Order, type OrderRequest, type PlacedOrder, type Position, type PushClient, type Quote, type TradingDay } from '@pounce/core';
+import { BizParamError, systemClock, TradeError, type AccountAssets, type Bar, type Clock, type ConnectionState, type Fill, type OpenApiClient, type Order, type OrderRequest, type PlacedOrder, type Position, type PushClient, type Quote, type TradingDay } from '@pounce/core';
 import { MarketClock } from './MarketClock.ts';
 import type { KlineRequest, Venue, VenueKind } from './Venue.ts';
 
@@ -161,9 +161,19 @@ export class OpenApiVenue implements Venue {
     return this.api.findOrder({ startDate: since }, (o) => o.userMark === userMark);
   }
 
-  /** One order by its id (a node attributes a fill of an order it has not seen this way). */
-  orderById(orderId: string): Promise<Order | undefined> {
-    return this.api.order(orderId);
+  /**
+   * One order by its id (a node attributes a fill of an order it has not seen this way), or
+   * undefined when the venue answers that it has no such order: a trade or parameter error for
+   * this id (the local gateway's "order not found" is code 1300). A failure that may pass (no
+   * answer, throttling, a server error) is thrown, so the caller asks again.
+   */
+  async orderById(orderId: string): Promise<Order | undefined> {
+    try {
+      return await this.api.order(orderId);
+    } catch (err) {
+      if (err instanceof TradeError || err instanceof BizParamError) return undefined;
+      throw err;
+    }
   }
 
   openOrders(): Promise<Order[]> {
