@@ -208,6 +208,9 @@ export class TradingEngine {
       await engine.begin();
     } catch (e) {
       engine.releaseProcessErrors?.();
+      // A retry the first reconcile scheduled must not outlive a start that failed after it.
+      engine.startFailed = true;
+      clearTimeout(engine.reconcileTimer);
       throw e;
     }
     return engine;
@@ -289,12 +292,14 @@ export class TradingEngine {
   }
 
   private reconcileTimer: NodeJS.Timeout | undefined;
+  /** Set when start() failed: no reconcile runs after it (stop() is never called then). */
+  private startFailed = false;
 
   /** Reconciles after `delayMs`; retries every second while the venue cannot answer. */
   private reconcileSoon(delayMs: number): void {
     clearTimeout(this.reconcileTimer);
     this.reconcileTimer = setTimeout(() => {
-      if (this.stopped) return;
+      if (this.stopped || this.startFailed) return;
       this.execution.reconcile().then(
         (r) => {
           this.missed += r.missedFills;

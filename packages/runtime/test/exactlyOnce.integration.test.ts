@@ -117,6 +117,26 @@ describe('resume after the process was down', () => {
     await stop();
   });
 
+  it('an accepted order the journal has no status of (its pushes lost, or the process ended first) is looked up on resume too', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const gw = started.gw!;
+    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
+    await stop();
+    // The journal holds the intent and the accepted reply but none of the order's pushes.
+    const journal = join(runDir, 'journal.jsonl');
+    writeFileSync(journal, readFileSync(journal, 'utf8').split('\n').filter((l) => !l.includes('"e":"order"')).join('\n'));
+    await clientsFor(gw).api.cancelOrder(resting.orderId!);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === resting.orderId && o.status === 'Cancelled'));
+
+    await session({ runDir, resume: true });
+    const statuses = OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === resting.orderId ? [e.order.status] : []));
+    expect(statuses).toEqual(['Cancelled']);
+    expect(started.engine!.execution.openOrders).toEqual([]);
+    await stop();
+  });
+
   it('an order journaled working whose venue reply was lost is counted once by the risk limits after resume (its lookup settles the intent)', async () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir });
@@ -135,7 +155,7 @@ describe('resume after the process was down', () => {
     await stop();
   });
 
-  it('an order the venue no longer knows (by id or by client id) leaves the open list on resume, with a warning, instead of being looked up for ever', async () => {
+  it('an order the venue no longer knows (by id or by client id) leaves the open list on resume instead of being looked up for ever', async () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir });
     const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });

@@ -56,6 +56,8 @@ export class ExecutionEngine {
   readonly handles = new OrderHandles();
   private readonly seenFills = new IdRunSet();
   private readonly open = new Map<string, Order>();
+  /** A resumed run's accepted orders with no status in its journal (id -> client order id): looked up by the next reconcile. */
+  private readonly unheardOf = new Map<string, string>();
   /**
    * Latest known state per order, to drop duplicate and stale (out-of-order) updates. Two
    * generations rotate so memory stays bounded with O(1) work per update (stale pushes trail by
@@ -119,16 +121,21 @@ export class ExecutionEngine {
    * Seeds dedupe and pending intents from a resumed run's journal; `lastOrderNumber` is the
    * highest client order counter it journaled (refused orders included), so no id repeats.
    * `orders` are the journal's last word on each order: those it left working are held as open,
-   * so the first reconcile looks up the final status of each that ended while the process was down.
+   * and accepted ones it has no word on (their pushes lost, or the process ended first) are kept
+   * to be asked about, so the first reconcile looks up the final status of each that ended while
+   * the process was down.
    */
   restore(fills: Iterable<string>, intents: Iterable<[string, { req: OrderRequest; orderId: string | undefined; rejected?: string; sentAt?: number }]>, lastOrderNumber: number, orders: Iterable<Order> = []): void {
+    const statusKnown = new Set<string>();
     for (const o of orders) {
+      statusKnown.add(o.id);
       if (!OPEN.has(o.status)) continue;
       this.open.set(o.id, o);
       this.latest.set(o.id, { rank: STATUS_RANK[o.status] ?? 0, filled: o.filledQuantity });
     }
     for (const id of fills) this.seenFills.add(id);
     for (const [cid, i] of intents) {
+      if (i.orderId && !i.rejected && !statusKnown.has(i.orderId)) this.unheardOf.set(i.orderId, cid);
       if (i.orderId || i.rejected) continue;
       this.pendingIntents.set(cid, i.req);
       this.unconfirmed.set(cid, { req: i.req, orderId: undefined });
@@ -488,7 +495,10 @@ export class ExecutionEngine {
     for (const f of fills) if (this.onFill(f)) missed++;
     const open = await this.venue.openOrders();
     const listed = new Set(open.map((o) => o.id));
-    const ended = [...this.open.values()].filter((o) => !listed.has(o.id));
+    const ended: Array<{ id: string; userMark: string; held: Order | undefined }> = [];
+    for (const o of this.open.values()) if (!listed.has(o.id)) ended.push({ id: o.id, userMark: o.userMark, held: o });
+    for (const [id, cid] of this.unheardOf) if (!listed.has(id) && !this.open.has(id)) ended.push({ id, userMark: cid, held: undefined });
+    this.unheardOf.clear();
     // The open list is replaced before anything is awaited or delivered again: an order the
     // strategy places while the lookups below run (or in reaction to a status they deliver) is
     // added by its own events and must not be wiped by a later replacement.
@@ -512,7 +522,8 @@ export class ExecutionEngine {
         now = await this.finalStatusOf(o);
       } catch (err) {
         this.log.warn('an order left the open list; its final status could not be looked up yet, so it stays working', { id: o.id, error: (err as Error).message });
-        if (!this.open.has(o.id) && !this.finished(o.id)) this.open.set(o.id, o);
+        if (o.held === undefined) this.unheardOf.set(o.id, o.userMark);
+        else if (!this.open.has(o.id) && !this.finished(o.id)) this.open.set(o.id, o.held);
         unresolved++;
         continue;
       }
@@ -528,7 +539,7 @@ export class ExecutionEngine {
   }
 
   /** An order's current state at the venue: by id where the venue can, else by its userMark. */
-  private async finalStatusOf(o: Order): Promise<Order | undefined> {
+  private async finalStatusOf(o: { id: string; userMark: string }): Promise<Order | undefined> {
     const byId = this.venue.orderById ? await this.venue.orderById(o.id) : undefined;
     if (byId !== undefined || !o.userMark) return byId;
     const byMark = await this.venue.findOrderByUserMark(o.userMark, this.since);
