@@ -10,13 +10,14 @@ const tempDir = tempDirs();
 const started = startedOnGateway();
 
 /** One run of a strategy that hands its context to the test, against the shared test gateway. */
-async function session(o: { runDir: string; resume?: boolean; risk?: RiskLimits; unknownOutcomeWindowMs?: number }) {
+async function session(o: { runDir: string; resume?: boolean; risk?: RiskLimits; unknownOutcomeWindowMs?: number; venue?: (v: OpenApiVenue) => void }) {
   if (!started.gw) {
     started.gw = await startTestGateway({ stateDir: tempDir('pounce-gw-') });
     started.gw.advance(5);
   }
   const c = clientsFor(started.gw);
   const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
+  o.venue?.(venue);
   const seen = { fills: [] as Fill[], orders: [] as Order[], ctx: undefined as StrategyContext | undefined };
   const def = defineStrategy({
     name: 'probe', params: {}, symbols: ['AAA'],
@@ -152,6 +153,41 @@ describe('resume after the process was down', () => {
     // Before: the lookup brought back the status the journal held, so the intent stayed unconfirmed and the order counted twice.
     expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
     expect(started.engine!.execution.pendingCount).toBe(0);
+    await stop();
+  });
+
+  it('an order the venue\'s open list leaves out but its own lookup finds working stays open and counted on resume', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
+    await stop();
+    // The first open-order list lags behind the order (a broker's list is not always current).
+    await session({ runDir, resume: true, venue: (v) => {
+      const real = v.openOrders.bind(v);
+      let calls = 0;
+      v.openOrders = async () => (++calls === 1 ? [] : real());
+    } });
+    // Before: the order was taken for ended, its lookup's "Submitted" ignored, and it was counted nowhere.
+    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([resting.orderId]);
+    expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+    await stop();
+  });
+
+  it('a filled order whose accepted line was lost is not delivered again on resume (its journaled status is known)', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    started.gw!.advance(1);
+    await until(() => s.seen.orders.some((o) => o.id === r.orderId && o.status === 'Filled'));
+    await stop();
+    const journal = join(runDir, 'journal.jsonl');
+    writeFileSync(journal, readFileSync(journal, 'utf8').split('\n').filter((l) => !l.includes('"e":"accepted"')).join('\n'));
+
+    await session({ runDir, resume: true });
+    const filled = OrderJournal.read(runDir).filter((e) => e.e === 'order' && e.order.id === r.orderId && e.order.status === 'Filled');
+    // Before: the lookup by client id brought the order back and its Filled status was journaled (and delivered) a second time.
+    expect(filled).toHaveLength(1);
     await stop();
   });
 

@@ -81,6 +81,46 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.portfolio.feeEntriesWorking).toBe(0);
   });
 
+  it('an order placed while the reconcile waits for the venue\'s open-order list stays open and counted (the list is older than it)', async () => {
+    const { seen, venue } = await run();
+    const realOpenOrders = venue.openOrders.bind(venue);
+    let listTaken!: () => void;
+    const taken = new Promise<void>((r) => (listTaken = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    venue.openOrders = async () => {
+      const list = await realOpenOrders();
+      listTaken();
+      await gate;
+      return list;
+    };
+    const reconciled = started.engine!.execution.reconcile();
+    await taken;
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
+    release();
+    await reconciled;
+    // Before: the list taken before the order existed replaced the open list, and the order was counted nowhere.
+    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([r.orderId]);
+    expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+  });
+
+  it('an accepted order no push has named, cancelled while the push is down, reaches the strategy as cancelled after the reconnect', async () => {
+    const { seen } = await run();
+    const gw = started.gw!;
+    gw.faults.refusePush = true;
+    gw.dropPushConnections();
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    expect(r.orderId).toBeDefined();
+    await clientsFor(gw).api.cancelOrder(r.orderId!);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === r.orderId && o.status === 'Cancelled'));
+    gw.faults.refusePush = false;
+    // Before: the reconcile after the reconnect dropped it from the orders awaiting a push without asking about it.
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Cancelled'), 20_000);
+    expect(seen.orders.filter((o) => o.id === r.orderId).map((o) => o.status)).toEqual(['Cancelled']);
+    expect(started.engine!.execution.workingOrders()).toEqual([]);
+  });
+
   it('a risk refusal reaches the strategy as a rejected order with the reason, and nothing is sent', async () => {
     const { seen } = await run({ risk: { maxOrderQuantity: 10 } });
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 50 });

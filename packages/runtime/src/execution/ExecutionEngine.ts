@@ -129,9 +129,9 @@ export class ExecutionEngine {
     const statusKnown = new Set<string>();
     for (const o of orders) {
       statusKnown.add(o.id);
-      if (!OPEN.has(o.status)) continue;
-      this.open.set(o.id, o);
-      this.latest.set(o.id, { rank: STATUS_RANK[o.status] ?? 0, filled: o.filledQuantity });
+      // Final ones too: a lookup that brings one back (its intent's accepted line was lost) is not news.
+      if (o.id !== '') this.latest.set(o.id, { rank: STATUS_RANK[o.status] ?? 0, filled: o.filledQuantity });
+      if (OPEN.has(o.status)) this.open.set(o.id, o);
     }
     for (const id of fills) this.seenFills.add(id);
     for (const [cid, i] of intents) {
@@ -493,19 +493,26 @@ export class ExecutionEngine {
     const fills = await this.venue.fills(this.since);
     fills.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
     for (const f of fills) if (this.onFill(f)) missed++;
+    // The venue's list answers for the orders known when it was asked: one placed while the
+    // request is under way (held open, or named by its place reply) is newer than the list.
+    const heldBefore = new Set(this.open.keys());
+    const namedBefore = new Map(this.unconfirmedIds);
     const open = await this.venue.openOrders();
     const listed = new Set(open.map((o) => o.id));
     const ended: Array<{ id: string; userMark: string; held: Order | undefined }> = [];
-    for (const o of this.open.values()) if (!listed.has(o.id)) ended.push({ id: o.id, userMark: o.userMark, held: o });
-    for (const [id, cid] of this.unheardOf) if (!listed.has(id) && !this.open.has(id)) ended.push({ id, userMark: cid, held: undefined });
+    for (const o of this.open.values()) if (heldBefore.has(o.id) && !listed.has(o.id)) ended.push({ id: o.id, userMark: o.userMark, held: o });
+    // Accepted orders no push has named yet (their place reply came, their pushes were lost) and a
+    // resumed run's accepted orders its journal has no status of: unlisted, they ended too.
+    for (const [id, cid] of [...namedBefore, ...this.unheardOf]) if (!listed.has(id) && !this.open.has(id)) ended.push({ id, userMark: cid, held: undefined });
     this.unheardOf.clear();
     // The open list is replaced before anything is awaited or delivered again: an order the
     // strategy places while the lookups below run (or in reaction to a status they deliver) is
     // added by its own events and must not be wiped by a later replacement.
-    this.open.clear();
+    for (const id of heldBefore) if (!listed.has(id)) this.open.delete(id);
     for (const o of open) this.open.set(o.id, o);
-    // The venue's list is the truth for every order it has named; only unknown outcomes stay unconfirmed.
-    for (const [orderId, cid] of this.unconfirmedIds) {
+    // The venue's list is the truth for every order it was asked about: listed ones are in the open
+    // list now, unlisted ones are looked up below. Only unknown outcomes stay unconfirmed.
+    for (const [orderId, cid] of namedBefore) {
       this.unconfirmed.delete(cid);
       this.unconfirmedIds.delete(orderId);
     }
@@ -513,7 +520,7 @@ export class ExecutionEngine {
     // cancel, an expiry, a fill-out, a bracket leg): each final status is looked up and delivered
     // once, so handles, fee entries and the strategy's order stream do not wait for a push that
     // was lost. One whose lookup fails stays working (counted by the risk limits) and is counted
-    // as unresolved, so the caller reconciles again.
+    // as unresolved, so the caller reconciles again; one the lookup finds still working stays open.
     const finals: Order[] = [];
     let unresolved = 0;
     for (const o of ended) {
@@ -528,7 +535,10 @@ export class ExecutionEngine {
         continue;
       }
       if (now !== undefined && !OPEN.has(now.status)) finals.push(now);
-      else this.log.warn('an order left the open list but the venue does not name its final status; it is no longer counted as working', { id: o.id, found: now?.status ?? 'not found' });
+      else if (now !== undefined) {
+        // The list lagged behind the order's own answer: it still works, and is counted so.
+        if (!this.open.has(now.id) && !this.finished(now.id)) this.open.set(now.id, now);
+      } else this.log.warn('an order left the open list but the venue does not know it; it is no longer counted as working', { id: o.id });
     }
     for (const o of finals) this.onOrder(o);
     for (const id of this.filledOfWorking.keys()) if (!this.open.has(id)) this.filledOfWorking.delete(id);
