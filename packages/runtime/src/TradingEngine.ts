@@ -180,6 +180,7 @@ export class TradingEngine {
       workingOrders: (symbol) => this.execution.workingOrders(symbol),
     }, (day, startEquity) => this.journal.append({ t: Date.now(), e: 'risk-day', day, startEquity }));
     const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
+    this.journaledAccount = prior?.run?.account;
     // A resumed run keeps the day's losses: the day starts where the journal says, not at the resume.
     if (prior?.riskDay) this.risk.restoreDay(prior.riskDay.day, prior.riskDay.startEquity);
     // A run paused by an operator stays paused when resumed, before its strategy can send anything.
@@ -226,6 +227,10 @@ export class TradingEngine {
       this.execution.startingAt(since);
       this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since, idNonce: this.idNonce, risk: this.o.risk ?? {}, model: this.o.venueModel });
     } else {
+      // A run never moves to another account: its journal's orders and fills are that account's,
+      // and on another one every lookup would answer "not found" and drop them unseen.
+      const was = this.journaledAccount;
+      if (was !== undefined && was !== venue.account) throw new Error(`resume: this run's journal is for account ${was}, the venue's account is ${venue.account}; a run never moves to another account (start a new run instead)`);
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }
     this.execution.start();
@@ -292,6 +297,8 @@ export class TradingEngine {
   }
 
   private reconcileTimer: NodeJS.Timeout | undefined;
+  /** The account a resumed run's journal names (its `run` line). */
+  private readonly journaledAccount: string | undefined;
   /** Set when start() failed: no reconcile runs after it (stop() is never called then). */
   private startFailed = false;
 

@@ -191,6 +191,17 @@ describe('resume after the process was down', () => {
     await stop();
   });
 
+  it('refuses to resume a run on another account than its journal\'s, naming both', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    const account = started.gw!.account;
+    await stop();
+    const other = session({ runDir, resume: true, venue: (v) => Object.defineProperty(v, 'account', { get: () => 'U999999' }) });
+    await expect(other).rejects.toThrow(`this run's journal is for account ${account}, the venue's account is U999999`);
+    expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text === 'resumed')).toBe(false);
+  });
+
   it('an order the venue no longer knows (by id or by client id) leaves the open list on resume instead of being looked up for ever', async () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir });
