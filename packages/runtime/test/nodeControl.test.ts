@@ -51,3 +51,32 @@ describe('an operator action that fails at the venue', () => {
     }
   }, 60_000);
 });
+
+describe('a node resumed on another account', () => {
+  it('is refused before any strategy starts, naming both accounts', async () => {
+    const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
+    gw.advance(2);
+    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
+    const clients = () => ({
+      api: OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
+      push: new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } }),
+    });
+    const nodeDir = tmp('pounce-node-account-');
+    try {
+      const first = clients();
+      const node = await TradingNode.start({ venue: new OpenApiVenue('embedded-paper', first.api, first.push, ['AAA'], () => gw.replay.now()), nodeDir, strategies: [{ tag: 'r', def: resting, symbols: ['AAA'] }] });
+      await node.stop();
+      const second = clients();
+      const venue = new OpenApiVenue('embedded-paper', second.api, second.push, ['AAA'], () => gw.replay.now());
+      Object.defineProperty(venue, 'account', { get: () => 'U999999' });
+      let setups = 0;
+      const counting = defineStrategy({ ...resting, setup: (ctx) => void (setups++, resting.setup(ctx)) });
+      // A strategy added since the last run comes first: before, it started (and could trade) on the other account.
+      await expect(TradingNode.start({ venue, nodeDir, resume: true, strategies: [{ tag: 'new', def: counting, symbols: ['AAA'] }, { tag: 'r', def: resting, symbols: ['AAA'] }] }))
+        .rejects.toThrow(`this node's journal is for account ${gw.account}, the venue's account is U999999`);
+      expect(setups).toBe(0);
+    } finally {
+      await gw.stop();
+    }
+  }, 60_000);
+});

@@ -105,6 +105,76 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
   });
 
+  it('an order whose place reply lands while the reconcile asks for the list, and which the list names, is counted once', async () => {
+    const { seen, venue } = await run();
+    const gw = started.gw!;
+    gw.faults.refusePush = true;
+    gw.dropPushConnections();
+    const realOpenOrders = venue.openOrders.bind(venue);
+    let asked!: () => void;
+    const asking = new Promise<void>((r) => (asked = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    venue.openOrders = async () => {
+      asked();
+      await gate;
+      return realOpenOrders();
+    };
+    const reconciled = started.engine!.execution.reconcile();
+    await asking;
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    expect(r.orderId).toBeDefined();
+    release();
+    await reconciled;
+    // Before: listed as open and still awaiting its first push: [5, 5].
+    expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+  });
+
+  it('an order cancelled while the reconcile waits for the list is not brought back by the older list', async () => {
+    const { seen, venue } = await run();
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
+    const realOpenOrders = venue.openOrders.bind(venue);
+    let listTaken!: () => void;
+    const taken = new Promise<void>((res) => (listTaken = res));
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    venue.openOrders = async () => {
+      const list = await realOpenOrders();
+      listTaken();
+      await gate;
+      return list;
+    };
+    const reconciled = started.engine!.execution.reconcile();
+    await taken;
+    await seen.ctx!.cancel(r.orderId!);
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Cancelled'));
+    release();
+    await reconciled;
+    // Before: the list, taken before the cancel, put the order back as Submitted and counted it.
+    expect(started.engine!.execution.openOrders).toEqual([]);
+    expect(started.engine!.execution.workingOrders()).toEqual([]);
+  });
+
+  it('an order awaiting its first push whose lookup fails stays counted by the risk limits (unresolved: the engine reconciles again)', async () => {
+    const { seen, venue } = await run();
+    const gw = started.gw!;
+    gw.faults.refusePush = true;
+    gw.dropPushConnections();
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    expect(r.orderId).toBeDefined();
+    // The list lags (it leaves the order out) and the order's own lookup fails.
+    const realOpenOrders = venue.openOrders.bind(venue);
+    venue.openOrders = async () => (await realOpenOrders()).filter((o) => o.id !== r.orderId);
+    venue.orderById = async () => {
+      throw new Error('lookup failed (test)');
+    };
+    const result = await started.engine!.execution.reconcile();
+    expect(result.unresolved).toBe(1);
+    // Before: dropped from the orders awaiting a push and counted nowhere while it rests at the venue.
+    expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+  });
+
   it('an accepted order no push has named, cancelled while the push is down, reaches the strategy as cancelled after the reconnect', async () => {
     const { seen } = await run();
     const gw = started.gw!;

@@ -246,6 +246,14 @@ export class ExecutionEngine {
     this.unconfirmed.delete(key);
   }
 
+  /** An order awaiting its first push that the venue does not know: nothing of it works. */
+  private dropUnconfirmed(orderId: string): void {
+    const cid = this.unconfirmedIds.get(orderId);
+    if (cid === undefined) return;
+    this.unconfirmedIds.delete(orderId);
+    this.unconfirmed.delete(cid);
+  }
+
   /** The order is final: nothing of it works any more. */
   private forget(orderId: string): void {
     this.open.delete(orderId);
@@ -509,12 +517,11 @@ export class ExecutionEngine {
     // strategy places while the lookups below run (or in reaction to a status they deliver) is
     // added by its own events and must not be wiped by a later replacement.
     for (const id of heldBefore) if (!listed.has(id)) this.open.delete(id);
-    for (const o of open) this.open.set(o.id, o);
-    // The venue's list is the truth for every order it was asked about: listed ones are in the open
-    // list now, unlisted ones are looked up below. Only unknown outcomes stay unconfirmed.
-    for (const [orderId, cid] of namedBefore) {
-      this.unconfirmed.delete(cid);
-      this.unconfirmedIds.delete(orderId);
+    for (const o of open) {
+      // Listed is named: it is counted as open, not also as awaiting its first push. A final push
+      // that came while the list was fetched is newer than the list.
+      this.confirm(o.userMark, o.id);
+      if (!this.finished(o.id)) this.open.set(o.id, o);
     }
     // Orders this run held as working that the venue no longer lists ended during the gap (a
     // cancel, an expiry, a fill-out, a bracket leg): each final status is looked up and delivered
@@ -529,19 +536,26 @@ export class ExecutionEngine {
         now = await this.finalStatusOf(o);
       } catch (err) {
         this.log.warn('an order left the open list; its final status could not be looked up yet, so it stays working', { id: o.id, error: (err as Error).message });
-        if (o.held === undefined) this.unheardOf.set(o.id, o.userMark);
-        else if (!this.open.has(o.id) && !this.finished(o.id)) this.open.set(o.id, o.held);
+        // One awaiting its first push stays counted as such (and is asked about again); a resumed
+        // run's unheard-of one waits for the next reconcile.
+        if (o.held !== undefined) {
+          if (!this.open.has(o.id) && !this.finished(o.id)) this.open.set(o.id, o.held);
+        } else if (!this.unconfirmedIds.has(o.id)) this.unheardOf.set(o.id, o.userMark);
         unresolved++;
         continue;
       }
       if (now !== undefined && !OPEN.has(now.status)) finals.push(now);
       else if (now !== undefined) {
-        // The list lagged behind the order's own answer: it still works, and is counted so.
+        // The list lagged behind the order's own answer: it still works, and is counted so (once).
+        this.confirm(now.userMark, now.id);
         if (!this.open.has(now.id) && !this.finished(now.id)) this.open.set(now.id, now);
-      } else this.log.warn('an order left the open list but the venue does not know it; it is no longer counted as working', { id: o.id });
+      } else {
+        this.log.warn('an order left the open list but the venue does not know it; it is no longer counted as working', { id: o.id });
+        this.dropUnconfirmed(o.id);
+      }
     }
     for (const o of finals) this.onOrder(o);
-    for (const id of this.filledOfWorking.keys()) if (!this.open.has(id)) this.filledOfWorking.delete(id);
+    for (const id of this.filledOfWorking.keys()) if (!this.open.has(id) && !this.unconfirmedIds.has(id)) this.filledOfWorking.delete(id);
     for (const id of this.cancelRequested) if (!this.open.has(id)) this.cancelRequested.delete(id);
     this.portfolio.resetPositions(await this.venue.positions());
     this.portfolio.setAssets(await this.venue.assets());

@@ -240,6 +240,12 @@ export class TradingNode {
 
   private async begin(): Promise<void> {
     const { venue, nodeDir } = this.o;
+    if (this.o.resume) {
+      // Checked before anything starts: a strategy added since the last run must not trade on
+      // another account while an older one's engine refuses it (see TradingEngine's own check).
+      const was = readNodeJournal(nodeDir).find((e): e is Partial<NodeStartLine> => e.e === 'node' && typeof (e as Partial<NodeStartLine>).account === 'string')?.account;
+      if (was !== undefined && was !== venue.account) throw new Error(`resume: this node's journal is for account ${was}, the venue's account is ${venue.account}; a node never moves to another account (start a new node instead)`);
+    }
     mkdirSync(join(nodeDir, 'strategies'), { recursive: true });
     const priorCapital = this.o.resume ? readNodeCapital(nodeDir) : new Map<string, number>();
     this.journalFd = openSync(this.journalPath, 'a');
