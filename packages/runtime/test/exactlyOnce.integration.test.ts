@@ -36,6 +36,15 @@ async function stop(): Promise<void> {
   started.engine = undefined;
 }
 
+/** A first session that leaves one resting limit order working at the gateway, then stops. */
+async function restingOrderThenStop(runDir: string): Promise<string> {
+  const s = await session({ runDir });
+  const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+  await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
+  await stop();
+  return resting.orderId!;
+}
+
 const journaledIds = (dir: string) => OrderJournal.read(dir).flatMap((e) => (e.e === 'intent' || e.e === 'rejected' ? [e.cid] : []));
 
 describe('client order ids', () => {
@@ -100,19 +109,19 @@ describe('resume after the process was down', () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir });
     const gw = started.gw!;
-    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    const restingId = (await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 })).orderId!;
     const stillWorking = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 3, type: 'limit', limitPrice: 0.02 });
     await until(() => s.seen.orders.filter((o) => o.status === 'Submitted').length === 2);
     await stop();
     // While the process is down, the order is cancelled elsewhere (the broker's app).
-    await clientsFor(gw).api.cancelOrder(resting.orderId!);
-    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === resting.orderId && o.status === 'Cancelled'));
+    await clientsFor(gw).api.cancelOrder(restingId);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === restingId && o.status === 'Cancelled'));
 
     await session({ runDir, resume: true });
     const journaledStatuses = (id: string) => OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === id ? [e.order.status] : []));
     // Before: the resumed run started with an empty open list, so nothing ever asked about it.
-    expect(journaledStatuses(resting.orderId!).at(-1)).toBe('Cancelled');
-    expect(journaledStatuses(resting.orderId!).filter((st) => st === 'Cancelled')).toHaveLength(1);
+    expect(journaledStatuses(restingId).at(-1)).toBe('Cancelled');
+    expect(journaledStatuses(restingId).filter((st) => st === 'Cancelled')).toHaveLength(1);
     expect(journaledStatuses(stillWorking.orderId!).at(-1)).toBe('Submitted');
     expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([stillWorking.orderId]);
     await stop();
@@ -120,19 +129,16 @@ describe('resume after the process was down', () => {
 
   it('an accepted order the journal has no status of (its pushes lost, or the process ended first) is looked up on resume too', async () => {
     const runDir = tempDir('pounce-run-');
-    const s = await session({ runDir });
+    const restingId = await restingOrderThenStop(runDir);
     const gw = started.gw!;
-    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
-    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
-    await stop();
     // The journal holds the intent and the accepted reply but none of the order's pushes.
     const journal = join(runDir, 'journal.jsonl');
     writeFileSync(journal, readFileSync(journal, 'utf8').split('\n').filter((l) => !l.includes('"e":"order"')).join('\n'));
-    await clientsFor(gw).api.cancelOrder(resting.orderId!);
-    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === resting.orderId && o.status === 'Cancelled'));
+    await clientsFor(gw).api.cancelOrder(restingId);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === restingId && o.status === 'Cancelled'));
 
     await session({ runDir, resume: true });
-    const statuses = OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === resting.orderId ? [e.order.status] : []));
+    const statuses = OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === restingId ? [e.order.status] : []));
     expect(statuses).toEqual(['Cancelled']);
     expect(started.engine!.execution.openOrders).toEqual([]);
     await stop();
@@ -140,10 +146,7 @@ describe('resume after the process was down', () => {
 
   it('an order journaled working whose venue reply was lost is counted once by the risk limits after resume (its lookup settles the intent)', async () => {
     const runDir = tempDir('pounce-run-');
-    const s = await session({ runDir });
-    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
-    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
-    await stop();
+    const restingId = await restingOrderThenStop(runDir);
     // The process died after the order's push was journaled, before its place_order reply was.
     const journal = join(runDir, 'journal.jsonl');
     const lines = readFileSync(journal, 'utf8').split('\n');
@@ -158,10 +161,7 @@ describe('resume after the process was down', () => {
 
   it('an order the venue\'s open list leaves out but its own lookup finds working stays open and counted on resume', async () => {
     const runDir = tempDir('pounce-run-');
-    const s = await session({ runDir });
-    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
-    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
-    await stop();
+    const restingId = await restingOrderThenStop(runDir);
     // The first open-order list lags behind the order (a broker's list is not always current).
     await session({ runDir, resume: true, venue: (v) => {
       const real = v.openOrders.bind(v);
@@ -169,7 +169,7 @@ describe('resume after the process was down', () => {
       v.openOrders = async () => (++calls === 1 ? [] : real());
     } });
     // Before: the order was taken for ended, its lookup's "Submitted" ignored, and it was counted nowhere.
-    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([resting.orderId]);
+    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([restingId]);
     expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
     await stop();
   });
@@ -204,10 +204,7 @@ describe('resume after the process was down', () => {
 
   it('an order the venue no longer knows (by id or by client id) leaves the open list on resume instead of being looked up for ever', async () => {
     const runDir = tempDir('pounce-run-');
-    const s = await session({ runDir });
-    const resting = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
-    await until(() => s.seen.orders.some((o) => o.id === resting.orderId && o.status === 'Submitted'));
-    await stop();
+    const restingId = await restingOrderThenStop(runDir);
     // A venue that never saw the order (a fresh gateway): its order lookup answers "not found" (code 1300).
     await started.gw!.stop();
     started.gw = undefined;

@@ -39,6 +39,30 @@ async function run(o: { risk?: ConstructorParameters<typeof Object>[0]; resume?:
   return { ...p, runDir, venue, c };
 }
 
+/**
+ * Holds the venue's open-order list at a point of the reconcile: `before` the request goes out,
+ * or `after` its answer came back. `reached` resolves there; `release` lets the reconcile go on.
+ */
+function holdOpenOrders(venue: OpenApiVenue, at: 'before' | 'after'): { reached: Promise<void>; release: () => void } {
+  const realOpenOrders = venue.openOrders.bind(venue);
+  let reach!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  venue.openOrders = async () => {
+    if (at === 'before') {
+      reach();
+      await gate;
+      return realOpenOrders();
+    }
+    const list = await realOpenOrders();
+    reach();
+    await gate;
+    return list;
+  };
+  return { reached, release };
+}
+
 describe('TradingEngine against the local gateway', () => {
   it('an order whose status arrives as an unknown value stays open, and the run goes on (gateway orderStatusWire unknown-while-open)', async () => {
     started.gw = await startTestGateway();
@@ -83,22 +107,12 @@ describe('TradingEngine against the local gateway', () => {
 
   it('an order placed while the reconcile waits for the venue\'s open-order list stays open and counted (the list is older than it)', async () => {
     const { seen, venue } = await run();
-    const realOpenOrders = venue.openOrders.bind(venue);
-    let listTaken!: () => void;
-    const taken = new Promise<void>((r) => (listTaken = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    venue.openOrders = async () => {
-      const list = await realOpenOrders();
-      listTaken();
-      await gate;
-      return list;
-    };
+    const hold = holdOpenOrders(venue, 'after');
     const reconciled = started.engine!.execution.reconcile();
-    await taken;
+    await hold.reached;
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
     await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
-    release();
+    hold.release();
     await reconciled;
     // Before: the list taken before the order existed replaced the open list, and the order was counted nowhere.
     expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([r.orderId]);
@@ -110,21 +124,12 @@ describe('TradingEngine against the local gateway', () => {
     const gw = started.gw!;
     gw.faults.refusePush = true;
     gw.dropPushConnections();
-    const realOpenOrders = venue.openOrders.bind(venue);
-    let asked!: () => void;
-    const asking = new Promise<void>((r) => (asked = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    venue.openOrders = async () => {
-      asked();
-      await gate;
-      return realOpenOrders();
-    };
+    const hold = holdOpenOrders(venue, 'before');
     const reconciled = started.engine!.execution.reconcile();
-    await asking;
+    await hold.reached;
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
     expect(r.orderId).toBeDefined();
-    release();
+    hold.release();
     await reconciled;
     // Before: listed as open and still awaiting its first push: [5, 5].
     expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
@@ -134,22 +139,12 @@ describe('TradingEngine against the local gateway', () => {
     const { seen, venue } = await run();
     const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
     await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
-    const realOpenOrders = venue.openOrders.bind(venue);
-    let listTaken!: () => void;
-    const taken = new Promise<void>((res) => (listTaken = res));
-    let release!: () => void;
-    const gate = new Promise<void>((res) => (release = res));
-    venue.openOrders = async () => {
-      const list = await realOpenOrders();
-      listTaken();
-      await gate;
-      return list;
-    };
+    const hold = holdOpenOrders(venue, 'after');
     const reconciled = started.engine!.execution.reconcile();
-    await taken;
+    await hold.reached;
     await seen.ctx!.cancel(r.orderId!);
     await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Cancelled'));
-    release();
+    hold.release();
     await reconciled;
     // Before: the list, taken before the cancel, put the order back as Submitted and counted it.
     expect(started.engine!.execution.openOrders).toEqual([]);
