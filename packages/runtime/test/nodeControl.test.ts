@@ -52,8 +52,8 @@ describe('an operator action that fails at the venue', () => {
   }, 60_000);
 });
 
-describe('a node resumed on another account', () => {
-  it('is refused before any strategy starts, naming both accounts', async () => {
+describe('a node resumed on another account, or started again in its folder', () => {
+  it('is refused before any strategy starts, naming both accounts (a second start: naming the folder)', async () => {
     const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
     gw.advance(2);
     const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
@@ -74,6 +74,9 @@ describe('a node resumed on another account', () => {
       // A strategy added since the last run comes first: before, it started (and could trade) on the other account.
       await expect(TradingNode.start({ venue, nodeDir, resume: true, strategies: [{ tag: 'new', def: counting, symbols: ['AAA'] }, { tag: 'r', def: resting, symbols: ['AAA'] }] }))
         .rejects.toThrow(`this node's journal is for account ${gw.account}, the venue's account is U999999`);
+      expect(setups).toBe(0);
+      // Nor is a second node started afresh in the folder (on any account).
+      await expect(TradingNode.start({ venue, nodeDir, strategies: [{ tag: 'new', def: counting, symbols: ['AAA'] }] })).rejects.toThrow(`node folder ${nodeDir} already holds a node`);
       expect(setups).toBe(0);
     } finally {
       await gw.stop();

@@ -240,6 +240,9 @@ export class TradingNode {
 
   private async begin(): Promise<void> {
     const { venue, nodeDir } = this.o;
+    // A node folder holds one node: continued by a resume, never started again as a second one
+    // (its node lines could then name two accounts, and its strategies' journals two runs).
+    if (!this.o.resume && readNodeJournal(nodeDir).some((e) => e.e === 'node')) throw new Error(`node folder ${nodeDir} already holds a node; resume it, or start the new node in another folder`);
     if (this.o.resume) {
       // Checked before anything starts: a strategy added since the last run must not trade on
       // another account while an older one's engine refuses it (see TradingEngine's own check).
