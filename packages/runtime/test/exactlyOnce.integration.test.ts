@@ -127,6 +127,24 @@ describe('resume after the process was down', () => {
     await stop();
   });
 
+  it('an order that fills while the process is down: its fill and its Filled status are journaled once on resume', async () => {
+    const runDir = tempDir('pounce-run-');
+    const s = await session({ runDir });
+    const gw = started.gw!;
+    const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 6 });
+    await until(() => s.seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
+    await stop();
+    gw.advance(1); // the market order fills at the next bar, while no process runs
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === r.orderId && o.status === 'Filled'));
+
+    await session({ runDir, resume: true });
+    const journal = OrderJournal.read(runDir);
+    expect(journal.filter((e) => e.e === 'order' && e.order.id === r.orderId && e.order.status === 'Filled')).toHaveLength(1);
+    expect(journal.flatMap((e) => (e.e === 'fill' && e.fill.orderId === r.orderId ? [e.fill.quantity] : []))).toEqual([6]);
+    expect(started.engine!.execution.openOrders).toEqual([]);
+    await stop();
+  });
+
   it('an accepted order the journal has no status of (its pushes lost, or the process ended first) is looked up on resume too', async () => {
     const runDir = tempDir('pounce-run-');
     const restingId = await restingOrderThenStop(runDir);
