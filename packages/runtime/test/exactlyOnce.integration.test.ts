@@ -3,6 +3,7 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import type { Fill, Order } from '@pounce/core';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
+import { syntheticBars } from '@pounce/gateway';
 import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 import { startedOnGateway } from './startedOnGateway.ts';
 
@@ -124,6 +125,24 @@ describe('resume after the process was down', () => {
     expect(journaledStatuses(restingId).filter((st) => st === 'Cancelled')).toHaveLength(1);
     expect(journaledStatuses(stillWorking.orderId!).at(-1)).toBe('Submitted');
     expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([stillWorking.orderId]);
+    await stop();
+  });
+
+  it('a DAY order that expires while the process is down: its expiry is journaled once on resume', async () => {
+    // Two session days of bars: the gateway expires DAY orders when the next session day begins.
+    const day = (start: number, seed: number) => syntheticBars({ symbols: ['AAA'], bars: 20, seed, start });
+    started.gw = await startTestGateway({ stateDir: tempDir('pounce-gw-'), bars: [...day(Date.UTC(2024, 0, 2, 14, 30), 11), ...day(Date.UTC(2024, 0, 3, 14, 30), 12)] });
+    started.gw.advance(5);
+    const runDir = tempDir('pounce-run-');
+    const restingId = await restingOrderThenStop(runDir);
+    const gw = started.gw;
+    gw.advance(20); // into the next session day
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === restingId && o.status === 'Cancelled'));
+
+    await session({ runDir, resume: true });
+    const finals = OrderJournal.read(runDir).flatMap((e) => (e.e === 'order' && e.order.id === restingId && e.order.status === 'Cancelled' ? [e.order.remark] : []));
+    expect(finals).toEqual([expect.stringMatching(/expired/)]);
+    expect(started.engine!.execution.openOrders).toEqual([]);
     await stop();
   });
 
