@@ -7,8 +7,8 @@ const WEEK = 7 * 24 * HOUR;
  * A zone's UTC offsets, learned lazily and shared by every user of that zone in the process (an
  * Intl lookup costs microseconds; daily files have a new date on every row, a daily replay a new
  * day on every step). Offsets are sampled on a weekly grid; where two neighbours differ, the
- * change instant is found by bisection to the second. That relies on no zone changing its offset twice within a week (SessionDay in matching
- * relies on it too); the tests check every day of 1970-2037 in zones with unusual rules.
+ * change instant is found by bisection to the second. That relies on no zone changing its offset
+ * twice within a week; the tests check every day of 1970-2037 in zones with unusual rules.
  *
  * @example
  * ```ts

@@ -1,23 +1,23 @@
+import { ZoneOffsets } from '@pounce/calendar';
 import { IANAZone } from 'luxon';
 
 const DAY = 86_400_000;
-/** Offsets are probed this far apart; no real zone changes its offset twice within a week. */
-const WINDOW = 7 * DAY;
 
 /**
  * Maps epoch ms to the exchange session day (days since 1970-01-01 in the zone's local time),
- * for DAY-order expiry. The zone's UTC offset is looked up once per week-long window in which it
- * is constant (luxon's Intl lookup costs microseconds; this runs per replay step).
+ * for DAY-order expiry. The zone's offset comes from its learned offsets (ZoneOffsets, exact to the
+ * second) and is kept while it holds for the next day: this runs per replay step.
  */
 export class SessionDay {
-  private readonly tz: IANAZone;
+  private readonly offsets: ZoneOffsets;
   private from = 1;
   private to = 0;
   private offsetMs = 0;
 
   constructor(readonly zone = 'America/New_York') {
-    this.tz = IANAZone.create(zone);
-    if (!this.tz.isValid) throw new Error(`session zone: "${zone}" is not an IANA time zone`);
+    const tz = IANAZone.create(zone);
+    if (!tz.isValid) throw new Error(`session zone: "${zone}" is not an IANA time zone`);
+    this.offsets = ZoneOffsets.of(tz);
   }
 
   of(ms: number): number {
@@ -26,11 +26,9 @@ export class SessionDay {
   }
 
   private locate(ms: number): void {
-    const here = this.tz.offset(ms);
-    const later = this.tz.offset(ms + WINDOW);
-    this.offsetMs = here * 60_000;
+    this.offsetMs = this.offsets.offsetMs(ms);
     this.from = ms;
-    // A change inside the window: trust this offset only for the next hour and probe again.
-    this.to = here === later ? ms + WINDOW : ms + 3_600_000;
+    // Near a clock change nothing is kept: the next instant is asked again.
+    this.to = this.offsets.constantOver(ms, ms + DAY) === this.offsetMs ? ms + DAY : ms + 1;
   }
 }

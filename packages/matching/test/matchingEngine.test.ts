@@ -262,4 +262,14 @@ describe('SessionDay', () => {
     expect(ny('2024-11-04T00:00:00-05:00') - ny('2024-11-03T23:59:00-05:00')).toBe(1);
     expect(() => new SessionDay('Mars/Olympus')).toThrow(/not an IANA time zone/);
   });
+
+  it('gives the right day just after a clock change that was near when it was last asked (Sao Paulo went back at midnight on 2019-02-17)', async () => {
+    const { SessionDay } = await import('../src/index.ts');
+    const d = new SessionDay('America/Sao_Paulo');
+    const day = (y: number, m: number, dd: number) => Date.UTC(y, m - 1, dd) / 86_400_000;
+    expect(d.of(Date.parse('2019-02-17T01:45:00Z'))).toBe(day(2019, 2, 16)); // 23:45 at -02
+    // 02:30Z is 23:30 at -03 after the change: still the 16th (before, the offset kept from 01:45 dated it the 17th).
+    expect(d.of(Date.parse('2019-02-17T02:30:00Z'))).toBe(day(2019, 2, 16));
+    expect(d.of(Date.parse('2019-02-17T03:00:00Z'))).toBe(day(2019, 2, 17));
+  });
 });
