@@ -145,8 +145,12 @@ function readNodeJournal(nodeDir: string): Array<Partial<NodeStartLine> | Partia
 
 /** Reads the capital each strategy's book started with from a node journal. */
 export function readNodeCapital(nodeDir: string): Map<string, number> {
+  return capitalOf(readNodeJournal(nodeDir));
+}
+
+function capitalOf(lines: ReturnType<typeof readNodeJournal>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const e of readNodeJournal(nodeDir)) if (e.e === 'node') for (const s of (e as Partial<NodeStartLine>).strategies ?? []) out.set(s.tag, s.capital);
+  for (const e of lines) if (e.e === 'node') for (const s of (e as Partial<NodeStartLine>).strategies ?? []) out.set(s.tag, s.capital);
   return out;
 }
 
@@ -240,17 +244,18 @@ export class TradingNode {
 
   private async begin(): Promise<void> {
     const { venue, nodeDir } = this.o;
+    const prior = readNodeJournal(nodeDir);
     // A node folder holds one node: continued by a resume, never started again as a second one
     // (its node lines could then name two accounts, and its strategies' journals two runs).
-    if (!this.o.resume && readNodeJournal(nodeDir).some((e) => e.e === 'node')) throw new Error(`node folder ${nodeDir} already holds a node; resume it, or start the new node in another folder`);
+    if (!this.o.resume && prior.some((e) => e.e === 'node')) throw new Error(`node folder ${nodeDir} already holds a node; resume it, or start the new node in another folder`);
     if (this.o.resume) {
       // Checked before anything starts: a strategy added since the last run must not trade on
       // another account while an older one's engine refuses it (see TradingEngine's own check).
-      const was = readNodeJournal(nodeDir).find((e): e is Partial<NodeStartLine> => e.e === 'node' && typeof (e as Partial<NodeStartLine>).account === 'string')?.account;
+      const was = prior.find((e): e is Partial<NodeStartLine> => e.e === 'node' && typeof (e as Partial<NodeStartLine>).account === 'string')?.account;
       if (was !== undefined && was !== venue.account) throw new Error(`resume: this node's journal is for account ${was}, the venue's account is ${venue.account}; a node never moves to another account (start a new node instead)`);
     }
     mkdirSync(join(nodeDir, 'strategies'), { recursive: true });
-    const priorCapital = this.o.resume ? readNodeCapital(nodeDir) : new Map<string, number>();
+    const priorCapital = this.o.resume ? capitalOf(prior) : new Map<string, number>();
     this.journalFd = openSync(this.journalPath, 'a');
     // One connection for every strategy; the router subscribes before any strategy can place an order.
     await venue.start();
