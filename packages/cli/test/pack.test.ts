@@ -117,6 +117,8 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     // The shipped NVDA history (in the installed gateway package) gives the strategy trades to make.
     expect(report.fills.length).toBeGreaterThan(10);
     expect(r.stdout).toContain('report');
+    // The one-file strategy was compiled once, beside the install's node_modules (no tsx loader thread).
+    expect(readdirSync(join(dir, 'node_modules', '.cache', 'pounce', 'strategies')).filter((f) => f.endsWith('.mjs'))).toHaveLength(1);
   });
 
   it('paper-trades the outside strategy on the embedded gateway from the build: signed HTTP, the TLS protobuf push, node-forge', async () => {

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { compiledStrategyUrl } from './compiledStrategy.ts';
 
 /** True when this module runs from the build (dist/*.js), not from its TypeScript sources. */
 const FROM_BUILD = import.meta.url.endsWith('.js');
@@ -6,13 +7,20 @@ let tsxRegistered: Promise<void> | undefined;
 
 /**
  * Imports a strategy plugin module by file path. Plugins are TypeScript files loaded at run time, and
- * Node 20 cannot load `.ts`: when Pounce runs from its build, tsx's loader is registered (once per
- * thread, on the first `.ts` plugin) to compile them. Run from sources (tsx, vitest), `.ts` loads already.
+ * Node 20 cannot load `.ts`: when Pounce runs from its build, a one-file plugin is compiled once to a
+ * kept module (`compiledStrategyUrl`), and any other is loaded through tsx's loader (registered once
+ * per thread). Run from sources (tsx, vitest), `.ts` loads already.
  * @example
  * const mod = (await importPlugin('strategies/sma-cross/index.ts')) as { default: StrategyDefinition };
  */
 export async function importPlugin(path: string): Promise<unknown> {
   if (FROM_BUILD && /\.[cm]?tsx?$/.test(path)) {
+    const compiled = /\.m?ts$/.test(path) ? await compiledStrategyUrl(path) : undefined;
+    if (compiled) {
+      // Stack traces name the .ts file and line through the module's inline map, as under tsx.
+      process.setSourceMapsEnabled(true);
+      return import(compiled);
+    }
     tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
       register();
     });
