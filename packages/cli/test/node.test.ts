@@ -8,7 +8,7 @@ import { DEFAULT_DATA } from '@pounce/gateway';
 import { tieredFees, type MarketBar } from '@pounce/matching';
 import { loadStrategy, parseClientOrderId, TradingEngine, TradingNode, type NodeStrategy } from '@pounce/runtime';
 import { startEmbeddedVenue } from '../src/venue/embeddedVenue.ts';
-import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
+import { STRATEGIES_DIR } from '../src/commands/strategiesDir.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

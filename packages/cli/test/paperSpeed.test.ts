@@ -9,7 +9,7 @@ import { perShareFees, type MarketBar } from '@pounce/matching';
 import { defineStrategy, loadStrategy, TradingEngine } from '@pounce/runtime';
 import { runParity } from '../src/parity/runParity.ts';
 import { startEmbeddedVenue } from '../src/venue/embeddedVenue.ts';
-import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
+import { STRATEGIES_DIR } from '../src/commands/strategiesDir.ts';
 
 /** Bars of the replay steps [from, to) of the strategy's default data (a window that trades). */
 function window(symbols: readonly string[], from: number, to: number): MarketBar[] {

@@ -6,7 +6,7 @@ import { DEFAULT_DATA, syntheticBars } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
 import { defineStrategy, listStrategies, loadStrategy } from '@pounce/runtime';
 import { runParity } from '../src/parity/runParity.ts';
-import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
+import { STRATEGIES_DIR } from '../src/commands/strategiesDir.ts';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const SHARED_NAME: Record<string, string> = { NVDA: 'nvda-1999-2014.csv', ORCL: 'orcl-1995-2014.csv', IDX: '2006-min-005.csv' };

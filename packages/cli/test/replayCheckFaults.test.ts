@@ -7,7 +7,7 @@ import { loadData } from '@pounce/backtest';
 import { DEFAULT_DATA, type Gateway } from '@pounce/gateway';
 import { DEFAULT_STARTING_CASH, tieredFees } from '@pounce/matching';
 import { loadStrategy, TradingEngine, type OpenApiVenue, type RiskLimits } from '@pounce/runtime';
-import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
+import { STRATEGIES_DIR } from '../src/commands/strategiesDir.ts';
 import { runReplayCheck, type ReplayCheckReport } from '../src/replayCheck/runReplayCheck.ts';
 import { startEmbeddedVenue } from '../src/venue/embeddedVenue.ts';
 import type { LockstepReplay } from '../src/venue/LockstepReplay.ts';

@@ -7,7 +7,7 @@ import type { Fill } from '@pounce/core';
 import { loadData, runBacktest } from '@pounce/backtest';
 import { DEFAULT_DATA } from '@pounce/gateway';
 import { loadStrategy } from '@pounce/runtime';
-import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
+import { STRATEGIES_DIR } from '../src/commands/strategiesDir.ts';
 import { childEnv, runPounce } from './childProcess.ts';
 
 

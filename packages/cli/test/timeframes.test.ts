@@ -9,7 +9,7 @@ import { feeModel, runBacktest } from '@pounce/backtest';
 import { DEFAULT_DATA, loadBarFiles } from '@pounce/gateway';
 import type { MarketBar } from '@pounce/matching';
 import { defineStrategy, loadStrategy, TradingEngine, type StrategyDefinition } from '@pounce/runtime';
-import { STRATEGIES_DIR } from '../src/commands/strategy.ts';
+import { STRATEGIES_DIR } from '../src/commands/strategiesDir.ts';
 import { startEmbeddedVenue } from '../src/venue/embeddedVenue.ts';
 
 const dirs: string[] = [];

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
-import { STRATEGIES_DIR } from './strategy.ts';
+import { STRATEGIES_DIR } from './strategiesDir.ts';
 
 /** A strategy name is its folder name: lower-case words joined by hyphens. */
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

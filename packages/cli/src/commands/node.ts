@@ -13,7 +13,7 @@ import { parseDuration } from './duration.ts';
 import { numberFlag, parseSpeed } from './gateway.ts';
 import { parseNodeConfig, type NodeConfig } from './nodeConfig.ts';
 import { formatStatus } from './statusLine.ts';
-import { STRATEGIES_DIR } from './strategy.ts';
+import { STRATEGIES_DIR } from './strategiesDir.ts';
 import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts';
 import { RunOps } from '../ops/RunOps.ts';
 import { watchedRun } from '../ops/watchedRun.ts';

@@ -8,7 +8,7 @@ import { progressBar } from './progressBar.ts';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskHelpLines, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
-import { STRATEGIES_DIR } from './strategy.ts';
+import { STRATEGIES_DIR } from './strategiesDir.ts';
 
 const OPTIONS = {
   data: { type: 'string', multiple: true, value: 'SYM=FILE', help: 'CSV history (default: the shipped history of the strategy\'s symbols)' },

@@ -5,7 +5,7 @@ import { replayCheckHtml } from '../replayCheck/replayCheckHtml.ts';
 import { runReplayCheck } from '../replayCheck/runReplayCheck.ts';
 import type { CommandSpec } from '../commandLine/CommandSpec.ts';
 import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
-import { STRATEGIES_DIR } from './strategy.ts';
+import { STRATEGIES_DIR } from './strategiesDir.ts';
 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 

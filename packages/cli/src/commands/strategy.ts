@@ -1,7 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readReportParams } from '@pounce/backtest';
 import { loadConfig, resolveConfigPath } from '@pounce/core';
 import type { Order } from '@pounce/core';
@@ -23,9 +22,7 @@ import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts
 import { watchedRun } from '../ops/watchedRun.ts';
 import { RunOps } from '../ops/RunOps.ts';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The strategies folder: the repo's `strategies/`, or `POUNCE_STRATEGIES_DIR` when set (`new` writes there too). */
-export const STRATEGIES_DIR = process.env.POUNCE_STRATEGIES_DIR ? resolve(process.env.POUNCE_STRATEGIES_DIR) : join(ROOT, 'strategies');
+import { STRATEGIES_DIR } from './strategiesDir.ts';
 
 const OPTIONS = {
   list: { type: 'boolean', help: 'list the strategies in strategies/ with their symbols and parameters' },

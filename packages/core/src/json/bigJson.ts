@@ -1,4 +1,9 @@
-import { isInteger, isSafeNumber, parse, stringify } from 'lossless-json';
+import type * as losslessJsonTypes from 'lossless-json';
+import { onFirstUse } from '../modules/onFirstUse.ts';
+
+// Its one-file build, on first use: the ESM build's 31 modules took ~23 ms of every command's
+// start-up, backtests included, which never parse the wire.
+const losslessJson = onFirstUse<typeof losslessJsonTypes>(import.meta.url, 'lossless-json');
 
 /**
  * JSON for the OpenAPI: integers beyond 2^53 (64-bit order ids) parse as `bigint` instead of
@@ -11,12 +16,13 @@ import { isInteger, isSafeNumber, parse, stringify } from 'lossless-json';
  * ```
  */
 export function parseBigJson(text: string): unknown {
+  const { isInteger, isSafeNumber, parse } = losslessJson();
   return parse(text, null, (value: string) => (isInteger(value) && !isSafeNumber(value) ? BigInt(value) : Number(value)));
 }
 
 /** Stringifies with `bigint` support (emitted as JSON numbers, digits intact). */
 export function stringifyBigJson(value: unknown): string {
-  return stringify(value) ?? 'null';
+  return losslessJson().stringify(value) ?? 'null';
 }
 
 /** An id as the client hands it out: a decimal string, whatever width it had on the wire. */
