@@ -11,7 +11,7 @@ const FLUSH_BYTES = 1 << 16;
 
 /**
  * Items written to a JSON-lines file as they happen, then read back one at a time: however many
- * items a run makes (fills, trades; equity points have EquitySpool), memory holds about 64 KiB of them.
+ * items a run makes (fills, trades; equity points have EquityJsonSpool), memory holds about 64 KiB of them.
  *
  * @example
  * ```ts

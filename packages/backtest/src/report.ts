@@ -1,12 +1,15 @@
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
 import type { EquityPoint } from './BacktestVenue.ts';
-import { CurveChart } from './curveChart.ts';
+import { CurveChart, type ChartSeries } from './curveChart.ts';
+import { equityPointJson, finiteJson, JsonArrayText } from './equityJson.ts';
 import type { BacktestFill } from './fillAudit.ts';
 import type { Trade } from './roundTrips.ts';
 import type { BacktestResult } from './runBacktest.ts';
+
+export { epochMsText, equityPointJson } from './equityJson.ts';
 
 /**
  * What a report holds. Fills, trades and equity points are arrays, or read from disk as they are
@@ -88,14 +91,13 @@ export function reportHtml(r: ReportData): string {
   for (const p of r.equity) chart.add(p);
   const recent = new RecentTrades(HTML_TRADES);
   for (const t of r.trades) recent.add(t);
-  return renderHtml(r, chart, recent);
+  return renderHtml(r, chart.series(), recent);
 }
 
-function renderHtml(r: ReportData, chart: CurveChart, recent: RecentTrades): string {
+function renderHtml(r: Omit<ReportData, 'equity'>, series: ChartSeries, recent: RecentTrades): string {
   const require = createRequire(import.meta.url);
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const series = chart.series();
   const trades = recent.shown().map((t) => `<tr><td>${t.symbol}</td><td>${t.side}</td><td>${t.quantity}</td><td>${new Date(t.entryTime).toISOString().slice(0, 10)}</td><td>${t.entryPrice.toFixed(4)}</td><td>${new Date(t.exitTime).toISOString().slice(0, 10)}</td><td>${t.exitPrice.toFixed(4)}</td><td>${(t.fees ?? 0).toFixed(2)}</td><td class="${t.pnl >= 0 ? 'up' : 'down'}">${t.pnl.toFixed(2)}</td></tr>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(r.strategy)} backtest</title>
 <style>${css}
@@ -126,38 +128,84 @@ document.body.dataset.ready = 'true';
  * is written.
  */
 export function writeReport(dir: string, r: ReportData): { json: string; html: string } {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'report.json');
-  const html = join(dir, 'report.html');
+  const { json, html } = reportPaths(dir);
   const chart = new CurveChart();
   const recent = new RecentTrades(HTML_TRADES);
-  writeReportJson(json, { ...r, equity: tap(r.equity, (p) => chart.add(p)), trades: tap(r.trades, (t) => recent.add(t)) });
-  writeFileSync(html, renderHtml(r, chart, recent));
-  return { json, html };
-}
-
-const finite = (_k: string, v: unknown) => (v === Infinity ? 'Infinity' : v);
-
-/**
- * report.json, written piece by piece: a long run has millions of equity points and fills, and one
- * JSON.stringify of it all held the whole text (hundreds of MB) in memory. One line per point and
- * per fill.
- */
-function writeReportJson(path: string, r: ReportData): void {
-  const { trades, equity, fills, ...rest } = r;
-  const fd = openSync(path, 'w');
+  const fd = openSync(json, 'w');
   try {
-    const head = JSON.stringify(rest, finite, 1);
-    writeSync(fd, `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n "trades": `);
-    writeJsonArray(fd, trades);
-    writeSync(fd, ',\n "fills": ');
-    writeJsonArray(fd, fills, fillJson);
-    writeSync(fd, ',\n "equity": ');
-    writeJsonArray(fd, equity, equityPointJson);
+    writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
+    writeJsonArray(fd, tap(r.equity, (p) => chart.add(p)), equityPointJson);
     writeSync(fd, '\n}\n');
   } finally {
     closeSync(fd);
   }
+  writeFileSync(html, renderHtml(r, chart.series(), recent));
+  return { json, html };
+}
+
+/**
+ * The equity curve of a report whose text was written elsewhere as the run went (EquityJsonSpool):
+ * the file holding report.json's `equity` array, and the chart data drawn from the same points.
+ */
+export interface WrittenEquity {
+  /** A file with the array's text, as `writeReport` writes it for the same points. */
+  file: string;
+  series: ChartSeries;
+}
+
+/**
+ * writeReport for a run whose equity text is being written by another thread: everything else is
+ * written while `equity` is awaited, then its text is copied in. report.json and report.html are
+ * byte for byte what writeReport writes for the same points.
+ */
+export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'equity'>, equity: Promise<WrittenEquity>): Promise<{ json: string; html: string }> {
+  const { json, html } = reportPaths(dir);
+  const recent = new RecentTrades(HTML_TRADES);
+  const fd = openSync(json, 'w');
+  let series: ChartSeries;
+  try {
+    writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
+    const written = await equity;
+    series = written.series;
+    appendFile(fd, written.file);
+    writeSync(fd, '\n}\n');
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(html, renderHtml(r, series, recent));
+  return { json, html };
+}
+
+function reportPaths(dir: string): { json: string; html: string } {
+  mkdirSync(dir, { recursive: true });
+  return { json: join(dir, 'report.json'), html: join(dir, 'report.html') };
+}
+
+/** Copies the file at `path` to the end of what `fd` holds, 1 MiB at a time. */
+function appendFile(fd: number, path: string): void {
+  const from = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let n = readSync(from, buf, 0, buf.length, null); n > 0; n = readSync(from, buf, 0, buf.length, null)) writeSync(fd, buf, 0, n);
+  } finally {
+    closeSync(from);
+  }
+}
+
+/**
+ * report.json up to its last array, written piece by piece: a long run has millions of equity
+ * points and fills, and one JSON.stringify of it all held the whole text (hundreds of MB) in
+ * memory. One line per trade, per fill and (after this) per point. The equity array follows.
+ */
+function writeReportHead(fd: number, r: Omit<ReportData, 'equity'> & { equity?: unknown }): void {
+  // The equity array is written after this, by the caller (a result's own `equity` is not the head's).
+  const { trades, fills, equity: _equity, ...rest } = r;
+  const head = JSON.stringify(rest, finiteJson, 1);
+  writeSync(fd, `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n "trades": `);
+  writeJsonArray(fd, trades);
+  writeSync(fd, ',\n "fills": ');
+  writeJsonArray(fd, fills, fillJson);
+  writeSync(fd, ',\n "equity": ');
 }
 
 /** One fill as JSON on one line (its numbers are finite: no replacer needed). */
@@ -166,47 +214,26 @@ export function fillJson(f: BacktestFill): string {
 }
 
 /**
- * One equity point as JSON.stringify writes it, without a replacer: calling the replacer for every
- * key of millions of points was most of the report's time. Non-finite values take the slow path.
- */
-export function equityPointJson(p: EquityPoint): string {
-  if (!Number.isFinite(p.equity) || !Number.isFinite(p.gross) || (p.benchmark !== undefined && !Number.isFinite(p.benchmark))) return JSON.stringify(p, finite);
-  return `{"time":${epochMsText(p.time)},"equity":${p.equity},"gross":${p.gross}${p.benchmark !== undefined ? `,"benchmark":${p.benchmark}` : ''}}`;
-}
-
-/**
- * An epoch-ms time as String() writes it, from two small integers: V8 turns an integer above 2^31
- * into text by its general double path, ~0.2 µs each, a seventh of a million-point report.
- */
-export function epochMsText(t: number): string {
-  if (!(t >= 1e6 && t < 1e15 && Number.isInteger(t))) return String(t);
-  const high = Math.floor(t / 1e6);
-  return `${high}${String(t - high * 1e6 + 1e6).slice(1)}`;
-}
-
-/**
  * Writes `items` as a JSON array, one item per line, about 64 KiB per write: text held longer
  * outlives the young generation and grows the old one (see JsonLinesSpool).
  */
-function writeJsonArray<T>(fd: number, items: Iterable<T>, toJson: (item: T) => string = (x) => JSON.stringify(x, finite)): void {
-  writeSync(fd, '[');
-  let written = 0;
+function writeJsonArray<T>(fd: number, items: Iterable<T>, toJson: (item: T) => string = (x) => JSON.stringify(x, finiteJson)): void {
+  const array = new JsonArrayText();
+  writeSync(fd, array.open);
   let part: string[] = [];
   let bytes = 0;
-  const flush = () => {
-    writeSync(fd, `${written === 0 ? '\n  ' : ',\n  '}${part.join(',\n  ')}`);
-    written += part.length;
-    part = [];
-    bytes = 0;
-  };
   for (const item of items) {
     const text = toJson(item);
     part.push(text);
     bytes += text.length;
-    if (bytes >= 1 << 16) flush();
+    if (bytes >= 1 << 16) {
+      writeSync(fd, array.part(part));
+      part = [];
+      bytes = 0;
+    }
   }
-  if (part.length > 0) flush();
-  writeSync(fd, written > 0 ? '\n ]' : ']');
+  if (part.length > 0) writeSync(fd, array.part(part));
+  writeSync(fd, array.close());
 }
 
 /**

@@ -1,16 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EquitySpool } from './equitySpool.ts';
+import { EquityJsonSpool } from './equityJsonSpool.ts';
 import { FillSpool } from './fillSpool.ts';
 import { JsonLinesSpool } from './jsonLinesSpool.ts';
-import { writeReport, type ReportData } from './report.ts';
+import { writeReportWithEquity, type ReportData } from './report.ts';
 import type { Trade } from './roundTrips.ts';
 import type { BacktestOptions, BacktestResult } from './runBacktest.ts';
 
 /**
- * A report folder filled as the run goes: each fill, trade and equity point is written to a
- * file there (fills.jsonl, trades.jsonl; equity.f64, doubles) when it happens, and none is
- * kept in memory; `write` then builds report.json and report.html from those files, one item at a
+ * A report folder filled as the run goes: each fill and trade is written to a file there
+ * (fills.jsonl, trades.jsonl) when it happens, and each equity point goes to a thread that writes
+ * report.json's equity text as the run goes (equity.json.part, see EquityJsonSpool); none is kept
+ * in memory. `write` then builds report.json and report.html from those files, one item at a
  * time, and deletes them. The metrics come from the run's running sums, the same figures a run
  * that keeps everything gives. This is what `npm run backtest` does.
  *
@@ -18,19 +19,19 @@ import type { BacktestOptions, BacktestResult } from './runBacktest.ts';
  * ```ts
  * const report = new StreamedReport('.pounce/reports/run1');
  * const r = await runBacktest({ def, bars: streamData(['NVDA=nvda.csv']), ...report.sinks() });
- * report.write(r, { createdAt: new Date().toISOString(), data: { fingerprint, files } });
+ * await report.write(r, { createdAt: new Date().toISOString(), data: { fingerprint, files } });
  * ```
  */
 export class StreamedReport {
   readonly fills: FillSpool;
   readonly trades: JsonLinesSpool<Trade>;
-  readonly equity: EquitySpool;
+  readonly equity: EquityJsonSpool;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.fills = new FillSpool(join(dir, 'fills.jsonl'));
     this.trades = new JsonLinesSpool<Trade>(join(dir, 'trades.jsonl'));
-    this.equity = new EquitySpool(join(dir, 'equity.f64'));
+    this.equity = new EquityJsonSpool(join(dir, 'equity.json.part'));
   }
 
   /** runBacktest options that send every fill, trade and equity point here and keep none in memory. */
@@ -39,16 +40,22 @@ export class StreamedReport {
   }
 
   /** Writes report.json and report.html from the run's result and the spooled files, then deletes those (also when the write fails). */
-  write(result: BacktestResult, meta: Pick<ReportData, 'createdAt' | 'data'>): { json: string; html: string } {
+  async write(result: BacktestResult, meta: Pick<ReportData, 'createdAt' | 'data'>): Promise<{ json: string; html: string }> {
     try {
-      return writeReport(this.dir, { ...result, version: 1, ...meta, fills: this.fills.read(), trades: this.trades.read(), equity: this.equity.read() });
+      // The equity text is finished by its thread while the rest of report.json is written.
+      const equity = this.equity.finish();
+      // Read by writeReportWithEquity; until then an early rejection must not go unhandled.
+      equity.catch(() => undefined);
+      return await writeReportWithEquity(this.dir, { ...result, version: 1, ...meta, fills: this.fills.read(), trades: this.trades.read() }, equity);
     } finally {
-      this.remove();
+      await this.remove();
     }
   }
 
-  /** Deletes the spooled files (after `write`, or when the run failed). */
-  remove(): void {
-    for (const spool of [this.fills, this.trades, this.equity]) spool.remove();
+  /** Deletes the spooled files (after `write`, or when the run failed); resolves once they are gone. */
+  async remove(): Promise<void> {
+    this.fills.remove();
+    this.trades.remove();
+    await this.equity.remove();
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import smaCross from '../../../strategies/sma-cross/index.ts';
-import { CurveChart, EquitySpool, reportHtml, runBacktest, streamData, StreamedReport, writeReport, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
+import { CurveChart, EQUITY_MAX_BACKLOG, EquityJsonSpool, reportHtml, runBacktest, streamData, StreamedReport, writeReport, writeReportWithEquity, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
 
 const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
 const SPECS = [`ORCL=${data('orcl-1995-2014.csv')}`, `NVDA=${data('nvda-1999-2014.csv')}`];
@@ -42,7 +42,7 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(report.fills.count).toBe(full.fills.length);
     expect(report.trades.count).toBe(full.trades.length);
     expect(report.equity.count).toBe(full.equity.length);
-    const files = report.write(lean, meta);
+    const files = await report.write(lean, meta);
 
     expect(lean.metrics).toEqual(full.metrics);
     expect(full.trades.length).toBeGreaterThan(50);
@@ -59,16 +59,16 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(report.fills.count).toBeGreaterThan(0);
     // A folder where report.json goes: writing it fails (as root too, unlike a read-only folder).
     mkdirSync(join(dir, 'report.json'));
-    expect(() => report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).toThrow(/EISDIR/);
+    await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/EISDIR/);
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 
-  it('a failed run removes its spooled files', () => {
+  it('a failed run removes its spooled files', async () => {
     const dir = join(tempDir(), 'failed');
     const report = new StreamedReport(dir);
     report.sinks().onEquity!({ time: 0, equity: 1, gross: 0 });
-    report.remove();
-    expect(existsSync(join(dir, 'equity.f64'))).toBe(false);
+    await report.remove();
+    expect(existsSync(join(dir, 'equity.json.part'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
@@ -119,22 +119,53 @@ function minimalReport(equity: EquityPoint[]): ReportData {
   };
 }
 
-describe('EquitySpool', () => {
-  it('reads back exactly the points added, benchmark or not, across many chunks, extreme values included', () => {
+describe('EquityJsonSpool', () => {
+  const points: EquityPoint[] = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0
+    ? { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 + i / 7, gross: i / 3 }
+    : { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 - i * 0.1, gross: 0, benchmark: i === 5 ? Number.NaN : 99_999.123456789 + i }));
+  points.push({ time: 0, equity: Number.POSITIVE_INFINITY, gross: -0, benchmark: Number.MIN_VALUE });
+
+  it('its thread writes the equity text and chart writeReport writes for the same points, across many chunks, extreme values included', async () => {
     const dir = tempDir();
-    const spool = new EquitySpool(join(dir, 'equity.f64'));
-    const points: EquityPoint[] = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0
-      ? { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 + i / 7, gross: i / 3 }
-      : { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 - i * 0.1, gross: 0, benchmark: i === 5 ? Number.NaN : 99_999.123456789 + i }));
-    points.push({ time: 0, equity: Number.POSITIVE_INFINITY, gross: -0, benchmark: Number.MIN_VALUE });
+    const kept = writeReport(join(dir, 'kept'), minimalReport(points));
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
     for (const p of points) spool.add(p);
     expect(spool.count).toBe(points.length);
-    expect([...spool.read()]).toEqual(points);
-    // A second read reads the file afresh.
-    expect([...spool.read()].length).toBe(points.length);
-    spool.remove();
-    expect(existsSync(join(dir, 'equity.f64'))).toBe(false);
-    // Its descriptor is closed (and may be another file's now): nothing more is written.
-    expect(() => spool.add(points[0]!)).toThrow(/equity\.f64: the spool is closed/);
+    const { equity: _all, ...rest } = minimalReport([]);
+    const written = await writeReportWithEquity(join(dir, 'threaded'), rest, spool.finish());
+    expect(readFileSync(written.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
+    expect(readFileSync(written.html, 'utf8')).toBe(readFileSync(kept.html, 'utf8'));
+    await spool.remove();
+    expect(existsSync(join(dir, 'equity.json.part'))).toBe(false);
+    expect(() => spool.add(points[0]!)).toThrow(/equity\.json\.part: the spool is finished or removed/);
+  });
+
+  it('the run waits for the thread once it is EQUITY_MAX_BACKLOG chunks behind: memory stays bounded', async () => {
+    const dir = tempDir();
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
+    // Added at once, while the thread is still starting: without the wait all of them would be queued.
+    const chunks = EQUITY_MAX_BACKLOG + 8;
+    for (let i = 0; i < chunks * 2048; i++) spool.add({ time: i, equity: 1, gross: 0 });
+    expect(spool.backlog).toBeLessThanOrEqual(EQUITY_MAX_BACKLOG);
+    await spool.finish();
+    expect(spool.backlog).toBe(0);
+    await spool.remove();
+  });
+
+  it('an empty curve is an empty array', async () => {
+    const dir = tempDir();
+    const kept = writeReport(join(dir, 'kept'), minimalReport([]));
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
+    const { equity: _none, ...rest } = minimalReport([]);
+    const written = await writeReportWithEquity(join(dir, 'threaded'), rest, spool.finish());
+    expect(readFileSync(written.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
+    await spool.remove();
+  });
+
+  it('a thread that cannot write its file fails finish() with the reason', async () => {
+    const spool = new EquityJsonSpool(join(tempDir(), 'no-such-folder', 'equity.json.part'));
+    spool.add(points[0]!);
+    await expect(spool.finish()).rejects.toThrow(/ENOENT/);
+    await spool.remove();
   });
 });

@@ -232,7 +232,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
     result = await runBacktest({ def, rawParams: fixed, symbols, bars: 'bars' in data ? data.bars : data, cash, fees, slippageBps, participation, risk, ...actionsOpts, ...streamed.sinks(), onProgress });
   } catch (err) {
     // A failed run leaves no report folder behind.
-    streamed.remove();
+    await streamed.remove();
     if (!dirExisted) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -245,7 +245,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   out(`  ${'Rejected orders'.padEnd(21)}  ${String(result.rejected.count).padStart(12)}`);
   for (const r of result.rejected.reasons.slice(0, 10)) out(`    ${String(r.count).padStart(6)} x ${r.reason}`);
   if (result.rejected.reasons.length > 10) out(`    ... ${result.rejected.reasons.length - 10} more reasons in report.json`);
-  const files = streamed.write(result, { createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to } });
+  const files = await streamed.write(result, { createdAt: new Date().toISOString(), data: { fingerprint: data.fingerprint, files: data.files, from, to } });
   out(`\nreport    ${files.json}\n          ${files.html}`);
   out(`paper     npm run strategy -- ${def.name} --paper --from-report ${dir}`);
   return 0;
