@@ -65,11 +65,22 @@ describe('compiledStrategyUrl', () => {
     expect(second).not.toBe(first);
     expect(existsSync(fileURLToPath(first!))).toBe(false);
     expect(((await import(second!)) as { more: number }).more).toBe(1);
-    expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies'))).toHaveLength(1);
+    expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.endsWith('.mjs'))).toHaveLength(1);
   });
 
-  it('leaves to tsx a strategy that imports files of its own, and a file esbuild cannot compile', async () => {
-    const dir = project({ 'multi.ts': "import { x } from './part.ts';\nexport const y = x;\n", 'part.ts': 'export const x = 1;\n', 'broken.ts': 'export const = ;\n' });
+  it('bundles the files of its own a strategy imports, and compiles again when one of them changes', async () => {
+    const dir = project({ 'multi.ts': "import { x } from './lib/part.ts';\nexport const y: number = x * 2;\n", 'lib/part.ts': 'export const x: number = 1;\n' });
+    const first = await compiledStrategyUrl(join(dir, 'multi.ts'));
+    expect(((await import(first!)) as { y: number }).y).toBe(2);
+    expect(await compiledStrategyUrl(join(dir, 'multi.ts'))).toBe(first);
+    writeFileSync(join(dir, 'lib/part.ts'), 'export const x: number = 21;\n');
+    const second = await compiledStrategyUrl(join(dir, 'multi.ts'));
+    expect(second).not.toBe(first);
+    expect(((await import(second!)) as { y: number }).y).toBe(42);
+  });
+
+  it('leaves to tsx an imported file of its own that reads import.meta (it would see the strategy\'s), and a file esbuild cannot compile', async () => {
+    const dir = project({ 'multi.ts': "import { x } from './part.ts';\nexport const y = x;\n", 'part.ts': 'export const x = import.meta.url;\n', 'broken.ts': 'export const = ;\n' });
     expect(await compiledStrategyUrl(join(dir, 'multi.ts'))).toBeUndefined();
     expect(await compiledStrategyUrl(join(dir, 'broken.ts'))).toBeUndefined();
     expect(existsSync(join(dir, 'node_modules/.cache/pounce/strategies'))).toBe(false);

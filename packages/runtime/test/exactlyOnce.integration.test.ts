@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fill, Order } from '@pounce/core';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
@@ -126,6 +126,54 @@ describe('resume after the process was down', () => {
     expect(journaledStatuses(stillWorking.orderId!).at(-1)).toBe('Submitted');
     expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([stillWorking.orderId]);
     await stop();
+  });
+
+  it('a lookup that fails on resume is asked again a second later: the final status is journaled once, then the order leaves the open list', async () => {
+    const runDir = tempDir('pounce-run-');
+    const restingId = await restingOrderThenStop(runDir);
+    const gw = started.gw!;
+    await clientsFor(gw).api.cancelOrder(restingId);
+    await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === restingId && o.status === 'Cancelled'));
+    let lookups = 0;
+    await session({ runDir, resume: true, venue: (v) => {
+      const real = v.orderById.bind(v);
+      v.orderById = async (id) => {
+        if (++lookups === 1) throw new Error('venue busy');
+        return real(id);
+      };
+    } });
+    const cancelled = () => OrderJournal.read(runDir).filter((e) => e.e === 'order' && e.order.id === restingId && e.order.status === 'Cancelled');
+    // The first reconcile could not tell: the order is still counted as working.
+    expect(cancelled()).toHaveLength(0);
+    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([restingId]);
+    await until(() => cancelled().length > 0, 5000);
+    expect(cancelled()).toHaveLength(1);
+    expect(started.engine!.execution.openOrders).toEqual([]);
+    expect(lookups).toBe(2);
+    await stop();
+  });
+
+  it('a start that fails after its first reconcile could not look an order up makes no reconcile later', async () => {
+    const runDir = tempDir('pounce-run-');
+    await restingOrderThenStop(runDir);
+    // A folder where the start writes start-equity: the start fails after the first reconcile.
+    rmSync(join(runDir, 'start-equity'));
+    mkdirSync(join(runDir, 'start-equity'));
+    let lookups = 0;
+    const c = clientsFor(started.gw!);
+    const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
+    venue.openOrders = async () => [];
+    venue.orderById = async () => {
+      lookups++;
+      throw new Error('venue busy');
+    };
+    const def = defineStrategy({ name: 'probe', params: {}, symbols: ['AAA'], setup() {} });
+    await expect(TradingEngine.start({ def, venue, runDir, resume: true })).rejects.toThrow(/EISDIR/);
+    expect(lookups).toBe(1);
+    // The retry the failed lookup scheduled (a second later) must not run for a run that never started.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(lookups).toBe(1);
+    await venue.stop();
   });
 
   it('a DAY order that expires while the process is down: its expiry is journaled once on resume', async () => {
