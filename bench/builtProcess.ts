@@ -3,7 +3,7 @@ import { dirname, join, basename } from 'node:path';
 
 /**
  * Runs a benchmark's TypeScript entry in a process of its own as the CLI runs: plain node, Pounce
- * from its build, the entry (and the strategy it imports) bundled once by esbuild. The benchmarks
+ * from its build, the entry (and the strategy it imports) bundled by esbuild at each call. The benchmarks
  * themselves run under tsx, whose loader thread adds ~34 MB of RSS that no `npm run backtest`
  * process has since strategies are compiled (not loaded through tsx): a memory row measures the
  * process a user runs. The bundle is written beside the entry (git-ignored), so that a bench
