@@ -15,9 +15,16 @@ const STALL_MS = 60_000;
 /** What the writer thread starts with. */
 export interface EquityWriterData {
   path: string;
-  /** Int32 [chunks written, failed (1)]: the thread's progress, read while the main thread waits for room. */
+  /** The thread's progress, read while the main thread waits for room (see EQUITY_PROGRESS). */
   progress: SharedArrayBuffer;
 }
+
+/**
+ * The progress buffer's layout: Int32 slots (chunks written; 1 once the thread failed; the byte
+ * length of its error message), then the message's UTF-8 bytes. A main thread blocked in `add`
+ * cannot receive the thread's 'error' event, so the reason travels here.
+ */
+export const EQUITY_PROGRESS = { written: 0, failed: 1, messageLength: 2, messageAt: 12, bytes: 12 + 1024 } as const;
 /** Points sent to the writer thread. */
 export interface EquityChunk {
   rows: Float64Array;
@@ -33,8 +40,8 @@ const WORKER = import.meta.url.endsWith('.ts') ? new URL('./equityJsonWorkerEntr
 /**
  * Equity points turned into report.json's `equity` text on a thread of their own while the run
  * goes, a chunk of 2,048 points at a time, with the report's chart gathered from the same points.
- * On one core the text of a million points (a year of minute bars) took ~0.5 s after the last bar,
- * a quarter of such a backtest; a second core now writes it while the replay runs, and the report
+ * On one core the text of a million points (two years of minute bars) took most of a second after
+ * the last bar (~0.9 s here, a quarter of such a backtest); a second core now writes it while the replay runs, and the report
  * copies the finished text in (`writeReportWithEquity`). The bytes are what writeReport writes for
  * the same points. Memory stays bounded: `add` waits when the thread is 64 chunks behind.
  *
@@ -52,7 +59,7 @@ export class EquityJsonSpool {
   private rows = new Float64Array(POINTS * EQUITY_ROW_WIDTH);
   private buffered = 0;
   private sent = 0;
-  private readonly progress = new Int32Array(new SharedArrayBuffer(8));
+  private readonly progress = new Int32Array(new SharedArrayBuffer(EQUITY_PROGRESS.bytes), 0, 3);
   private readonly worker: Worker;
   private failure: Error | undefined;
   private readonly done: Promise<EquityWriterDone>;
@@ -74,7 +81,7 @@ export class EquityJsonSpool {
 
   /** Chunks sent to the thread that it has not written yet. */
   get backlog(): number {
-    return this.sent - Atomics.load(this.progress, 0);
+    return this.sent - Atomics.load(this.progress, EQUITY_PROGRESS.written);
   }
 
   add(p: EquityPoint): void {
@@ -94,9 +101,9 @@ export class EquityJsonSpool {
   private send(): void {
     if (this.buffered === 0) return;
     let waited = 0;
-    for (let written = Atomics.load(this.progress, 0); this.sent - written >= EQUITY_MAX_BACKLOG; written = Atomics.load(this.progress, 0)) {
-      if (Atomics.load(this.progress, 1) === 1) throw new Error(`${this.path}: the equity writer thread failed`);
-      if (Atomics.wait(this.progress, 0, written, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
+    for (let written = Atomics.load(this.progress, EQUITY_PROGRESS.written); this.sent - written >= EQUITY_MAX_BACKLOG; written = Atomics.load(this.progress, EQUITY_PROGRESS.written)) {
+      if (Atomics.load(this.progress, EQUITY_PROGRESS.failed) === 1) throw new Error(`the equity writer thread failed: ${this.failureMessage()}`);
+      if (Atomics.wait(this.progress, EQUITY_PROGRESS.written, written, 1000) === 'timed-out' && (waited += 1000) >= STALL_MS) {
         throw new Error(`${this.path}: the equity writer thread wrote nothing for ${STALL_MS / 1000} s`);
       }
     }
@@ -105,6 +112,12 @@ export class EquityJsonSpool {
     this.sent++;
     this.rows = new Float64Array(POINTS * EQUITY_ROW_WIDTH);
     this.buffered = 0;
+  }
+
+  /** What the thread wrote of its error (see EQUITY_PROGRESS). */
+  private failureMessage(): string {
+    const length = Atomics.load(this.progress, EQUITY_PROGRESS.messageLength);
+    return Buffer.from(this.progress.buffer, EQUITY_PROGRESS.messageAt, length).toString('utf8');
   }
 
   /** Sends the last points and resolves once the text is whole on disk, with the chart's data. */

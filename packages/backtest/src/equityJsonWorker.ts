@@ -5,21 +5,29 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EquityPoint } from './BacktestVenue.ts';
 import { CurveChart } from './curveChart.ts';
 import { equityPointJson, JsonArrayText } from './equityJson.ts';
-import { EQUITY_ROW_WIDTH, type EquityChunk, type EquityWriterData, type EquityWriterDone } from './equityJsonSpool.ts';
+import { EQUITY_PROGRESS, EQUITY_ROW_WIDTH, type EquityChunk, type EquityWriterData, type EquityWriterDone } from './equityJsonSpool.ts';
 
 const { path, progress } = workerData as EquityWriterData;
 const port = parentPort!;
-const chunksDone = new Int32Array(progress);
+const chunksDone = new Int32Array(progress, 0, 3);
 
-/** Runs `f`; a throw also raises the shared failure flag, so a main thread waiting for room (EquityJsonSpool.add) wakes and sees it. */
+/**
+ * Runs `f`; a throw also leaves its reason in the shared progress buffer and raises the failure
+ * flag, so that a main thread waiting for room (EquityJsonSpool.add) wakes and can name it.
+ */
 function flagged<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
-    Atomics.store(chunksDone, 1, 1);
-    throw e;
+    const err = e instanceof Error ? e : new Error(String(e));
+    // fs errors of a descriptor do not name the file.
+    if (!err.message.includes(path)) err.message = `${path}: ${err.message}`;
+    const written = Buffer.from(err.message, 'utf8').copy(Buffer.from(progress, EQUITY_PROGRESS.messageAt, EQUITY_PROGRESS.bytes - EQUITY_PROGRESS.messageAt));
+    Atomics.store(chunksDone, EQUITY_PROGRESS.messageLength, written);
+    Atomics.store(chunksDone, EQUITY_PROGRESS.failed, 1);
+    throw err;
   } finally {
-    Atomics.notify(chunksDone, 0);
+    Atomics.notify(chunksDone, EQUITY_PROGRESS.written);
   }
 }
 
@@ -66,6 +74,6 @@ port.on('message', (m: EquityChunk | 'end') =>
       return;
     }
     write(m);
-    Atomics.add(chunksDone, 0, 1);
+    Atomics.add(chunksDone, EQUITY_PROGRESS.written, 1);
   }),
 );

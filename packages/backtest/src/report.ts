@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
@@ -136,8 +136,12 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
     writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
     writeJsonArray(fd, tap(r.equity, (p) => chart.add(p)), equityPointJson);
     writeSync(fd, '\n}\n');
-  } finally {
     closeSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    // A report.json cut short is not JSON: no report is better than a broken one.
+    rmSync(json, { force: true });
+    throw e;
   }
   writeFileSync(html, renderHtml(r, chart.series(), recent));
   return { json, html };
@@ -159,6 +163,8 @@ export interface WrittenEquity {
  * byte for byte what writeReport writes for the same points.
  */
 export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'equity'>, equity: Promise<WrittenEquity>): Promise<{ json: string; html: string }> {
+  // Awaited below; if the head fails first, its rejection must not go unhandled.
+  equity.catch(() => undefined);
   const { json, html } = reportPaths(dir);
   const recent = new RecentTrades(HTML_TRADES);
   const fd = openSync(json, 'w');
@@ -169,8 +175,11 @@ export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'eq
     series = written.series;
     appendFile(fd, written.file);
     writeSync(fd, '\n}\n');
-  } finally {
     closeSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(json, { force: true });
+    throw e;
   }
   writeFileSync(html, renderHtml(r, series, recent));
   return { json, html };

@@ -41,15 +41,17 @@ export class StreamedReport {
 
   /** Writes report.json and report.html from the run's result and the spooled files, then deletes those (also when the write fails). */
   async write(result: BacktestResult, meta: Pick<ReportData, 'createdAt' | 'data'>): Promise<{ json: string; html: string }> {
+    let files: { json: string; html: string };
     try {
       // The equity text is finished by its thread while the rest of report.json is written.
-      const equity = this.equity.finish();
-      // Read by writeReportWithEquity; until then an early rejection must not go unhandled.
-      equity.catch(() => undefined);
-      return await writeReportWithEquity(this.dir, { ...result, version: 1, ...meta, fills: this.fills.read(), trades: this.trades.read() }, equity);
-    } finally {
-      await this.remove();
+      files = await writeReportWithEquity(this.dir, { ...result, version: 1, ...meta, fills: this.fills.read(), trades: this.trades.read() }, this.equity.finish());
+    } catch (e) {
+      // The write's error is the one to report, not a failure to clean up after it.
+      await this.remove().catch(() => undefined);
+      throw e;
     }
+    await this.remove();
+    return files;
   }
 
   /** Deletes the spooled files (after `write`, or when the run failed); resolves once they are gone. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,17 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     mkdirSync(join(dir, 'report.json'));
     await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/EISDIR/);
     expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a report whose equity text could not be written leaves no report.json behind (not one cut short)', async () => {
+    const dir = join(tempDir(), 'full-disk');
+    mkdirSync(dir);
+    // Every write of the equity thread fails as on a full disk.
+    symlinkSync('/dev/full', join(dir, 'equity.json.part'));
+    const report = new StreamedReport(dir);
+    const r = await runBacktest({ def: smaCross, symbols: ['NVDA'], bars: streamData([SPECS[1]!]), ...report.sinks() });
+    await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/equity\.json\.part: .*ENOSPC/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a failed run removes its spooled files', async () => {
@@ -150,6 +161,19 @@ describe('EquityJsonSpool', () => {
     await spool.finish();
     expect(spool.backlog).toBe(0);
     await spool.remove();
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a thread that fails stops the run at its next wait for room, naming why', async () => {
+    const dir = tempDir();
+    const part = join(dir, 'equity.json.part');
+    symlinkSync('/dev/full', part);
+    const spool = new EquityJsonSpool(part);
+    expect(() => {
+      for (let i = 0; i < (EQUITY_MAX_BACKLOG + 2) * 2048; i++) spool.add({ time: i, equity: 1, gross: 0 });
+    }).toThrow(/the equity writer thread failed: .*equity\.json\.part: .*ENOSPC/);
+    await expect(spool.finish()).rejects.toThrow(/ENOSPC/);
+    await spool.remove();
+    expect(existsSync(part)).toBe(false);
   });
 
   it('an empty curve is an empty array', async () => {

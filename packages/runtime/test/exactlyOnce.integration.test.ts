@@ -135,10 +135,14 @@ describe('resume after the process was down', () => {
     await clientsFor(gw).api.cancelOrder(restingId);
     await until(() => gw.engine.ordersOf(gw.account).some((o) => o.id === restingId && o.status === 'Cancelled'));
     let lookups = 0;
+    // The retry's lookup waits for the test's checks of the state before it (a slow start must not race them).
+    let checked!: () => void;
+    const afterChecks = new Promise<void>((r) => (checked = r));
     await session({ runDir, resume: true, venue: (v) => {
       const real = v.orderById.bind(v);
       v.orderById = async (id) => {
         if (++lookups === 1) throw new Error('venue busy');
+        await afterChecks;
         return real(id);
       };
     } });
@@ -146,6 +150,7 @@ describe('resume after the process was down', () => {
     // The first reconcile could not tell: the order is still counted as working.
     expect(cancelled()).toHaveLength(0);
     expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([restingId]);
+    checked();
     await until(() => cancelled().length > 0, 5000);
     expect(cancelled()).toHaveLength(1);
     expect(started.engine!.execution.openOrders).toEqual([]);
@@ -156,7 +161,7 @@ describe('resume after the process was down', () => {
   it('a start that fails after its first reconcile could not look an order up makes no reconcile later', async () => {
     const runDir = tempDir('pounce-run-');
     await restingOrderThenStop(runDir);
-    // A folder where the start writes start-equity: the start fails after the first reconcile.
+    // A folder where the resumed start reads start-equity: the start fails after the first reconcile.
     rmSync(join(runDir, 'start-equity'));
     mkdirSync(join(runDir, 'start-equity'));
     let lookups = 0;
