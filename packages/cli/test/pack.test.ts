@@ -117,7 +117,7 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
     // The shipped NVDA history (in the installed gateway package) gives the strategy trades to make.
     expect(report.fills.length).toBeGreaterThan(10);
     expect(r.stdout).toContain('report');
-    // The strategy was compiled once, beside the install's node_modules (no tsx loader thread).
+    // The strategy was compiled into the install's node_modules/.cache (no tsx loader thread).
     expect(readdirSync(join(dir, 'node_modules', '.cache', 'pounce', 'strategies')).filter((f) => f.endsWith('.mjs'))).toHaveLength(1);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compiledStrategyUrl } from '../src/strategy/compiledStrategy.ts';
+import { compiledStrategyUrl, compileStrategy } from '../src/strategy/compiledStrategy.ts';
 
 const folders: string[] = [];
 afterEach(() => {
@@ -53,7 +53,7 @@ describe('compiledStrategyUrl', () => {
     expect(stack).toContain(`${file}:6:`);
   });
 
-  it('reuses the kept module while the source is unchanged, and replaces it when it changes', async () => {
+  it('compiles the same module for the same source, a new one when it changes', async () => {
     const dir = project({ 'a.ts': STRATEGY });
     const file = join(dir, 'a.ts');
     const first = await compiledStrategyUrl(file);
@@ -73,7 +73,7 @@ describe('compiledStrategyUrl', () => {
     expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.endsWith('.mjs')).sort()).toEqual([second, third].map((u) => basename(fileURLToPath(u!))).sort());
   });
 
-  it('compiles again when what compiles or resolves a file changes: a tsconfig it extends (array form), its package.json imports map', async () => {
+  it('follows what compiles or resolves a file as it is at each call: a tsconfig it extends (array form), its package.json imports map, a file that now wins resolution', async () => {
     const dir = project({
       'tsconfig.json': '{\n  // comments are allowed\n  "extends": ["./base.json"],\n}\n',
       'base.json': '{ "compilerOptions": { "useDefineForClassFields": false } }\n',
@@ -92,16 +92,26 @@ describe('compiledStrategyUrl', () => {
     writeFileSync(join(dir, 'package.json'), '{ "imports": { "#lib": "./lib/b.ts" } }\n');
     const third = await compiledStrategyUrl(file);
     expect(await import(third!)).toMatchObject({ own: true, which: 'b' });
+    // `./dir` resolved to dir/index.ts; a dir.ts added beside it now comes first.
+    const other = project({ 'd/index.ts': 'export const v = "index";\n', 's.ts': "export { v } from './d';\n" });
+    expect(await import((await compiledStrategyUrl(join(other, 's.ts')))!)).toMatchObject({ v: 'index' });
+    writeFileSync(join(other, 'd.ts'), 'export const v = "file";\n');
+    expect(await import((await compiledStrategyUrl(join(other, 's.ts')))!)).toMatchObject({ v: 'file' });
   });
 
-  it('a strategy reached through a symlink that is pointed elsewhere is compiled again', async () => {
-    const dir = project({ 'v1/s.ts': 'export const v = 1;\n', 'v2/s.ts': 'export const v = 2;\n' });
+  it('a strategy, or a file it imports, reached through a symlink that is pointed elsewhere is the new code', async () => {
+    const dir = project({ 'v1/s.ts': 'export const v = 1;\n', 'v2/s.ts': 'export const v = 2;\n', 'uses.ts': "export { v } from './lib.ts';\n" });
     const link = join(dir, 'current.ts');
     symlinkSync(join(dir, 'v1/s.ts'), link);
+    symlinkSync(join(dir, 'v1/s.ts'), join(dir, 'lib.ts'));
     expect(((await import((await compiledStrategyUrl(link))!)) as { v: number }).v).toBe(1);
-    rmSync(link);
-    symlinkSync(join(dir, 'v2/s.ts'), link);
+    expect(((await import((await compiledStrategyUrl(join(dir, 'uses.ts')))!)) as { v: number }).v).toBe(1);
+    for (const l of [link, join(dir, 'lib.ts')]) {
+      rmSync(l);
+      symlinkSync(join(dir, 'v2/s.ts'), l);
+    }
     expect(((await import((await compiledStrategyUrl(link))!)) as { v: number }).v).toBe(2);
+    expect(((await import((await compiledStrategyUrl(join(dir, 'uses.ts')))!)) as { v: number }).v).toBe(2);
   });
 
   it('bundles the files of its own a strategy imports, and compiles again when one of them changes', async () => {
@@ -115,30 +125,33 @@ describe('compiledStrategyUrl', () => {
     expect(((await import(second!)) as { y: number }).y).toBe(42);
   });
 
-  it('leaves to tsx what would not run as under tsx, and remembers that while the files are unchanged', async () => {
+  it('leaves to tsx what would not run as under tsx, naming why; a type or a comment is not taken for code', async () => {
     const dir = project({
       'meta.ts': "import { x } from './part.ts';\nexport const y = x;\n", 'part.ts': 'export const x = import.meta.url;\n',
       'resolve.ts': "export const r = import.meta.resolve('./data.json');\n",
-      'dynamic.ts': 'export const load = (n: string) => import(`./params/${n}.ts`);\n', 'params/a.ts': 'export const a = 1;\n',
+      'computed.ts': 'export const load = (n: string) => import(n);\n',
       'broken.ts': 'export const = ;\n',
       'nested/node_modules/.keep': '', 'nested/inner.ts': 'export const inner = 1;\n', 'outer.ts': "export { inner } from './nested/inner.ts';\n",
       // The package's own name: from node_modules/.cache it would not resolve.
       'package.json': '{ "name": "my-strats", "exports": { "./lib": "./lib.js" } }\n', 'lib.js': 'module.exports = 1;\n', 'self.ts': "export { default } from 'my-strats/lib';\n",
+      // Compiled: a type import, comments naming import.meta and import(), a template import() (bundled).
+      'fine.ts': "import { helper } from './helper.ts';\nconst n = 'a';\nexport const load = () => import(`./params/${n}.ts`);\nexport const t: import('./params/a.ts').A = helper;\n",
+      'helper.ts': '// import.meta.url is not read here; nor is import(name)\nexport const helper = 1;\n', 'params/a.ts': 'export type A = number;\nexport const a = 2;\n',
     });
-    for (const name of ['meta.ts', 'resolve.ts', 'dynamic.ts', 'broken.ts', 'outer.ts', 'self.ts']) expect(await compiledStrategyUrl(join(dir, name)), name).toBeUndefined();
-    const records = readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.endsWith('.json'));
-    const why = records.map((f) => (JSON.parse(readFileSync(join(dir, 'node_modules/.cache/pounce/strategies', f), 'utf8')) as { why?: string }).why ?? '');
-    expect(why).toHaveLength(5);
-    expect(why).toEqual(expect.arrayContaining([
-      expect.stringMatching(/dynamic\.ts has a dynamic import/), expect.stringMatching(/inner\.ts resolves packages from another node_modules/),
-      expect.stringMatching(/part\.ts reads import\.meta/), expect.stringMatching(/resolve\.ts reads import\.meta/), expect.stringMatching(/self\.ts: "my-strats\/lib" resolves differently/),
-    ]));
-    expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.endsWith('.mjs'))).toEqual([]);
-    // Remembered: asked again with the files unchanged, the answer comes from the record, not a new build.
-    const stamps = () => records.map((f) => statSync(join(dir, 'node_modules/.cache/pounce/strategies', f)).mtimeMs);
-    const before = stamps();
-    for (const name of ['meta.ts', 'resolve.ts', 'dynamic.ts', 'outer.ts', 'self.ts']) expect(await compiledStrategyUrl(join(dir, name))).toBeUndefined();
-    expect(stamps()).toEqual(before);
+    const why = async (name: string) => {
+      const r = await compileStrategy(join(dir, name));
+      return 'tsx' in r ? r.tsx : 'compiled';
+    };
+    expect(await why('meta.ts')).toMatch(/part\.ts reads import\.meta/);
+    expect(await why('resolve.ts')).toMatch(/resolve\.ts reads import\.meta/);
+    expect(await why('computed.ts')).toMatch(/computed\.ts imports a computed module name/);
+    expect(await why('broken.ts')).toMatch(/^esbuild: /);
+    expect(await why('outer.ts')).toMatch(/inner\.ts resolves packages from another node_modules/);
+    expect(await why('self.ts')).toMatch(/"my-strats\/lib" resolves differently/);
+    expect(await why('fine.ts')).toBe('compiled');
+    const fine = (await import((await compiledStrategyUrl(join(dir, 'fine.ts')))!)) as { t: number; load: () => Promise<{ a: number }> };
+    expect(fine.t).toBe(1);
+    expect((await fine.load()).a).toBe(2);
   });
 
   it('leaves to tsx a strategy with no node_modules folder above it, and one whose cache folder cannot be written', async () => {

@@ -7,9 +7,9 @@ let tsxRegistered: Promise<void> | undefined;
 
 /**
  * Imports a strategy plugin module by file path. Plugins are TypeScript files loaded at run time, and
- * Node 20 cannot load `.ts`: when Pounce runs from its build, a plugin is compiled once to a kept
- * module (`compiledStrategyUrl`), and one that cannot be (see there) is loaded through tsx's loader
- * (registered once per thread). Run from sources (tsx, vitest), `.ts` loads already.
+ * Node 20 cannot load `.ts`: when Pounce runs from its build, a plugin is compiled to one module at
+ * each load (`compiledStrategyUrl`), and one that cannot be (see there) is loaded through tsx's
+ * loader (registered once per thread). Run from sources (tsx, vitest), `.ts` loads already.
  * @example
  * const mod = (await importPlugin('strategies/sma-cross/index.ts')) as { default: StrategyDefinition };
  */
