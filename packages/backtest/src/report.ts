@@ -131,20 +131,41 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
   const { json, html } = reportPaths(dir);
   const chart = new CurveChart();
   const recent = new RecentTrades(HTML_TRADES);
-  const fd = openSync(json, 'w');
-  try {
+  writeWhole(json, (fd) => {
     writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
     writeJsonArray(fd, tap(r.equity, (p) => chart.add(p)), equityPointJson);
     writeSync(fd, '\n}\n');
+  });
+  writeHtml(html, renderHtml(r, chart.series(), recent));
+  return { json, html };
+}
+
+/**
+ * Writes a file through `write`, or leaves none: a report.json cut short is not JSON, and no
+ * report is better than a broken one.
+ */
+function writeWhole(path: string, write: (fd: number) => void): void {
+  const fd = openSync(path, 'w');
+  let open = true;
+  try {
+    write(fd);
+    open = false;
     closeSync(fd);
   } catch (e) {
-    closeSync(fd);
-    // A report.json cut short is not JSON: no report is better than a broken one.
-    rmSync(json, { force: true });
+    if (open) closeSync(fd);
+    rmSync(path, { force: true });
     throw e;
   }
-  writeFileSync(html, renderHtml(r, chart.series(), recent));
-  return { json, html };
+}
+
+/** Writes report.html, or leaves none (a page cut short, e.g. on a full disk). */
+function writeHtml(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    rmSync(path, { force: true });
+    throw e;
+  }
 }
 
 /**
@@ -168,6 +189,7 @@ export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'eq
   const { json, html } = reportPaths(dir);
   const recent = new RecentTrades(HTML_TRADES);
   const fd = openSync(json, 'w');
+  let open = true;
   let series: ChartSeries;
   try {
     writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
@@ -175,13 +197,14 @@ export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'eq
     series = written.series;
     appendFile(fd, written.file);
     writeSync(fd, '\n}\n');
+    open = false;
     closeSync(fd);
   } catch (e) {
-    closeSync(fd);
+    if (open) closeSync(fd);
     rmSync(json, { force: true });
     throw e;
   }
-  writeFileSync(html, renderHtml(r, series, recent));
+  writeHtml(html, renderHtml(r, series, recent));
   return { json, html };
 }
 

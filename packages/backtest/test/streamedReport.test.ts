@@ -74,6 +74,28 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it.skipIf(!existsSync('/dev/full'))('a report.html that cannot be written whole is not left cut short', async () => {
+    const dir = join(tempDir(), 'full-page');
+    mkdirSync(dir);
+    symlinkSync('/dev/full', join(dir, 'report.html'));
+    const report = new StreamedReport(dir);
+    const r = await runBacktest({ def: smaCross, symbols: ['NVDA'], bars: streamData([SPECS[1]!]), ...report.sinks() });
+    await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/ENOSPC/);
+    // report.json was written whole; the page is gone, not a part of it.
+    expect(readdirSync(dir)).toEqual(['report.json']);
+    expect(() => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as unknown).not.toThrow();
+  });
+
+  it('writeReport that fails part way (an equity source that throws) leaves no report.json behind', () => {
+    const dir = join(tempDir(), 'throws');
+    function* failing(): Generator<EquityPoint> {
+      yield { time: 0, equity: 1, gross: 0 };
+      throw new Error('the curve could not be read');
+    }
+    expect(() => writeReport(dir, { ...minimalReport([]), equity: failing() })).toThrow(/could not be read/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a failed run removes its spooled files', async () => {
     const dir = join(tempDir(), 'failed');
     const report = new StreamedReport(dir);

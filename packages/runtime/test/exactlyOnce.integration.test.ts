@@ -147,10 +147,14 @@ describe('resume after the process was down', () => {
       };
     } });
     const cancelled = () => OrderJournal.read(runDir).filter((e) => e.e === 'order' && e.order.id === restingId && e.order.status === 'Cancelled');
-    // The first reconcile could not tell: the order is still counted as working.
-    expect(cancelled()).toHaveLength(0);
-    expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([restingId]);
-    checked();
+    try {
+      // The first reconcile could not tell: the order is still counted as working.
+      expect(cancelled()).toHaveLength(0);
+      expect(started.engine!.execution.openOrders.map((o) => o.id)).toEqual([restingId]);
+    } finally {
+      // Also when a check failed: the gated lookup must not hold the run's stop.
+      checked();
+    }
     await until(() => cancelled().length > 0, 5000);
     expect(cancelled()).toHaveLength(1);
     expect(started.engine!.execution.openOrders).toEqual([]);
