@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
@@ -131,7 +131,7 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
   const { json, html } = reportPaths(dir);
   const chart = new CurveChart();
   const recent = new RecentTrades(HTML_TRADES);
-  writeWhole(json, (fd) => {
+  writeReportFile(json, (fd) => {
     writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
     writeJsonArray(fd, tap(r.equity, (p) => chart.add(p)), equityPointJson);
     writeSync(fd, '\n}\n');
@@ -141,29 +141,41 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
 }
 
 /**
- * Writes a file through `write`, or leaves none: a report.json cut short is not JSON, and no
- * report is better than a broken one.
+ * Writes a report file through `write` into a partial file renamed into place once whole: a
+ * report.json cut short (a full disk, a killed process) is not JSON, and no report, or the last
+ * whole one, is better than a broken one.
  */
-function writeWhole(path: string, write: (fd: number) => void): void {
-  const fd = openSync(path, 'w');
+function writeReportFile(path: string, write: (fd: number) => void | Promise<void>): Promise<void> | void {
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
   let open = true;
-  try {
-    write(fd);
+  const fail = (e: unknown): never => {
+    if (open) closeSync(fd);
+    rmSync(partial, { force: true });
+    throw e;
+  };
+  const finish = (): void => {
     open = false;
     closeSync(fd);
+    renameSync(partial, path);
+  };
+  try {
+    const pending = write(fd);
+    if (pending) return pending.then(finish).catch(fail);
+    finish();
   } catch (e) {
-    if (open) closeSync(fd);
-    rmSync(path, { force: true });
-    throw e;
+    fail(e);
   }
 }
 
-/** Writes report.html, or leaves none (a page cut short, e.g. on a full disk). */
+/** Writes report.html whole or not at all (see writeReportFile). */
 function writeHtml(path: string, text: string): void {
+  const partial = `${path}.partial`;
   try {
-    writeFileSync(path, text);
+    writeFileSync(partial, text);
+    renameSync(partial, path);
   } catch (e) {
-    rmSync(path, { force: true });
+    rmSync(partial, { force: true });
     throw e;
   }
 }
@@ -188,23 +200,15 @@ export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'eq
   equity.catch(() => undefined);
   const { json, html } = reportPaths(dir);
   const recent = new RecentTrades(HTML_TRADES);
-  const fd = openSync(json, 'w');
-  let open = true;
-  let series: ChartSeries;
-  try {
+  let series: ChartSeries | undefined;
+  await writeReportFile(json, async (fd) => {
     writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
     const written = await equity;
     series = written.series;
     appendFile(fd, written.file);
     writeSync(fd, '\n}\n');
-    open = false;
-    closeSync(fd);
-  } catch (e) {
-    if (open) closeSync(fd);
-    rmSync(json, { force: true });
-    throw e;
-  }
-  writeHtml(html, renderHtml(r, series, recent));
+  });
+  writeHtml(html, renderHtml(r, series!, recent));
   return { json, html };
 }
 

@@ -77,7 +77,8 @@ describe('StreamedReport (what npm run backtest writes)', () => {
   it.skipIf(!existsSync('/dev/full'))('a report.html that cannot be written whole is not left cut short', async () => {
     const dir = join(tempDir(), 'full-page');
     mkdirSync(dir);
-    symlinkSync('/dev/full', join(dir, 'report.html'));
+    // Where the page is written before it is renamed into place.
+    symlinkSync('/dev/full', join(dir, 'report.html.partial'));
     const report = new StreamedReport(dir);
     const r = await runBacktest({ def: smaCross, symbols: ['NVDA'], bars: streamData([SPECS[1]!]), ...report.sinks() });
     await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/ENOSPC/);

@@ -2,12 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compiledStrategyUrl, compileStrategy } from '../src/strategy/compiledStrategy.ts';
 
 const folders: string[] = [];
 afterEach(() => {
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
+  delete process.env.TSX_TSCONFIG_PATH;
 });
 
 /** A folder with a `node_modules` of its own (where imports resolve), holding the given files. */
@@ -57,20 +59,25 @@ describe('compiledStrategyUrl', () => {
     const dir = project({ 'a.ts': STRATEGY });
     const file = join(dir, 'a.ts');
     const first = await compiledStrategyUrl(file);
-    const made = statSync(fileURLToPath(first!)).mtimeMs;
+    const made = statSync(fileURLToPath(first!)).ino;
     expect(await compiledStrategyUrl(file)).toBe(first);
-    expect(statSync(fileURLToPath(first!)).mtimeMs).toBe(made);
-    writeFileSync(file, `${STRATEGY}export const more = 1;\n`);
-    const second = await compiledStrategyUrl(file);
-    expect(second).not.toBe(first);
-    expect(((await import(second!)) as { more: number }).more).toBe(1);
-    // The module before the current one is kept (a process may have just been handed it); older ones go.
-    expect(existsSync(fileURLToPath(first!))).toBe(true);
-    writeFileSync(file, `${STRATEGY}export const more = 2;\n`);
-    const third = await compiledStrategyUrl(file);
-    expect(((await import(third!)) as { more: number }).more).toBe(2);
-    expect(existsSync(fileURLToPath(first!))).toBe(false);
-    expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.endsWith('.mjs')).sort()).toEqual([second, third].map((u) => basename(fileURLToPath(u!))).sort());
+    expect(statSync(fileURLToPath(first!)).ino).toBe(made); // not written again
+    const modules = () => readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.endsWith('.mjs')).sort();
+    const version = async (n: number) => {
+      writeFileSync(file, `${STRATEGY}export const more = ${n};\n`);
+      const url = (await compiledStrategyUrl(file))!;
+      expect(((await import(url)) as { more: number }).more).toBe(n);
+      return basename(fileURLToPath(url));
+    };
+    const a = await version(1);
+    const b = await version(2);
+    // The module handed out before the current one is kept (a process may be about to import it); older ones go.
+    expect(modules()).toEqual([a, b].sort());
+    // Back to a version whose module exists: it is handed out again, and the one before it is b, not a.
+    const again = await version(1);
+    expect(again).toBe(a);
+    const c = await version(3);
+    expect(modules()).toEqual([a, c].sort());
   });
 
   it('follows what compiles or resolves a file as it is at each call: a tsconfig it extends (array form), its package.json imports map, a file that now wins resolution', async () => {
@@ -83,6 +90,8 @@ describe('compiledStrategyUrl', () => {
       's.ts': "import { which } from '#lib';\nclass C { x!: number; }\nexport const own = Object.hasOwn(new C(), 'x');\nexport { which };\n",
     });
     const file = join(dir, 's.ts');
+    // The tsconfig tsx would use: TSX_TSCONFIG_PATH here (else the one above the working folder).
+    process.env.TSX_TSCONFIG_PATH = join(dir, 'tsconfig.json');
     const first = await compiledStrategyUrl(file);
     expect(await import(first!)).toMatchObject({ own: false, which: 'a' });
     writeFileSync(join(dir, 'base.json'), '{ "compilerOptions": { "useDefineForClassFields": true } }\n');
@@ -130,6 +139,8 @@ describe('compiledStrategyUrl', () => {
       'meta.ts': "import { x } from './part.ts';\nexport const y = x;\n", 'part.ts': 'export const x = import.meta.url;\n',
       'resolve.ts': "export const r = import.meta.resolve('./data.json');\n",
       'computed.ts': 'export const load = (n: string) => import(n);\n',
+      'computedTemplate.ts': 'export const load = (n: string) => import(`${n}`);\n',
+      'cjs.ts': "import h from './h.cjs';\nexport const joined = h;\n", 'h.cjs': "module.exports = require('node:path').join('a', 'b');\n",
       'broken.ts': 'export const = ;\n',
       'nested/node_modules/.keep': '', 'nested/inner.ts': 'export const inner = 1;\n', 'outer.ts': "export { inner } from './nested/inner.ts';\n",
       // The package's own name: from node_modules/.cache it would not resolve.
@@ -145,6 +156,8 @@ describe('compiledStrategyUrl', () => {
     expect(await why('meta.ts')).toMatch(/part\.ts reads import\.meta/);
     expect(await why('resolve.ts')).toMatch(/resolve\.ts reads import\.meta/);
     expect(await why('computed.ts')).toMatch(/computed\.ts imports a computed module name/);
+    expect(await why('computedTemplate.ts')).toMatch(/computedTemplate\.ts imports a computed module name/);
+    expect(await why('cjs.ts')).toMatch(/h\.cjs is CommonJS/);
     expect(await why('broken.ts')).toMatch(/^esbuild: /);
     expect(await why('outer.ts')).toMatch(/inner\.ts resolves packages from another node_modules/);
     expect(await why('self.ts')).toMatch(/"my-strats\/lib" resolves differently/);
@@ -162,5 +175,26 @@ describe('compiledStrategyUrl', () => {
     if (!above(bare)) expect(await compiledStrategyUrl(join(bare, 's.ts'))).toBeUndefined();
     const dir = project({ 's.ts': 'export const s = 1;\n', 'node_modules/.cache': 'a file where the cache folder goes' });
     expect(await compiledStrategyUrl(join(dir, 's.ts'))).toBeUndefined();
+  });
+
+  it('importPlugin from the build imports the compiled module, and loads through tsx what it leaves to tsx', () => {
+    const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    expect(existsSync(built), 'packages/runtime/dist: run npm run build first').toBe(true);
+    const dir = project({
+      'package.json': '{ "type": "module" }\n',
+      'plain.ts': "export const where: string = import.meta.url;\n",
+      'meta.ts': "export { x as where } from './part.ts';\n", 'part.ts': 'export const x: string = import.meta.url;\n',
+    });
+    const load = (name: string) => {
+      const script = `const { importPlugin } = await import(${JSON.stringify(pathToFileURL(built).href)}); const m = await importPlugin(${JSON.stringify(join(dir, name))}); console.log(m.where);`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    expect(load('plain.ts')).toBe(pathToFileURL(join(dir, 'plain.ts')).href);
+    expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.startsWith('plain_ts-'))).toHaveLength(1);
+    // Left to tsx: the imported file's import.meta is its own, as Node gives it.
+    expect(load('meta.ts')).toBe(pathToFileURL(join(dir, 'part.ts')).href);
+    expect(readdirSync(join(dir, 'node_modules/.cache/pounce/strategies')).filter((f) => f.startsWith('meta_ts-'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,20 @@ import type { Loader, Plugin } from 'esbuild';
 function packageRoot(file: string): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (statSync(join(dir, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The tsconfig.json tsx would compile with, so that a strategy compiles the same way here, under
+ * tsx (the fallback) and from the sources (`npm run dev`): TSX_TSCONFIG_PATH when set, else the
+ * nearest tsconfig.json above the working folder (not the one nearest each file).
+ */
+function tsxTsconfig(): string | undefined {
+  if (process.env.TSX_TSCONFIG_PATH) return resolve(process.env.TSX_TSCONFIG_PATH);
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const p = join(dir, 'tsconfig.json');
+    if (existsSync(p)) return p;
     if (dirname(dir) === dir) return undefined;
   }
 }
@@ -75,8 +89,9 @@ async function mismatch(
   for (const [path, { text, loader }] of files) {
     if (packageRoot(path) !== root) return `${path} resolves packages from another node_modules`;
     const { code } = loader === 'json' ? { code: '' } : await esbuild.transform(text, { loader, format: 'esm', target: 'esnext', legalComments: 'none' });
-    // A computed import() would resolve from the compiled module's folder (a literal or template one is bundled).
-    if (/\bimport\s*\(\s*(?![\s'"`])/.test(code)) return `${path} imports a computed module name (import(name))`;
+    // A computed import() would resolve from the compiled module's folder: esbuild bundles a
+    // string literal, and a template only when it starts with ./ or ../ (each file it may name).
+    if (/\bimport\s*\(\s*(?!['"]|`\.\.?\/)/.test(code)) return `${path} imports a computed module name (import(name))`;
     // import.meta.url, dirname and filename are the strategy file's own (defined at build); anything else would name the compiled module.
     const meta = path === entry ? /\bimport\.meta\b(?!\.(url|dirname|filename)\b)/ : /\bimport\.meta\b/;
     if (meta.test(code)) return `${path} reads import.meta`;
@@ -95,7 +110,7 @@ async function mismatch(
  * start-up, and a thread's memory for the whole run; an esbuild build of a strategy takes a few
  * tens of milliseconds. It is built from the files as they are at every call (nothing is reused
  * from an earlier build, so no change to a file, a tsconfig, a package.json or a symlink can be
- * missed), by esbuild (what tsx compiles with; each file with the tsconfig.json nearest it), into
+ * missed), by esbuild (what tsx compiles with, and with the tsconfig tsx would use), into
  * `<package root>/node_modules/.cache/pounce/strategies/`, and each package it imports is checked
  * to resolve from there to the file it resolves to from the source. `import.meta.url`, `dirname`
  * and `filename` keep naming the strategy's file (its real path, as Node gives it), and an inline
@@ -103,10 +118,11 @@ async function mismatch(
  *
  * Returns undefined (the caller falls back to tsx) for what would not run the same way from there:
  * the strategy file reading `import.meta` beyond `url`, `dirname` and `filename`, an imported file
- * reading `import.meta` at all, an `import()` of a computed name, a package import that resolves
- * differently from the cache folder, a file under another `node_modules`, no `node_modules` folder
- * above the strategy, a cache folder that cannot be written, or code esbuild cannot compile (tsx
- * then reports the error as it always has).
+ * reading `import.meta` at all, a CommonJS file, an `import()` of a computed name, a package import
+ * that resolves differently from the cache folder, a file under another `node_modules`, no
+ * `node_modules` folder above the strategy, a kind of file the checks do not read, a cache folder
+ * that cannot be written, or code esbuild cannot compile (tsx then reports the error as it always
+ * has).
  * @example
  * const url = await compiledStrategyUrl('strategies/sma-cross/index.ts');
  * const mod = url ? await import(url) : undefined;
@@ -124,6 +140,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
   const entry = realpathSync(file);
   const cacheDir = join(root, 'node_modules', '.cache', 'pounce', 'strategies');
   const stem = `${basename(file).replace(/\W/g, '_')}-${sha256(file).slice(0, 12)}`;
+  const tsconfig = tsxTsconfig();
   const esbuild = await import('esbuild');
   building++;
   try {
@@ -133,7 +150,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
       built = await esbuild.build({
         entryPoints: [entry], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20',
         outfile: join(cacheDir, `${stem}.mjs`), sourcemap: 'inline', sourcesContent: false, metafile: true, logLevel: 'silent', absWorkingDir: root,
-        plugins: [readInputs(files)],
+        plugins: [readInputs(files)], ...(tsconfig ? { tsconfig } : { tsconfigRaw: {} }),
         define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href), 'import.meta.filename': JSON.stringify(entry), 'import.meta.dirname': JSON.stringify(dirname(entry)) },
       });
     } catch (e) {
@@ -145,6 +162,8 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
     for (const [p, input] of Object.entries(built.metafile.inputs)) {
       const abs = resolve(root, p);
       if (!files.has(abs)) return { tsx: `${abs}: a kind of file the checks do not read` };
+      // Bundled into an ES module, a CommonJS file's require() of anything is an error at run time.
+      if (input.format === 'cjs') return { tsx: `${abs} is CommonJS` };
       // External package imports only: not esbuild's own helpers (<runtime>) nor a bundled glob.
       imports.set(abs, input.imports.filter((i) => i.external && !i.path.startsWith('<') && !i.path.includes('*')).map((i) => i.path));
     }
@@ -156,10 +175,12 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
     try {
       mkdirSync(cacheDir, { recursive: true });
       if (!existsSync(module)) writeWhole(module, output.contents);
-      pruneOlder(cacheDir, stem, basename(module));
+      // Its time is when it was last handed out: pruning keeps the one before it by that.
+      else utimesSync(module, new Date(), new Date());
     } catch (e) {
       return { tsx: `the cache folder cannot be written: ${(e as Error).message}` };
     }
+    pruneOlder(cacheDir, stem, basename(module));
     return { url: pathToFileURL(module).href };
   } finally {
     // esbuild's service is a child process, not needed once no build is in flight.
@@ -168,13 +189,24 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
 }
 
 /**
- * Deletes a strategy's modules older than the one before `current`: a process that compiled the
- * previous version a moment ago (a sweep worker starting while the file was saved) can still import it.
+ * Deletes a strategy's modules handed out before the one before `current`: a process that was
+ * handed the previous one a moment ago (a sweep worker starting while the file was saved) can
+ * still import it. Also temporary files a crash left (over an hour old). Best effort: another
+ * process may be pruning the same files.
  */
 function pruneOlder(cacheDir: string, stem: string, current: string): void {
-  const others = readdirSync(cacheDir)
-    .filter((f) => f.startsWith(`${stem}-`) && f.endsWith('.mjs') && f !== current)
-    .map((f) => ({ f, at: statSync(join(cacheDir, f)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const { f } of others.slice(1)) rmSync(join(cacheDir, f), { force: true });
+  try {
+    const now = Date.now();
+    const others: Array<{ f: string; at: number }> = [];
+    for (const f of readdirSync(cacheDir)) {
+      const at = statSync(join(cacheDir, f), { throwIfNoEntry: false })?.mtimeMs;
+      if (at === undefined) continue;
+      if (f.endsWith('.tmp') && now - at > 3_600_000) rmSync(join(cacheDir, f), { force: true });
+      else if (f.startsWith(`${stem}-`) && f.endsWith('.mjs') && f !== current) others.push({ f, at });
+    }
+    others.sort((a, b) => b.at - a.at);
+    for (const { f } of others.slice(1)) rmSync(join(cacheDir, f), { force: true });
+  } catch {
+    // Pruning is housekeeping: a failure leaves files, never fails a load.
+  }
 }
