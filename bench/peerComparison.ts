@@ -43,8 +43,9 @@ export async function peerMinute(shared = SHARED, bars = 1_000_000): Promise<Ben
     const file = join(dir, 'minute.csv');
     const made = spawnSync('python3', [join(peersIn(shared), 'make_minute_bars.py'), file, String(bars)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (made.status !== 0) throw new Error(`make_minute_bars.py exited ${made.status}: ${made.stderr}`);
-    // Written back to disk before either engine runs: the one run first would otherwise read the
-    // file while the kernel flushes its 60 MB (Pounce's run took 6.0-6.1 s that way, 4.5 s after).
+    // Written back to disk before either engine runs, so that neither reads it while the kernel
+    // flushes its 60 MB (Pounce runs first). Whether that explained two slow recordings (6.0-6.1 s
+    // against 4.5-4.8 s) is not shown: one earlier recording without it was 4.7 s.
     const fd = openSync(file, 'r+');
     fsyncSync(fd);
     closeSync(fd);

@@ -131,53 +131,19 @@ export function writeReport(dir: string, r: ReportData): { json: string; html: s
   const { json, html } = reportPaths(dir);
   const chart = new CurveChart();
   const recent = new RecentTrades(HTML_TRADES);
-  writeReportFile(json, (fd) => {
-    writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
-    writeJsonArray(fd, tap(r.equity, (p) => chart.add(p)), equityPointJson);
-    writeSync(fd, '\n}\n');
-  });
-  writeHtml(html, renderHtml(r, chart.series(), recent));
+  try {
+    writePartial(json, (fd) => {
+      writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
+      writeJsonArray(fd, tap(r.equity, (p) => chart.add(p)), equityPointJson);
+      writeSync(fd, '\n}\n');
+    });
+    writeFileSync(`${html}.partial`, renderHtml(r, chart.series(), recent));
+    publish(json, html);
+  } catch (e) {
+    dropPartials(json, html);
+    throw e;
+  }
   return { json, html };
-}
-
-/**
- * Writes a report file through `write` into a partial file renamed into place once whole: a
- * report.json cut short (a full disk, a killed process) is not JSON, and no report, or the last
- * whole one, is better than a broken one.
- */
-function writeReportFile(path: string, write: (fd: number) => void | Promise<void>): Promise<void> | void {
-  const partial = `${path}.partial`;
-  const fd = openSync(partial, 'w');
-  let open = true;
-  const fail = (e: unknown): never => {
-    if (open) closeSync(fd);
-    rmSync(partial, { force: true });
-    throw e;
-  };
-  const finish = (): void => {
-    open = false;
-    closeSync(fd);
-    renameSync(partial, path);
-  };
-  try {
-    const pending = write(fd);
-    if (pending) return pending.then(finish).catch(fail);
-    finish();
-  } catch (e) {
-    fail(e);
-  }
-}
-
-/** Writes report.html whole or not at all (see writeReportFile). */
-function writeHtml(path: string, text: string): void {
-  const partial = `${path}.partial`;
-  try {
-    writeFileSync(partial, text);
-    renameSync(partial, path);
-  } catch (e) {
-    rmSync(partial, { force: true });
-    throw e;
-  }
 }
 
 /**
@@ -200,16 +166,57 @@ export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'eq
   equity.catch(() => undefined);
   const { json, html } = reportPaths(dir);
   const recent = new RecentTrades(HTML_TRADES);
-  let series: ChartSeries | undefined;
-  await writeReportFile(json, async (fd) => {
-    writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
-    const written = await equity;
-    series = written.series;
-    appendFile(fd, written.file);
-    writeSync(fd, '\n}\n');
-  });
-  writeHtml(html, renderHtml(r, series!, recent));
+  try {
+    let series: ChartSeries | undefined;
+    await writePartial(json, async (fd) => {
+      writeReportHead(fd, { ...r, trades: tap(r.trades, (t) => recent.add(t)) });
+      const written = await equity;
+      series = written.series;
+      appendFile(fd, written.file);
+      writeSync(fd, '\n}\n');
+    });
+    writeFileSync(`${html}.partial`, renderHtml(r, series!, recent));
+    publish(json, html);
+  } catch (e) {
+    dropPartials(json, html);
+    throw e;
+  }
   return { json, html };
+}
+
+/**
+ * Writes `<path>.partial` through `write` (sync or async). The report's files are written whole
+ * beside the old ones and only then renamed into place together (publish): a full disk or a
+ * killed run leaves the last whole report.json and report.html, never one cut short or a pair
+ * from two runs.
+ */
+function writePartial(path: string, write: (fd: number) => void | Promise<void>): Promise<void> | void {
+  const fd = openSync(`${path}.partial`, 'w');
+  let open = true;
+  const close = (): void => {
+    open = false;
+    closeSync(fd);
+  };
+  const fail = (e: unknown): never => {
+    if (open) closeSync(fd);
+    throw e;
+  };
+  try {
+    const pending = write(fd);
+    if (pending) return pending.then(close).catch(fail);
+    close();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/** Renames the written partial files into place, report.json first. */
+function publish(...paths: string[]): void {
+  for (const p of paths) renameSync(`${p}.partial`, p);
+}
+
+function dropPartials(...paths: string[]): void {
+  for (const p of paths) rmSync(`${p}.partial`, { force: true });
 }
 
 function reportPaths(dir: string): { json: string; html: string } {

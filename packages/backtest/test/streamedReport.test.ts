@@ -74,17 +74,21 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it.skipIf(!existsSync('/dev/full'))('a report.html that cannot be written whole is not left cut short', async () => {
+  it.skipIf(!existsSync('/dev/full'))('a report that cannot be written whole leaves the last whole report.json and report.html, never a pair from two runs', async () => {
     const dir = join(tempDir(), 'full-page');
-    mkdirSync(dir);
-    // Where the page is written before it is renamed into place.
+    const run = async (createdAt: string) => {
+      const report = new StreamedReport(dir);
+      const r = await runBacktest({ def: smaCross, symbols: ['NVDA'], bars: streamData([SPECS[1]!]), ...report.sinks() });
+      return report.write(r, { createdAt, data: { fingerprint: 'f', files: [] } });
+    };
+    await run('2026-11-27T00:00:00.000Z');
+    const before = { json: readFileSync(join(dir, 'report.json'), 'utf8'), html: readFileSync(join(dir, 'report.html'), 'utf8') };
+    // Where the second run's page is written before both are renamed into place: a full disk.
     symlinkSync('/dev/full', join(dir, 'report.html.partial'));
-    const report = new StreamedReport(dir);
-    const r = await runBacktest({ def: smaCross, symbols: ['NVDA'], bars: streamData([SPECS[1]!]), ...report.sinks() });
-    await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/ENOSPC/);
-    // report.json was written whole; the page is gone, not a part of it.
-    expect(readdirSync(dir)).toEqual(['report.json']);
-    expect(() => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as unknown).not.toThrow();
+    await expect(run('2026-11-28T00:00:00.000Z')).rejects.toThrow(/ENOSPC/);
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(before.json);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(before.html);
   });
 
   it('writeReport that fails part way (an equity source that throws) leaves no report.json behind', () => {

@@ -108,6 +108,27 @@ describe('compiledStrategyUrl', () => {
     expect(await import((await compiledStrategyUrl(join(other, 's.ts')))!)).toMatchObject({ v: 'file' });
   });
 
+  it('applies the tsconfig tsx would use only to the files it names, as tsx does; a strategy whose files it splits goes to tsx', async () => {
+    const CLASS = "class C { x!: number; }\nexport const own = Object.hasOwn(new C(), 'x');\n";
+    const dir = project({
+      'tsconfig.json': '{ "compilerOptions": { "useDefineForClassFields": false }, "include": ["src"] }\n',
+      'src/in.ts': CLASS, 'other/out.ts': CLASS,
+      'src/mixed.ts': "export { own } from '../other/out.ts';\n",
+    });
+    // From the folder of that tsconfig (tsx's choice), not TSX_TSCONFIG_PATH.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await import((await compiledStrategyUrl(join(dir, 'src/in.ts')))!)).toMatchObject({ own: false });
+      // Outside its include: compiled with no tsconfig (class fields defined), as tsx compiles it.
+      expect(await import((await compiledStrategyUrl(join(dir, 'other/out.ts')))!)).toMatchObject({ own: true });
+      const mixed = await compileStrategy(join(dir, 'src/mixed.ts'));
+      expect('tsx' in mixed && mixed.tsx).toMatch(/out\.ts: tsx would compile it with no tsconfig/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('a strategy, or a file it imports, reached through a symlink that is pointed elsewhere is the new code', async () => {
     const dir = project({ 'v1/s.ts': 'export const v = 1;\n', 'v2/s.ts': 'export const v = 2;\n', 'uses.ts': "export { v } from './lib.ts';\n" });
     const link = join(dir, 'current.ts');
@@ -140,13 +161,15 @@ describe('compiledStrategyUrl', () => {
       'resolve.ts': "export const r = import.meta.resolve('./data.json');\n",
       'computed.ts': 'export const load = (n: string) => import(n);\n',
       'computedTemplate.ts': 'export const load = (n: string) => import(`${n}`);\n',
+      'computedConcat.ts': "export const load = (n: string) => import('' + n);\n",
+      'globTemplate.ts': 'export const load = (n: string) => import(`./params/${n}.ts`);\n',
       'cjs.ts': "import h from './h.cjs';\nexport const joined = h;\n", 'h.cjs': "module.exports = require('node:path').join('a', 'b');\n",
       'broken.ts': 'export const = ;\n',
       'nested/node_modules/.keep': '', 'nested/inner.ts': 'export const inner = 1;\n', 'outer.ts': "export { inner } from './nested/inner.ts';\n",
       // The package's own name: from node_modules/.cache it would not resolve.
       'package.json': '{ "name": "my-strats", "exports": { "./lib": "./lib.js" } }\n', 'lib.js': 'module.exports = 1;\n', 'self.ts': "export { default } from 'my-strats/lib';\n",
-      // Compiled: a type import, comments naming import.meta and import(), a template import() (bundled).
-      'fine.ts': "import { helper } from './helper.ts';\nconst n = 'a';\nexport const load = () => import(`./params/${n}.ts`);\nexport const t: import('./params/a.ts').A = helper;\n",
+      // Compiled: a type import, comments naming import.meta and import(), a literal import(), a method named import.
+      'fine.ts': "import { helper } from './helper.ts';\nconst lib = { import: (x: number) => x };\nexport const load = () => import('./params/a.ts');\nexport const t: import('./params/a.ts').A = helper + lib.import(0);\n",
       'helper.ts': '// import.meta.url is not read here; nor is import(name)\nexport const helper = 1;\n', 'params/a.ts': 'export type A = number;\nexport const a = 2;\n',
     });
     const why = async (name: string) => {
@@ -157,6 +180,9 @@ describe('compiledStrategyUrl', () => {
     expect(await why('resolve.ts')).toMatch(/resolve\.ts reads import\.meta/);
     expect(await why('computed.ts')).toMatch(/computed\.ts imports a computed module name/);
     expect(await why('computedTemplate.ts')).toMatch(/computedTemplate\.ts imports a computed module name/);
+    expect(await why('computedConcat.ts')).toMatch(/computedConcat\.ts imports a computed module name/);
+    // A template esbuild would bundle as a glob misses names tsx finds (no extension, `..` inside): left to tsx too.
+    expect(await why('globTemplate.ts')).toMatch(/globTemplate\.ts imports a computed module name/);
     expect(await why('cjs.ts')).toMatch(/h\.cjs is CommonJS/);
     expect(await why('broken.ts')).toMatch(/^esbuild: /);
     expect(await why('outer.ts')).toMatch(/inner\.ts resolves packages from another node_modules/);

@@ -4,6 +4,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
+import { tsconfigScope, tsxTsconfig } from './tsconfigScope.ts';
 
 /**
  * The folder holding `node_modules` nearest above `file`: a compiled module written into its
@@ -13,20 +14,6 @@ import type { Loader, Plugin } from 'esbuild';
 function packageRoot(file: string): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (statSync(join(dir, 'node_modules'), { throwIfNoEntry: false })?.isDirectory()) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/**
- * The tsconfig.json tsx would compile with, so that a strategy compiles the same way here, under
- * tsx (the fallback) and from the sources (`npm run dev`): TSX_TSCONFIG_PATH when set, else the
- * nearest tsconfig.json above the working folder (not the one nearest each file).
- */
-function tsxTsconfig(): string | undefined {
-  if (process.env.TSX_TSCONFIG_PATH) return resolve(process.env.TSX_TSCONFIG_PATH);
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    const p = join(dir, 'tsconfig.json');
-    if (existsSync(p)) return p;
     if (dirname(dir) === dir) return undefined;
   }
 }
@@ -78,6 +65,19 @@ function sameResolution(spec: string, from: string, to: string): boolean {
 }
 
 /**
+ * Whether `code` has an import() whose argument is not a plain string literal. Only a literal is
+ * resolved as tsx resolves it: anything computed would resolve from the compiled module's folder,
+ * and a template esbuild bundles as a glob misses names tsx finds (no extension, `..` inside).
+ */
+function computedImport(code: string): boolean {
+  const call = /(?<![.\w$])import\s*\(/g;
+  for (let m = call.exec(code); m; m = call.exec(code)) {
+    if (!/^\s*(['"])(?:(?!\1)[^\\\r\n]|\\.)*\1\s*[,)]/.test(code.slice(m.index + m[0].length))) return true;
+  }
+  return false;
+}
+
+/**
  * Why the bundle would not run as its sources do under tsx, or undefined when it would. Each file
  * is judged by its code without types or comments (an esbuild transform), so a type such as
  * `import('./t.ts').T` or a comment is not taken for code.
@@ -89,9 +89,7 @@ async function mismatch(
   for (const [path, { text, loader }] of files) {
     if (packageRoot(path) !== root) return `${path} resolves packages from another node_modules`;
     const { code } = loader === 'json' ? { code: '' } : await esbuild.transform(text, { loader, format: 'esm', target: 'esnext', legalComments: 'none' });
-    // A computed import() would resolve from the compiled module's folder: esbuild bundles a
-    // string literal, and a template only when it starts with ./ or ../ (each file it may name).
-    if (/\bimport\s*\(\s*(?!['"]|`\.\.?\/)/.test(code)) return `${path} imports a computed module name (import(name))`;
+    if (computedImport(code)) return `${path} imports a computed module name (import(name))`;
     // import.meta.url, dirname and filename are the strategy file's own (defined at build); anything else would name the compiled module.
     const meta = path === entry ? /\bimport\.meta\b(?!\.(url|dirname|filename)\b)/ : /\bimport\.meta\b/;
     if (meta.test(code)) return `${path} reads import.meta`;
@@ -110,7 +108,8 @@ async function mismatch(
  * start-up, and a thread's memory for the whole run; an esbuild build of a strategy takes a few
  * tens of milliseconds. It is built from the files as they are at every call (nothing is reused
  * from an earlier build, so no change to a file, a tsconfig, a package.json or a symlink can be
- * missed), by esbuild (what tsx compiles with, and with the tsconfig tsx would use), into
+ * missed), by esbuild (what tsx compiles with, and with the tsconfig tsx would apply to the
+ * strategy's files), into
  * `<package root>/node_modules/.cache/pounce/strategies/`, and each package it imports is checked
  * to resolve from there to the file it resolves to from the source. `import.meta.url`, `dirname`
  * and `filename` keep naming the strategy's file (its real path, as Node gives it), and an inline
@@ -118,11 +117,12 @@ async function mismatch(
  *
  * Returns undefined (the caller falls back to tsx) for what would not run the same way from there:
  * the strategy file reading `import.meta` beyond `url`, `dirname` and `filename`, an imported file
- * reading `import.meta` at all, a CommonJS file, an `import()` of a computed name, a package import
- * that resolves differently from the cache folder, a file under another `node_modules`, no
- * `node_modules` folder above the strategy, a kind of file the checks do not read, a cache folder
- * that cannot be written, or code esbuild cannot compile (tsx then reports the error as it always
- * has).
+ * reading `import.meta` at all, a CommonJS file, an `import()` of anything but a string literal,
+ * files tsx would compile with different tsconfigs, a package import that resolves differently
+ * from the cache folder, a file under another `node_modules`, no `node_modules` folder above the
+ * strategy, a kind of file the checks do not read, a tsconfig whose extends, files, include or
+ * exclude cannot be followed, a cache folder that cannot be written, or code esbuild cannot
+ * compile (tsx then reports the error as it always has).
  * @example
  * const url = await compiledStrategyUrl('strategies/sma-cross/index.ts');
  * const mod = url ? await import(url) : undefined;
@@ -140,7 +140,12 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
   const entry = realpathSync(file);
   const cacheDir = join(root, 'node_modules', '.cache', 'pounce', 'strategies');
   const stem = `${basename(file).replace(/\W/g, '_')}-${sha256(file).slice(0, 12)}`;
+  // The tsconfig tsx would compile the strategy with: its own choice of file, applied (as tsx
+  // does) only to the files its files/include/exclude name.
   const tsconfig = tsxTsconfig();
+  const scope = tsconfig === undefined ? () => false : tsconfigScope(tsconfig);
+  if (!scope) return { tsx: `${tsconfig}: its extends, files, include or exclude cannot be followed` };
+  const applies = scope(entry);
   const esbuild = await import('esbuild');
   building++;
   try {
@@ -150,7 +155,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
       built = await esbuild.build({
         entryPoints: [entry], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20',
         outfile: join(cacheDir, `${stem}.mjs`), sourcemap: 'inline', sourcesContent: false, metafile: true, logLevel: 'silent', absWorkingDir: root,
-        plugins: [readInputs(files)], ...(tsconfig ? { tsconfig } : { tsconfigRaw: {} }),
+        plugins: [readInputs(files)], ...(applies ? { tsconfig } : { tsconfigRaw: {} }),
         define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href), 'import.meta.filename': JSON.stringify(entry), 'import.meta.dirname': JSON.stringify(dirname(entry)) },
       });
     } catch (e) {
@@ -164,6 +169,8 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
       if (!files.has(abs)) return { tsx: `${abs}: a kind of file the checks do not read` };
       // Bundled into an ES module, a CommonJS file's require() of anything is an error at run time.
       if (input.format === 'cjs') return { tsx: `${abs} is CommonJS` };
+      // One tsconfig (or none) is applied to every file here; tsx applies it to the files it names.
+      if (/\.[cm]?tsx?$/.test(abs) && scope(abs) !== applies) return { tsx: `${abs}: tsx would compile it with ${applies ? 'no' : 'the'} tsconfig, unlike the strategy file` };
       // External package imports only: not esbuild's own helpers (<runtime>) nor a bundled glob.
       imports.set(abs, input.imports.filter((i) => i.external && !i.path.startsWith('<') && !i.path.includes('*')).map((i) => i.path));
     }
@@ -175,8 +182,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
     try {
       mkdirSync(cacheDir, { recursive: true });
       if (!existsSync(module)) writeWhole(module, output.contents);
-      // Its time is when it was last handed out: pruning keeps the one before it by that.
-      else utimesSync(module, new Date(), new Date());
+      else touch(module);
     } catch (e) {
       return { tsx: `the cache folder cannot be written: ${(e as Error).message}` };
     }
@@ -185,6 +191,15 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
   } finally {
     // esbuild's service is a child process, not needed once no build is in flight.
     if (--building === 0) await esbuild.stop();
+  }
+}
+
+/** Marks a kept module as handed out now (pruning keeps the one handed out before the current); best effort in a cache not its own. */
+function touch(module: string): void {
+  try {
+    utimesSync(module, new Date(), new Date());
+  } catch {
+    // a cache another user owns: the module is still served
   }
 }
 
