@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
@@ -210,9 +210,26 @@ function writePartial(path: string, write: (fd: number) => void | Promise<void>)
   }
 }
 
-/** Renames the written partial files into place, report.json first. */
+/**
+ * Renames the written partial files into place together. The files they replace are set aside
+ * first and put back if a rename fails, so a failure leaves the old set, not a mix of two runs.
+ */
 function publish(...paths: string[]): void {
-  for (const p of paths) renameSync(`${p}.partial`, p);
+  // Files only: a folder in a report file's place is not ours to move; the rename onto it fails.
+  const setAside = paths.filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
+  for (const p of setAside) renameSync(p, `${p}.previous`);
+  const placed: string[] = [];
+  try {
+    for (const p of paths) {
+      renameSync(`${p}.partial`, p);
+      placed.push(p);
+    }
+  } catch (e) {
+    for (const p of placed) renameSync(p, `${p}.partial`);
+    for (const p of setAside) renameSync(`${p}.previous`, p);
+    throw e;
+  }
+  for (const p of setAside) rmSync(`${p}.previous`, { force: true });
 }
 
 function dropPartials(...paths: string[]): void {

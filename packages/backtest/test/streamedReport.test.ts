@@ -91,6 +91,18 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(before.html);
   });
 
+  it('a report whose page cannot be renamed into place leaves the old pair, not the new report.json beside it', async () => {
+    const dir = join(tempDir(), 'rename-fails');
+    writeReport(dir, { ...minimalReport([{ time: 0, equity: 1, gross: 0 }]), createdAt: 'first' });
+    const before = readFileSync(join(dir, 'report.json'), 'utf8');
+    // report.html set aside, then a folder in its place: renaming the new page onto it fails (EISDIR).
+    rmSync(join(dir, 'report.html'));
+    mkdirSync(join(dir, 'report.html'));
+    expect(() => writeReport(dir, { ...minimalReport([{ time: 0, equity: 2, gross: 0 }]), createdAt: 'second' })).toThrow();
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(before);
+  });
+
   it('writeReport that fails part way (an equity source that throws) leaves no report.json behind', () => {
     const dir = join(tempDir(), 'throws');
     function* failing(): Generator<EquityPoint> {

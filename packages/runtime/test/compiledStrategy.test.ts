@@ -129,6 +129,21 @@ describe('compiledStrategyUrl', () => {
     }
   });
 
+  it('a strategy the tsconfig does not name, while it sets paths (tsx resolves through them in every file), goes to tsx', async () => {
+    const dir = project({
+      'tsconfig.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } }, "include": ["src"] }\n',
+      'lib/x.ts': 'export const x = 1;\n', 'strategies/s.ts': "export { x } from '@lib/x.ts';\n",
+    });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await compileStrategy(join(dir, 'strategies/s.ts'));
+      expect('tsx' in r && r.tsx).toMatch(/sets paths or baseUrl but does not name/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('a strategy, or a file it imports, reached through a symlink that is pointed elsewhere is the new code', async () => {
     const dir = project({ 'v1/s.ts': 'export const v = 1;\n', 'v2/s.ts': 'export const v = 2;\n', 'uses.ts': "export { v } from './lib.ts';\n" });
     const link = join(dir, 'current.ts');

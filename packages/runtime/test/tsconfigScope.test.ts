@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tsconfigScope } from '../src/strategy/tsconfigScope.ts';
+import { tsxTsconfig } from '../src/strategy/tsconfigScope.ts';
 
 const folders: string[] = [];
 afterEach(() => {
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
+  delete process.env.TSX_TSCONFIG_PATH;
 });
 
 function project(files: Record<string, string>): string {
@@ -19,39 +20,36 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-describe('tsconfigScope: the files a tsconfig applies to, as TypeScript and tsx read it', () => {
-  it('include globs (folders, *, **), exclude, files; inherited through extends, relative to the config that sets them', () => {
-    const dir = project({
-      'base/tsconfig.json': '{\n  // JSONC\n  "include": ["../src", "../lib/*.ts"],\n  "exclude": ["../src/gen"],\n}\n',
-      'tsconfig.json': '{ "extends": "./base/tsconfig.json", "files": ["extra/one.ts"] }',
-    });
-    const inScope = tsconfigScope(join(dir, 'tsconfig.json'))!;
-    expect(inScope(join(dir, 'src/a.ts'))).toBe(true);
-    expect(inScope(join(dir, 'src/deep/b.ts'))).toBe(true);
-    expect(inScope(join(dir, 'src/gen/c.ts'))).toBe(false);
-    expect(inScope(join(dir, 'lib/d.ts'))).toBe(true);
-    expect(inScope(join(dir, 'lib/deep/e.ts'))).toBe(false);
-    expect(inScope(join(dir, 'extra/one.ts'))).toBe(true);
-    expect(inScope(join(dir, 'extra/two.ts'))).toBe(false);
+/** The files the tsconfig at `dir/tsconfig.json` applies to, as tsx reads it. */
+function appliesIn(dir: string): (file: string) => boolean {
+  process.env.TSX_TSCONFIG_PATH = join(dir, 'tsconfig.json');
+  const t = tsxTsconfig();
+  if (!t) throw new Error('no tsconfig');
+  return (file) => t.applies(join(dir, file));
+}
+
+describe('tsxTsconfig: the tsconfig tsx would use and the files it applies to, read as tsx reads them', () => {
+  it('the cases a hand-written copy of the rules got wrong: ** at the end, dot folders, node_modules, outDir, ${configDir}', () => {
+    expect(appliesIn(project({ 'tsconfig.json': '{ "include": ["strategies/**"] }' }))('strategies/deep/s.ts')).toBe(true);
+    const dots = appliesIn(project({ 'tsconfig.json': '{ "include": ["**/*"] }' }));
+    expect(dots('.strats/s.ts')).toBe(false);
+    expect(dots('strats/s.ts')).toBe(true);
+    expect(appliesIn(project({ 'tsconfig.json': '{ "exclude": ["dist"] }' }))('node_modules/p/s.ts')).toBe(false);
+    expect(appliesIn(project({ 'tsconfig.json': '{ "compilerOptions": { "outDir": "strategies" } }' }))('strategies/s.ts')).toBe(false);
+    const shared = project({ 'base/tsconfig.json': '{ "include": ["${configDir}/strategies"] }', 'tsconfig.json': '{ "extends": "./base/tsconfig.json" }' });
+    expect(appliesIn(shared)('strategies/s.ts')).toBe(true);
   });
 
-  it('defaults: everything but node_modules without include or files; only the files given with files alone', () => {
-    const all = project({ 'tsconfig.json': '{}' });
-    expect(tsconfigScope(join(all, 'tsconfig.json'))!(join(all, 'x/y.ts'))).toBe(true);
-    expect(tsconfigScope(join(all, 'tsconfig.json'))!(join(all, 'node_modules/p/y.ts'))).toBe(false);
-    const some = project({ 'tsconfig.json': '{ "files": ["a.ts"] }' });
-    expect(tsconfigScope(join(some, 'tsconfig.json'))!(join(some, 'a.ts'))).toBe(true);
-    expect(tsconfigScope(join(some, 'tsconfig.json'))!(join(some, 'b.ts'))).toBe(false);
+  it('whether it resolves imports through paths or baseUrl; undefined when it cannot be read', () => {
+    process.env.TSX_TSCONFIG_PATH = join(project({ 'tsconfig.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } } }' }), 'tsconfig.json');
+    expect(tsxTsconfig()?.resolvesImports).toBe(true);
+    process.env.TSX_TSCONFIG_PATH = join(project({ 'tsconfig.json': '{ "extends": "./missing.json" }' }), 'tsconfig.json');
+    expect(tsxTsconfig()).toBeUndefined();
   });
 
-  it('undefined when the chain cannot be followed (a missing base, not JSON)', () => {
-    const dir = project({ 'missing.json': '{ "extends": "./nope.json" }', 'broken.json': '{ "include": [ }' });
-    expect(tsconfigScope(join(dir, 'missing.json'))).toBeUndefined();
-    expect(tsconfigScope(join(dir, 'broken.json'))).toBeUndefined();
-  });
-
-  it('this repo: its tsconfig names the shipped strategies', () => {
-    const root = join(import.meta.dirname, '../../..');
-    expect(tsconfigScope(join(root, 'tsconfig.json'))!(join(root, 'strategies/sma-cross/index.ts'))).toBe(true);
+  it('this repo, from its root: its tsconfig names the shipped strategies', () => {
+    const t = tsxTsconfig();
+    expect(t?.path).toBe(join(import.meta.dirname, '../../../tsconfig.json'));
+    expect(t?.applies(join(import.meta.dirname, '../../../strategies/sma-cross/index.ts'))).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
-import { tsconfigScope, tsxTsconfig } from './tsconfigScope.ts';
+import { tsxTsconfig } from './tsconfigScope.ts';
 
 /**
  * The folder holding `node_modules` nearest above `file`: a compiled module written into its
@@ -120,9 +120,9 @@ async function mismatch(
  * reading `import.meta` at all, a CommonJS file, an `import()` of anything but a string literal,
  * files tsx would compile with different tsconfigs, a package import that resolves differently
  * from the cache folder, a file under another `node_modules`, no `node_modules` folder above the
- * strategy, a kind of file the checks do not read, a tsconfig whose extends, files, include or
- * exclude cannot be followed, a cache folder that cannot be written, or code esbuild cannot
- * compile (tsx then reports the error as it always has).
+ * strategy, a kind of file the checks do not read, a tsconfig that cannot be read, or whose paths
+ * or baseUrl tsx would apply to a strategy file it does not name, a cache folder that cannot be
+ * written, or code esbuild cannot compile (tsx then reports the error as it always has).
  * @example
  * const url = await compiledStrategyUrl('strategies/sma-cross/index.ts');
  * const mod = url ? await import(url) : undefined;
@@ -143,9 +143,10 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
   // The tsconfig tsx would compile the strategy with: its own choice of file, applied (as tsx
   // does) only to the files its files/include/exclude name.
   const tsconfig = tsxTsconfig();
-  const scope = tsconfig === undefined ? () => false : tsconfigScope(tsconfig);
-  if (!scope) return { tsx: `${tsconfig}: its extends, files, include or exclude cannot be followed` };
-  const applies = scope(entry);
+  if (tsconfig === undefined) return { tsx: 'the tsconfig tsx would use cannot be read' };
+  const applies = tsconfig?.applies(entry) ?? false;
+  // tsx resolves through paths/baseUrl in every file; a build with no tsconfig would not.
+  if (tsconfig && !applies && tsconfig.resolvesImports) return { tsx: `${tsconfig.path} sets paths or baseUrl but does not name ${entry}` };
   const esbuild = await import('esbuild');
   building++;
   try {
@@ -155,7 +156,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
       built = await esbuild.build({
         entryPoints: [entry], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20',
         outfile: join(cacheDir, `${stem}.mjs`), sourcemap: 'inline', sourcesContent: false, metafile: true, logLevel: 'silent', absWorkingDir: root,
-        plugins: [readInputs(files)], ...(applies ? { tsconfig } : { tsconfigRaw: {} }),
+        plugins: [readInputs(files)], ...(tsconfig && applies ? { tsconfig: tsconfig.path } : { tsconfigRaw: {} }),
         define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href), 'import.meta.filename': JSON.stringify(entry), 'import.meta.dirname': JSON.stringify(dirname(entry)) },
       });
     } catch (e) {
@@ -170,7 +171,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
       // Bundled into an ES module, a CommonJS file's require() of anything is an error at run time.
       if (input.format === 'cjs') return { tsx: `${abs} is CommonJS` };
       // One tsconfig (or none) is applied to every file here; tsx applies it to the files it names.
-      if (/\.[cm]?tsx?$/.test(abs) && scope(abs) !== applies) return { tsx: `${abs}: tsx would compile it with ${applies ? 'no' : 'the'} tsconfig, unlike the strategy file` };
+      if (/\.[cm]?tsx?$/.test(abs) && (tsconfig?.applies(abs) ?? false) !== applies) return { tsx: `${abs}: tsx would compile it with ${applies ? 'no' : 'the'} tsconfig, unlike the strategy file` };
       // External package imports only: not esbuild's own helpers (<runtime>) nor a bundled glob.
       imports.set(abs, input.imports.filter((i) => i.external && !i.path.startsWith('<') && !i.path.includes('*')).map((i) => i.path));
     }
