@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
@@ -186,8 +186,8 @@ export async function writeReportWithEquity(dir: string, r: Omit<ReportData, 'eq
 
 /**
  * Writes `<path>.partial` through `write` (sync or async). The report's files are written whole
- * beside the old ones and only then renamed into place together (publish): a full disk or a
- * killed run leaves the last whole report.json and report.html, never one cut short or a pair
+ * beside the old ones and only then renamed into place together (publish): a write that fails (a
+ * full disk) leaves the last whole report.json and report.html, never one cut short or a pair
  * from two runs.
  */
 function writePartial(path: string, write: (fd: number) => void | Promise<void>): Promise<void> | void {
@@ -212,20 +212,28 @@ function writePartial(path: string, write: (fd: number) => void | Promise<void>)
 
 /**
  * Renames the written partial files into place together. The files they replace are set aside
- * first and put back if a rename fails, so a failure leaves the old set, not a mix of two runs.
+ * first and put back if a step fails, so a failed write leaves the old set, not a mix of two runs.
+ * Something other than a file where a report file goes (a folder, a symlink) is refused, not moved.
  */
 function publish(...paths: string[]): void {
-  // Files only: a folder in a report file's place is not ours to move; the rename onto it fails.
-  const setAside = paths.filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
-  for (const p of setAside) renameSync(p, `${p}.previous`);
+  for (const p of paths) {
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (st && !st.isFile()) throw new Error(`${p}: exists and is not a file; the report is not written over it`);
+  }
+  const setAside: string[] = [];
   const placed: string[] = [];
   try {
+    for (const p of paths) {
+      if (!existsSync(p)) continue;
+      renameSync(p, `${p}.previous`);
+      setAside.push(p);
+    }
     for (const p of paths) {
       renameSync(`${p}.partial`, p);
       placed.push(p);
     }
   } catch (e) {
-    for (const p of placed) renameSync(p, `${p}.partial`);
+    for (const p of placed) rmSync(p, { force: true });
     for (const p of setAside) renameSync(`${p}.previous`, p);
     throw e;
   }

@@ -59,7 +59,7 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(report.fills.count).toBeGreaterThan(0);
     // A folder where report.json goes: writing it fails (as root too, unlike a read-only folder).
     mkdirSync(join(dir, 'report.json'));
-    await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/EISDIR/);
+    await expect(report.write(r, { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } })).rejects.toThrow(/report\.json: exists and is not a file/);
     expect(readdirSync(dir)).toEqual(['report.json']);
   });
 

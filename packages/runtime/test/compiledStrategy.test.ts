@@ -129,6 +129,22 @@ describe('compiledStrategyUrl', () => {
     }
   });
 
+  it('compiles as tsx does where a bundle could differ: class names kept when bundling renames them; a tsconfig that leaves class fields to the TypeScript version goes to tsx', async () => {
+    const dir = project({
+      'tsconfig.json': '{ "compilerOptions": { "target": "ES2022" } }\n',
+      'signal.ts': 'export class Signal {}\n',
+      's.ts': "import { Signal as Other } from './signal.ts';\nclass Signal {}\nexport const names = [Signal.name, Other.name];\n",
+    });
+    process.env.TSX_TSCONFIG_PATH = join(dir, 'tsconfig.json');
+    expect(await import((await compiledStrategyUrl(join(dir, 's.ts')))!)).toMatchObject({ names: ['Signal', 'Signal'] });
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { "strict": true } }\n');
+    const r = await compileStrategy(join(dir, 's.ts'));
+    expect('tsx' in r && r.tsx).toMatch(/sets neither target nor useDefineForClassFields/);
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "extends": "./missing.json" }\n');
+    const unreadable = await compileStrategy(join(dir, 's.ts'));
+    expect('tsx' in unreadable && unreadable.tsx).toMatch(/the tsconfig tsx would use cannot be read/);
+  });
+
   it('a strategy the tsconfig does not name, while it sets paths (tsx resolves through them in every file), goes to tsx', async () => {
     const dir = project({
       'tsconfig.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } }, "include": ["src"] }\n',

@@ -43,6 +43,10 @@ describe('tsxTsconfig: the tsconfig tsx would use and the files it applies to, r
   it('whether it resolves imports through paths or baseUrl; undefined when it cannot be read', () => {
     process.env.TSX_TSCONFIG_PATH = join(project({ 'tsconfig.json': '{ "compilerOptions": { "paths": { "@lib/*": ["./lib/*"] } } }' }), 'tsconfig.json');
     expect(tsxTsconfig()?.resolvesImports).toBe(true);
+    process.env.TSX_TSCONFIG_PATH = join(project({ 'tsconfig.json': '{ "compilerOptions": { "baseUrl": "." } }' }), 'tsconfig.json');
+    expect(tsxTsconfig()?.resolvesImports).toBe(true);
+    process.env.TSX_TSCONFIG_PATH = join(project({ 'tsconfig.json': '{ "compilerOptions": { "strict": true } }' }), 'tsconfig.json');
+    expect(tsxTsconfig()).toMatchObject({ resolvesImports: false, classFieldsSet: false });
     process.env.TSX_TSCONFIG_PATH = join(project({ 'tsconfig.json': '{ "extends": "./missing.json" }' }), 'tsconfig.json');
     expect(tsxTsconfig()).toBeUndefined();
   });

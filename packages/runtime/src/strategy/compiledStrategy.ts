@@ -120,9 +120,10 @@ async function mismatch(
  * reading `import.meta` at all, a CommonJS file, an `import()` of anything but a string literal,
  * files tsx would compile with different tsconfigs, a package import that resolves differently
  * from the cache folder, a file under another `node_modules`, no `node_modules` folder above the
- * strategy, a kind of file the checks do not read, a tsconfig that cannot be read, or whose paths
- * or baseUrl tsx would apply to a strategy file it does not name, a cache folder that cannot be
- * written, or code esbuild cannot compile (tsx then reports the error as it always has).
+ * strategy, a kind of file the checks do not read, a tsconfig that cannot be read, that sets
+ * neither `target` nor `useDefineForClassFields`, or whose paths or baseUrl tsx would apply to a
+ * strategy file it does not name, a cache folder that cannot be written, or code esbuild cannot
+ * compile (tsx then reports the error as it always has).
  * @example
  * const url = await compiledStrategyUrl('strategies/sma-cross/index.ts');
  * const mod = url ? await import(url) : undefined;
@@ -147,6 +148,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
   const applies = tsconfig?.applies(entry) ?? false;
   // tsx resolves through paths/baseUrl in every file; a build with no tsconfig would not.
   if (tsconfig && !applies && tsconfig.resolvesImports) return { tsx: `${tsconfig.path} sets paths or baseUrl but does not name ${entry}` };
+  if (tsconfig && applies && !tsconfig.classFieldsSet) return { tsx: `${tsconfig.path} sets neither target nor useDefineForClassFields (tsx fills in the installed TypeScript's default)` };
   const esbuild = await import('esbuild');
   building++;
   try {
@@ -154,7 +156,8 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
     let built;
     try {
       built = await esbuild.build({
-        entryPoints: [entry], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20',
+        // keepNames and the running Node as target, as tsx compiles: a class renamed in the bundle keeps its .name.
+        entryPoints: [entry], write: false, bundle: true, packages: 'external', format: 'esm', platform: 'node', target: `node${process.versions.node}`, keepNames: true,
         outfile: join(cacheDir, `${stem}.mjs`), sourcemap: 'inline', sourcesContent: false, metafile: true, logLevel: 'silent', absWorkingDir: root,
         plugins: [readInputs(files)], ...(tsconfig && applies ? { tsconfig: tsconfig.path } : { tsconfigRaw: {} }),
         define: { 'import.meta.url': JSON.stringify(pathToFileURL(entry).href), 'import.meta.filename': JSON.stringify(entry), 'import.meta.dirname': JSON.stringify(dirname(entry)) },

@@ -8,11 +8,17 @@ export interface TsxTsconfig {
   applies(file: string): boolean;
   /** Whether it sets `paths` or `baseUrl`: tsx resolves imports through them in every file, named or not. */
   resolvesImports: boolean;
+  /**
+   * Whether it says how class fields compile (`target` or `useDefineForClassFields`). Without
+   * either, tsx fills in the default of the installed TypeScript (ES5 for TypeScript 5: fields
+   * assigned, not defined), which a build from the file alone would not.
+   */
+  classFieldsSet: boolean;
 }
 
 /**
- * The tsconfig tsx would use, read the way tsx reads it (with get-tsconfig, the library tsx itself
- * is built on): TSX_TSCONFIG_PATH when set, else the nearest tsconfig.json above the working
+ * The tsconfig tsx would use, found and matched to files as tsx does (with get-tsconfig, the
+ * library tsx itself is built on; tsx bundles a newer copy): TSX_TSCONFIG_PATH when set, else the nearest tsconfig.json above the working
  * folder. Null when there is none; undefined when it cannot be read (tsx would fail on a
  * TSX_TSCONFIG_PATH it cannot read, and ignore a found one: either way not a case to copy).
  * Reading inclusion through the same library, not a copy of TypeScript's rules, is the point: an
@@ -31,5 +37,8 @@ export function tsxTsconfig(): TsxTsconfig | null | undefined {
   if (!found) return null;
   const matcher = createFilesMatcher(found);
   const options = found.config.compilerOptions ?? {};
-  return { path: found.path, applies: (file) => matcher(file) !== undefined, resolvesImports: options.paths !== undefined || options.baseUrl !== undefined };
+  return {
+    path: found.path, applies: (file) => matcher(file) !== undefined, resolvesImports: options.paths !== undefined || options.baseUrl !== undefined,
+    classFieldsSet: options.target !== undefined || options.useDefineForClassFields !== undefined,
+  };
 }
