@@ -28,6 +28,7 @@ const STRATEGY = [
   "import { join } from 'node:path';",
   'export const where: string = import.meta.url;',
   'export const folder: string = join(import.meta.dirname, ".");',
+  'export const own: string = import.meta.filename;',
   "enum Side { Buy = 'BUY' }",
   'export const side: string = Side.Buy;',
   "export function fail(): never { throw new Error('boom'); }",
@@ -41,8 +42,9 @@ describe('compiledStrategyUrl', () => {
     const url = await compiledStrategyUrl(file);
     expect(url).toBeDefined();
     expect(dirname(fileURLToPath(url!))).toBe(join(dir, 'node_modules/.cache/pounce/strategies'));
-    const mod = (await import(url!)) as { where: string; folder: string; side: string; fail: () => never };
+    const mod = (await import(url!)) as { where: string; folder: string; own: string; side: string; fail: () => never };
     expect(mod.where).toBe(pathToFileURL(file).href);
+    expect(mod.own).toBe(file);
     expect(mod.folder).toBe(join(dir, 'strategies/s'));
     expect(mod.side).toBe('BUY');
     process.setSourceMapsEnabled(true);
@@ -52,7 +54,7 @@ describe('compiledStrategyUrl', () => {
     } catch (e) {
       stack = (e as Error).stack ?? '';
     }
-    expect(stack).toContain(`${file}:6:`);
+    expect(stack).toContain(`${file}:7:`);
   });
 
   it('compiles the same module for the same source, a new one when it changes', async () => {

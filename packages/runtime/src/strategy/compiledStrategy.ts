@@ -148,7 +148,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
   const applies = tsconfig?.applies(entry) ?? false;
   // tsx resolves through paths/baseUrl in every file; a build with no tsconfig would not.
   if (tsconfig && !applies && tsconfig.resolvesImports) return { tsx: `${tsconfig.path} sets paths or baseUrl but does not name ${entry}` };
-  if (tsconfig && applies && !tsconfig.classFieldsSet) return { tsx: `${tsconfig.path} sets neither target nor useDefineForClassFields (tsx fills in the installed TypeScript's default)` };
+  if (tsconfig && applies && !tsconfig.classFieldsSet) return { tsx: `${tsconfig.path} sets neither target nor useDefineForClassFields (how tsx then compiles class fields depends on its and TypeScript's versions)` };
   const esbuild = await import('esbuild');
   building++;
   try {

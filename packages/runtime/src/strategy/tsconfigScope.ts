@@ -10,8 +10,8 @@ export interface TsxTsconfig {
   resolvesImports: boolean;
   /**
    * Whether it says how class fields compile (`target` or `useDefineForClassFields`). Without
-   * either, tsx fills in the default of the installed TypeScript (ES5 for TypeScript 5: fields
-   * assigned, not defined), which a build from the file alone would not.
+   * either, tsx's copy of get-tsconfig may fill in defaults by the installed TypeScript's version,
+   * which a build from the file alone does not: such a strategy is left to tsx, not guessed at.
    */
   classFieldsSet: boolean;
 }
