@@ -9,12 +9,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A report folder and its two files' paths. */
+function reportFolder(): { dir: string; json: string; html: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pounce-publish-'));
+  dirs.push(dir);
+  return { dir, json: join(dir, 'report.json'), html: join(dir, 'report.html') };
+}
+
 describe('publish: the report files renamed into place together', () => {
   it('a rename that fails part way puts the old files back and removes what it placed: the old pair, nothing left over', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pounce-publish-'));
-    dirs.push(dir);
-    const json = join(dir, 'report.json');
-    const html = join(dir, 'report.html');
+    const { dir, json, html } = reportFolder();
     writeFileSync(json, 'old json');
     writeFileSync(html, 'old html');
     writeFileSync(`${json}.partial`, 'new json');
@@ -26,10 +30,7 @@ describe('publish: the report files renamed into place together', () => {
   });
 
   it('publishes both and leaves no file set aside', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pounce-publish-'));
-    dirs.push(dir);
-    const json = join(dir, 'report.json');
-    const html = join(dir, 'report.html');
+    const { dir, json, html } = reportFolder();
     writeFileSync(json, 'old json');
     for (const p of [json, html]) writeFileSync(`${p}.partial`, `new ${p.endsWith('json') ? 'json' : 'html'}`);
     publish(json, html);

@@ -1,28 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compiledStrategyUrl, compileStrategy } from '../src/strategy/compiledStrategy.ts';
+import { tempProjects } from './tempProject.ts';
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
-  delete process.env.TSX_TSCONFIG_PATH;
-});
-
+const temp = tempProjects('pounce-compiled-');
 /** A folder with a `node_modules` of its own (where imports resolve), holding the given files. */
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pounce-compiled-'));
-  folders.push(dir);
-  mkdirSync(join(dir, 'node_modules'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>): string => temp(files, { nodeModules: true });
 
 const STRATEGY = [
   "import { join } from 'node:path';",
@@ -227,9 +213,7 @@ describe('compiledStrategyUrl', () => {
   });
 
   it('leaves to tsx a strategy with no node_modules folder above it, and one whose cache folder cannot be written', async () => {
-    const bare = mkdtempSync(join(tmpdir(), 'pounce-compiled-bare-'));
-    folders.push(bare);
-    writeFileSync(join(bare, 's.ts'), 'export const s = 1;\n');
+    const bare = temp({ 's.ts': 'export const s = 1;\n' });
     const above = (d: string): boolean => existsSync(join(d, 'node_modules')) || (dirname(d) !== d && above(dirname(d)));
     if (!above(bare)) expect(await compiledStrategyUrl(join(bare, 's.ts'))).toBeUndefined();
     const dir = project({ 's.ts': 'export const s = 1;\n', 'node_modules/.cache': 'a file where the cache folder goes' });

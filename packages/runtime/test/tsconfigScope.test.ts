@@ -1,24 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { tsxTsconfig } from '../src/strategy/tsconfigScope.ts';
+import { tempProjects } from './tempProject.ts';
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
-  delete process.env.TSX_TSCONFIG_PATH;
-});
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pounce-tsconfig-'));
-  folders.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const project = tempProjects('pounce-tsconfig-');
 
 /** The files the tsconfig at `dir/tsconfig.json` applies to, as tsx reads it. */
 function appliesIn(dir: string): (file: string) => boolean {
