@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import type { EquityPoint } from './BacktestVenue.ts';
 
 /** JSON.stringify's replacer for report.json: Infinity (a profit factor with no loss) as the text "Infinity". */
@@ -22,24 +23,41 @@ export function epochMsText(t: number): string {
   return `${high}${String(t - high * 1e6 + 1e6).slice(1)}`;
 }
 
+/** Text written at a time: held longer it outlives the young generation; a whole 2,048-point chunk's ~230 KB took twice as long to join and write. */
+const WRITE_BYTES = 1 << 16;
+
 /**
- * The text of a report.json array, one item per line, given a part at a time: `[`, each part's
- * items, then the close. Whoever writes an array (the report, the equity writer thread) writes
- * the same bytes however the items are split into parts.
+ * A report.json array written to `fd` an item at a time, one item per line, ~64 KiB per write.
+ * The report and the equity writer thread both write through it, so the bytes are the same
+ * whoever writes the array, however its items arrive.
  */
-export class JsonArrayText {
+export class JsonArrayWriter {
   private written = 0;
+  private part: string[] = [];
+  private bytes = 0;
 
-  readonly open = '[';
-
-  /** The text of the next items (each already JSON). */
-  part(items: readonly string[]): string {
-    const text = `${this.written === 0 ? '\n  ' : ',\n  '}${items.join(',\n  ')}`;
-    this.written += items.length;
-    return text;
+  constructor(private readonly fd: number) {
+    writeSync(fd, '[');
   }
 
-  close(): string {
-    return this.written > 0 ? '\n ]' : ']';
+  /** Adds one item (already JSON). */
+  add(text: string): void {
+    this.part.push(text);
+    this.bytes += text.length;
+    if (this.bytes >= WRITE_BYTES) this.flush();
+  }
+
+  /** Writes what is held and the array's close. */
+  close(): void {
+    this.flush();
+    writeSync(this.fd, this.written > 0 ? '\n ]' : ']');
+  }
+
+  private flush(): void {
+    if (this.part.length === 0) return;
+    writeSync(this.fd, `${this.written === 0 ? '\n  ' : ',\n  '}${this.part.join(',\n  ')}`);
+    this.written += this.part.length;
+    this.part = [];
+    this.bytes = 0;
   }
 }

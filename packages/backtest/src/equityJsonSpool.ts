@@ -41,8 +41,8 @@ const WORKER = import.meta.url.endsWith('.ts') ? new URL('./equityJsonWorkerEntr
  * Equity points turned into report.json's `equity` text on a thread of their own while the run
  * goes, a chunk of 2,048 points at a time, with the report's chart gathered from the same points.
  * On one core the text of a million points (two years of minute bars) took most of a second after
- * the last bar (~0.9 s here, a quarter of such a backtest); a second core now writes it while the replay runs, and the report
- * copies the finished text in (`writeReportWithEquity`). The bytes are what writeReport writes for
+ * the last bar (~0.9 s here, a quarter of such a backtest); a second core now writes it while the
+ * replay runs, and the report copies the finished text in (`writeReportWithEquity`). The bytes are what writeReport writes for
  * the same points. Memory stays bounded: `add` waits when the thread is 64 chunks behind.
  *
  * @example
@@ -61,7 +61,6 @@ export class EquityJsonSpool {
   private sent = 0;
   private readonly progress = new Int32Array(new SharedArrayBuffer(EQUITY_PROGRESS.bytes), 0, 3);
   private readonly worker: Worker;
-  private failure: Error | undefined;
   private readonly done: Promise<EquityWriterDone>;
   private finished = false;
 
@@ -70,7 +69,7 @@ export class EquityJsonSpool {
     this.worker = new Worker(WORKER, { workerData: data });
     this.done = new Promise<EquityWriterDone>((resolve, reject) => {
       this.worker.once('message', (m: EquityWriterDone) => resolve(m));
-      this.worker.once('error', (e) => reject((this.failure = e)));
+      this.worker.once('error', reject);
       this.worker.once('exit', (code) => reject(new Error(`${path}: the equity writer thread exited (code ${code}) before it finished`)));
     });
     // Rejections are read by finish(); until then, an unobserved one must not end the process.

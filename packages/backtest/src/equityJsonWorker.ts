@@ -1,10 +1,10 @@
 // The thread behind EquityJsonSpool: turns chunks of equity points into report.json's text as
 // the run makes them, and gathers the report's chart from the same points.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EquityPoint } from './BacktestVenue.ts';
 import { CurveChart } from './curveChart.ts';
-import { equityPointJson, JsonArrayText } from './equityJson.ts';
+import { equityPointJson, JsonArrayWriter } from './equityJson.ts';
 import { EQUITY_PROGRESS, EQUITY_ROW_WIDTH, type EquityChunk, type EquityWriterData, type EquityWriterDone } from './equityJsonSpool.ts';
 
 const { path, progress } = workerData as EquityWriterData;
@@ -31,43 +31,28 @@ function flagged<T>(f: () => T): T {
   }
 }
 
-const array = new JsonArrayText();
 const chart = new CurveChart();
-const fd = flagged(() => {
+const { fd, array } = flagged(() => {
   const opened = openSync(path, 'w');
-  writeSync(opened, array.open);
-  return opened;
+  return { fd: opened, array: new JsonArrayWriter(opened) };
 });
-
-/** Text written at a time: a larger string (a whole chunk's ~230 KB) took twice as long to join and write. */
-const WRITE_BYTES = 1 << 16;
 
 function write(m: EquityChunk): void {
   const rows = m.rows;
-  let texts: string[] = [];
-  let bytes = 0;
   for (let i = 0; i < m.points; i++) {
     const at = i * EQUITY_ROW_WIDTH;
     const p: EquityPoint = rows[at + 3] === 1
       ? { time: rows[at]!, equity: rows[at + 1]!, gross: rows[at + 2]!, benchmark: rows[at + 4]! }
       : { time: rows[at]!, equity: rows[at + 1]!, gross: rows[at + 2]! };
-    const text = equityPointJson(p);
-    texts.push(text);
-    bytes += text.length;
+    array.add(equityPointJson(p));
     chart.add(p);
-    if (bytes >= WRITE_BYTES) {
-      writeSync(fd, array.part(texts));
-      texts = [];
-      bytes = 0;
-    }
   }
-  if (texts.length > 0) writeSync(fd, array.part(texts));
 }
 
 port.on('message', (m: EquityChunk | 'end') =>
   flagged(() => {
     if (m === 'end') {
-      writeSync(fd, array.close());
+      array.close();
       closeSync(fd);
       port.postMessage({ series: chart.series() } satisfies EquityWriterDone);
       port.close();

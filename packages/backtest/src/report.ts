@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Metrics } from './metrics.ts';
 import type { EquityPoint } from './BacktestVenue.ts';
 import { CurveChart, type ChartSeries } from './curveChart.ts';
-import { equityPointJson, finiteJson, JsonArrayText } from './equityJson.ts';
+import { equityPointJson, finiteJson, JsonArrayWriter } from './equityJson.ts';
 import { dropPartials, publish, writePartial } from './reportFiles.ts';
 import type { BacktestFill } from './fillAudit.ts';
 import type { Trade } from './roundTrips.ts';
@@ -222,27 +222,11 @@ export function fillJson(f: BacktestFill): string {
   return JSON.stringify(f);
 }
 
-/**
- * Writes `items` as a JSON array, one item per line, about 64 KiB per write: text held longer
- * outlives the young generation and grows the old one (see JsonLinesSpool).
- */
+/** Writes `items` as a JSON array, one item per line (see JsonArrayWriter). */
 function writeJsonArray<T>(fd: number, items: Iterable<T>, toJson: (item: T) => string = (x) => JSON.stringify(x, finiteJson)): void {
-  const array = new JsonArrayText();
-  writeSync(fd, array.open);
-  let part: string[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const text = toJson(item);
-    part.push(text);
-    bytes += text.length;
-    if (bytes >= 1 << 16) {
-      writeSync(fd, array.part(part));
-      part = [];
-      bytes = 0;
-    }
-  }
-  if (part.length > 0) writeSync(fd, array.part(part));
-  writeSync(fd, array.close());
+  const array = new JsonArrayWriter(fd);
+  for (const item of items) array.add(toJson(item));
+  array.close();
 }
 
 /**
