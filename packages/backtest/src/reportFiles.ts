@@ -1,4 +1,4 @@
-import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, renameSync, rmSync } from 'node:fs';
 
 /**
  * Writes `<path>.partial` through `write` (sync or async). The report's files are written whole
@@ -32,15 +32,16 @@ export function writePartial(path: string, write: (fd: number) => void | Promise
  * Something other than a file where a report file goes (a folder, a symlink) is refused, not moved.
  */
 export function publish(...paths: string[]): void {
+  const present: string[] = [];
   for (const p of paths) {
     const st = lstatSync(p, { throwIfNoEntry: false });
     if (st && !st.isFile()) throw new Error(`${p}: exists and is not a file; the report is not written over it`);
+    if (st) present.push(p);
   }
   const setAside: string[] = [];
   const placed: string[] = [];
   try {
-    for (const p of paths) {
-      if (!existsSync(p)) continue;
+    for (const p of present) {
       renameSync(p, `${p}.previous`);
       setAside.push(p);
     }
