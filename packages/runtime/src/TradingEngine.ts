@@ -18,6 +18,7 @@ import type { OrderHandle, ParamSpecs, ParamValues, PersistedState, StrategyCont
 import type { OrderTrack } from './execution/OrderHandles.ts';
 import { StrategyOrderHandle, type HandleOwner } from './execution/StrategyOrderHandle.ts';
 import type { Venue } from './venue/Venue.ts';
+import { refuseOtherAccount } from './journal/accountContinuity.ts';
 
 export interface RunOptions {
   def: StrategyDefinition;
@@ -227,10 +228,7 @@ export class TradingEngine {
       this.execution.startingAt(since);
       this.journal.append({ t: Date.now(), e: 'run', strategy: def.name, params: this.params, venue: venue.kind, account: venue.account, symbols: [...this.symbols], since, idNonce: this.idNonce, risk: this.o.risk ?? {}, model: this.o.venueModel });
     } else {
-      // A run never moves to another account: its journal's orders and fills are that account's,
-      // and on another one every lookup would answer "not found" and drop them unseen.
-      const was = this.journaledAccount;
-      if (was !== undefined && was !== venue.account) throw new Error(`resume: this run's journal is for account ${was}, the venue's account is ${venue.account}; a run never moves to another account (start a new run instead)`);
+      refuseOtherAccount('run', this.journaledAccount, venue.account);
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }
     this.execution.start();

@@ -13,6 +13,7 @@ import { controlEngine, type ControlOutcome, type ControlSource, type StrategyAc
 import { AccountRisk, dayTradeKey, type AccountLimits } from './AccountRisk.ts';
 import { StrategyVenue } from './StrategyVenue.ts';
 import { VenueRouter, type RoutableVenue } from './VenueRouter.ts';
+import { refuseOtherAccount } from '../journal/accountContinuity.ts';
 
 /** One strategy of a node: a plugin with its params, symbols, limits and tag. */
 export interface NodeStrategy {
@@ -252,7 +253,7 @@ export class TradingNode {
       // Checked before anything starts: a strategy added since the last run must not trade on
       // another account while an older one's engine refuses it (see TradingEngine's own check).
       const was = prior.find((e): e is Partial<NodeStartLine> => e.e === 'node' && typeof (e as Partial<NodeStartLine>).account === 'string')?.account;
-      if (was !== undefined && was !== venue.account) throw new Error(`resume: this node's journal is for account ${was}, the venue's account is ${venue.account}; a node never moves to another account (start a new node instead)`);
+      refuseOtherAccount('node', was, venue.account);
     }
     mkdirSync(join(nodeDir, 'strategies'), { recursive: true });
     const priorCapital = this.o.resume ? capitalOf(prior) : new Map<string, number>();
