@@ -104,12 +104,11 @@ async function mismatch(
 /**
  * Compiles a TypeScript strategy (with the files of its own it imports) to one ES module and
  * returns the module's URL. Why not tsx's loader: registering it starts a loader thread that every
- * later import of the process goes through, about a quarter of a second of a short backtest's
- * start-up, and a thread's memory for the whole run; an esbuild build of a strategy takes a few
- * tens of milliseconds. It is built from the files as they are at every call (nothing is reused
- * from an earlier build, so no change to a file, a tsconfig, a package.json or a symlink can be
- * missed), by esbuild (what tsx compiles with, and with the tsconfig tsx would apply to the
- * strategy's files), into
+ * later import of the process goes through, and a thread's memory for the whole run; a build
+ * costs ~0.1 s (loading esbuild's API about half of it). It is built from the files as they are at
+ * every call (nothing is reused from an earlier build, so no change to a file, a tsconfig, a
+ * package.json or a symlink can be missed), by esbuild (what tsx compiles with, and with the
+ * tsconfig tsx would apply to the strategy's files), into
  * `<package root>/node_modules/.cache/pounce/strategies/`, and each package it imports is checked
  * to resolve from there to the file it resolves to from the source. `import.meta.url`, `dirname`
  * and `filename` keep naming the strategy's file (its real path, as Node gives it), and an inline
