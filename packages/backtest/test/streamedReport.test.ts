@@ -197,6 +197,7 @@ describe('EquityJsonSpool', () => {
     const chunks = EQUITY_MAX_BACKLOG + 8;
     for (let i = 0; i < chunks * 2048; i++) spool.add({ time: i, equity: 1, gross: 0 });
     expect(spool.backlog).toBeLessThanOrEqual(EQUITY_MAX_BACKLOG);
+    expect(EQUITY_MAX_BACKLOG).toBe(64); // docs/backtest.md names the bound
     await spool.finish();
     expect(spool.backlog).toBe(0);
     await spool.remove();
