@@ -9,6 +9,7 @@ import { assetsModel, engineLegs, fillModel, orderModel, positionModel } from '.
 import { EquityRows } from './equityRows.ts';
 import { CurveStats } from './metrics.ts';
 import { timeSlices } from './timeSlices.ts';
+import { nextImmediate } from './immediateTurns.ts';
 import type { BuyAndHold } from './benchmark.ts';
 
 export const BACKTEST_ACCOUNT = 'BACKTEST';
@@ -27,20 +28,21 @@ export function asPushed(b: MarketBar): Bar {
 
 /**
  * Resolves once every promise continuation queued so far, and every one those queue in turn, has
- * run, and then after one event-loop turn. Node runs its nextTick queue only when the microtask
- * queue is empty, so a tick queued from a microtask fires after the whole chain (a strategy's
- * `await submit(...)` and what follows) has settled, however many hops it takes. The turn after it
- * is what a step with order activity costs: Node reports a promise rejection nobody handled (a
- * strategy bug, which a run halts on) only once its tick queue is empty, and I/O (the report's
- * spools, progress) runs only between turns; without it a whole replay was one pass of the queues
- * and a strategy's error surfaced after the last bar. The first `await` puts the caller in a
+ * run, and then in a later immediate. Node runs its nextTick queue only when the microtask queue
+ * is empty, so a tick queued from a microtask fires after the whole chain (a strategy's
+ * `await submit(...)` and what follows) has settled, however many hops it takes. The immediate
+ * after it is what a step with order activity costs: Node reports a promise rejection nobody
+ * handled (a strategy bug, which a run halts on) only once its tick queue is empty and control
+ * is back in a macrotask; without it a whole replay was one pass of the queues and a strategy's
+ * error surfaced after the last bar. The immediates come in batches (nextImmediate), so the event
+ * loop's I/O poll runs once per batch of such steps. The first `await` puts the caller in a
  * microtask, which the tick relies on (from a macrotask's synchronous code the tick would run
  * before pending microtasks). Code that itself schedules a timer or immediate is not waited for.
  */
 async function settled(): Promise<void> {
   await undefined;
   await new Promise<void>((r) => process.nextTick(r));
-  await new Promise<void>((r) => setImmediate(r));
+  await nextImmediate();
 }
 
 /** A `bars$` subscriber and the symbols it asked for. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { defineStrategy, TradingEngine } from '@pounce/runtime';
 import { perShareFees, type MarketBar } from '@pounce/matching';
 import { BacktestVenue, runBacktest } from '../src/index.ts';
+import { IMMEDIATE_BATCH, nextImmediate } from '../src/immediateTurns.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 2, 14, 30);
@@ -31,7 +32,7 @@ async function hops(n: number): Promise<void> {
 }
 
 describe('BacktestVenue settles each step with order activity before the next bar', () => {
-  it('runs every continuation of a step with orders before the next bar, however long the chain, with one event-loop turn per such step', async () => {
+  it('runs every continuation of a step with orders before the next bar, however long the chain, with one event-loop iteration per batch of such steps', async () => {
     const v = new BacktestVenue(bars, { fees: perShareFees(0), initialCash: 1e6 });
     // Per bar: an order, then a chain of 50 hops after its reply, then another venue call; each chain records the clock it ended at.
     const endedAt: number[] = [];
@@ -46,8 +47,9 @@ describe('BacktestVenue settles each step with order activity before the next ba
     });
     const turns = turnCounter();
     await v.run();
-    // One turn per step with activity (a fixed number of setImmediate hops would not wait for these 100-hop chains).
-    expect(turns.stop()).toBeLessThanOrEqual(STEPS + 2);
+    // Every step has activity, yet the loop went round about once per IMMEDIATE_BATCH (64) of them, not once each
+    // (a fixed number of setImmediate hops would not wait for these 100-hop chains either).
+    expect(turns.stop()).toBeLessThanOrEqual(Math.ceil(STEPS / IMMEDIATE_BATCH) + 2);
     expect(endedAt).toEqual(bars.map((b) => b.time));
     expect(v.engine.fillsOf(v.account)).toHaveLength(STEPS - 1);
   });
@@ -109,6 +111,37 @@ describe('BacktestVenue settles each step with order activity before the next ba
     } finally {
       for (const l of others) process.on('unhandledRejection', l);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('nextImmediate resolves waits in order, each after the rejections of what ran before it were reported, in fewer loop iterations than waits', async () => {
+    const log: string[] = [];
+    const onRejection = (e: unknown) => log.push(`unhandled ${(e as Error).message}`);
+    const others = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection');
+    process.on('unhandledRejection', onRejection);
+    const turns = turnCounter();
+    try {
+      const waits = 3 * IMMEDIATE_BATCH;
+      for (let i = 0; i < waits; i++) {
+        void Promise.resolve().then(() => {
+          throw new Error(`step ${i}`);
+        });
+        await nextImmediate();
+        log.push(`resumed ${i}`);
+      }
+      expect(log).toEqual(Array.from({ length: waits }, (_, i) => [`unhandled step ${i}`, `resumed ${i}`]).flat());
+      // Two replays waiting at once are served first come first served.
+      const order: string[] = [];
+      await Promise.all(['a', 'b', 'c'].map(async (name) => {
+        await nextImmediate();
+        order.push(name);
+      }));
+      expect(order).toEqual(['a', 'b', 'c']);
+      expect(turns.stop()).toBeLessThan(waits / 8);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      for (const l of others) process.on('unhandledRejection', l);
     }
   });
 });
