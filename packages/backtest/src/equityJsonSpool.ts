@@ -1,14 +1,19 @@
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EquityPoint } from './BacktestVenue.ts';
+import { EQUITY_ROW_WIDTH, EquityChunkWriter, errorNaming, type EquityChunk } from './equityChunkWriter.ts';
 import type { WrittenEquity } from './report.ts';
 
-/** Doubles per point in a chunk: time, equity, gross, whether there is a benchmark (1 or 0), benchmark. */
-export const EQUITY_ROW_WIDTH = 5;
 /** Points per chunk sent to the writer thread (80 KiB). */
 const POINTS = 2048;
 /** Chunks sent and not yet written before `add` waits for the thread: ~5 MB, whatever the run's length. */
 export const EQUITY_MAX_BACKLOG = 64;
+/**
+ * Points held before the writer thread is started (16 chunks, 1.3 MB). A shorter curve is written
+ * at the end on the main thread in a few tens of milliseconds, less than the thread takes to start
+ * on a 2-core machine (~0.1 s, which a short run waited for at its end).
+ */
+export const EQUITY_THREAD_AFTER = 16 * POINTS;
 /** How long `add` waits for a thread that writes nothing before it gives up. */
 const STALL_MS = 60_000;
 
@@ -25,11 +30,6 @@ export interface EquityWriterData {
  * cannot receive the thread's 'error' event, so the reason travels here.
  */
 export const EQUITY_PROGRESS = { written: 0, failed: 1, messageLength: 2, messageAt: 12, bytes: 12 + 1024 } as const;
-/** Points sent to the writer thread. */
-export interface EquityChunk {
-  rows: Float64Array;
-  points: number;
-}
 /** The writer thread's answer to 'end'. */
 export interface EquityWriterDone {
   series: WrittenEquity['series'];
@@ -42,8 +42,10 @@ const WORKER = import.meta.url.endsWith('.ts') ? new URL('./equityJsonWorkerEntr
  * goes, a chunk of 2,048 points at a time, with the report's chart gathered from the same points.
  * On one core the text of a million points (two years of minute bars) took most of a second after
  * the last bar (~0.9 s here, a quarter of such a backtest); a second core now writes it while the
- * replay runs, and the report copies the finished text in (`writeReportWithEquity`). The bytes are what writeReport writes for
- * the same points. Memory stays bounded: `add` waits when the thread is 64 chunks behind.
+ * replay runs, and the report copies the finished text in (`writeReportWithEquity`). The thread
+ * starts once `threadAfter` points (EQUITY_THREAD_AFTER) are held; a curve that never gets there is
+ * written by `finish` itself. Either way the bytes are what writeReport writes for the same points
+ * (EquityChunkWriter). Memory stays bounded: `add` waits when the thread is 64 chunks behind.
  *
  * @example
  * ```ts
@@ -58,24 +60,22 @@ export class EquityJsonSpool {
   count = 0;
   private rows = new Float64Array(POINTS * EQUITY_ROW_WIDTH);
   private buffered = 0;
+  /** Chunks made before the thread started. */
+  private held: EquityChunk[] = [];
   private sent = 0;
   private readonly progress = new Int32Array(new SharedArrayBuffer(EQUITY_PROGRESS.bytes), 0, 3);
-  private readonly worker: Worker;
-  private readonly done: Promise<EquityWriterDone>;
+  private thread?: { worker: Worker; done: Promise<EquityWriterDone> };
   private finished = false;
+  private readonly threadAfter: number;
 
-  constructor(readonly path: string) {
-    const data: EquityWriterData = { path, progress: this.progress.buffer as SharedArrayBuffer };
-    this.worker = new Worker(WORKER, { workerData: data });
-    this.done = new Promise<EquityWriterDone>((resolve, reject) => {
-      this.worker.once('message', (m: EquityWriterDone) => resolve(m));
-      this.worker.once('error', reject);
-      this.worker.once('exit', (code) => reject(new Error(`${path}: the equity writer thread exited (code ${code}) before it finished`)));
-    });
-    // Rejections are read by finish(); until then, an unobserved one must not end the process.
-    this.done.catch(() => undefined);
-    // A run that never finishes (an error) must not be kept alive by the thread.
-    this.worker.unref();
+  /** `threadAfter`: points held before the writer thread starts (default EQUITY_THREAD_AFTER; 0 starts it with the first chunk). */
+  constructor(readonly path: string, opts: { threadAfter?: number } = {}) {
+    this.threadAfter = opts.threadAfter ?? EQUITY_THREAD_AFTER;
+  }
+
+  /** Whether the writer thread was started. */
+  get threaded(): boolean {
+    return this.thread !== undefined;
   }
 
   /** Chunks sent to the thread that it has not written yet. */
@@ -96,9 +96,41 @@ export class EquityJsonSpool {
     if (++this.buffered === POINTS) this.send();
   }
 
-  /** Sends what is buffered, first waiting while the thread is EQUITY_MAX_BACKLOG chunks behind. */
+  /** Hands over what is buffered: held until `threadAfter` points, then to the thread. */
   private send(): void {
     if (this.buffered === 0) return;
+    const chunk: EquityChunk = { rows: this.rows, points: this.buffered };
+    this.rows = new Float64Array(POINTS * EQUITY_ROW_WIDTH);
+    this.buffered = 0;
+    if (this.thread) {
+      this.post(this.thread.worker, chunk);
+      return;
+    }
+    this.held.push(chunk);
+    if (this.held.length * POINTS < this.threadAfter) return;
+    const worker = this.startThread();
+    for (const c of this.held) this.post(worker, c);
+    this.held = [];
+  }
+
+  private startThread(): Worker {
+    const data: EquityWriterData = { path: this.path, progress: this.progress.buffer as SharedArrayBuffer };
+    const worker = new Worker(WORKER, { workerData: data });
+    const done = new Promise<EquityWriterDone>((resolve, reject) => {
+      worker.once('message', (m: EquityWriterDone) => resolve(m));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`${this.path}: the equity writer thread exited (code ${code}) before it finished`)));
+    });
+    // Rejections are read by finish(); until then, an unobserved one must not end the process.
+    done.catch(() => undefined);
+    // A run that never finishes (an error) must not be kept alive by the thread.
+    worker.unref();
+    this.thread = { worker, done };
+    return worker;
+  }
+
+  /** Sends one chunk, first waiting while the thread is EQUITY_MAX_BACKLOG chunks behind. */
+  private post(worker: Worker, chunk: EquityChunk): void {
     let waited = 0;
     for (let written = Atomics.load(this.progress, EQUITY_PROGRESS.written); this.sent - written >= EQUITY_MAX_BACKLOG; written = Atomics.load(this.progress, EQUITY_PROGRESS.written)) {
       if (Atomics.load(this.progress, EQUITY_PROGRESS.failed) === 1) throw new Error(`the equity writer thread failed: ${this.failureMessage()}`);
@@ -106,11 +138,8 @@ export class EquityJsonSpool {
         throw new Error(`${this.path}: the equity writer thread wrote nothing for ${STALL_MS / 1000} s`);
       }
     }
-    const chunk: EquityChunk = { rows: this.rows, points: this.buffered };
-    this.worker.postMessage(chunk, [this.rows.buffer]);
+    worker.postMessage(chunk, [chunk.rows.buffer]);
     this.sent++;
-    this.rows = new Float64Array(POINTS * EQUITY_ROW_WIDTH);
-    this.buffered = 0;
   }
 
   /** What the thread wrote of its error (see EQUITY_PROGRESS). */
@@ -124,13 +153,28 @@ export class EquityJsonSpool {
     if (this.finished) throw new Error(`${this.path}: finish() was already called`);
     this.send();
     this.finished = true;
-    this.worker.postMessage('end');
-    this.worker.ref();
+    if (!this.thread) return { file: this.path, series: this.writeHeld() };
+    const { worker, done } = this.thread;
+    worker.postMessage('end');
+    worker.ref();
     try {
-      const { series } = await this.done;
+      const { series } = await done;
       return { file: this.path, series };
     } finally {
-      this.worker.unref();
+      worker.unref();
+    }
+  }
+
+  /** The text of a curve that never needed the thread, written here. */
+  private writeHeld(): WrittenEquity['series'] {
+    const writer = new EquityChunkWriter(this.path);
+    try {
+      for (const c of this.held) writer.write(c);
+      this.held = [];
+      return writer.end();
+    } catch (e) {
+      writer.close();
+      throw errorNaming(this.path, e);
     }
   }
 
@@ -141,7 +185,8 @@ export class EquityJsonSpool {
    */
   async remove(): Promise<void> {
     this.finished = true;
-    await this.worker.terminate();
+    this.held = [];
+    if (this.thread) await this.thread.worker.terminate();
     rmSync(this.path, { force: true });
   }
 }

@@ -8,6 +8,7 @@ export * from './runBacktest.ts';
 export * from './fillAudit.ts';
 export * from './fillSpool.ts';
 export * from './equityJsonSpool.ts';
+export * from './equityChunkWriter.ts';
 export * from './equityJson.ts';
 export * from './fileSpool.ts';
 export * from './jsonLinesSpool.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import smaCross from '../../../strategies/sma-cross/index.ts';
-import { CurveChart, EQUITY_MAX_BACKLOG, EquityJsonSpool, reportHtml, runBacktest, streamData, StreamedReport, writeReport, writeReportWithEquity, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
+import { CurveChart, EQUITY_MAX_BACKLOG, EQUITY_THREAD_AFTER, EquityJsonSpool, reportHtml, runBacktest, streamData, StreamedReport, writeReport, writeReportWithEquity, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
 
 const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
 const SPECS = [`ORCL=${data('orcl-1995-2014.csv')}`, `NVDA=${data('nvda-1999-2014.csv')}`];
@@ -175,12 +175,17 @@ describe('EquityJsonSpool', () => {
     : { time: 1_700_000_000_000 + i * 60_000, equity: 100_000 - i * 0.1, gross: 0, benchmark: i === 5 ? Number.NaN : 99_999.123456789 + i }));
   points.push({ time: 0, equity: Number.POSITIVE_INFINITY, gross: -0, benchmark: Number.MIN_VALUE });
 
-  it('its thread writes the equity text and chart writeReport writes for the same points, across many chunks, extreme values included', async () => {
+  it.each([
+    ['its thread', 0, true],
+    ['finish() itself, for a curve shorter than EQUITY_THREAD_AFTER', undefined, false],
+  ] as const)('%s writes the equity text and chart writeReport writes for the same points, across many chunks, extreme values included', async (_who, threadAfter, threaded) => {
     const dir = tempDir();
     const kept = writeReport(join(dir, 'kept'), minimalReport(points));
-    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'), { threadAfter });
     for (const p of points) spool.add(p);
     expect(spool.count).toBe(points.length);
+    expect(points.length).toBeLessThan(EQUITY_THREAD_AFTER);
+    expect(spool.threaded).toBe(threaded);
     const { equity: _all, ...rest } = minimalReport([]);
     const written = await writeReportWithEquity(join(dir, 'threaded'), rest, spool.finish());
     expect(readFileSync(written.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
@@ -188,6 +193,23 @@ describe('EquityJsonSpool', () => {
     await spool.remove();
     expect(existsSync(join(dir, 'equity.json.part'))).toBe(false);
     expect(() => spool.add(points[0]!)).toThrow(/equity\.json\.part: the spool is finished or removed/);
+  });
+
+  it('the thread starts once EQUITY_THREAD_AFTER points are held, and a long curve still writes what writeReport writes', async () => {
+    const dir = tempDir();
+    const long: EquityPoint[] = Array.from({ length: EQUITY_THREAD_AFTER + 100 }, (_, i) => ({ time: 1_700_000_000_000 + i * 60_000, equity: 100_000 + Math.sin(i / 50) * 1_000, gross: i % 7 }));
+    const kept = writeReport(join(dir, 'kept'), minimalReport(long));
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
+    for (const p of long.slice(0, EQUITY_THREAD_AFTER - 1)) spool.add(p);
+    expect(spool.threaded).toBe(false);
+    for (const p of long.slice(EQUITY_THREAD_AFTER - 1)) spool.add(p);
+    expect(spool.threaded).toBe(true);
+    expect(EQUITY_THREAD_AFTER).toBe(32_768); // docs/backtest.md names the threshold
+    const { equity: _all, ...rest } = minimalReport([]);
+    const written = await writeReportWithEquity(join(dir, 'threaded'), rest, spool.finish());
+    expect(readFileSync(written.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
+    expect(readFileSync(written.html, 'utf8')).toBe(readFileSync(kept.html, 'utf8'));
+    await spool.remove();
   });
 
   it('the run waits for the thread once it is EQUITY_MAX_BACKLOG chunks behind: memory stays bounded', async () => {
@@ -216,20 +238,31 @@ describe('EquityJsonSpool', () => {
     expect(existsSync(part)).toBe(false);
   });
 
-  it('an empty curve is an empty array', async () => {
+  it.each([0, undefined])('an empty curve is an empty array (threadAfter %s)', async (threadAfter) => {
     const dir = tempDir();
     const kept = writeReport(join(dir, 'kept'), minimalReport([]));
-    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'), { threadAfter });
     const { equity: _none, ...rest } = minimalReport([]);
     const written = await writeReportWithEquity(join(dir, 'threaded'), rest, spool.finish());
     expect(readFileSync(written.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
     await spool.remove();
   });
 
-  it('a thread that cannot write its file fails finish() with the reason', async () => {
-    const spool = new EquityJsonSpool(join(tempDir(), 'no-such-folder', 'equity.json.part'));
+  it.each([0, undefined])('a file that cannot be written fails finish() with the reason (threadAfter %s)', async (threadAfter) => {
+    const spool = new EquityJsonSpool(join(tempDir(), 'no-such-folder', 'equity.json.part'), { threadAfter });
     spool.add(points[0]!);
-    await expect(spool.finish()).rejects.toThrow(/ENOENT/);
+    await expect(spool.finish()).rejects.toThrow(/no-such-folder.*ENOENT|ENOENT.*no-such-folder/);
+    expect(spool.threaded).toBe(threadAfter === 0);
+    await spool.remove();
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a short curve whose text cannot be written fails finish() naming the file and the reason', async () => {
+    const part = join(tempDir(), 'equity.json.part');
+    symlinkSync('/dev/full', part);
+    const spool = new EquityJsonSpool(part);
+    for (const p of points) spool.add(p);
+    await expect(spool.finish()).rejects.toThrow(/equity\.json\.part: .*ENOSPC/);
+    expect(spool.threaded).toBe(false);
     await spool.remove();
   });
 });
