@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Fill, Order } from '@pounce/core';
+import type { ConnectionState, Fill, Order } from '@pounce/core';
+import { merge, Subject } from 'rxjs';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
 import { syntheticBars } from '@pounce/gateway';
 import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
@@ -294,6 +295,51 @@ describe('resume after the process was down', () => {
     const other = session({ runDir, resume: true, venue: (v) => Object.defineProperty(v, 'account', { get: () => 'U999999' }) });
     await expect(other).rejects.toThrow(`this run's journal is for account ${account}, the venue's account is U999999`);
     expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text === 'resumed')).toBe(false);
+  });
+
+  it('a reconcile asked for while another runs waits for it: an intent the venue never got is reported rejected once', async () => {
+    const runDir = tempDir('pounce-run-');
+    await restingOrderThenStop(runDir);
+    // The process died right after journaling a second intent, before place_order went out.
+    const journal = join(runDir, 'journal.jsonl');
+    const intent = OrderJournal.read(runDir).find((e) => e.e === 'intent')!;
+    const lost = intent.e === 'intent' ? { ...intent, cid: intent.cid.replace(/\d+$/, (n) => String(Number(n) + 1)) } : intent;
+    appendFileSync(journal, `${JSON.stringify(lost)}\n`);
+    const cid = (lost as { cid: string }).cid;
+    // The resumed start's reconcile is held in its first lookup of that intent while a reconnect
+    // asks for another. Before: the second pass looked the intent up too, both found it missing,
+    // and it was journaled rejected twice (the second pass then failed on the deleted intent).
+    const reconnects = new Subject<ConnectionState>();
+    let lookups = 0;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let passesEnded = 0;
+    await session({ runDir, resume: true, unknownOutcomeWindowMs: 100, venue: (v) => {
+      const real = v.findOrderByUserMark.bind(v);
+      // A pass ends by reading the account (the resumed start reads its equity from the journal).
+      const assets = v.assets.bind(v);
+      v.assets = async () => {
+        const a = await assets();
+        passesEnded++;
+        return a;
+      };
+      Object.defineProperty(v, 'connection$', { value: merge(v.connection$, reconnects) });
+      v.findOrderByUserMark = async (mark, since) => {
+        if (mark === cid && ++lookups === 1) {
+          reconnects.next({ state: 'connected', sessions: 2 });
+          // A second pass that does not wait would ask here at once; one that waits never can.
+          await Promise.race([held, new Promise((r) => setTimeout(r, 500))]);
+        } else if (mark === cid) release();
+        return real(mark, since);
+      };
+    } });
+    // The start's pass and the reconnect's own pass (after it) have both ended.
+    await until(() => passesEnded === 2);
+    await new Promise((r) => setImmediate(r));
+    expect(OrderJournal.read(runDir).filter((e) => e.e === 'rejected' && e.cid === cid)).toHaveLength(1);
+    expect(started.engine!.execution.rejectedCount).toBe(1);
+    expect(started.engine!.execution.pendingCount).toBe(0);
+    await stop();
   });
 
   it('an order the venue no longer knows (by id or by client id) leaves the open list on resume instead of being looked up for ever', async () => {

@@ -79,6 +79,8 @@ export class ExecutionEngine {
   /** Wall time each intent was journaled: the lookup window runs from there. */
   private readonly sentAt = new Map<string, number>();
   private lookups = 0;
+  /** The last reconcile pass asked for; settles (never rejects) when it is over. */
+  private reconciling: Promise<void> = Promise.resolve();
   private readonly unknownOutcomeWindowMs: number;
   private readonly subs: Subscription[] = [];
   private seq = 0;
@@ -484,9 +486,18 @@ export class ExecutionEngine {
   /**
    * Brings the runtime back in line with the venue after a push gap or a restart: fills missed
    * during the gap are delivered (once), positions and open orders replaced by the venue's, and
-   * intents whose outcome was unknown are looked up.
+   * intents whose outcome was unknown are looked up. One pass runs at a time: a call while one
+   * runs (a reconnect during the start's pass, a stop during a reconnect's) waits for it, then
+   * makes its own pass. Interleaved, two passes looked up the same intent, and both rejected it
+   * (or both journaled it accepted).
    */
-  async reconcile(): Promise<{ missedFills: number; unresolved: number }> {
+  reconcile(): Promise<{ missedFills: number; unresolved: number }> {
+    const pass = this.reconciling.then(() => this.reconcilePass());
+    this.reconciling = pass.then(() => undefined, () => undefined);
+    return pass;
+  }
+
+  private async reconcilePass(): Promise<{ missedFills: number; unresolved: number }> {
     let missed = 0;
     for (const cid of [...this.pendingIntents.keys()]) {
       const found = await this.lookup(cid);
