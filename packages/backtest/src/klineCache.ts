@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsvBars, type Bar, type OpenApiClient } from '@pounce/core';
+import { parseCsvBars, writeFileWhole, type Bar, type OpenApiClient } from '@pounce/core';
 
 /** The venue answered a kline request with no bars (nothing is cached). */
 export class EmptyKlinesError extends Error {
@@ -52,8 +52,6 @@ export async function cachedKlines(client: Pick<OpenApiClient, 'kline'> | undefi
   if (bars.length === 0) throw new EmptyKlinesError(`--kline ${r.symbol}: the venue returned no bars for ${r.period} bars from ${new Date(r.beginTime).toISOString()} to ${new Date(r.endTime).toISOString()} (nothing was cached)`);
   mkdirSync(r.cacheDir, { recursive: true });
   // Written whole then renamed: a crash never leaves a half file that later reads as the cache.
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, ['Date,Time,Open,High,Low,Close,Volume,OpenInterest', ...bars.map(row)].join('\n') + '\n');
-  renameSync(tmp, path);
+  writeFileWhole(path, ['Date,Time,Open,High,Low,Close,Volume,OpenInterest', ...bars.map(row)].join('\n') + '\n');
   return { bars, path, cached: false };
 }

@@ -49,3 +49,4 @@ export * from './time/TimedSleepers.ts';
 export * from './collections/RecentMap.ts';
 export * from './collections/WorkingOrderMap.ts';
 export * from './modules/onFirstUse.ts';
+export * from './files/writeFileWhole.ts';

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { parseTokenFile, type TbhkToken } from '../config/tokenFile.ts';
 import { registerSecret } from '../log/redact.ts';
 import { silentLogger, type Logger } from '../log/Logger.ts';
 import { OpenApiError } from './errors.ts';
+import { writeFileWhole } from '../files/writeFileWhole.ts';
 
 /** The TBHK token's own expiry has passed: the request was not sent. */
 export class TokenExpiredError extends OpenApiError {
@@ -88,9 +89,7 @@ export class TokenKeeper {
     registerSecret(t.token);
     this.token = t;
     if (this.o.path) {
-      const tmp = `${this.o.path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `token=${t.token}\n`, { mode: 0o600 });
-      renameSync(tmp, this.o.path);
+      writeFileWhole(this.o.path, `token=${t.token}\n`, { mode: 0o600 });
       this.fileMtime = statMs(this.o.path);
     }
     this.log.info('TBHK token refreshed', { expiresAt: new Date(t.expiresAt).toISOString(), file: this.o.path ?? 'memory only' });

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileWhole } from '../files/writeFileWhole.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DomainConf } from './serverRouting.ts';
@@ -35,9 +36,7 @@ export class RouteCache {
     try {
       const dir = join(this.file, '..');
       if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(c, null, 1), { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writeFileWhole(this.file, JSON.stringify(c, null, 1), { mode: 0o600 });
     } catch {
       /* a cache that cannot be written only costs the fallback */
     }

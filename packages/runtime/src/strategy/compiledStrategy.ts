@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
+import { writeFileWhole } from '@pounce/core';
 import { tsxTsconfig } from './tsconfigScope.ts';
 
 /**
@@ -20,13 +21,6 @@ function packageRoot(file: string): string | undefined {
 
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** Writes `data` whole, then renames it into place: a sweep's workers may compile the same file at once. */
-function writeWhole(path: string, data: Uint8Array): void {
-  const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(partial, data);
-  renameSync(partial, path);
 }
 
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx', '.json': 'json' };
@@ -184,7 +178,7 @@ export async function compileStrategy(path: string): Promise<{ url: string } | {
     if (why) return { tsx: why };
     try {
       mkdirSync(cacheDir, { recursive: true });
-      if (!existsSync(module)) writeWhole(module, output.contents);
+      if (!existsSync(module)) writeFileWhole(module, output.contents);
       else touch(module);
     } catch (e) {
       return { tsx: `the cache folder cannot be written: ${(e as Error).message}` };
