@@ -151,6 +151,26 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.execution.workingOrders()).toEqual([]);
   });
 
+  it('a partial fill pushed while the reconcile waits for the list is not undone by the older list', async () => {
+    // 0.01% of a synthetic bar's volume (10k-100k): a few shares fill per bar.
+    started.gw = await startTestGateway({ matching: { participation: 0.0001 } });
+    const { seen, venue } = await run();
+    const gw = started.gw;
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 1000 });
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
+    const hold = holdOpenOrders(venue, 'after');
+    const reconciled = started.engine!.execution.reconcile();
+    await hold.reached;
+    gw.advance(1);
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.filledQuantity > 0));
+    const pushed = seen.orders.filter((o) => o.id === r.orderId).at(-1)!;
+    expect(pushed.filledQuantity).toBeLessThan(1000);
+    hold.release();
+    await reconciled;
+    // Before: the list, taken before the fill, replaced the run's copy of the order (0 filled) until its next push.
+    expect(started.engine!.execution.openOrders.map((o) => [o.id, o.filledQuantity])).toEqual([[r.orderId, pushed.filledQuantity]]);
+  });
+
   it('an order awaiting its first push whose lookup fails stays counted by the risk limits (unresolved: the engine reconciles again)', async () => {
     const { seen, venue } = await run();
     const gw = started.gw!;

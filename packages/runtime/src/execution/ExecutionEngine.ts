@@ -529,10 +529,10 @@ export class ExecutionEngine {
     // added by its own events and must not be wiped by a later replacement.
     for (const id of heldBefore) if (!listed.has(id)) this.open.delete(id);
     for (const o of open) {
-      // Listed is named: it is counted as open, not also as awaiting its first push. A final push
-      // that came while the list was fetched is newer than the list.
+      // Listed is named: it is counted as open, not also as awaiting its first push. A push that
+      // came while the list was fetched (final, or a fill's progress) is newer than the list.
       this.confirm(o.userMark, o.id);
-      if (!this.finished(o.id)) this.open.set(o.id, o);
+      if (!this.finished(o.id) && !this.heldIsNewer(o)) this.open.set(o.id, o);
     }
     // Orders this run held as working that the venue no longer lists ended during the gap (a
     // cancel, an expiry, a fill-out, a bracket leg): each final status is looked up and delivered
@@ -579,6 +579,14 @@ export class ExecutionEngine {
     if (byId !== undefined || !o.userMark) return byId;
     const byMark = await this.venue.findOrderByUserMark(o.userMark, this.since);
     return byMark?.id === o.id ? byMark : undefined;
+  }
+
+  /** True when the open copy of a listed order came from a push newer than the list's copy (more filled, or a later status). */
+  private heldIsNewer(listed: Order): boolean {
+    const known = this.latest.get(listed.id);
+    if (known === undefined || !this.open.has(listed.id)) return false;
+    const rank = STATUS_RANK[listed.status] ?? 0;
+    return listed.filledQuantity < known.filled || (listed.filledQuantity === known.filled && rank < known.rank);
   }
 
   /** True when the order's last event was final (a push that arrived during the lookups). */
