@@ -171,6 +171,36 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.execution.openOrders.map((o) => [o.id, o.filledQuantity])).toEqual([[r.orderId, pushed.filledQuantity]]);
   });
 
+  it('a working order the list leaves out stays counted by the risk limits while its own lookup is under way, and after it fails', async () => {
+    const { seen, venue } = await run();
+    const r = await seen.ctx!.submit({ symbol: 'AAA', side: 'BUY', quantity: 5, type: 'limit', limitPrice: 0.01 });
+    await until(() => seen.orders.some((o) => o.id === r.orderId && o.status === 'Submitted'));
+    // The list lags (it leaves the order out); the order's own lookup is held, then fails.
+    const realOpenOrders = venue.openOrders.bind(venue);
+    venue.openOrders = async () => (await realOpenOrders()).filter((o) => o.id !== r.orderId);
+    let reach!: () => void;
+    const reached = new Promise<void>((res) => (reach = res));
+    let fail!: () => void;
+    const failed = new Promise<void>((res) => (fail = res));
+    venue.orderById = async () => {
+      reach();
+      await failed;
+      throw new Error('lookup failed (test)');
+    };
+    const reconciled = started.engine!.execution.reconcile();
+    await reached;
+    try {
+      // Before: dropped from the open list while its fate was unknown, so the limits let more through.
+      expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+      expect(started.engine!.status().openOrders).toBe(1);
+    } finally {
+      // Also when a check failed: the held lookup must not hold the run's stop.
+      fail();
+    }
+    expect((await reconciled).unresolved).toBe(1);
+    expect(started.engine!.execution.workingOrders().map((w) => w.remaining)).toEqual([5]);
+  });
+
   it('an order awaiting its first push whose lookup fails stays counted by the risk limits (unresolved: the engine reconciles again)', async () => {
     const { seen, venue } = await run();
     const gw = started.gw!;

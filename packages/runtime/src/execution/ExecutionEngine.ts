@@ -524,10 +524,11 @@ export class ExecutionEngine {
     // resumed run's accepted orders its journal has no status of: unlisted, they ended too.
     for (const [id, cid] of [...namedBefore, ...this.unheardOf]) if (!listed.has(id) && !this.open.has(id)) ended.push({ id, userMark: cid, held: undefined });
     this.unheardOf.clear();
-    // The open list is replaced before anything is awaited or delivered again: an order the
+    // The listed orders are taken before anything is awaited or delivered again: an order the
     // strategy places while the lookups below run (or in reaction to a status they deliver) is
-    // added by its own events and must not be wiped by a later replacement.
-    for (const id of heldBefore) if (!listed.has(id)) this.open.delete(id);
+    // added by its own events and must not be wiped by a later replacement. A held order the list
+    // leaves out stays open (counted by the risk limits, its fills counted against it) until its
+    // own lookup says how it ended.
     for (const o of open) {
       // Listed is named: it is counted as open, not also as awaiting its first push. A push that
       // came while the list was fetched (final, or a fill's progress) is newer than the list.
@@ -539,6 +540,7 @@ export class ExecutionEngine {
     // once, so handles, fee entries and the strategy's order stream do not wait for a push that
     // was lost. One whose lookup fails stays working (counted by the risk limits) and is counted
     // as unresolved, so the caller reconciles again; one the lookup finds still working stays open.
+    // Until its lookup answers, each stays open as held.
     const finals: Order[] = [];
     let unresolved = 0;
     for (const o of ended) {
@@ -547,11 +549,9 @@ export class ExecutionEngine {
         now = await this.finalStatusOf(o);
       } catch (err) {
         this.log.warn('an order left the open list; its final status could not be looked up yet, so it stays working', { id: o.id, error: (err as Error).message });
-        // One awaiting its first push stays counted as such (and is asked about again); a resumed
-        // run's unheard-of one waits for the next reconcile.
-        if (o.held !== undefined) {
-          if (!this.open.has(o.id) && !this.finished(o.id)) this.open.set(o.id, o.held);
-        } else if (!this.unconfirmedIds.has(o.id)) this.unheardOf.set(o.id, o.userMark);
+        // A held one is still open; one awaiting its first push stays counted as such (and is
+        // asked about again); a resumed run's unheard-of one waits for the next reconcile.
+        if (o.held === undefined && !this.unconfirmedIds.has(o.id)) this.unheardOf.set(o.id, o.userMark);
         unresolved++;
         continue;
       }
@@ -559,13 +559,18 @@ export class ExecutionEngine {
       else if (now !== undefined) {
         // The list lagged behind the order's own answer: it still works, and is counted so (once).
         this.confirm(now.userMark, now.id);
-        if (!this.open.has(now.id) && !this.finished(now.id)) this.open.set(now.id, now);
+        if (!this.finished(now.id) && !this.heldIsNewer(now)) this.open.set(now.id, now);
       } else {
         this.log.warn('an order left the open list but the venue does not know it; it is no longer counted as working', { id: o.id });
         this.dropUnconfirmed(o.id);
+        this.forget(o.id);
       }
     }
-    for (const o of finals) this.onOrder(o);
+    for (const o of finals) {
+      this.onOrder(o);
+      // Final at the venue: not working any more, even where a push had already told as much.
+      this.forget(o.id);
+    }
     for (const id of this.filledOfWorking.keys()) if (!this.open.has(id) && !this.unconfirmedIds.has(id)) this.filledOfWorking.delete(id);
     for (const id of this.cancelRequested) if (!this.open.has(id)) this.cancelRequested.delete(id);
     this.portfolio.resetPositions(await this.venue.positions());
