@@ -62,15 +62,23 @@ export class EquityJsonSpool {
   private buffered = 0;
   /** Chunks made before the thread started. */
   private held: EquityChunk[] = [];
+  private heldPoints = 0;
   private sent = 0;
   private readonly progress = new Int32Array(new SharedArrayBuffer(EQUITY_PROGRESS.bytes), 0, 3);
   private thread?: { worker: Worker; done: Promise<EquityWriterDone> };
   private finished = false;
   private readonly threadAfter: number;
 
-  /** `threadAfter`: points held before the writer thread starts (default EQUITY_THREAD_AFTER; 0 starts it with the first chunk). */
+  /**
+   * `threadAfter`: points held before the writer thread starts (default EQUITY_THREAD_AFTER; 0
+   * starts it with the first whole chunk of 2,048). At most EQUITY_MAX_BACKLOG chunks' worth: the
+   * held chunks are all sent to the thread at once.
+   */
   constructor(readonly path: string, opts: { threadAfter?: number } = {}) {
     this.threadAfter = opts.threadAfter ?? EQUITY_THREAD_AFTER;
+    if (!(Number.isInteger(this.threadAfter) && this.threadAfter >= 0 && this.threadAfter <= EQUITY_MAX_BACKLOG * POINTS)) {
+      throw new Error(`EquityJsonSpool threadAfter: expected a whole number of points from 0 to ${EQUITY_MAX_BACKLOG * POINTS}, got ${this.threadAfter}`);
+    }
   }
 
   /** Whether the writer thread was started. */
@@ -93,11 +101,14 @@ export class EquityJsonSpool {
     r[at + 3] = p.benchmark === undefined ? 0 : 1;
     r[at + 4] = p.benchmark ?? 0;
     this.count++;
-    if (++this.buffered === POINTS) this.send();
+    if (++this.buffered === POINTS) this.send(false);
   }
 
-  /** Hands over what is buffered: held until `threadAfter` points, then to the thread. */
-  private send(): void {
+  /**
+   * Hands over what is buffered: held until `threadAfter` points, then to the thread. The last
+   * chunk (`last`) never starts the thread: the curve is whole, and finish() writes it sooner.
+   */
+  private send(last: boolean): void {
     if (this.buffered === 0) return;
     const chunk: EquityChunk = { rows: this.rows, points: this.buffered };
     this.rows = new Float64Array(POINTS * EQUITY_ROW_WIDTH);
@@ -107,7 +118,8 @@ export class EquityJsonSpool {
       return;
     }
     this.held.push(chunk);
-    if (this.held.length * POINTS < this.threadAfter) return;
+    this.heldPoints += chunk.points;
+    if (last || this.heldPoints < this.threadAfter) return;
     const worker = this.startThread();
     for (const c of this.held) this.post(worker, c);
     this.held = [];
@@ -151,7 +163,7 @@ export class EquityJsonSpool {
   /** Sends the last points and resolves once the text is whole on disk, with the chart's data. */
   async finish(): Promise<WrittenEquity> {
     if (this.finished) throw new Error(`${this.path}: finish() was already called`);
-    this.send();
+    this.send(true);
     this.finished = true;
     if (!this.thread) return { file: this.path, series: this.writeHeld() };
     const { worker, done } = this.thread;
@@ -171,6 +183,7 @@ export class EquityJsonSpool {
     try {
       for (const c of this.held) writer.write(c);
       this.held = [];
+      this.heldPoints = 0;
       return writer.end();
     } catch (e) {
       writer.close();

@@ -26,7 +26,7 @@ function chartOf(html: string): ChartSeries {
 }
 
 describe('StreamedReport (what npm run backtest writes)', () => {
-  it('keeps no fill, trade or equity point in memory, and writes the report a run that keeps them all writes', async () => {
+  it('keeps no fill, trade or equity point in the run (fills and trades go to files as they happen, equity points to the spool), and writes the report a run that keeps them all writes', async () => {
     const symbols = ['NVDA', 'ORCL'];
     const full = await runBacktest({ def: smaCross, symbols, bars: streamData(SPECS) });
     const meta = { createdAt: '2026-11-27T00:00:00.000Z', data: { fingerprint: 'f', files: [] } };
@@ -38,7 +38,7 @@ describe('StreamedReport (what npm run backtest writes)', () => {
     expect(lean.fills).toEqual([]);
     expect(lean.trades).toEqual([]);
     expect(lean.equity).toEqual([]);
-    // Each went to its file as it happened.
+    // Each went to its file (equity points: to the spool) as it happened.
     expect(report.fills.count).toBe(full.fills.length);
     expect(report.trades.count).toBe(full.trades.length);
     expect(report.equity.count).toBe(full.equity.length);
@@ -238,19 +238,36 @@ describe('EquityJsonSpool', () => {
     expect(existsSync(part)).toBe(false);
   });
 
-  it.each([0, undefined])('an empty curve is an empty array (threadAfter %s)', async (threadAfter) => {
+  it('an empty curve is an empty array', async () => {
     const dir = tempDir();
     const kept = writeReport(join(dir, 'kept'), minimalReport([]));
-    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'), { threadAfter });
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'), { threadAfter: 0 });
     const { equity: _none, ...rest } = minimalReport([]);
     const written = await writeReportWithEquity(join(dir, 'threaded'), rest, spool.finish());
     expect(readFileSync(written.json, 'utf8')).toBe(readFileSync(kept.json, 'utf8'));
+    expect(spool.threaded).toBe(false);
     await spool.remove();
+  });
+
+  it('a curve that ends short of EQUITY_THREAD_AFTER never starts the thread, not even in finish()', async () => {
+    const dir = tempDir();
+    const spool = new EquityJsonSpool(join(dir, 'equity.json.part'));
+    // The last chunk is partial: counted as a whole chunk, it used to cross the threshold in finish().
+    for (let i = 0; i < EQUITY_THREAD_AFTER - 100; i++) spool.add({ time: i, equity: 1, gross: 0 });
+    await spool.finish();
+    expect(spool.threaded).toBe(false);
+    await spool.remove();
+  });
+
+  it('refuses a threadAfter it could not hand over at once', () => {
+    expect(() => new EquityJsonSpool(join(tempDir(), 'e.part'), { threadAfter: (EQUITY_MAX_BACKLOG + 1) * 2048 })).toThrow(/threadAfter: expected a whole number of points from 0 to 131072, got 133120/);
+    expect(() => new EquityJsonSpool(join(tempDir(), 'e.part'), { threadAfter: -1 })).toThrow(/threadAfter/);
   });
 
   it.each([0, undefined])('a file that cannot be written fails finish() with the reason (threadAfter %s)', async (threadAfter) => {
     const spool = new EquityJsonSpool(join(tempDir(), 'no-such-folder', 'equity.json.part'), { threadAfter });
-    spool.add(points[0]!);
+    // One whole chunk: with threadAfter 0 it starts the thread; by default the curve is written by finish().
+    for (let i = 0; i < 2048; i++) spool.add(points[i]!);
     await expect(spool.finish()).rejects.toThrow(/no-such-folder.*ENOENT|ENOENT.*no-such-folder/);
     expect(spool.threaded).toBe(threadAfter === 0);
     await spool.remove();
