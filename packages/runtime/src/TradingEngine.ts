@@ -261,6 +261,8 @@ export class TradingEngine {
     }
     // After setup, so the strategy's subscriptions see the warm-up bars.
     await this.bars.start();
+    this.begun = true;
+    if (this.reconcileOnceBegun) this.reconcileSoon(0);
   }
 
   /**
@@ -299,12 +301,21 @@ export class TradingEngine {
   private readonly journaledAccount: string | undefined;
   /** Set when start() failed: no reconcile runs after it (stop() is never called then). */
   private startFailed = false;
+  /** Set once start() has done all it does; a reconcile asked for before then waits for it (reconcileOnceBegun). */
+  private begun = false;
+  private reconcileOnceBegun = false;
 
   /** Reconciles after `delayMs`; retries every second while the venue cannot answer. */
   private reconcileSoon(delayMs: number): void {
     clearTimeout(this.reconcileTimer);
     this.reconcileTimer = setTimeout(() => {
       if (this.stopped || this.startFailed) return;
+      // Asked for while the start is under way (a reconnect during its reconcile): the pass runs
+      // once the run has started, never for a start that fails.
+      if (!this.begun) {
+        this.reconcileOnceBegun = true;
+        return;
+      }
       this.execution.reconcile().then(
         (r) => {
           this.missed += r.missedFills;

@@ -186,6 +186,37 @@ describe('resume after the process was down', () => {
     await venue.stop();
   });
 
+  it('a reconnect during the start\'s reconcile makes no pass of its own when the start then fails', async () => {
+    const runDir = tempDir('pounce-run-');
+    await restingOrderThenStop(runDir);
+    // A folder where the resumed start reads start-equity: the start fails after the first reconcile.
+    rmSync(join(runDir, 'start-equity'));
+    mkdirSync(join(runDir, 'start-equity'));
+    const c = clientsFor(started.gw!);
+    const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
+    const reconnects = new Subject<ConnectionState>();
+    Object.defineProperty(venue, 'connection$', { value: merge(venue.connection$, reconnects) });
+    let lists = 0;
+    const realOpenOrders = venue.openOrders.bind(venue);
+    let timerFired!: () => void;
+    const fired = new Promise<void>((r) => (timerFired = r));
+    venue.openOrders = async () => {
+      if (++lists === 1) {
+        reconnects.next({ state: 'connected', sessions: 2 });
+        // The reconnect's reconcile timer (0 ms) fires while the start's pass waits here.
+        setTimeout(timerFired, 20);
+        await fired;
+      }
+      return realOpenOrders();
+    };
+    const def = defineStrategy({ name: 'probe', params: {}, symbols: ['AAA'], setup() {} });
+    await expect(TradingEngine.start({ def, venue, runDir, resume: true })).rejects.toThrow(/EISDIR/);
+    // Before: the reconnect's pass ran after the start's, for a run that never started.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(lists).toBe(1);
+    await venue.stop();
+  });
+
   it('a DAY order that expires while the process is down: its expiry is journaled once on resume', async () => {
     // Two session days of bars: the gateway expires DAY orders when the next session day begins.
     const day = (start: number, seed: number) => syntheticBars({ symbols: ['AAA'], bars: 20, seed, start });
@@ -297,7 +328,7 @@ describe('resume after the process was down', () => {
     expect(OrderJournal.read(runDir).some((e) => e.e === 'note' && e.text === 'resumed')).toBe(false);
   });
 
-  it('a reconcile asked for while another runs waits for it: an intent the venue never got is reported rejected once', async () => {
+  it('a reconnect during the resumed start\'s reconcile: its pass waits for the start, and an intent the venue never got is reported rejected once', async () => {
     const runDir = tempDir('pounce-run-');
     await restingOrderThenStop(runDir);
     // The process died right after journaling a second intent, before place_order went out.
@@ -308,7 +339,8 @@ describe('resume after the process was down', () => {
     const cid = (lost as { cid: string }).cid;
     // The resumed start's reconcile is held in its first lookup of that intent while a reconnect
     // asks for another. Before: the second pass looked the intent up too, both found it missing,
-    // and it was journaled rejected twice (the second pass then failed on the deleted intent).
+    // and it was journaled rejected twice (the start's pass then failed on the deleted intent, and
+    // with it the start).
     const reconnects = new Subject<ConnectionState>();
     let lookups = 0;
     let release!: () => void;
@@ -433,6 +465,42 @@ describe('an order whose place_order reply was lost', () => {
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(400);
     expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(0);
     expect(OrderJournal.read(runDir).filter((e) => e.e === 'intent')).toHaveLength(1);
+  });
+});
+
+describe('an order whose place_order reply was lost, looked up by its send and by a reconcile at once', () => {
+  it('one lookup settles it: reported not received once, to the strategy and in the journal', async () => {
+    const runDir = tempDir('pounce-run-');
+    let held = false;
+    let letGo!: () => void;
+    const goOn = new Promise<void>((r) => (letGo = r));
+    let reach!: () => void;
+    const reached = new Promise<void>((r) => (reach = r));
+    const s = await session({ runDir, unknownOutcomeWindowMs: 300, venue: (v) => {
+      const real = v.findOrderByUserMark.bind(v);
+      // The send's first lookup is held until a reconcile has been asked for beside it.
+      v.findOrderByUserMark = async (mark, since) => {
+        if (!held) {
+          held = true;
+          reach();
+          await goOn;
+        }
+        return real(mark, since);
+      };
+    } });
+    started.gw!.faults.placeAfterLookups = 1000;
+    const submitted = s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    await reached;
+    const reconciled = started.engine!.execution.reconcile();
+    letGo();
+    const [r] = await Promise.all([submitted, reconciled]);
+    // Before: the send and the reconcile each looked it up and each rejected it (or one failed on the deleted intent).
+    expect(r.rejected).toMatch(/not received by the venue/);
+    const rejected = OrderJournal.read(runDir).filter((e) => e.e === 'rejected');
+    expect(rejected.map((e) => e.e === 'rejected' && e.cid)).toEqual([r.clientOrderId]);
+    expect(started.engine!.execution.rejectedCount).toBe(1);
+    expect(s.seen.orders.filter((o) => o.status === 'Inactive')).toHaveLength(1);
+    expect(started.engine!.execution.pendingCount).toBe(0);
   });
 });
 

@@ -151,6 +151,21 @@ describe('TradingEngine against the local gateway', () => {
     expect(started.engine!.execution.workingOrders()).toEqual([]);
   });
 
+  it('reconciles asked for at once run one after the other, each a whole pass', async () => {
+    const { venue } = await run();
+    const calls: string[] = [];
+    for (const name of ['fills', 'openOrders', 'positions', 'assets'] as const) {
+      const real = (venue[name] as (...a: unknown[]) => Promise<unknown>).bind(venue);
+      Object.assign(venue, { [name]: async (...a: unknown[]) => {
+        calls.push(name);
+        return real(...a);
+      } });
+    }
+    await Promise.all([started.engine!.execution.reconcile(), started.engine!.execution.reconcile(), started.engine!.execution.reconcile()]);
+    // Before: the passes interleaved (fills, fills, fills, openOrders, ...), each working on the others' half-done state.
+    expect(calls).toEqual(Array.from({ length: 3 }, () => ['fills', 'openOrders', 'positions', 'assets']).flat());
+  });
+
   it('a partial fill pushed while the reconcile waits for the list is not undone by the older list', async () => {
     // 0.01% of a synthetic bar's volume (10k-100k): a few shares fill per bar.
     started.gw = await startTestGateway({ matching: { participation: 0.0001 } });

@@ -79,6 +79,8 @@ export class ExecutionEngine {
   /** Wall time each intent was journaled: the lookup window runs from there. */
   private readonly sentAt = new Map<string, number>();
   private lookups = 0;
+  /** Unknown-outcome intents being looked up, by client id (see settleIntent). */
+  private readonly settling = new Map<string, Promise<SubmittedOrder | undefined>>();
   /** The last reconcile pass asked for; settles (never rejects) when it is over. */
   private reconciling: Promise<void> = Promise.resolve();
   private readonly unknownOutcomeWindowMs: number;
@@ -337,15 +339,10 @@ export class ExecutionEngine {
       else this.log.error('place_order failed unexpectedly; outcome unknown, looking the order up', { cid, error: message });
       this.pendingIntents.set(cid, req);
       this.sentAt.set(cid, sentAt);
-      const found = await this.lookup(cid);
-      if (typeof found === 'string') return { clientOrderId: cid, orderId: found };
-      if (found === undefined) {
-        // The venue cannot be asked now: the order may exist. It stays pending until a lookup
-        // answers (reconcile after reconnect, or at stop); it is never re-sent.
-        return { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` };
-      }
-      this.pendingIntents.delete(cid);
-      return this.reject(cid, req, `not received by the venue (${message}); looked up by client id over ${this.unknownOutcomeWindowMs} ms and not found, not re-sent`);
+      const settled = await this.settleIntent(cid, `not received by the venue (${message}); looked up by client id over ${this.unknownOutcomeWindowMs} ms and not found, not re-sent`);
+      // The venue cannot be asked now: the order may exist. It stays pending until a lookup
+      // answers (reconcile after reconnect, or at stop); it is never re-sent.
+      return settled ?? { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` };
     } finally {
       this.inFlight--;
       // Refused or failed without reaching the venue: it no longer works. Pending outcomes stay counted.
@@ -403,13 +400,8 @@ export class ExecutionEngine {
       for (const [k, cid] of cids.entries()) {
         this.pendingIntents.set(cid, reqs[k]!);
         this.sentAt.set(cid, sentAt);
-        const found = await this.lookup(cid);
-        if (typeof found === 'string') out.push({ clientOrderId: cid, orderId: found });
-        else if (found === undefined) out.push({ clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` });
-        else {
-          this.pendingIntents.delete(cid);
-          out.push(this.reject(cid, reqs[k]!, `not received by the venue (${message}); looked up by client id and not found, not re-sent`));
-        }
+        const settled = await this.settleIntent(cid, `not received by the venue (${message}); looked up by client id and not found, not re-sent`);
+        out.push(settled ?? { clientOrderId: cid, orderId: undefined, pending: `outcome unknown (${message}); the venue could not be asked yet` });
       }
       return out;
     } finally {
@@ -429,6 +421,28 @@ export class ExecutionEngine {
     }
     u.orderId = orderId;
     this.unconfirmedIds.set(orderId, cid);
+  }
+
+  /**
+   * Looks up an intent whose outcome is unknown and settles it: found (journaled accepted), or not
+   * received (`notFound` is the rejection's reason), or undefined while the venue cannot be asked
+   * (it stays pending). One lookup per intent at a time, shared by whoever asks: the send that lost
+   * its reply and a reconcile after a reconnect would otherwise each reject (or accept) it.
+   */
+  private settleIntent(cid: string, notFound: string): Promise<SubmittedOrder | undefined> {
+    let settling = this.settling.get(cid);
+    if (settling === undefined) {
+      settling = this.lookup(cid).then((found) => {
+        if (typeof found === 'string') return { clientOrderId: cid, orderId: found };
+        if (found === undefined) return undefined;
+        const req = this.pendingIntents.get(cid)!;
+        this.pendingIntents.delete(cid);
+        this.unconfirmed.delete(cid);
+        return this.reject(cid, req, notFound);
+      }).finally(() => this.settling.delete(cid));
+      this.settling.set(cid, settling);
+    }
+    return settling;
   }
 
   /**
@@ -500,14 +514,10 @@ export class ExecutionEngine {
   private async reconcilePass(): Promise<{ missedFills: number; unresolved: number }> {
     let missed = 0;
     for (const cid of [...this.pendingIntents.keys()]) {
-      const found = await this.lookup(cid);
-      if (found === undefined) throw new Error(`reconcile: cannot look up order ${cid} yet; its outcome stays unknown`);
-      if (found === null) {
-        const req = this.pendingIntents.get(cid)!;
-        this.pendingIntents.delete(cid);
-        this.unconfirmed.delete(cid);
-        this.reject(cid, req, 'not received by the venue (looked up by client id after the outage: not found)');
-      }
+      // Settled meanwhile (by the send that lost its reply, which may still be asking).
+      if (!this.pendingIntents.has(cid)) continue;
+      const settled = await this.settleIntent(cid, 'not received by the venue (looked up by client id after the outage: not found)');
+      if (settled === undefined) throw new Error(`reconcile: cannot look up order ${cid} yet; its outcome stays unknown`);
     }
     const fills = await this.venue.fills(this.since);
     fills.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
