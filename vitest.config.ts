@@ -3,7 +3,8 @@ import SummaryLineReporter from './scripts/SummaryLineReporter.ts';
 
 // Tests run on the sources: `@pounce/*` resolves through the `pounce-source` export condition to src/,
 // so no build is needed and an edit is tested at once (child processes get the same condition from
-// scripts/sourceLoader.mjs). Only the packaging test (packages/cli/test/pack.test.ts) uses dist/.
+// scripts/sourceLoader.mjs). Tests of what plain node runs use dist/ (npm test builds first): the
+// packaging test, importPlugin from the build, the bench's engine-less floor script.
 const conditions = ['pounce-source', 'module', 'node', 'development|production'];
 
 export default defineConfig({

@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
 const DRIVER = fileURLToPath(new URL('./peers/backtrader_sma_cross.py', import.meta.url));
 const ON_FILE_BARS = fileURLToPath(new URL('./peers/smaCrossOnFileBars.ts', import.meta.url));
+const FLOOR = fileURLToPath(new URL('./peers/smaCrossFloor.mjs', import.meta.url));
 const CASH = '10000000';
 
 interface Workload {
@@ -93,17 +94,36 @@ async function compare(shared: string, dir: string, w: Workload): Promise<BenchR
   const granularity = w.kind === 'daily' ? 'day' : 'minute';
   const ties = tiesOf(w.file, w.kind);
   const tieMap = new Map(names.map((s) => [s, ties.fillKeys]));
-  const trades = compareTradeLists(roundTrips(pounceFills(report, granularity)), roundTrips(parsePeerFills(readFileSync(peerFillsFile, 'utf8'))), tieMap);
+  const ourFills = pounceFills(report, granularity);
+  const trades = compareTradeLists(roundTrips(ourFills), roundTrips(parsePeerFills(readFileSync(peerFillsFile, 'utf8'))), tieMap);
   const ourEquity = (JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')) as { endEquity: number }).endEquity;
   const peerEquity = Number(/final (\S+)/.exec(peer.stdout)?.[1]);
 
   const name = `whole process vs backtrader, ${w.label}`;
   const peak = (c: ProcessCost) => `${c.peakMB.toFixed(0)} MB${c.peakBy === 'polled' ? ' (polled VmHWM)' : ''}`;
+  const floor = w.kind === 'minute' ? [await floorRow(name, w.file, dir, peer, ourFills.length, peerEquity)] : [];
   return [
     { name: `${name}: speed`, value: peer.seconds / pounce.seconds, unit: 'x', target: w.speedTarget, better: 'higher', detail: `Pounce ${pounce.seconds.toFixed(1)} s, backtrader ${peer.seconds.toFixed(1)} s${cpu(pounce, peer)}: wall time from spawn to exit of each process (npm run backtest's command with --fees zero --slippage-bps 0 --participation 1, report written; backtrader through bench/peers/backtrader_sma_cross.py), one run each; 1-minute load average ${load.toFixed(1)} at the start` },
+    ...floor,
     { name: `${name}: peak memory`, value: pounce.peakMB, unit: 'MB RSS', target: peer.peakMB, better: 'lower', detail: `target: backtrader's peak in the same run (${peak(peer)}); Pounce ${peak(pounce)}; each process's own maxrss` },
     { name: `${name}: trade lists`, value: trades.unexplained, unit: 'trades differ', target: 0, better: 'lower', detail: `${tradeSummary(trades, ties.ties)}; final equity Pounce ${ourEquity.toFixed(2)}, backtrader ${peerEquity.toFixed(2)}` },
   ];
+}
+
+/**
+ * For scale: the same workload with no engine at all (bench/peers/smaCrossFloor.mjs: Pounce's CSV
+ * reader and equity text writer around a hand-written loop), whole process, and the ratio to
+ * backtrader that would give: what no whole-process run using that reader and writer on this
+ * machine can beat.
+ */
+async function floorRow(name: string, file: string, dir: string, peer: ProcessCost, ourFills: number, peerEquity: number): Promise<BenchResult> {
+  const floor = await runMeasured(process.execPath, [FLOOR, file, join(dir, 'floor-equity.json')]);
+  const said = /fills (\d+) final (\S+)/.exec(floor.stdout);
+  const cpuText = floor.cpuSeconds === undefined ? '' : ` (CPU ${floor.cpuSeconds.toFixed(1)} s)`;
+  return {
+    name: `${name}: the same loop without an engine`, value: peer.seconds / floor.seconds, unit: 'x', target: Infinity, better: 'higher',
+    detail: `report only; backtrader's time over that of bench/peers/smaCrossFloor.mjs: Pounce's CSV reader and report.json's equity text writer around a hand-written sma-cross loop (no engine, strategy contract, orders or report.html), ${floor.seconds.toFixed(1)} s${cpuText} whole process in this run; ${said?.[1] ?? '?'} fills (Pounce ${ourFills}), final equity ${said?.[2] ?? '?'} (backtrader ${peerEquity.toFixed(2)})`,
+  };
 }
 
 /** CPU seconds of both (when measured): the machine is shared, and CPU time is what other load distorts least. */
