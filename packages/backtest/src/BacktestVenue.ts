@@ -37,7 +37,8 @@ export function asPushed(b: MarketBar): Bar {
  * error surfaced after the last bar. The immediates come in batches (nextImmediate), so the event
  * loop's I/O poll runs once per batch of such steps. The first `await` puts the caller in a
  * microtask, which the tick relies on (from a macrotask's synchronous code the tick would run
- * before pending microtasks). Code that itself schedules a timer or immediate is not waited for.
+ * before pending microtasks). An immediate the step's own code scheduled runs first; a timer it
+ * set is not waited for.
  */
 async function settled(): Promise<void> {
   await undefined;

@@ -3,6 +3,8 @@ export const IMMEDIATE_BATCH = 64;
 
 const waiting: Array<() => void> = [];
 let queued = 0;
+/** Fresh immediates of waits that went behind other code's (see nextImmediate), not yet run. */
+let fresh = 0;
 
 function runOne(): void {
   queued--;
@@ -13,7 +15,7 @@ function runOne(): void {
 function othersQueued(): boolean {
   let pending = 0;
   for (const r of process.getActiveResourcesInfo()) if (r === 'Immediate') pending++;
-  return pending > queued;
+  return pending > queued + fresh;
 }
 
 /**
@@ -37,7 +39,11 @@ function othersQueued(): boolean {
 export function nextImmediate(): Promise<void> {
   return new Promise<void>((resolve) => {
     if (othersQueued()) {
-      setImmediate(resolve);
+      fresh++;
+      setImmediate(() => {
+        fresh--;
+        resolve();
+      });
       return;
     }
     waiting.push(resolve);

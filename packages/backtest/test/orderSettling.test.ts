@@ -168,4 +168,15 @@ describe('BacktestVenue settles each step with order activity before the next ba
     expect(first).toEqual(bars.map(() => 0));
     expect(second).toEqual(first);
   });
+
+  it('an immediate of other code costs the waits beside it a fresh immediate once, not the batching for good', async () => {
+    const turns = turnCounter();
+    setImmediate(() => undefined); // other code's, once
+    const waits = 4 * IMMEDIATE_BATCH;
+    // Two replays waiting side by side: each fresh wait must not count as other code for the next.
+    await Promise.all([0, 1].map(async () => {
+      for (let i = 0; i < waits; i++) await nextImmediate();
+    }));
+    expect(turns.stop()).toBeLessThan(waits / 8);
+  });
 });

@@ -476,16 +476,23 @@ describe('an order whose place_order reply was lost, looked up by its send and b
     const goOn = new Promise<void>((r) => (letGo = r));
     let reach!: () => void;
     const reached = new Promise<void>((r) => (reach = r));
+    let inFlight = 0;
+    let mostInFlight = 0;
     const s = await session({ runDir, unknownOutcomeWindowMs: 300, venue: (v) => {
       const real = v.findOrderByUserMark.bind(v);
       // The send's first lookup is held until a reconcile has been asked for beside it.
       v.findOrderByUserMark = async (mark, since) => {
-        if (!held) {
-          held = true;
-          reach();
-          await goOn;
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          if (!held) {
+            held = true;
+            reach();
+            await goOn;
+          }
+          return await real(mark, since);
+        } finally {
+          inFlight--;
         }
-        return real(mark, since);
       };
     } });
     started.gw!.faults.placeAfterLookups = 1000;
@@ -501,6 +508,8 @@ describe('an order whose place_order reply was lost, looked up by its send and b
     expect(started.engine!.execution.rejectedCount).toBe(1);
     expect(s.seen.orders.filter((o) => o.status === 'Inactive')).toHaveLength(1);
     expect(started.engine!.execution.pendingCount).toBe(0);
+    // One lookup at a time: the reconcile waited for the send's instead of asking beside it.
+    expect(mostInFlight).toBe(1);
   });
 });
 

@@ -162,7 +162,7 @@ describe('TradingEngine against the local gateway', () => {
       } });
     }
     await Promise.all([started.engine!.execution.reconcile(), started.engine!.execution.reconcile(), started.engine!.execution.reconcile()]);
-    // Before: the passes interleaved (fills, fills, fills, openOrders, ...), each working on the others' half-done state.
+    // Without dea5560's chain of passes they interleaved (fills, fills, fills, openOrders, ...), each on the others' half-done state.
     expect(calls).toEqual(Array.from({ length: 3 }, () => ['fills', 'openOrders', 'positions', 'assets']).flat());
   });
 

@@ -19,7 +19,11 @@ export function writeFileWhole(path: string, data: string | Uint8Array, opts: { 
     writeFileSync(temporary, data, opts.mode === undefined ? undefined : { mode: opts.mode });
     renameSync(temporary, path);
   } catch (e) {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // The write's own error is the one to report.
+    }
     throw e;
   }
 }
