@@ -232,12 +232,18 @@ export class TradingEngine {
       this.journal.append({ t: Date.now(), e: 'note', text: 'resumed' });
     }
     this.execution.start();
+    // A connection that already reconnected before this run tells so as it is subscribed to (a
+    // node's shared push, a strategy started by ctl later): the start's own reconcile covers that.
+    let subscribing = true;
     this.subs.push(
       venue.connection$.subscribe((c) => {
         this.connection = c.state;
         // After a reconnect, pushes sent during the gap are gone: reconcile through REST.
-        if (c.state === 'connected' && c.sessions > 1) this.reconcileSoon(0);
+        if (c.state === 'connected' && c.sessions > 1 && !subscribing) this.reconcileSoon(0);
       }),
+    );
+    subscribing = false;
+    this.subs.push(
       venue.bars$(this.symbols).subscribe({ next: (b) => this.mark(b.symbol, b.close), error: (e: Error) => this.log.warn('bar stream ended', { error: e.message }) }),
       // The bars the strategy sees (its timeframe's, warm-up included) are what market.csv records and replay-check replays.
       this.bars.bars$.subscribe((b) => (this.market?.bar(b, venue.now()), this.mark(b.symbol, b.close))),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, OpenApiClient, type Fill, type Order } from '@pounce/core';
+import { createLogger, OpenApiClient, type ConnectionState, type Fill, type Order } from '@pounce/core';
+import { merge, of } from 'rxjs';
 import { defineStrategy, OpenApiVenue, OrderJournal, replayJournal, RunDirLock, TradingEngine, type StrategyContext } from '../src/index.ts';
 import { clientsFor, startTestGateway, tick, until } from '../../gateway/test/testGateway.ts';
 import { startedOnGateway } from './startedOnGateway.ts';
@@ -149,6 +150,27 @@ describe('TradingEngine against the local gateway', () => {
     // Before: the list, taken before the cancel, put the order back as Submitted and counted it.
     expect(started.engine!.execution.openOrders).toEqual([]);
     expect(started.engine!.execution.workingOrders()).toEqual([]);
+  });
+
+  it('an engine started on a connection that had reconnected before makes no reconcile for that old reconnect', async () => {
+    started.gw ??= await startTestGateway();
+    started.gw.advance(5);
+    const c = clientsFor(started.gw);
+    const venue = new OpenApiVenue('embedded-paper', c.api, c.push, ['AAA'], () => started.gw!.replay.now());
+    // As a node's shared push tells a strategy started after a reconnect: connected, third session.
+    Object.defineProperty(venue, 'connection$', { value: merge(of<ConnectionState>({ state: 'connected', sessions: 3 }), venue.connection$) });
+    let passes = 0;
+    const fills = venue.fills.bind(venue);
+    venue.fills = async (since) => {
+      passes++;
+      return fills(since);
+    };
+    const p = probe();
+    started.engine = await TradingEngine.start({ def: p.def, venue, runDir: mkdtempSync(join(tmpdir(), 'pounce-run-')) });
+    // Long enough for a reconcile the start had deferred (a 0 ms timer once it is done) to have run.
+    await tick(300);
+    // Before: 2, the start's own and one for the reconnect it had already covered.
+    expect(passes).toBe(1);
   });
 
   it('reconciles asked for at once run one after the other, each a whole pass', async () => {
