@@ -129,6 +129,12 @@ describe.skipIf(process.platform === 'win32')('pounce ctl against a running node
     node.proc.kill('SIGTERM');
     expect(await node.exited).toBe(0);
     expect(existsSync(socket)).toBe(false);
+    // The summary counts each strategy's fills over its whole journal: across the kill -9 and
+    // --resume, and for b across its stop and start (before: b's from its start only).
+    for (const tag of ['a', 'b']) {
+      const fills = new Set(journal(nodeDir, tag).flatMap((e) => (e.e === 'fill' ? [e.fill!.id] : []))).size;
+      expect(Number(new RegExp(`^  ${tag}\\s+fills (\\d+),`, 'm').exec(node.out())?.[1]), tag).toBe(fills);
+    }
   }, 300_000);
 
   it('drives a one-strategy run too: pause is journaled in its journal, stop ends the run with its positions kept', async () => {

@@ -9,6 +9,7 @@ import { checkOrderTag, DEFAULT_ORDER_TAG, newRunNonce } from './execution/clien
 import { ExecutionEngine, type ClosingOrder } from './execution/ExecutionEngine.ts';
 import { MarketJournal } from './journal/MarketJournal.ts';
 import { NullJournal, OrderJournal, replayJournal, type Journal, type RunVenueModel } from './journal/OrderJournal.ts';
+import { journalCounts, type JournalCounts } from './journal/journalCounts.ts';
 import { RunDirLock } from './journal/RunDirLock.ts';
 import { Portfolio } from './portfolio/Portfolio.ts';
 import { RiskEngine, type HaltCause, type RiskLimits } from './risk/RiskEngine.ts';
@@ -91,6 +92,7 @@ export interface RunStatus {
   openOrders: number;
   /** Orders whose outcome the venue has not confirmed yet (venue unreachable when sent). */
   pending: number;
+  /** Orders sent, fills booked and orders refused, over the whole run: a resumed run counts on from its journal (TradingEngine.journaled). */
   orders: number;
   fills: number;
   rejected: number;
@@ -180,7 +182,9 @@ export class TradingEngine {
       day: () => session.of(o.venue.now()),
       workingOrders: (symbol) => this.execution.workingOrders(symbol),
     }, (day, startEquity) => this.journal.append({ t: Date.now(), e: 'risk-day', day, startEquity }));
-    const prior = o.resume ? replayJournal(OrderJournal.read(o.runDir)) : undefined;
+    const entries = o.resume ? OrderJournal.read(o.runDir) : undefined;
+    const prior = entries ? replayJournal(entries) : undefined;
+    if (entries) this.journaled = journalCounts(entries);
     this.journaledAccount = prior?.run?.account;
     // A resumed run keeps the day's losses: the day starts where the journal says, not at the resume.
     if (prior?.riskDay) this.risk.restoreDay(prior.riskDay.day, prior.riskDay.startEquity);
@@ -302,6 +306,11 @@ export class TradingEngine {
     };
   }
 
+  /**
+   * What the journal held when this run resumed (zeros for a fresh run): status() counts orders,
+   * fills and rejections from it on, so a resumed run (`--resume`, `ctl start`) continues them.
+   */
+  readonly journaled: JournalCounts = { orders: 0, fills: 0, rejected: 0 };
   private reconcileTimer: NodeJS.Timeout | undefined;
   /** The account a resumed run's journal names (its `run` line). */
   private readonly journaledAccount: string | undefined;
@@ -463,9 +472,10 @@ export class TradingEngine {
 
   status(): RunStatus {
     const equity = this.portfolio.equity();
+    const j = this.journaled;
     return {
       positions: this.portfolio.positions(), equity, pnl: equity - this.startEquity, openOrders: this.execution.openOrders.length, pending: this.execution.pendingCount,
-      orders: this.execution.orderCount, fills: this.execution.fillCount, rejected: this.execution.rejectedCount, connection: this.connection,
+      orders: j.orders + this.execution.orderCount, fills: j.fills + this.execution.fillCount, rejected: j.rejected + this.execution.rejectedCount, connection: this.connection,
       halted: this.risk.haltReason, haltCause: this.risk.currentHalt?.cause, paused: this.risk.paused, strategyErrors: this.strategyErrors, lastStrategyError: this.lastStrategyError, venueTime: this.o.venue.now(),
     };
   }

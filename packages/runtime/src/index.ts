@@ -6,6 +6,7 @@ export * from './venue/Venue.ts';
 export * from './venue/OpenApiVenue.ts';
 export * from './risk/RiskEngine.ts';
 export * from './journal/OrderJournal.ts';
+export * from './journal/journalCounts.ts';
 export * from './journal/RunDirLock.ts';
 export * from './execution/clientOrderId.ts';
 export * from './journal/MarketJournal.ts';

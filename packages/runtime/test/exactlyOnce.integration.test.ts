@@ -250,6 +250,14 @@ describe('resume after the process was down', () => {
     expect(journal.filter((e) => e.e === 'order' && e.order.id === r.orderId && e.order.status === 'Filled')).toHaveLength(1);
     expect(journal.flatMap((e) => (e.e === 'fill' && e.fill.orderId === r.orderId ? [e.fill.quantity] : []))).toEqual([6]);
     expect(started.engine!.execution.openOrders).toEqual([]);
+    // The counters continue from the journal: the first session's order, and the fill found on resume, once each.
+    expect(started.engine!.journaled).toEqual({ orders: 1, fills: 0, rejected: 0 });
+    expect(started.engine!.status()).toMatchObject({ orders: 1, fills: 1, rejected: 0 });
+    await stop();
+    // A second resume starts from all of it.
+    await session({ runDir, resume: true });
+    expect(started.engine!.journaled).toEqual({ orders: 1, fills: 1, rejected: 0 });
+    expect(started.engine!.status()).toMatchObject({ orders: 1, fills: 1, rejected: 0 });
     await stop();
   });
 
@@ -410,8 +418,10 @@ describe('journal tail', () => {
     expect(readFileSync(join(runDir, torn[0]!), 'utf8')).toBe(fragment);
 
     await session({ runDir, resume: true });
-    // The second session's fills were in the dedupe set: reconciliation found nothing missed.
-    expect(started.engine!.status().fills).toBe(0);
+    // The second session's fills were in the dedupe set: reconciliation found nothing missed (none
+    // booked in this session); the run's count goes on from the journal's two.
+    expect(started.engine!.execution.fillCount).toBe(0);
+    expect(started.engine!.status().fills).toBe(2);
     await stop();
     const journaled = OrderJournal.read(runDir).flatMap((e) => (e.e === 'fill' ? [e.fill.id] : []));
     expect(journaled).toHaveLength(2);

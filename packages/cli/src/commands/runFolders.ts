@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { OrderJournal, type JournalEntry } from '@pounce/runtime';
+import { OrderJournal } from '@pounce/runtime';
 
 /** A run folder whose journal has its `run` line: the run connected and started trading. */
 export function runStarted(dir: string): boolean {
@@ -16,25 +16,6 @@ export function latestStartedRun(base: string): string {
   const started = runs.map((r) => join(base, r)).find(runStarted);
   if (!started) throw new Error(`--resume latest: no started run in ${base}${runs.length ? ` (${runs.length} folder(s) there never started trading)` : ''}`);
   return started;
-}
-
-/** What a run's journal counted before a `--resume`: the status counters continue from it. */
-export interface JournalCounts {
-  orders: number;
-  fills: number;
-  rejected: number;
-}
-
-export function journalCounts(entries: readonly JournalEntry[]): JournalCounts {
-  const fills = new Set<string>();
-  let orders = 0;
-  let rejected = 0;
-  for (const e of entries) {
-    if (e.e === 'intent') orders++;
-    else if (e.e === 'rejected') rejected++;
-    else if (e.e === 'fill') fills.add(e.fill.id);
-  }
-  return { orders, fills: fills.size, rejected };
 }
 
 /**

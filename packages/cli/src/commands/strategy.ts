@@ -5,7 +5,7 @@ import { readReportParams } from '@pounce/backtest';
 import { loadConfig, resolveConfigPath } from '@pounce/core';
 import type { Order } from '@pounce/core';
 import { DashboardServer } from '@pounce/dashboard';
-import { controlEngine, DEFAULT_ORDER_TAG, listStrategies, loadStrategy, OrderJournal, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits, type RunStatus } from '@pounce/runtime';
+import { controlEngine, DEFAULT_ORDER_TAG, listStrategies, loadStrategy, paramPairs, parseParams, RunDirLock, TigerIdLock, TradingEngine, type RiskLimits } from '@pounce/runtime';
 import { ControlServer } from '../control/ControlServer.ts';
 import { socketPath } from '../control/controlChannel.ts';
 import { openVenue, type OpenedVenue } from '../venue/openVenue.ts';
@@ -16,7 +16,7 @@ import { parseCommandArgs } from '../commandLine/parseCommandArgs.ts';
 import { StopSignals, StoppedDuringStartup } from '../commandLine/StopSignals.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { KILL_FILE, KillFileWatcher } from './killFile.ts';
-import { journalCounts, latestStartedRun, removeUnstartedRun, runStarted, type JournalCounts } from './runFolders.ts';
+import { latestStartedRun, removeUnstartedRun, runStarted } from './runFolders.ts';
 import { formatStatus } from './statusLine.ts';
 import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts';
 import { watchedRun } from '../ops/watchedRun.ts';
@@ -125,7 +125,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   } else if (existsSync(killPath)) {
     throw new Error(`${killPath} exists: the kill switch is set for this run folder; remove it, or use another --run-dir`);
   }
-  const prior: JournalCounts = v.resume !== undefined ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
 
   // What can refuse the start comes before any port is open (an open server would keep a refused
   // process alive): the control socket's path, one process per tiger_id (a node or another
@@ -233,6 +232,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   const first = run.status();
   out(`cash       ${money(run.portfolio.cash)} (equity ${money(first.equity)})`);
   if (v.resume !== undefined) {
+    const prior = run.journaled;
     out(`resumed    journal: ${prior.orders} orders, ${prior.fills} fills, ${prior.rejected} rejected; venue now: ${first.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}, ${first.openOrders} open order(s)`);
   }
   // Every refusal with its reason (risk, the venue's rules, buying power), not only a count.
@@ -256,7 +256,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   let ctl: ControlServer;
   try {
     ctl = await ControlServer.listen(runDir, {
-      status: () => ({ strategies: [{ tag: DEFAULT_ORDER_TAG, strategy: def.name, state: run.risk.paused ? 'paused' : 'running', ...counted(run.status()) }] }),
+      status: () => ({ strategies: [{ tag: DEFAULT_ORDER_TAG, strategy: def.name, state: run.risk.paused ? 'paused' : 'running', ...run.status() }] }),
       control: async (action, tag) => {
         if (tag !== undefined && tag !== def.name && tag !== DEFAULT_ORDER_TAG) return { ok: false, text: `this run's one strategy is ${def.name} (tag ${DEFAULT_ORDER_TAG}), not "${tag}"` };
         if (action === 'start') return { ok: false, text: `a one-strategy run is started again with npm run strategy -- ${def.name} --resume ${runDir}` };
@@ -284,7 +284,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   let timer: NodeJS.Timeout | undefined;
   let killWatch: KillFileWatcher | undefined;
   let engineStopped = false;
-  const counted = (s: RunStatus): RunStatus => ({ ...s, orders: s.orders + prior.orders, fills: s.fills + prior.fills, rejected: s.rejected + prior.rejected });
   const replay = opened.replay;
   const finished = new Promise<void>((resolveDone) => {
     stopRun = resolveDone;
@@ -309,7 +308,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
       }
     });
     status = setInterval(() => {
-      const line = formatStatus(counted(run.status()), Date.now() - started);
+      const line = formatStatus(run.status(), Date.now() - started);
       if (tty) process.stdout.write(`\r${line.slice(0, process.stdout.columns ? process.stdout.columns - 1 : 200)}`);
       else out(line);
     }, every);
@@ -347,11 +346,11 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   // After the engine's final reconcile, so open pages get the final figures.
   await dashboard?.stop();
   await ops.close();
-  const total = counted(s);
+  const before = run.journaled;
   out('');
   out('summary');
-  out(`  fills        ${total.fills}${prior.fills ? ` (${s.fills} in this session)` : ''}`);
-  out(`  orders       ${total.orders} (rejected ${total.rejected})`);
+  out(`  fills        ${s.fills}${before.fills ? ` (${s.fills - before.fills} in this session)` : ''}`);
+  out(`  orders       ${s.orders} (rejected ${s.rejected})`);
   out(`  positions    ${s.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}`);
   out(`  equity       ${s.startEquity.toFixed(2)} -> ${s.equity.toFixed(2)}`);
   out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
