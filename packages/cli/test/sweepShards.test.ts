@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,22 @@ describe('sweeps beyond one machine: --shard i/N, then sweep merge (real process
       expect(r.stdout.match(/^\s+\d+\s+\d{4}-\d\d-\d\d\.\.\S+\s+(\d{4}-\d\d-\d\d)\.\./gm)?.length).toBe(4);
       expect(r.stdout).toContain('1999-01-22..2002-01-22   2002-01-22..2003-01-22');
       expect(r.stdout).toMatch(/stitched out-of-sample equity:\n\s+Total return\s+-?\d+\.\d\d%/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('--report with a sweep or a walk-forward but no --shard is refused, not ignored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pounce-sweep-report-'));
+    try {
+      const sweep = ['backtest', 'sma-cross', '--sweep', 'fast=5,10', '--sweep', 'slow=30', '--report', join(dir, 'out')];
+      const plain = await run(sweep, dir);
+      expect(plain.status).toBe(1);
+      expect(plain.stderr).toContain('--report: with --sweep only --shard writes a report (the file sweep merge reads); a sweep prints its results');
+      const wf = await run([...sweep, '--walk-forward', 'train=3y,test=1y'], dir);
+      expect(wf.status).toBe(1);
+      expect(wf.stderr).toContain('a sweep with --walk-forward prints its results');
+      expect(existsSync(join(dir, 'out'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

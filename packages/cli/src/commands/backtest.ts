@@ -194,6 +194,8 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const from = parseDateFlag('from', v.from);
   const to = parseDateFlag('to', v.to);
   const sweeping = (v.sweep?.length ?? 0) > 0;
+  // A sweep prints its ranking and a walk-forward its windows; a shard's file is the only report either writes.
+  if (sweeping && v.report !== undefined && v.shard === undefined) throw new Error(`--report: with --sweep only --shard writes a report (the file sweep merge reads); a sweep${v['walk-forward'] !== undefined ? ' with --walk-forward' : ''} prints its results`);
   const csv = v.data ?? (v.store !== undefined ? symbols.map((s) => `store:${s}`) : defaultDataFiles(symbols));
   const stream = streamsData(csv, { stream: v.stream, sweeping, kline: v.kline });
   // A single run's old generation is mostly garbage promoted step by step: collected at twice what lives, not four times (see heapGrowth).
