@@ -1,6 +1,7 @@
 import type { RunStatus } from '@pounce/runtime';
 
-const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** An amount as the status line and the summary show it: `100,000.00`. */
+export const money = (x: number): string => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** One status line: venue time, positions, equity, P&L, orders, connection. */
 export function formatStatus(s: RunStatus, elapsedMs: number): string {

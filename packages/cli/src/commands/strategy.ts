@@ -17,7 +17,7 @@ import { StopSignals, StoppedDuringStartup } from '../commandLine/StopSignals.ts
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAG_NAMES, RISK_OPTIONS } from './riskFlags.ts';
 import { KILL_FILE, KillFileWatcher } from './killFile.ts';
 import { latestStartedRun, removeUnstartedRun, runStarted } from './runFolders.ts';
-import { formatStatus } from './statusLine.ts';
+import { formatStatus, money } from './statusLine.ts';
 import { OPS_FLAG_NAMES, OPS_OPTIONS, parseOpsFlags } from '../ops/opsOptions.ts';
 import { watchedRun } from '../ops/watchedRun.ts';
 import { RunOps } from '../ops/RunOps.ts';
@@ -352,7 +352,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`  fills        ${s.fills}${before.fills ? ` (${s.fills - before.fills} in this session)` : ''}`);
   out(`  orders       ${s.orders} (rejected ${s.rejected})`);
   out(`  positions    ${s.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}`);
-  out(`  equity       ${s.startEquity.toFixed(2)} -> ${s.equity.toFixed(2)}`);
+  out(`  equity       ${money(s.startEquity)} -> ${money(s.equity)}`);
   out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
   if (s.missedFillsRecovered) out(`  recovered    ${s.missedFillsRecovered} fills missed on the push stream (via order_transactions)`);
   if (s.halted) out(`  halted       ${s.halted}`);
@@ -362,7 +362,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   return 0;
 }
 
-const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The orders left working at the venue when the run stopped (a GTC order outlives the run). */
 function describeWorking(orders: readonly Order[]): string {
