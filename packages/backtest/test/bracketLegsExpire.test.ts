@@ -32,6 +32,8 @@ describe('bracket legs without a time in force', () => {
     expect(r.fills.map((f) => [f.action, f.quantity])).toEqual([['BUY', 10]]);
     const final = new Map(legs.map((o) => [o.id, o]));
     expect([...final.values()].map((o) => [o.action, o.timeInForce, o.status])).toEqual([['SELL', 'DAY', 'Cancelled'], ['SELL', 'DAY', 'Cancelled']]);
+    // Sent on bar 0, filled at bar 1's open, working from bar 2, expired as bar 3's session began: not at the end of the data.
+    expect([...final.values()].map((o) => o.updateTime)).toEqual([bars[3]!.time, bars[3]!.time]);
     expect(held).toBe(10);
   });
 });

@@ -139,7 +139,7 @@ describe('packed packages, installed outside the repo', { timeout: 180_000 }, ()
 
   it('runs a parameter sweep on worker threads from the build', async () => {
     const bin = join(dir, 'node_modules', '.bin', 'pounce');
-    const r = await run(bin, ['backtest', './my-strategy/index.ts', '--sweep', 'lookback=3,8', '--workers', '2', '--report', 'sweep'], dir);
+    const r = await run(bin, ['backtest', './my-strategy/index.ts', '--sweep', 'lookback=3,8', '--workers', '2'], dir);
     expect(r.stderr).not.toMatch(/error|warning/i); // progress lines only
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/lookback=3/);

@@ -67,10 +67,10 @@ describe('sweeps beyond one machine: --shard i/N, then sweep merge (real process
       const sweep = ['backtest', 'sma-cross', '--sweep', 'fast=5,10', '--sweep', 'slow=30', '--report', join(dir, 'out')];
       const plain = await run(sweep, dir);
       expect(plain.status).toBe(1);
-      expect(plain.stderr).toContain('--report: with --sweep only --shard writes a report (the file sweep merge reads); a sweep prints its results');
+      expect(plain.stderr).toContain('--report: with --sweep only --shard writes a report (the file sweep merge reads); a sweep prints its ranking');
       const wf = await run([...sweep, '--walk-forward', 'train=3y,test=1y'], dir);
       expect(wf.status).toBe(1);
-      expect(wf.stderr).toContain('a sweep with --walk-forward prints its results');
+      expect(wf.stderr).toContain('--report: a walk-forward prints its windows and stitched metrics; it writes no report');
       expect(existsSync(join(dir, 'out'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

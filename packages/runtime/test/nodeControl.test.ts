@@ -83,3 +83,44 @@ describe('a node resumed on another account, or started again in its folder', ()
     }
   }, 60_000);
 });
+
+describe('a strategy stopped by an operator, then the node resumed', () => {
+  it('stays stopped, and its status counts its journal (as a running strategy\'s does)', async () => {
+    const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
+    gw.advance(2);
+    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
+    const venue = () => new OpenApiVenue('embedded-paper', OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
+      new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } }), ['AAA'], () => gw.replay.now());
+    /** Buys one share on each bar it sees. */
+    const buyer = defineStrategy({ name: 'buyer', params: {}, symbols: ['AAA'], setup(ctx) {
+      ctx.bars$().subscribe(({ symbol }) => void ctx.submit({ symbol, side: 'BUY', quantity: 1 }));
+    } });
+    const nodeDir = tmp('pounce-node-stopped-');
+    const strategies = [{ tag: 'b', def: buyer, symbols: ['AAA'] }];
+    try {
+      const first = await TradingNode.start({ venue: venue(), nodeDir, strategies });
+      const engine = first.engines.get('b')!;
+      // Bar by bar, each answered by an order, until three fills are booked (an order fills at the next bar).
+      while (engine.status().fills < 3) {
+        const orders = engine.status().orders;
+        gw.advance(1);
+        await until(() => engine.status().orders > orders && engine.execution.inFlight === 0, 5000);
+      }
+      expect((await first.control('stop', 'b', 'ctl')).ok).toBe(true);
+      await first.stop();
+      const journaled = OrderJournal.read(join(nodeDir, 'strategies', 'b'));
+      const fills = new Set(journaled.flatMap((e) => (e.e === 'fill' ? [e.fill.id] : []))).size;
+      expect(fills).toBeGreaterThanOrEqual(3);
+
+      const second = await TradingNode.start({ venue: venue(), nodeDir, strategies, resume: true });
+      try {
+        // Before: 0 orders and 0 fills, while a running strategy showed its whole run.
+        expect(second.status().strategies).toEqual([expect.objectContaining({ tag: 'b', state: 'stopped', fills, orders: journaled.filter((e) => e.e === 'intent').length })]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await gw.stop();
+    }
+  }, 60_000);
+});

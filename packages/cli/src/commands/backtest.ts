@@ -30,7 +30,7 @@ export const BACKTEST_OPTIONS = {
   fees: { type: 'string', value: 'tradeup|zero|per-share:X', help: 'fee model (default tradeup)' },
   'slippage-bps': { type: 'string', value: 'N', help: 'slippage on market fills, basis points (default 0)' },
   participation: { type: 'string', value: 'F', help: 'largest share of a bar\'s volume one symbol may fill (default 0.1)' },
-  report: { type: 'string', value: 'DIR', help: 'report folder (default .pounce/reports/<time>-<strategy>)' },
+  report: { type: 'string', value: 'DIR', help: 'report folder (default .pounce/reports/<time>-<strategy>); with --sweep, only with --shard (the shard file\'s folder)' },
   sweep: { type: 'string', multiple: true, value: 'name=start:stop:step|a,b', help: 'sweep a parameter; several multiply the combinations' },
   split: { type: 'string', value: 'F', help: 'sweep: rank on the first share of the data, test on the rest (e.g. 0.7)' },
   workers: { type: 'string', value: 'N', help: 'sweep: worker threads (default one per core)' },
@@ -195,7 +195,9 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const to = parseDateFlag('to', v.to);
   const sweeping = (v.sweep?.length ?? 0) > 0;
   // A sweep prints its ranking and a walk-forward its windows; a shard's file is the only report either writes.
-  if (sweeping && v.report !== undefined && v.shard === undefined) throw new Error(`--report: with --sweep only --shard writes a report (the file sweep merge reads); a sweep${v['walk-forward'] !== undefined ? ' with --walk-forward' : ''} prints its results`);
+  if (sweeping && v.report !== undefined && v.shard === undefined) {
+    throw new Error(v['walk-forward'] !== undefined ? '--report: a walk-forward prints its windows and stitched metrics; it writes no report' : '--report: with --sweep only --shard writes a report (the file sweep merge reads); a sweep prints its ranking');
+  }
   const csv = v.data ?? (v.store !== undefined ? symbols.map((s) => `store:${s}`) : defaultDataFiles(symbols));
   const stream = streamsData(csv, { stream: v.stream, sweeping, kline: v.kline });
   // A single run's old generation is mostly garbage promoted step by step: collected at twice what lives, not four times (see heapGrowth).

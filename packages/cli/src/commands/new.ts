@@ -16,7 +16,7 @@ const cents = (x: number) => Math.round(x * 100) / 100;
 /**
  * ${name}: buys \`size\` shares with a limit order when the close crosses above its SMA, with a
  * take-profit and a stop-loss attached at the venue (a bracket); closes on the cross back down.
- * The legs are DAY orders: they expire with the entry's next session (docs/strategies.md, Brackets).
+ * The legs are DAY orders: they expire with their session (docs/strategies.md, Brackets and OCA).
  */
 export default defineStrategy({
   name: '${name}',

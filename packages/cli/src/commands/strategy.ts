@@ -353,7 +353,7 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`  orders       ${s.orders} (rejected ${s.rejected})`);
   out(`  positions    ${s.positions.map((p) => `${p.symbol} ${p.quantity}`).join(', ') || 'flat'}`);
   out(`  equity       ${money(s.startEquity)} -> ${money(s.equity)}`);
-  out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${s.pnl.toFixed(2)}`);
+  out(`  P&L          ${s.pnl >= 0 ? '+' : ''}${money(s.pnl)}`);
   if (s.missedFillsRecovered) out(`  recovered    ${s.missedFillsRecovered} fills missed on the push stream (via order_transactions)`);
   if (s.halted) out(`  halted       ${s.halted}`);
   if (s.strategyErrors) out(`  strategy     ${s.strategyErrors} error(s), last: ${s.lastStrategyError ?? ''}`);
@@ -361,7 +361,6 @@ export async function runStrategyCommand(argv: string[], out: (l: string) => voi
   out(`  journal      ${s.journalPath}`);
   return 0;
 }
-
 
 /** The orders left working at the venue when the run stopped (a GTC order outlives the run). */
 function describeWorking(orders: readonly Order[]): string {

@@ -6,6 +6,7 @@ import { SessionDay, tieredFees, type FeeModel } from '@pounce/matching';
 import { checkOrderTag } from '../execution/clientOrderId.ts';
 import { OrderJournal, replayJournal, type JournalEntry, type JournalState, type RunVenueModel } from '../journal/OrderJournal.ts';
 import { RunDirLock } from '../journal/RunDirLock.ts';
+import { journalCounts, type JournalCounts } from '../journal/journalCounts.ts';
 import type { RiskLimits } from '../risk/RiskLimits.ts';
 import type { StrategyDefinition } from '../strategy/types.ts';
 import { TradingEngine, type RunStatus, type RunSummary, type StrategyErrorPolicy } from '../TradingEngine.ts';
@@ -364,6 +365,7 @@ export class TradingNode {
       try {
         const started = await this.startStrategy(def, true);
         this.stoppedByOperator.delete(tag);
+        this.stoppedCounts.delete(tag);
         started.journal.append({ t: Date.now(), e: 'control', action, by, ok: true, outcome: 'started again, resumed from its journal' });
         return { ok: true, text: 'started again, resumed from its journal' };
       } catch (e) {
@@ -397,7 +399,7 @@ export class TradingNode {
         const st = engine.status();
         strategies.push({ tag: s.tag, strategy: s.def.name, state: st.paused ? 'paused' : 'running', ...st });
       } else if (this.stoppedByOperator.has(s.tag)) {
-        strategies.push({ ...(this.stoppedByOperator.get(s.tag) ?? neverStarted(this.views.get(s.tag)?.book.equity() ?? 0)), tag: s.tag, strategy: s.def.name, state: 'stopped' });
+        strategies.push({ ...(this.stoppedByOperator.get(s.tag) ?? neverStarted(this.views.get(s.tag)?.book.equity() ?? 0, this.journaledOfStopped(s.tag))), tag: s.tag, strategy: s.def.name, state: 'stopped' });
       }
     }
     return {
@@ -408,6 +410,19 @@ export class TradingNode {
       },
     };
   }
+
+  /** A strategy's journal counts while it stays stopped from before this process (read once: nothing writes its journal meanwhile). */
+  private journaledOfStopped(tag: string): JournalCounts {
+    let counts = this.stoppedCounts.get(tag);
+    if (counts === undefined) {
+      const runDir = join(this.o.nodeDir, 'strategies', tag);
+      counts = existsSync(join(runDir, 'journal.jsonl')) ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
+      this.stoppedCounts.set(tag, counts);
+    }
+    return counts;
+  }
+
+  private readonly stoppedCounts = new Map<string, JournalCounts>();
 
   /** Stops every strategy (each settles with the venue and closes its journal), then the connection. */
   stop(): Promise<NodeSummary> {
@@ -437,10 +452,13 @@ export class TradingNode {
   }
 }
 
-/** The status of a strategy stopped by an operator before this process started (nothing measured since). */
-function neverStarted(equity: number): RunStatus {
+/**
+ * The status of a strategy stopped by an operator before this process started: nothing measured
+ * since, its counts from its journal (as a running strategy's are).
+ */
+function neverStarted(equity: number, counts: JournalCounts): RunStatus {
   return {
-    positions: [], equity, pnl: 0, openOrders: 0, pending: 0, orders: 0, fills: 0, rejected: 0, connection: 'stopped',
+    positions: [], equity, pnl: 0, openOrders: 0, pending: 0, ...counts, connection: 'stopped',
     halted: undefined, haltCause: undefined, paused: undefined, strategyErrors: 0, lastStrategyError: undefined, venueTime: 0,
   };
 }
