@@ -415,8 +415,8 @@ export class TradingNode {
   private journaledOfStopped(tag: string): JournalCounts {
     let counts = this.stoppedCounts.get(tag);
     if (counts === undefined) {
-      const runDir = join(this.o.nodeDir, 'strategies', tag);
-      counts = existsSync(join(runDir, 'journal.jsonl')) ? journalCounts(OrderJournal.read(runDir)) : { orders: 0, fills: 0, rejected: 0 };
+      // No journal reads as no entries: zeros.
+      counts = journalCounts(OrderJournal.read(join(this.o.nodeDir, 'strategies', tag)));
       this.stoppedCounts.set(tag, counts);
     }
     return counts;
