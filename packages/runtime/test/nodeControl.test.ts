@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, OpenApiClient, PushClient } from '@pounce/core';
 import { syntheticBars } from '@pounce/gateway';
 import { defineStrategy, OpenApiVenue, OrderJournal, TradingNode } from '../src/index.ts';
-import { startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
+import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
 
 const tmp = tempDirs();
 
@@ -22,9 +21,7 @@ describe('an operator action that fails at the venue', () => {
   it('is answered ok:false and journaled in node.jsonl and the strategy journal, never a rejected promise', async () => {
     const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
     gw.advance(2);
-    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
-    const api = OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-    const push = new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } });
+    const { api, push } = clientsFor(gw);
     const venue = new OpenApiVenue('embedded-paper', api, push, ['AAA'], () => gw.replay.now());
     const nodeDir = tmp('pounce-nodectl-');
     const node = await TradingNode.start({ venue, nodeDir, strategies: [{ tag: 'r', def: resting, symbols: ['AAA'] }] });
@@ -56,11 +53,7 @@ describe('a node resumed on another account, or started again in its folder', ()
   it('is refused before any strategy starts, naming both accounts (a second start: naming the folder)', async () => {
     const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
     gw.advance(2);
-    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
-    const clients = () => ({
-      api: OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
-      push: new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } }),
-    });
+    const clients = () => clientsFor(gw);
     const nodeDir = tmp('pounce-node-account-');
     try {
       const first = clients();
@@ -88,9 +81,10 @@ describe('a strategy stopped by an operator, then the node resumed', () => {
   it('stays stopped, and its status counts its journal (as a running strategy\'s does)', async () => {
     const gw = await startTestGateway({ bars: syntheticBars({ symbols: ['AAA'], bars: 60, seed: 3 }) });
     gw.advance(2);
-    const cfg = loadConfig({ path: gw.clientConfigPath, env: {} });
-    const venue = () => new OpenApiVenue('embedded-paper', OpenApiClient.fromConfig(cfg, { retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }),
-      new PushClient({ tigerId: cfg.tigerId, privateKey: cfg.privateKey, host: cfg.push.host, port: cfg.push.port, caPem: cfg.push.caPem, heartbeatMs: 1000, reconnect: { initialMs: 20, maxMs: 200 } }), ['AAA'], () => gw.replay.now());
+    const venue = () => {
+      const { api, push } = clientsFor(gw);
+      return new OpenApiVenue('embedded-paper', api, push, ['AAA'], () => gw.replay.now());
+    };
     /** Buys one share on each bar it sees. */
     const buyer = defineStrategy({ name: 'buyer', params: {}, symbols: ['AAA'], setup(ctx) {
       ctx.bars$().subscribe(({ symbol }) => void ctx.submit({ symbol, side: 'BUY', quantity: 1 }));
