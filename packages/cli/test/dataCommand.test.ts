@@ -89,6 +89,8 @@ describe('pounce data import / list / info (real processes)', () => {
     expect(csv.status).toBe(0);
     expect(stored.stderr).not.toContain('error');
     expect(stored.status).toBe(0);
+    // The header names what was read: a stored series, not a file count.
+    expect(stored.stdout).toMatch(/^strategy\s+sma-cross\s+symbols NVDA\s+store series 1 \(streamed\)/m);
     const want = fillsOf(join(dir, 'csv'));
     expect(want.length).toBeGreaterThan(10);
     expect(fillsOf(join(dir, 'stored'))).toEqual(want);

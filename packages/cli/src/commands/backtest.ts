@@ -100,6 +100,13 @@ export function streamsData(csv: readonly string[], o: { stream?: boolean; sweep
   return o.stream === true || csv.some(isStoreSpec) || totalBytes(csv) > STREAM_ABOVE_BYTES || canStream(csv);
 }
 
+/** What a streamed run reads, as the data flags named it: CSV files and stored series (each of several partitions). */
+function streamedSources(specs: readonly string[]): string {
+  const stored = specs.filter(isStoreSpec).length;
+  const files = specs.length - stored;
+  return [files > 0 ? `files ${files}` : '', stored > 0 ? `store series ${stored}` : ''].filter(Boolean).join(', ');
+}
+
 /** Total size of the --data files (unreadable ones and store: series count 0: loading names them). */
 function csvBytes(specs: readonly string[]): number {
   return specs.filter((spec) => !isStoreSpec(spec)).reduce((n, spec) => {
@@ -214,7 +221,7 @@ export async function runBacktestCommand(argv: string[], out: (l: string) => voi
   const corporateActions = v['corporate-actions'] ? loadCorporateActions(v['corporate-actions']) : undefined;
   const withholdingTax = numberFlag('withholding-tax', v['withholding-tax'], 0, (n) => n >= 0 && n <= 1);
   const actionsOpts = corporateActions ? { corporateActions, withholdingTax } : {};
-  const size = 'bars' in data ? `bars ${data.bars.length}` : `files ${data.files.length} (streamed)`;
+  const size = 'bars' in data ? `bars ${data.bars.length}` : `${streamedSources(csv)} (streamed)`;
   out(`strategy  ${def.name}   symbols ${symbols.join(',')}   ${size}   data ${data.fingerprint.slice(0, 12)}`);
   out(`cash      ${cash.toLocaleString('en-US', { minimumFractionDigits: 2 })}${v.cash === undefined ? ' (default)' : ''}`);
   out(`risk      ${describeRisk(risk)}`);
