@@ -15,7 +15,8 @@ export async function backtestThroughput(runs = 5, bars = 2_000_000, symbols = 5
   const what = 'runBacktest in-process, bars generated in memory (no CSV, no journal, no report)';
   return [
     { name: `backtest throughput (sma-cross, ${bars / 1e6}M bars, ${symbols} symbols per step)`, value: many.rate, unit: 'bars/s', target: 1_000_000, better: 'higher', detail: `${what}; median of ${runs}; ${many.fills} fills per run; runs: ${many.rates.join(', ')}` },
-    { name: 'backtest throughput (sma-cross, 1M bars, one symbol)', value: one.rate, unit: 'bars/s', target: Infinity, better: 'higher', detail: `report only; ${what}; median of 3; ${one.fills} fills per run; runs: ${one.rates.join(', ')}` },
+    // Issue 18 sets the engine 2M bars/s with one symbol (every per-step cost falls on one bar).
+    { name: 'backtest throughput (sma-cross, 1M bars, one symbol)', value: one.rate, unit: 'bars/s', target: 2_000_000, better: 'higher', detail: `${what}; median of 3; ${one.fills} fills per run; runs: ${one.rates.join(', ')}` },
   ];
 }
 
