@@ -465,6 +465,38 @@ describe('an order whose place_order reply was lost', () => {
     expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(1);
   });
 
+  it('found by its lookup, whose delivery then throws: journaled accepted once, not looked up again', async () => {
+    const runDir = tempDir('pounce-run-');
+    let lookups = 0;
+    const s = await session({ runDir, unknownOutcomeWindowMs: 2000, venue: (v) => {
+      const find = v.findOrderByUserMark.bind(v);
+      v.findOrderByUserMark = (mark, since) => {
+        lookups++;
+        return find(mark, since);
+      };
+    } });
+    // The first step of delivering an order (its push may have been delivered already, which
+    // makes the rest a no-op): throws once, inside the lookup's delivery, not on the push path.
+    const execution = started.engine!.execution as unknown as { confirm: (cid: string, orderId: string) => void };
+    const confirm = execution.confirm.bind(execution);
+    let thrown = 0;
+    execution.confirm = (cid, orderId) => {
+      if (thrown === 0 && new Error().stack!.includes('lookupOnce')) {
+        thrown++;
+        throw new Error('delivery failed');
+      }
+      confirm(cid, orderId);
+    };
+    started.gw!.faults.placeAfterLookups = 1;
+    const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    expect(thrown).toBe(1);
+    expect(r.orderId).toBeDefined();
+    expect(lookups).toBe(2);
+    const journal = OrderJournal.read(runDir);
+    expect(journal.filter((e) => e.e === 'accepted')).toEqual([expect.objectContaining({ cid: r.clientOrderId, orderId: r.orderId })]);
+    expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(1);
+  });
+
   it('still absent after the window: reported not received only then, and not re-sent', async () => {
     const runDir = tempDir('pounce-run-');
     const s = await session({ runDir, unknownOutcomeWindowMs: 400 });

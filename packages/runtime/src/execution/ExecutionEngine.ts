@@ -473,27 +473,36 @@ export class ExecutionEngine {
     let negative = 0;
     let failed = 0;
     for (;;) {
+      let o: Order | undefined;
+      // Only the venue read is retried: what follows a found order (journaling it accepted,
+      // delivering it) happens once, even should a subscriber throw.
       try {
-        const o = await this.venue.findOrderByUserMark(cid, this.since);
-        if (o) {
-          this.pendingIntents.delete(cid);
-          this.sentAt.delete(cid);
-          this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: o.id });
-          this.onOrder(o);
-          return o.id;
-        }
-        negative++;
-        if (negative >= MIN_NEGATIVE_LOOKUPS && Date.now() - sentAt >= this.unknownOutcomeWindowMs) {
-          this.sentAt.delete(cid);
-          return null;
-        }
-        this.log.info('order not at the venue yet; asking again', { cid, lookups: negative });
-        await new Promise((r) => setTimeout(r, pause));
+        o = await this.venue.findOrderByUserMark(cid, this.since);
       } catch (err) {
         if (++failed >= MAX_FAILED_LOOKUPS) return undefined;
         this.log.warn('order lookup failed; retrying (a read, safe to repeat)', { cid, error: (err as Error).message });
         await new Promise((r) => setTimeout(r, 200 * 2 ** failed));
+        continue;
       }
+      if (o) {
+        this.pendingIntents.delete(cid);
+        this.sentAt.delete(cid);
+        this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: o.id });
+        try {
+          this.onOrder(o);
+        } catch (err) {
+          // The order exists and is journaled: a failure to deliver it is a defect to report, not a lookup to repeat.
+          this.log.error('delivering a looked-up order failed', { cid, orderId: o.id, error: err instanceof Error ? err.message : String(err) });
+        }
+        return o.id;
+      }
+      negative++;
+      if (negative >= MIN_NEGATIVE_LOOKUPS && Date.now() - sentAt >= this.unknownOutcomeWindowMs) {
+        this.sentAt.delete(cid);
+        return null;
+      }
+      this.log.info('order not at the venue yet; asking again', { cid, lookups: negative });
+      await new Promise((r) => setTimeout(r, pause));
     }
   }
 
