@@ -24,27 +24,34 @@ export interface BenchmarkSummary {
  * ```
  */
 export class BuyAndHold {
-  private readonly last = new Map<string, number>();
-  private shares: Map<string, number> | undefined;
+  /** Each symbol's slot in `last` and `shares` (a symbol named twice holds one slot). */
+  private readonly slot: ReadonlyMap<string, number>;
+  /** The last close of each slot; 0 until it has one. Arrays, not maps: a step runs per bar with one symbol. */
+  private readonly last: Float64Array;
+  private shares: Float64Array | undefined;
   private value: number;
-  /** The symbols as a set: a step looks up every bar of its slice (with a list, 500 symbols cost 500 x 500). */
-  private readonly held: ReadonlySet<string>;
 
   constructor(private readonly cash: number, readonly symbols: readonly string[]) {
     this.value = cash;
-    this.held = new Set(symbols);
+    this.slot = new Map([...new Set(symbols)].map((s, i) => [s, i]));
+    this.last = new Float64Array(this.slot.size);
   }
 
   /** One replay step's bars; returns the benchmark's value after them. */
   step(bars: readonly Bar[]): number {
-    for (const b of bars) if (this.held.has(b.symbol)) this.last.set(b.symbol, b.close);
-    if (!this.shares && this.symbols.length > 0 && this.symbols.every((s) => (this.last.get(s) ?? 0) > 0)) {
-      const each = this.cash / this.symbols.length;
-      this.shares = new Map(this.symbols.map((s) => [s, each / this.last.get(s)!]));
+    const last = this.last;
+    for (const b of bars) {
+      const i = this.slot.get(b.symbol);
+      if (i !== undefined) last[i] = b.close;
     }
-    if (this.shares) {
+    if (!this.shares && last.length > 0 && last.every((p) => p > 0)) {
+      const each = this.cash / last.length;
+      this.shares = last.map((p) => each / p);
+    }
+    const shares = this.shares;
+    if (shares) {
       let v = 0;
-      for (const [s, q] of this.shares) v += q * this.last.get(s)!;
+      for (let i = 0; i < shares.length; i++) v += shares[i]! * last[i]!;
       this.value = v;
     }
     return this.value;

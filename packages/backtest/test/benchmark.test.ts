@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Fill } from '@pounce/core';
 import smaCross from '../../../strategies/sma-cross/index.ts';
-import { loadData, reportHtml, roundTrips, runBacktest, writeReport } from '../src/index.ts';
+import { BuyAndHold, loadData, reportHtml, roundTrips, runBacktest, writeReport } from '../src/index.ts';
 
 const NVDA = `NVDA=${fileURLToPath(new URL('../../gateway/data/nvda-1999-2014.csv', import.meta.url))}`;
 
@@ -61,5 +61,18 @@ describe('buy-and-hold benchmark', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('with several symbols: buys each with an equal share at the first step where all have a price, then values them at their last closes', () => {
+    const bar = (symbol: string, time: number, close: number) => ({ symbol, time, open: close, high: close, low: close, close, volume: 1 });
+    // C is not in the benchmark; B has no price at the first step; A is named twice and counts once.
+    const b = new BuyAndHold(1000, ['A', 'B', 'A']);
+    expect(b.step([bar('A', 1, 10), bar('C', 1, 99)])).toBe(1000);
+    expect(b.step([bar('A', 2, 20), bar('B', 2, 50)])).toBe(1000);
+    // 500 in A at 20 (25 shares), 500 in B at 50 (10 shares); B's last close carries over a step without it.
+    expect(b.step([bar('A', 3, 30)])).toBe(25 * 30 + 10 * 50);
+    expect(b.step([bar('A', 4, 30), bar('B', 4, 40)])).toBe(25 * 30 + 10 * 40);
+    expect(b.summary()).toMatchObject({ symbols: ['A', 'B', 'A'], startValue: 1000, endValue: 1150 });
+    expect(b.summary().totalReturn).toBeCloseTo(0.15, 12);
   });
 });
