@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import { basename, dirname, join } from 'node:path';
 import type { Bar } from '@pounce/core';
 import { encodeBarColumns, openBarFile, type BarFile } from './arrowBars.ts';
+import { readBarFileInto } from './barFileInto.ts';
 import { barAt, emptyColumns, firstAtOrAfter, sliceColumns, VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 import { checkPeriod } from './barPeriod.ts';
 import { FileSizeMismatch, ReadBuffer, readHashed } from './partitionBytes.ts';
@@ -153,16 +154,16 @@ export class BarStore {
   read(symbol: string, period?: string, range: TimeRange = {}): { series: StoredSeries; columns: BarColumns } {
     const series = this.find(symbol, period);
     const parts = inRange(series, range);
-    if (parts.length === 1) return { series, columns: clip(this.readPartition(series, parts[0]!), range) };
-    // One set of arrays sized from the manifest, each file read into one reused buffer and
-    // converted straight into them: the peak is the series plus one file, not the series twice.
+    // One set of arrays sized from the manifest, each file's values read straight into them
+    // through one small piece buffer (readBarFileInto): the output columns are the only fresh
+    // memory, and faulting it in is most of the read.
     const out = emptyColumns(series.symbol, parts.reduce((n, p) => n + p.bars, 0));
-    const buffer = new ReadBuffer();
+    const piece = new ReadBuffer();
+    let whole: ReadBuffer | undefined;
     let at = 0;
     for (const p of parts) {
-      const file = this.openPartition(series, p, buffer);
-      file.copyInto(out, at);
-      at += clipInPlace(out, at, file.length, range);
+      if (!this.readPartitionInto(series, p, out, at, piece)) this.openPartition(series, p, (whole ??= new ReadBuffer())).copyInto(out, at);
+      at += clipInPlace(out, at, p.bars, range);
     }
     return { series, columns: sliceColumns(out, 0, at) };
   }
@@ -194,17 +195,33 @@ export class BarStore {
     try {
       read = readHashed(path, buffer, p.bytes);
     } catch (err) {
-      if (err instanceof FileSizeMismatch) throw new Error(`${path}: ${err.size} bytes, the manifest says ${err.expected}: the store was changed behind its back; import the data again with --replace`);
-      throw new Error(`store: cannot read ${path} (listed in ${join(series.dir, MANIFEST)})`);
+      throw unreadable(series, path, err);
     }
     // The manifest's sha256s are a backtest's data fingerprint: a file that no longer matches
     // them is refused, so no run reads other bars than the fingerprint names. The hash is of the
     // very bytes decoded below, taken piece by piece as they are read.
-    const { bytes, sha256 } = read;
-    if (sha256 !== p.sha256) throw new Error(`${path}: sha256 ${sha256.slice(0, 16)}.. differs from ${p.sha256.slice(0, 16)}.. in ${join(series.dir, MANIFEST)}: the store was changed behind its back; import the data again with --replace`);
-    const file = openBarFile(bytes, path);
-    if (file.length !== p.bars) throw new Error(`${path}: ${file.length} bars, the manifest says ${p.bars}: the store was changed behind its back; import the data again with --replace`);
+    checkAgainstManifest(series, p, read.sha256);
+    const file = openBarFile(read.bytes, path);
+    checkAgainstManifest(series, p, read.sha256, file.length);
     return file;
+  }
+
+  /**
+   * A partition's rows read straight into `out` at row `at` (readBarFileInto), then checked
+   * against its manifest entry (a changed file throws, naming it: the rows written are never
+   * returned); false, with nothing written, when its layout needs the whole-file read.
+   */
+  private readPartitionInto(series: StoredSeries, p: StoredPartition, out: BarColumns, at: number, piece: ReadBuffer): boolean {
+    const path = join(series.dir, p.file);
+    let read: { sha256: string; rows: number } | undefined;
+    try {
+      read = readBarFileInto(path, p.bytes, out, at, piece);
+    } catch (err) {
+      throw unreadable(series, path, err);
+    }
+    if (!read) return false;
+    checkAgainstManifest(series, p, read.sha256, read.rows);
+    return true;
   }
 
   private manifest(symbol: string, period: string): StoredSeries {
@@ -224,6 +241,18 @@ export class BarStore {
     });
     return { symbol, period, dir, bars: m.bars, first: Number(m.first), last: Number(m.last), partitions: m.partitions };
   }
+}
+
+function unreadable(series: StoredSeries, path: string, err: unknown): Error {
+  if (err instanceof FileSizeMismatch) return new Error(`${path}: ${err.size} bytes, the manifest says ${err.expected}: the store was changed behind its back; import the data again with --replace`);
+  return new Error(`store: cannot read ${path} (listed in ${join(series.dir, MANIFEST)})`);
+}
+
+/** Throws, naming the file, when its hash (or its row count, once known) is not its manifest entry's. */
+function checkAgainstManifest(series: StoredSeries, p: StoredPartition, sha256: string, rows?: number): void {
+  const path = join(series.dir, p.file);
+  if (sha256 !== p.sha256) throw new Error(`${path}: sha256 ${sha256.slice(0, 16)}.. differs from ${p.sha256.slice(0, 16)}.. in ${join(series.dir, MANIFEST)}: the store was changed behind its back; import the data again with --replace`);
+  if (rows !== undefined && rows !== p.bars) throw new Error(`${path}: ${rows} bars, the manifest says ${p.bars}: the store was changed behind its back; import the data again with --replace`);
 }
 
 /** `<period>/.<SYMBOL>.<what>`: a folder beside the series that no symbol can name (see STORE_SYMBOL). */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/** Read in pieces of this size, each hashed while it is still in the CPU cache. */
-const PIECE = 1 << 20;
+/** Read in pieces of this size, each hashed while it is still in the CPU cache (a multiple of 8: whole float64s). */
+export const PIECE = 1 << 20;
 
 /**
  * A buffer reused for the files of one read, so a read of many files touches one file's worth of
