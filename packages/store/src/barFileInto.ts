@@ -28,10 +28,11 @@ interface BarFileLayout {
  * are copied (times converted int64 -> double) into `out`. So the only fresh memory a read of
  * many files touches is the output columns: no buffer of a whole file, no second copy of it.
  * Returns the sha256 of all the file's bytes and the rows written: the caller checks both against
- * the manifest before it uses the rows. `undefined` (nothing written) when the file is not laid
- * out as encodeBarColumns writes it (one uncompressed batch of time + five float64 columns, no
- * nulls) or its rows do not fit `out`: the caller then reads it whole (openBarFile), which names
- * what is wrong. Throws FileSizeMismatch, before reading any of it, for a file of another size.
+ * the manifest before it uses the rows. `undefined` when the file is not laid out as
+ * encodeBarColumns writes it (one uncompressed batch of time + five float64 columns, no nulls)
+ * or its rows do not fit `out` (nothing written), or it shrank while being read: the caller then
+ * reads it whole (openBarFile), which overwrites those rows or names what is wrong. Throws
+ * FileSizeMismatch, before reading any of it, for a file of another size.
  */
 export function readBarFileInto(path: string, expectedBytes: number, out: BarColumns, at: number, piece: ReadBuffer): { sha256: string; rows: number } | undefined {
   const fd = openSync(path, 'r');
@@ -39,7 +40,7 @@ export function readBarFileInto(path: string, expectedBytes: number, out: BarCol
     const size = fstatSync(fd).size;
     if (size !== expectedBytes) throw new FileSizeMismatch(path, size, expectedBytes);
     // A small file needs no piece of the full size (a multiple of 8: pieces hold whole values).
-    const buf = piece.take(Math.min(PIECE, (size + 7) & ~7));
+    const buf = piece.take((Math.min(PIECE, size) + 7) & ~7);
     const layout = barFileLayout(size, (offset, length) => (length <= buf.length && readSync(fd, buf, 0, length, offset) === length ? buf.subarray(0, length) : undefined));
     if (!layout || at < 0 || at + layout.rows > out.time.length) return undefined;
     // Column regions in file order; a piece never spans a region's edge, so it holds whole values.
