@@ -119,7 +119,11 @@ function columnData(table: Arrow.Table, name: string, source: string, typeOk: (t
  * nearest double, as Number(bigint) gives.
  */
 function timesInto(v: BigInt64Array, out: Float64Array, at: number): void {
-  const halves = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
-  const n = v.length;
+  timeHalvesInto(new Int32Array(v.buffer, v.byteOffset, v.length * 2), out, at);
+}
+
+/** timesInto over the int64 values' 32-bit halves (a file's bytes read into a buffer of its own). */
+export function timeHalvesInto(halves: Int32Array, out: Float64Array, at: number): void {
+  const n = halves.length >>> 1;
   for (let i = 0; i < n; i++) out[at + i] = halves[2 * i + 1]! * 4294967296 + (halves[2 * i]! >>> 0);
 }

@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type * as ArrowFile from 'apache-arrow/ipc/metadata/file';
 import type * as Arrow from 'apache-arrow';
 import { onFirstUse } from '@pounce/core';
+import { timeHalvesInto } from './arrowBars.ts';
 import { VALUE_COLUMNS, type BarColumns } from './BarColumns.ts';
 import { FileSizeMismatch, PIECE, type ReadBuffer } from './partitionBytes.ts';
 
@@ -58,7 +59,7 @@ export function readBarFileInto(path: string, expectedBytes: number, out: BarCol
       if (region) {
         const row = at + (pos - region.offset) / 8;
         const values = got / 8;
-        if (region.field === 'time') timesInto(new Int32Array(buf.buffer, buf.byteOffset, values * 2), out.time, row);
+        if (region.field === 'time') timeHalvesInto(new Int32Array(buf.buffer, buf.byteOffset, values * 2), out.time, row);
         else out[region.field].set(new Float64Array(buf.buffer, buf.byteOffset, values), row);
         if (end === region.end) next++;
       }
@@ -115,10 +116,4 @@ function barFileLayout(size: number, readAt: (offset: number, length: number) =>
   } catch {
     return undefined; // not a flatbuffer we can read: the whole read names what is wrong
   }
-}
-
-/** int64 ms -> double ms from two 32-bit halves (little-endian, as Arrow writes); see arrowBars timesInto. */
-function timesInto(halves: Int32Array, out: Float64Array, at: number): void {
-  const n = halves.length >>> 1;
-  for (let i = 0; i < n; i++) out[at + i] = halves[2 * i + 1]! * 4294967296 + (halves[2 * i]! >>> 0);
 }
