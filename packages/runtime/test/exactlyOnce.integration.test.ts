@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionState, Fill, Order } from '@pounce/core';
-import { merge, Subject } from 'rxjs';
+import { config as rxConfig, merge, Subject } from 'rxjs';
 import { defineStrategy, OpenApiVenue, OrderJournal, parseClientOrderId, TradingEngine, type RiskLimits, type StrategyContext } from '../src/index.ts';
 import { syntheticBars } from '@pounce/gateway';
 import { clientsFor, startTestGateway, tempDirs, until } from '../../gateway/test/testGateway.ts';
@@ -465,7 +465,7 @@ describe('an order whose place_order reply was lost', () => {
     expect(started.gw!.engine.ordersOf(started.gw!.account)).toHaveLength(1);
   });
 
-  it('found by its lookup, whose delivery then throws: journaled accepted once, not looked up again', async () => {
+  it('found by its lookup, whose delivery then throws: journaled accepted once, the throw reported as on the push path, not looked up again', async () => {
     const runDir = tempDir('pounce-run-');
     let lookups = 0;
     const s = await session({ runDir, unknownOutcomeWindowMs: 2000, venue: (v) => {
@@ -488,8 +488,20 @@ describe('an order whose place_order reply was lost', () => {
       confirm(cid, orderId);
     };
     started.gw!.faults.placeAfterLookups = 1;
-    const r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+    // Reported as a throw on the push path is (a strategy error where the run captures them).
+    const reported: unknown[] = [];
+    const previous = rxConfig.onUnhandledError;
+    rxConfig.onUnhandledError = (e) => reported.push(e);
+    let r;
+    try {
+      r = await s.ctx.submit({ symbol: 'AAA', side: 'BUY', quantity: 4 });
+      // RxJS reports it from a timer.
+      await until(() => reported.length > 0);
+    } finally {
+      rxConfig.onUnhandledError = previous;
+    }
     expect(thrown).toBe(1);
+    expect(reported).toEqual([new Error('delivery failed')]);
     expect(r.orderId).toBeDefined();
     expect(lookups).toBe(2);
     const journal = OrderJournal.read(runDir);

@@ -54,6 +54,12 @@ export class ExecutionEngine {
   readonly orders$ = new Subject<Order>();
   /** Each submitted order's own status and fill streams (what `submit`'s handle exposes). */
   readonly handles = new OrderHandles();
+  /**
+   * Orders found by a lookup, delivered as pushed ones are: through a stream, so a throw while
+   * delivering one is reported as on the push path (RxJS's unhandled error: a strategy error where
+   * the run captures them), never taken for a failed lookup and asked for again.
+   */
+  private readonly found = new Subject<Order>();
   private readonly seenFills = new IdRunSet();
   private readonly open = new Map<string, Order>();
   /** A resumed run's accepted orders with no status in its journal (id -> client order id): looked up by the next reconcile. */
@@ -113,6 +119,7 @@ export class ExecutionEngine {
   ) {
     this.unknownOutcomeWindowMs = o.unknownOutcomeWindowMs ?? DEFAULT_UNKNOWN_OUTCOME_WINDOW_MS;
     this.clientOrderId = clientOrderIdsOf(ids.nonce, ids.tag);
+    this.found.subscribe((o) => this.onOrder(o));
     this.journaling = !(journal instanceof NullJournal);
   }
 
@@ -474,10 +481,11 @@ export class ExecutionEngine {
     let failed = 0;
     for (;;) {
       let o: Order | undefined;
-      // Only the venue read is retried: what follows a found order (journaling it accepted,
-      // delivering it) happens once, even should a subscriber throw.
+      // The venue read and the journal's line are retried (a failed append recorded nothing);
+      // delivering the found order happens once, through `found` (a throw there is reported, not retried).
       try {
         o = await this.venue.findOrderByUserMark(cid, this.since);
+        if (o) this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: o.id });
       } catch (err) {
         if (++failed >= MAX_FAILED_LOOKUPS) return undefined;
         this.log.warn('order lookup failed; retrying (a read, safe to repeat)', { cid, error: (err as Error).message });
@@ -487,13 +495,7 @@ export class ExecutionEngine {
       if (o) {
         this.pendingIntents.delete(cid);
         this.sentAt.delete(cid);
-        this.journal.append({ t: Date.now(), e: 'accepted', cid, orderId: o.id });
-        try {
-          this.onOrder(o);
-        } catch (err) {
-          // The order exists and is journaled: a failure to deliver it is a defect to report, not a lookup to repeat.
-          this.log.error('delivering a looked-up order failed', { cid, orderId: o.id, error: err instanceof Error ? err.message : String(err) });
-        }
+        this.found.next(o);
         return o.id;
       }
       negative++;
