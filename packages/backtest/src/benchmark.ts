@@ -24,16 +24,20 @@ export interface BenchmarkSummary {
  * ```
  */
 export class BuyAndHold {
-  /** Each symbol's slot in `last` and `shares` (a symbol named twice holds one slot). */
+  /** Each symbol's slot in `last` and `shares`. */
   private readonly slot: ReadonlyMap<string, number>;
   /** The last close of each slot; 0 until it has one. Arrays, not maps: a step runs per bar with one symbol. */
   private readonly last: Float64Array;
   private shares: Float64Array | undefined;
   private value: number;
 
-  constructor(private readonly cash: number, readonly symbols: readonly string[]) {
+  /** The symbols held, each once, in the order first named. */
+  readonly symbols: readonly string[];
+
+  constructor(private readonly cash: number, symbols: readonly string[]) {
     this.value = cash;
-    this.slot = new Map([...new Set(symbols)].map((s, i) => [s, i]));
+    this.symbols = [...new Set(symbols)];
+    this.slot = new Map(this.symbols.map((s, i) => [s, i]));
     this.last = new Float64Array(this.slot.size);
   }
 

@@ -108,7 +108,7 @@ function barFileLayout(size: number, readAt: (offset: number, length: number) =>
     if (!batch.nodes.every((n) => n.length === rows && n.nullCount === 0)) return undefined;
     const body = offset + metaDataLength;
     const columns = FIELDS.map((field, k) => ({ field, region: batch.buffers[2 * k + 1]!, validity: batch.buffers[2 * k]! }));
-    const ok = columns.every(({ region, validity }) => validity.length === 0 && region.length === rows * 8 && region.offset + region.length <= bodyLength);
+    const ok = columns.every(({ region, validity }) => validity.length === 0 && region.length === rows * 8 && region.offset >= 0 && region.offset + region.length <= bodyLength);
     // readBarFileInto walks the regions in file order: they must not overlap.
     const sorted = columns.map(({ region }) => region).sort((a, b) => a.offset - b.offset);
     if (!ok || sorted.some((r, k) => k > 0 && r.offset < sorted[k - 1]!.offset + sorted[k - 1]!.length)) return undefined;

@@ -45,7 +45,8 @@ function rows(c: BarColumns, from: number, to: number): number[][] {
 describe('readBarFileInto (BarStore.read straight into the output columns)', () => {
   const temp = tempDirs();
 
-  it.each([1, 3, 40_000])('reads the %i rows of a file encodeBarColumns wrote into columns at an offset, hashing all its bytes', (n) => {
+  // 131,073 rows: each column is 8 bytes over 1 MiB, so it continues into a second piece.
+  it.each([1, 3, 40_000, 131_073])('reads the %i rows of a file encodeBarColumns wrote into columns at an offset, hashing all its bytes', (n) => {
     const bars = minuteBars(n);
     // times on both sides of 0 and of 2^32 ms exercise the int64 halves
     bars.time[0] = -(2 ** 32) - 5;
