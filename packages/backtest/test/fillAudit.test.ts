@@ -1,26 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticBars } from '@pounce/gateway';
 import { tieredFees } from '@pounce/matching';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 import { FillSpool, loadData, runBacktest, streamData, writeReport, type BacktestFill } from '../src/index.ts';
+import { tempDirs } from '../../gateway/test/testGateway.ts';
 
 const NVDA = `NVDA=${fileURLToPath(new URL('../../gateway/data/nvda-1999-2014.csv', import.meta.url))}`;
 const RANGE = { to: Date.UTC(2006, 0, 1) };
 const OPTIONS = { def: smaCross } as const;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'pounce-fills-'));
-  dirs.push(d);
-  return d;
-};
+const newTempDir = tempDirs();
+const tempDir = () => newTempDir('pounce-fills-');
 
 describe('the fill audit trail', () => {
   it('gives every fill its fee and client order id; per order the fees add up to the fee schedule', async () => {

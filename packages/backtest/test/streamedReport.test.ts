@@ -1,22 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import smaCross from '../../../strategies/sma-cross/index.ts';
 import { CurveChart, EQUITY_MAX_BACKLOG, EQUITY_THREAD_AFTER, EquityJsonSpool, reportHtml, runBacktest, streamData, StreamedReport, writeReport, writeReportWithEquity, type ChartSeries, type EquityPoint, type ReportData } from '../src/index.ts';
+import { tempDirs } from '../../gateway/test/testGateway.ts';
 
 const data = (name: string) => fileURLToPath(new URL(`../../gateway/data/${name}`, import.meta.url));
 const SPECS = [`ORCL=${data('orcl-1995-2014.csv')}`, `NVDA=${data('nvda-1999-2014.csv')}`];
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'pounce-streamed-report-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const newTempDir = tempDirs();
+const tempDir = () => newTempDir('pounce-streamed-report-');
 
 /** The chart data report.html embeds. */
 function chartOf(html: string): ChartSeries {

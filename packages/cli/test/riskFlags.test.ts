@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadData, runBacktest } from '@pounce/backtest';
 import { DEFAULT_DATA } from '@pounce/gateway';
@@ -8,18 +7,12 @@ import smaCross from '../../../strategies/sma-cross/index.ts';
 import { checkRiskArgs, describeRisk, parseRiskFlags, riskFromReport, RISK_FLAGS, RISK_OPTIONS } from '../src/commands/riskFlags.ts';
 import { runParity } from '../src/parity/runParity.ts';
 import { runPounce } from './childProcess.ts';
+import { tempDirs } from '../../gateway/test/testGateway.ts';
 
 const run = (args: string[], cwd: string) => runPounce(args, { cwd });
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'pounce-risk-cli-'));
-  dirs.push(d);
-  return d;
-};
+const newTempDir = tempDirs();
+const tempDir = () => newTempDir('pounce-risk-cli-');
 
 describe('the risk flags, declared once', () => {
   it('parse every flag into its limit; absent flags set nothing', () => {

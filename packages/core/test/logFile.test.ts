@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, registerSecret, RotatingLogFile, type JsonLogLine } from '../src/index.ts';
+import { tempDirs } from './tempDirs.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'pounce-log-'));
-  dirs.push(d);
-  return d;
-};
+const newTempDir = tempDirs();
+const tempDir = () => newTempDir('pounce-log-');
 
 describe('JSON log lines', () => {
   it('writes one object a line: time, level, msg, scope, fields', () => {

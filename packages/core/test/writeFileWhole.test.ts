@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileWhole } from '../src/index.ts';
+import { tempDirs } from './tempDirs.ts';
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'pounce-whole-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const newTempDir = tempDirs();
+const tempDir = () => newTempDir('pounce-whole-');
 
 describe('writeFileWhole', () => {
   it('replaces the file with the new bytes and leaves no temporary file beside it', () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { afterEach } from 'vitest';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,19 +51,4 @@ export async function until(cond: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-/**
- * Temp folders for a test file, each removed after the test that made it. Call it at the top of
- * the file, before its own afterEach: after-hooks run last-registered first, so a run still
- * writing into a folder is stopped before the folder goes.
- */
-export function tempDirs(): (prefix: string) => string {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
-  return (prefix) => {
-    const d = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(d);
-    return d;
-  };
-}
+export { tempDirs } from '../../core/test/tempDirs.ts';
